@@ -1,0 +1,37 @@
+/**
+ * The default critic engine: no model, no download, deterministic. It answers each prompt from the
+ * prompt's structured data: the rule checker's findings as the critique JSON, the feedback writer's
+ * sentences as the textual gradient, and the template rewrite as the improved caption, each in the same
+ * reply format an LLM must use, so that its replies go through the same parser.
+ */
+import { writeFeedback } from '../feedback';
+import { boundText, findingsToReply } from '../parse';
+import { rewriteCaption } from '../rewrite';
+import type { SynonymTable } from '../synonyms';
+import type { CriticEngine, EnginePrompt, GenerateOptions } from './engine';
+
+export class TemplateEngine implements CriticEngine {
+  readonly id = 'template@1';
+  readonly #table: SynonymTable;
+
+  constructor(table: SynonymTable) {
+    this.#table = table;
+  }
+
+  generate(prompt: EnginePrompt, options: GenerateOptions = {}): Promise<string> {
+    options.signal?.throwIfAborted();
+    const d = prompt.data;
+    switch (d.kind) {
+      case 'critique':
+        return Promise.resolve(findingsToReply(d.ruleFindings));
+      case 'feedback':
+        return Promise.resolve(
+          `<FEEDBACK>${boundText(writeFeedback(d.caption, d.critique), d.maxChars).text}</FEEDBACK>`,
+        );
+      case 'rewrite':
+        return Promise.resolve(
+          `<IMPROVED_CAPTION>${rewriteCaption(d.caption, d.critique, this.#table)}</IMPROVED_CAPTION>`,
+        );
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import type { SerializedError } from './student/types';
+
+/**
+ * One class per failure, each with its own `name`. Only name, message and stack cross Comlink, so the UI
+ * branches on `name`; messages say what a person can do about it.
+ */
+export class InvalidChoiceError extends Error {
+  override readonly name = 'InvalidChoiceError';
+}
+export class ModelLoadError extends Error {
+  override readonly name = 'ModelLoadError';
+}
+export class DeviceUnavailableError extends Error {
+  override readonly name = 'DeviceUnavailableError';
+}
+export class DeviceLostError extends Error {
+  override readonly name = 'DeviceLostError';
+}
+export class NotLoadedError extends Error {
+  override readonly name = 'NotLoadedError';
+}
+export class StudentBusyError extends Error {
+  override readonly name = 'StudentBusyError';
+}
+export class ImageInputError extends Error {
+  override readonly name = 'ImageInputError';
+}
+export class GenerationError extends Error {
+  override readonly name = 'GenerationError';
+}
+
+export const STUDENT_ERROR_NAMES = [
+  'InvalidChoiceError',
+  'ModelLoadError',
+  'DeviceUnavailableError',
+  'DeviceLostError',
+  'NotLoadedError',
+  'StudentBusyError',
+  'ImageInputError',
+  'GenerationError',
+] as const;
+export type StudentErrorName = (typeof STUDENT_ERROR_NAMES)[number];
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) {
+    return error.stack === undefined
+      ? { name: error.name, message: error.message }
+      : { name: error.name, message: error.message, stack: error.stack };
+  }
+  return { name: 'Error', message: String(error) };
+}
+
+/** For messages: what the caught value says, whatever it is. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

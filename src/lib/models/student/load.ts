@@ -1,0 +1,93 @@
+import { onnxFilePath } from '../devices';
+import { describeError, ModelLoadError } from '../errors';
+import type { ModelFiles } from '../sources';
+import { decoderSpecFrom } from './decoder-io';
+import { studentConfigFrom } from './model-config';
+import { loadProcessors } from './processors';
+import type { RowGather } from './row-gather';
+import { cpuRowGather } from './row-gather';
+import type { SessionLike, TensorFactory } from './session';
+import type { StudentModel } from './student-model';
+import type { ModelDtype } from './types';
+
+/** A session we created and must release (ORT's InferenceSession has `release`). */
+export interface OwnedSession extends SessionLike {
+  release(): Promise<void>;
+}
+
+export interface LoadStudentParts {
+  files: ModelFiles;
+  dtype: ModelDtype;
+  /** Creates a session on the resolved device; the platform decides the ORT module and its options. */
+  createSession(bytes: Uint8Array, role: 'encoder' | 'decoder'): Promise<OwnedSession>;
+  tensors: TensorFactory;
+  /** Defaults to gathering on the host. */
+  gather?: RowGather;
+}
+
+export interface LoadedStudent {
+  model: StudentModel;
+  imageSize: { width: number; height: number };
+  release(): Promise<void>;
+}
+
+/**
+ * Loads config, tokenizer and image processor, then the encoder and the merged decoder, one session after
+ * the other (two WebGPU sessions created at once throw). On failure nothing stays allocated.
+ */
+export async function loadStudent(parts: LoadStudentParts): Promise<LoadedStudent> {
+  const { files } = parts;
+  const config = await files.readJson('config.json');
+  const generationConfig = await files.readJson('generation_config.json').catch(() => ({}));
+  const studentConfig = studentConfigFrom(files.modelId, config, generationConfig);
+  const processors = await loadProcessors(files);
+  const owned: OwnedSession[] = [];
+  const releaseAll = async (): Promise<void> => {
+    await Promise.all(owned.splice(0).map((session) => session.release()));
+  };
+  try {
+    const encoder = await createRole(parts, 'encoder', onnxFilePath('encoder_model', parts.dtype));
+    owned.push(encoder);
+    if (!encoder.inputNames.includes('pixel_values') || !encoder.outputNames.includes('last_hidden_state')) {
+      throw new ModelLoadError(
+        `${files.modelId}: the encoder must take pixel_values and give last_hidden_state ` +
+          `(it takes ${encoder.inputNames.join(', ')}; gives ${encoder.outputNames.join(', ')})`,
+      );
+    }
+    const decoder = await createRole(parts, 'decoder', onnxFilePath('decoder_model_merged', parts.dtype));
+    owned.push(decoder);
+    const spec = decoderSpecFrom(decoder, studentConfig);
+    return {
+      model: {
+        encoder,
+        decoder,
+        spec,
+        tensors: parts.tensors,
+        gather: parts.gather ?? cpuRowGather(parts.tensors),
+        special: studentConfig.special,
+        preprocess: processors.preprocess,
+        decodeText: processors.decodeText,
+      },
+      imageSize: processors.imageSize,
+      release: releaseAll,
+    };
+  } catch (error) {
+    await releaseAll();
+    throw error;
+  }
+}
+
+async function createRole(
+  parts: LoadStudentParts,
+  role: 'encoder' | 'decoder',
+  path: string,
+): Promise<OwnedSession> {
+  const bytes = await parts.files.read(path);
+  try {
+    return await parts.createSession(bytes, role);
+  } catch (error) {
+    throw new ModelLoadError(`${parts.files.modelId}: could not create the ${role} from ${path}: ${describeError(error)}`, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Reverse-mode autodiff over an ONNX graph: the forward graph, plus for every trainable tensor the gradient of a
+ * scalar loss, as ONE graph of ai.onnx ops whose outputs are the loss and `grad.<name>` per trainable.
+ *
+ * 1. Trainable initializers become graph inputs (their values are returned, for the caller to feed).
+ * 2. Shapes are inferred (with `inputShapes` fixing batch/sequence dims) and shape arithmetic is folded to
+ *    constants, so integer/shape subgraphs are constants and nothing in them falls back to the CPU EP.
+ * 3. Tensors that are floating point and depend on a trainable are "active"; walking nodes in reverse
+ *    topological order from the loss, each node's rule turns output gradients into input gradients, and
+ *    contributions to the same tensor are summed.
+ */
+import { DataType, float16Tensor, float32Tensor, float64Tensor, isFloatType } from '../proto/tensor';
+import type { TensorProto } from '../proto/types';
+import { foldConstants } from '../graph/constant-folding';
+import { DuplicateNameError, implicitInputs } from '../graph/graph';
+import type { OnnxModel } from '../graph/model';
+import { inferShapes } from '../graph/shape-inference';
+import type { Known } from '../graph/shape-inference';
+import { makeValueInfo } from '../graph/tensor-info';
+import type { Dim } from '../graph/tensor-info';
+import { Emitter } from './emitter';
+import { InvalidLossError, InvalidTrainableError, NoGradientRuleError } from './errors';
+import type { GradContext } from './rule';
+import { GRADIENT_RULES, NON_DIFFERENTIABLE } from './rules';
+
+export interface GradientGraphOptions {
+  /** Name of the scalar (single-element) floating-point loss tensor in the graph. */
+  readonly loss: string;
+  /** Initializers or graph inputs to differentiate with respect to. */
+  readonly trainable: readonly string[];
+  /** Fixes the dims of graph inputs (e.g. batch and caption length); needed for static un-broadcasting. */
+  readonly inputShapes?: Readonly<Record<string, readonly Dim[]>>;
+  /** Forward tensors to keep as extra outputs (e.g. logits). */
+  readonly keepOutputs?: readonly string[];
+  /** Name of the gradient output of a trainable; default `grad.<name>`. */
+  readonly gradientName?: (trainable: string) => string;
+  /** Fold shape arithmetic into constants (default true). */
+  readonly foldConstants?: boolean;
+}
+
+export interface GradientGraph {
+  /** A new model (the input model is not modified): outputs [loss, ...gradients, ...keepOutputs]. */
+  readonly model: OnnxModel;
+  /** trainable name → gradient output name, in `trainable` order. */
+  readonly gradients: ReadonlyMap<string, string>;
+  /** Initial values of trainables that were initializers and are now graph inputs. */
+  readonly promoted: ReadonlyMap<string, TensorProto>;
+}
+
+function onesLike(k: Known): TensorProto {
+  const dims = (k.dims ?? []) as number[];
+  if (k.dtype === DataType.FLOAT16) return float16Tensor('', dims, [1]);
+  if (k.dtype === DataType.DOUBLE) return float64Tensor('', dims, [1]);
+  return float32Tensor('', dims, [1]);
+}
+
+export function buildGradientGraph(source: OnnxModel, options: GradientGraphOptions): GradientGraph {
+  const model = source.clone();
+  const graph = model.graph;
+  const opset = model.requireOpset('');
+
+  const gradientNames = new Map(
+    options.trainable.map((n) => [n, (options.gradientName ?? ((t: string) => `grad.${t}`))(n)] as const),
+  );
+  for (const out of gradientNames.values())
+    if (graph.hasName(out)) throw new DuplicateNameError(`gradient output '${out}' is already used in the graph`);
+  const promoted = new Map<string, TensorProto>();
+  for (const name of options.trainable) {
+    if (graph.initializers.has(name)) promoted.set(name, graph.promoteToInput(name));
+    else if (!graph.isGraphInput(name))
+      throw new InvalidTrainableError(`trainable '${name}' is neither an initializer nor a graph input`);
+  }
+  if (options.inputShapes) {
+    graph.inputs = graph.inputs.map((vi) => {
+      const dims = options.inputShapes![vi.name ?? ''];
+      const dtype = vi.type?.tensorType?.elemType;
+      return dims && dtype !== undefined ? makeValueInfo(vi.name!, dtype, dims) : vi;
+    });
+  }
+
+  // Only the loss and the kept outputs are wanted from the forward graph (folding prunes everything else).
+  const keepNames = options.keepOutputs ?? [];
+  graph.outputs = [options.loss, ...keepNames].map((name) => ({ name }));
+  let known = inferShapes(graph, opset, options);
+  if (options.foldConstants !== false && foldConstants(graph, known) > 0) known = inferShapes(graph, opset, options);
+
+  const lossInfo = known.get(options.loss);
+  if (!lossInfo || !graph.producers().has(options.loss))
+    throw new InvalidLossError(`loss '${options.loss}' is not computed by the graph`);
+  if (!isFloatType(lossInfo.dtype)) throw new InvalidLossError(`loss '${options.loss}' is not floating point`);
+  if (!lossInfo.dims || !lossInfo.dims.every((d) => d === 1))
+    throw new InvalidLossError(`loss '${options.loss}' must have one element, has dims [${lossInfo.dims?.join(', ') ?? '?'}]`);
+  for (const name of options.trainable)
+    if (!isFloatType(known.get(name)?.dtype)) throw new InvalidTrainableError(`trainable '${name}' is not floating point`);
+
+  // Active tensors: floating point (or of unknown type) and computed from a trainable.
+  const order = graph.topologicalOrder();
+  const active = new Set(options.trainable);
+  for (const node of order) {
+    if (NON_DIFFERENTIABLE.has(node.opType ?? '')) continue;
+    if (![...(node.input ?? []), ...implicitInputs(node)].some((i) => active.has(i))) continue;
+    for (const o of node.output ?? []) {
+      const dt = known.get(o)?.dtype;
+      if (o && (dt === undefined || isFloatType(dt))) active.add(o);
+    }
+  }
+  if (!active.has(options.loss)) throw new InvalidLossError(`loss '${options.loss}' does not depend on any trainable`);
+
+  const emit = new Emitter(graph, opset, known);
+  const contributions = new Map<string, string[]>([[options.loss, [graph.addConstant('loss_grad_seed', onesLike(lossInfo))]]]);
+  const total = (t: string): string | undefined => {
+    const parts = contributions.get(t);
+    if (!parts || parts.length === 0) return undefined;
+    let sum = parts[0]!;
+    for (const p of parts.slice(1)) sum = emit.op('Add', [sum, p]);
+    contributions.set(t, [sum]);
+    return sum;
+  };
+
+  for (const node of [...order].reverse()) {
+    const outputs = node.output ?? [];
+    const outGrads = outputs.map((o) => (o && active.has(o) ? total(o) : undefined));
+    if (outGrads.every((g) => g === undefined)) continue;
+    const opType = node.opType ?? '';
+    const domain = node.domain && node.domain !== 'ai.onnx' ? node.domain : '';
+    const rule = domain ? undefined : GRADIENT_RULES[opType];
+    if (!rule) throw new NoGradientRuleError(opType, node.name ?? '', domain);
+    const inputs = node.input ?? [];
+    const ctx: GradContext = {
+      node,
+      emit,
+      inputs,
+      outputs,
+      outGrads,
+      needs: (i) => !!inputs[i] && active.has(inputs[i]!),
+    };
+    rule(ctx).forEach((g, i) => {
+      const name = inputs[i];
+      if (!g || !name || !active.has(name)) return;
+      const list = contributions.get(name);
+      if (list) list.push(g);
+      else contributions.set(name, [g]);
+    });
+  }
+
+  const gradients = new Map<string, string>();
+  const gradOutputs = options.trainable.map((name) => {
+    const out = gradientNames.get(name)!;
+    const g = total(name) ?? emit.zerosLike(name);
+    graph.addNode('Identity', [g], { outputs: [out] });
+    gradients.set(name, out);
+    const k = known.get(name)!;
+    return makeValueInfo(out, k.dtype, k.dims);
+  });
+  const keep = keepNames.map((name) => {
+    const k = known.get(name);
+    return k ? makeValueInfo(name, k.dtype, k.dims) : { name };
+  });
+  graph.outputs = [makeValueInfo(options.loss, lossInfo.dtype, lossInfo.dims), ...gradOutputs, ...keep];
+  graph.prune();
+  graph.sortTopologically();
+  return { model, gradients, promoted };
+}

@@ -1,0 +1,29 @@
+/**
+ * Failures of the worker bridge itself, one class each. Errors from inside a worker arrive as whatever
+ * Comlink rebuilt (name, message, stack) and are passed through untouched.
+ */
+
+/** The worker died (uncaught error, failed to load, undecodable message); the next call starts a fresh one. */
+export class WorkerCrashedError extends Error {
+  override readonly name = 'WorkerCrashedError';
+}
+
+/** The call was aborted through its AbortSignal before or while it ran. */
+export class TaskAbortedError extends Error {
+  override readonly name = 'TaskAbortedError';
+}
+
+/** The bridge was disposed while the call waited or ran. */
+export class BridgeDisposedError extends Error {
+  override readonly name = 'BridgeDisposedError';
+}
+
+/** What a person sees for any error, whatever crossed the boundary: `name: message`, never HTML. */
+export function errorSummary(error: unknown): { name: string; message: string } {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  if (typeof error === 'object' && error !== null && 'message' in error) {
+    const { name, message } = error as { name?: unknown; message?: unknown };
+    return { name: typeof name === 'string' ? name : 'Error', message: String(message) };
+  }
+  return { name: 'Error', message: String(error) };
+}

@@ -1,0 +1,139 @@
+import type { ImageCard, ImageStatus } from '../slices/images';
+import { DEFAULT_SETTINGS, normalizeModelChoice, sanitizeGeneration, type StudioSettings } from '../slices/settings';
+import type { StudioState } from '../studio-state';
+import type { DevicePreference } from '../../lib/models/student/types';
+
+/** Bump when the persisted shape changes, and add the step from the previous version to MIGRATIONS. */
+export const PERSIST_VERSION = 1;
+export const PERSIST_KEY = 'studio';
+
+/** What survives a reload. Pixels and file bytes are not here: they live in the image store by card id. */
+export interface PersistedStateV1 {
+  cards: Record<string, ImageCard>;
+  order: string[];
+  settings: StudioSettings;
+  paused: boolean;
+}
+export type PersistedState = PersistedStateV1;
+
+/** The stored state was written by a newer studio: it is left untouched and nothing is written over it. */
+export class PersistedStateTooNewError extends Error {
+  override readonly name = 'PersistedStateTooNewError';
+}
+/** No migration path from the stored version. */
+export class PersistedStateUnreadableError extends Error {
+  override readonly name = 'PersistedStateUnreadableError';
+}
+
+/** `from` version → a function that turns that shape into version `from + 1`. Empty: v1 is the first. */
+export type Migration = (state: unknown) => unknown;
+export const MIGRATIONS: Readonly<Record<number, Migration>> = {};
+
+/** Walks `state` from `fromVersion` up to `toVersion` one step at a time. */
+export function runMigrations(
+  state: unknown,
+  fromVersion: number,
+  toVersion: number,
+  steps: Readonly<Record<number, Migration>>,
+): unknown {
+  if (fromVersion > toVersion) {
+    throw new PersistedStateTooNewError(
+      `The saved studio state is version ${fromVersion}, newer than this studio (version ${toVersion}). ` +
+        'It was left as it is; use the newer studio, or clear site data to start over.',
+    );
+  }
+  let current = state;
+  for (let version = fromVersion; version < toVersion; version++) {
+    const step = steps[version];
+    if (step === undefined) {
+      throw new PersistedStateUnreadableError(
+        `The saved studio state is version ${fromVersion} and cannot be upgraded to version ${toVersion}.`,
+      );
+    }
+    current = step(current);
+  }
+  return current;
+}
+
+/** What goes to storage: saved cards only; a run that was going on comes back queued. */
+export function toPersisted(state: StudioState): PersistedState {
+  const cards: Record<string, ImageCard> = {};
+  const order: string[] = [];
+  for (const id of state.order) {
+    const card = state.cards[id];
+    if (card === undefined || !card.saved || card.status === 'ingesting') continue;
+    cards[id] = card.status === 'captioning' ? { ...card, status: 'queued' } : card;
+    order.push(id);
+  }
+  return { cards, order, settings: state.settings, paused: state.run.paused };
+}
+
+const STATUSES: readonly ImageStatus[] = ['queued', 'captioning', 'captioned', 'failed', 'cancelled'];
+const DEVICES: readonly DevicePreference[] = ['auto', 'webgpu', 'wasm'];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A card as read back, or null when it is not one (damaged or hand-edited storage never crashes the UI). */
+function readCard(value: unknown): ImageCard | null {
+  if (!isRecord(value)) return null;
+  const { id, name, byteLength, status } = value;
+  if (typeof id !== 'string' || typeof name !== 'string' || typeof byteLength !== 'number') return null;
+  if (!STATUSES.includes(status as ImageStatus)) return null;
+  const card = value as unknown as ImageCard;
+  return {
+    ...card,
+    status: status === 'captioning' ? 'queued' : (status as ImageStatus),
+    warnings: Array.isArray(card.warnings) ? card.warnings.filter((w) => typeof w === 'string') : [],
+    saved: true,
+  };
+}
+
+function readSettings(value: unknown): StudioSettings {
+  if (!isRecord(value)) return DEFAULT_SETTINGS;
+  const model = isRecord(value['model']) ? (value['model'] as StudioSettings['model']) : DEFAULT_SETTINGS.model;
+  const validModel =
+    (model.kind === 'id' && typeof model.modelId === 'string') ||
+    (model.kind === 'folder' && typeof model.name === 'string');
+  const device = DEVICES.includes(value['device'] as DevicePreference)
+    ? (value['device'] as DevicePreference)
+    : DEFAULT_SETTINGS.device;
+  const generation = isRecord(value['generation']) ? value['generation'] : {};
+  return {
+    model: validModel ? normalizeModelChoice(model) : DEFAULT_SETTINGS.model,
+    device,
+    generation: sanitizeGeneration(generation),
+  };
+}
+
+/** Validates the (migrated) stored value field by field; whatever is not valid falls back to defaults. */
+export function readPersisted(value: unknown): PersistedState {
+  const record = isRecord(value) ? value : {};
+  const rawCards = isRecord(record['cards']) ? record['cards'] : {};
+  const rawOrder = Array.isArray(record['order']) ? record['order'] : [];
+  const cards: Record<string, ImageCard> = {};
+  const order: string[] = [];
+  for (const id of rawOrder) {
+    if (typeof id !== 'string' || cards[id] !== undefined) continue;
+    const card = readCard(rawCards[id]);
+    if (card === null || card.id !== id) continue;
+    cards[id] = card;
+    order.push(id);
+  }
+  return { cards, order, settings: readSettings(record['settings']), paused: record['paused'] === true };
+}
+
+/** Puts the stored state into the live one; cards added before hydration finished are kept after them. */
+export function mergePersisted(persisted: unknown, current: StudioState): StudioState {
+  const saved = readPersisted(persisted);
+  const cards = { ...saved.cards };
+  const order = [...saved.order];
+  for (const id of current.order) {
+    const card = current.cards[id];
+    if (card === undefined || cards[id] !== undefined) continue;
+    cards[id] = card;
+    order.push(id);
+  }
+  return { ...current, cards, order, settings: saved.settings, run: { ...current.run, paused: saved.paused } };
+}

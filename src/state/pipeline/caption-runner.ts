@@ -1,0 +1,243 @@
+import type { StoreApi } from 'zustand/vanilla';
+import type {
+  CaptionItemResult,
+  CaptionProgress,
+  CaptionRequest,
+  GenerationSettings,
+} from '../../lib/models/student/types';
+import { errorSummary } from '../bridge/errors';
+import type { ErrorInfo, ImageProgress } from '../slices/images';
+import type { StudioState } from '../studio-state';
+import type { PixelCache } from './pixel-cache';
+import type { ImageStorePort, IngestPort, StudentPort } from './ports';
+
+export interface CaptionRunnerDeps {
+  store: StoreApi<StudioState>;
+  student: StudentPort;
+  images: ImageStorePort;
+  ingest: IngestPort;
+  pixels: PixelCache;
+  /** Images per call to the student = batchSize × this (pixels for one call are held in memory at once). */
+  batchesPerCall?: number;
+  /** Whole-call failures (worker crash, device lost) retried within one run before it stops. */
+  maxRestarts?: number;
+}
+
+/** Failures of a whole call that a fresh worker may not repeat. */
+const RESTARTABLE = new Set(['WorkerCrashedError', 'DeviceLostError']);
+
+/**
+ * Captions every queued card, a chunk at a time, until none is left; cards dropped meanwhile join the
+ * run. Pause, resume and cancel are the user's; results are stored as they arrive (a reload loses at most
+ * the images that were being decoded). The UI state is the single source of what is queued.
+ */
+export class CaptionRunner {
+  readonly #deps: Required<CaptionRunnerDeps>;
+  #loop: Promise<void> | null = null;
+  #abort: AbortController | null = null;
+  #wakeFromPause: (() => void) | null = null;
+
+  constructor(deps: CaptionRunnerDeps) {
+    this.#deps = { batchesPerCall: 4, maxRestarts: 1, ...deps };
+  }
+
+  get #state(): StudioState {
+    return this.#deps.store.getState();
+  }
+
+  /** Starts a run if there is queued work and none is going on. */
+  kick(): void {
+    if (this.#loop !== null || this.#queued().length === 0) return;
+    this.#loop = this.#run().finally(() => {
+      this.#loop = null;
+      // Work queued while the run wound down (after a cancel, say) waits for the next kick.
+    });
+  }
+
+  /** Resolves when no run is going on. */
+  async idle(): Promise<void> {
+    while (this.#loop !== null) await this.#loop;
+  }
+
+  pause(): void {
+    this.#state.setPaused(true);
+    void this.#deps.student.pause().catch(() => {});
+  }
+
+  resume(): void {
+    this.#state.setPaused(false);
+    void this.#deps.student.resume().catch(() => {});
+    this.#wakeFromPause?.();
+    this.kick();
+  }
+
+  /** Stops the run: the current batch ends early, every queued card becomes 'cancelled'. */
+  cancel(): void {
+    const s = this.#state;
+    s.setPaused(false);
+    s.setStatus(this.#queued(), 'cancelled');
+    if (this.#loop !== null) {
+      s.setCancelling();
+      this.#abort?.abort();
+      this.#wakeFromPause?.();
+    }
+  }
+
+  /** Queues cards again (cancelled ones, or all after a model change) and starts a run. */
+  requeue(ids: readonly string[]): void {
+    const s = this.#state;
+    const ready = ids.filter((id) => {
+      const card = s.cards[id];
+      // Only images that were ingested (they have a size) can be captioned; ingest failures stay failed.
+      return card !== undefined && card.width !== undefined && card.status !== 'captioning';
+    });
+    for (const id of ready) s.updateCard(id, { status: 'queued', error: undefined });
+    this.kick();
+  }
+
+  #queued(): string[] {
+    const { order, cards } = this.#state;
+    return order.filter((id) => cards[id]?.status === 'queued');
+  }
+
+  async #run(): Promise<void> {
+    const abort = new AbortController();
+    this.#abort = abort;
+    let completed = 0;
+    let restarts = 0;
+    let failure: ErrorInfo | undefined;
+    this.#state.runStarted(this.#queued().length);
+    try {
+      while (!abort.signal.aborted) {
+        await this.#waitWhilePaused(abort.signal);
+        const queue = this.#queued();
+        if (abort.signal.aborted || queue.length === 0) break;
+        const settings: GenerationSettings = { ...this.#state.settings.generation, minNewTokens: 0 };
+        const chunk = queue.slice(0, settings.batchSize * this.#deps.batchesPerCall);
+        const total = completed + queue.length;
+        const outcome = await this.#caption(chunk, settings, abort.signal, completed, total);
+        completed += outcome.finished;
+        this.#state.runProgress(completed, completed + this.#queued().length, completed / Math.max(1, total));
+        if (outcome.error !== undefined) {
+          if (RESTARTABLE.has(outcome.error.name) && restarts < this.#deps.maxRestarts) {
+            restarts += 1;
+            continue;
+          }
+          failure = outcome.error;
+          break;
+        }
+      }
+    } finally {
+      this.#abort = null;
+      this.#state.setProgress({});
+      this.#state.runFinished(failure);
+    }
+  }
+
+  async #waitWhilePaused(signal: AbortSignal): Promise<void> {
+    while (this.#state.run.paused && !signal.aborted) {
+      await new Promise<void>((resolve) => {
+        this.#wakeFromPause = resolve;
+      });
+      this.#wakeFromPause = null;
+    }
+  }
+
+  /** One call to the student for `chunk`; returns how many cards got a final result, or the call's error. */
+  async #caption(
+    chunk: string[],
+    settings: GenerationSettings,
+    signal: AbortSignal,
+    completedBefore: number,
+    total: number,
+  ): Promise<{ finished: number; error?: ErrorInfo }> {
+    const s = this.#state;
+    s.setStatus(chunk, 'captioning');
+    s.setProgress(
+      Object.fromEntries(chunk.map((id) => [id, waiting(settings.maxNewTokens)])) as Record<string, ImageProgress>,
+    );
+    const requests = await this.#requests(chunk);
+    let finished = chunk.length - requests.length; // images that failed to decode are final already
+    if (requests.length === 0) return { finished };
+
+    const onProgress = (p: CaptionProgress): void => {
+      for (const item of p.finished) this.#apply(item);
+      const progress = { ...this.#state.progress };
+      for (const a of p.active) {
+        progress[a.id] = { stage: a.stage, generatedTokens: a.generatedTokens, maxNewTokens: a.maxNewTokens };
+      }
+      this.#state.setProgress(progress);
+      const fraction = (completedBefore + p.fraction * chunk.length) / Math.max(1, total);
+      this.#state.runProgress(completedBefore + p.completed, total, fraction);
+      // A pause pressed just before this call began found nothing to pause: say it again.
+      if (this.#state.run.paused && p.state === 'running') void this.#deps.student.pause().catch(() => {});
+    };
+    try {
+      const result = await this.#deps.student.caption(requests, settings, onProgress, signal);
+      for (const item of result.items) this.#apply(item);
+      finished += result.items.filter((item) => item.status !== 'cancelled').length;
+      return { finished };
+    } catch (error) {
+      const info = errorSummary(error);
+      // Aborted before the worker started captioning (e.g. during model load): the chunk is cancelled.
+      const status = signal.aborted ? 'cancelled' : 'queued';
+      const { cards } = this.#state;
+      this.#state.setStatus(
+        chunk.filter((id) => cards[id]?.status === 'captioning'),
+        status,
+      );
+      return signal.aborted ? { finished } : { finished, error: info };
+    }
+  }
+
+  /** Pixels for each card: from the ingest cache, else decoded again from the stored file. */
+  async #requests(chunk: readonly string[]): Promise<CaptionRequest[]> {
+    const requests: CaptionRequest[] = [];
+    for (const id of chunk) {
+      const card = this.#state.cards[id];
+      if (card === undefined) continue;
+      try {
+        let pixels = this.#deps.pixels.takePixels(id);
+        if (pixels === undefined) {
+          const file = await this.#deps.images.getFile(id);
+          if (file === undefined) {
+            throw Object.assign(
+              new Error(`The pixels of "${card.name}" are gone (storage had no room for it). Drop it again.`),
+              { name: 'ImageMissingError' },
+            );
+          }
+          pixels = await this.#deps.ingest.decode(file, card.name);
+        }
+        requests.push({ id, image: { width: pixels.width, height: pixels.height, channels: 4, data: pixels.data } });
+      } catch (error) {
+        this.#state.updateCard(id, { status: 'failed', error: errorSummary(error) });
+      }
+    }
+    return requests;
+  }
+
+  /** Puts one result on its card (once: later reports of the same item change nothing). */
+  #apply(item: CaptionItemResult): void {
+    const s = this.#state;
+    const card = s.cards[item.id];
+    if (card === undefined || card.status !== 'captioning') return;
+    if (item.status === 'done') {
+      const modelId = this.#deps.student.modelId();
+      s.updateCard(item.id, { status: 'captioned', caption: item.caption, captionModel: modelId, error: undefined });
+      if (card.saved) {
+        const extra = { tokenIds: item.tokenIds, settings: { ...s.settings.generation } };
+        this.#deps.images.addCaption(item.id, modelId, item.caption, extra).catch((error: unknown) => {
+          s.reportNotSaved(`caption of "${card.name}"`, errorSummary(error).message);
+        });
+      }
+    } else if (item.status === 'failed') {
+      s.updateCard(item.id, { status: 'failed', error: { name: item.error.name, message: item.error.message } });
+    } else {
+      s.updateCard(item.id, { status: 'cancelled' });
+    }
+  }
+}
+
+function waiting(maxNewTokens: number): ImageProgress {
+  return { stage: 'waiting', generatedTokens: 0, maxNewTokens };
+}

@@ -1,0 +1,122 @@
+import { sha256Hex } from '../../lib/images';
+import { errorSummary } from '../bridge/errors';
+import type { StudioState } from '../studio-state';
+import type { IncomingFile, ImageStorePort, IngestPort } from './ports';
+import type { PixelCache } from './pixel-cache';
+import type { StoreApi } from 'zustand/vanilla';
+
+export interface IngestQueueDeps {
+  store: StoreApi<StudioState>;
+  ingest: IngestPort;
+  images: ImageStorePort;
+  pixels: PixelCache;
+  /** Called after every file that became a queued card (the caption runner picks it up). */
+  onQueued: () => void;
+  now?: () => number;
+}
+
+/**
+ * Turns incoming files into cards, one file at a time: read, hash (the card id: the same bytes dropped
+ * twice are one card), decode in the ingest worker, store file and thumbnail. A bad file becomes a card
+ * with its own error; a full disk leaves the card in this tab only and names it in the storage banner.
+ */
+export class IngestQueue {
+  readonly #deps: IngestQueueDeps;
+  #tail: Promise<void> = Promise.resolve();
+  #pending = 0;
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(deps: IngestQueueDeps) {
+    this.#deps = deps;
+  }
+
+  get pending(): number {
+    return this.#pending;
+  }
+
+  /** Queues the files; resolves when all of them (and everything queued before) are handled. */
+  add(files: readonly IncomingFile[]): Promise<void> {
+    this.#pending += files.length;
+    for (const file of files) {
+      this.#tail = this.#tail.then(() => this.#one(file)).finally(() => this.#done());
+    }
+    return this.#tail;
+  }
+
+  /** Resolves when nothing is waiting to be ingested. */
+  idle(): Promise<void> {
+    if (this.#pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #done(): void {
+    this.#pending -= 1;
+    if (this.#pending === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
+  }
+
+  async #one(file: IncomingFile): Promise<void> {
+    const { store, ingest, images, pixels, onQueued } = this.#deps;
+    const now = this.#deps.now ?? Date.now;
+    let bytes: Uint8Array;
+    try {
+      bytes = await file.bytes();
+    } catch (error) {
+      // Unreadable (moved, permission revoked): no bytes, so no hash; the name keeps the card apart.
+      const id = `unreadable:${file.name}`;
+      store.getState().addCard({
+        id,
+        name: file.name,
+        byteLength: file.size,
+        status: 'failed',
+        error: { name: 'FileReadError', message: `"${file.name}" could not be read (${errorSummary(error).message}).` },
+        warnings: [],
+        addedAt: now(),
+        saved: true,
+      });
+      return;
+    }
+    const id = await sha256Hex(bytes);
+    const addedAt = now();
+    const added = store.getState().addCard({
+      id,
+      name: file.name,
+      byteLength: bytes.byteLength,
+      status: 'ingesting',
+      warnings: [],
+      addedAt,
+      saved: false,
+    });
+    if (!added) return; // the same content is already a card
+
+    let outcome: Awaited<ReturnType<IngestPort['ingest']>>;
+    try {
+      outcome = await ingest.ingest(bytes, file.name);
+    } catch (error) {
+      // The worker itself failed (crashed on this file, say): this card fails, the queue goes on.
+      outcome = { ok: false, error: errorSummary(error) };
+    }
+    if (!outcome.ok) {
+      store.getState().updateCard(id, { status: 'failed', error: outcome.error, saved: true });
+      return;
+    }
+    const { record } = outcome;
+    pixels.set(id, record.pixels, record.thumbnail);
+    let saved = true;
+    try {
+      await images.put(record, bytes, addedAt);
+    } catch (error) {
+      saved = false;
+      const { message } = errorSummary(error);
+      const what = (error as { what?: unknown }).what;
+      store.getState().reportNotSaved(typeof what === 'string' ? what : `image "${file.name}"`, message);
+    }
+    store.getState().updateCard(id, {
+      status: 'queued',
+      width: record.sourceWidth,
+      height: record.sourceHeight,
+      warnings: record.warnings,
+      saved,
+    });
+    onQueued();
+  }
+}

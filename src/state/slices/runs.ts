@@ -1,0 +1,56 @@
+import type { SliceCreator } from '../studio-state';
+import type { ErrorInfo } from './images';
+
+/**
+ * The captioning run. `paused` is the user's intent and is persisted (a paused studio stays paused after a
+ * reload); `state` is what is happening now.
+ */
+export interface CaptionRunState {
+  state: 'idle' | 'running' | 'paused' | 'cancelling';
+  paused: boolean;
+  /** Images with a final result in this run, and the run's size. */
+  completed: number;
+  total: number;
+  /** Overall progress in [0, 1], counting partial progress of the running batch. */
+  fraction: number;
+  /** Why the last run stopped early (worker crash, model failed to load), shown until the next run. */
+  error: ErrorInfo | null;
+}
+
+export interface RunsSlice {
+  run: CaptionRunState;
+  runStarted: (total: number) => void;
+  runProgress: (completed: number, total: number, fraction: number) => void;
+  runFinished: (error?: ErrorInfo) => void;
+  setPaused: (paused: boolean) => void;
+  setCancelling: () => void;
+}
+
+export const IDLE_RUN: CaptionRunState = {
+  state: 'idle',
+  paused: false,
+  completed: 0,
+  total: 0,
+  fraction: 0,
+  error: null,
+};
+
+export const createRunsSlice: SliceCreator<RunsSlice> = (set) => ({
+  run: IDLE_RUN,
+  runStarted: (total) =>
+    set((s) => ({
+      run: { ...s.run, state: s.run.paused ? 'paused' : 'running', completed: 0, total, fraction: 0, error: null },
+    })),
+  runProgress: (completed, total, fraction) =>
+    set((s) => ({ run: { ...s.run, completed, total, fraction: Math.min(1, Math.max(0, fraction)) } })),
+  runFinished: (error) => set((s) => ({ run: { ...s.run, state: 'idle', error: error ?? null } })),
+  setPaused: (paused) =>
+    set((s) => ({
+      run: {
+        ...s.run,
+        paused,
+        state: s.run.state === 'idle' || s.run.state === 'cancelling' ? s.run.state : paused ? 'paused' : 'running',
+      },
+    })),
+  setCancelling: () => set((s) => ({ run: { ...s.run, state: 'cancelling' } })),
+});

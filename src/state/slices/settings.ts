@@ -1,0 +1,71 @@
+import type { DevicePreference, GenerationSettings } from '../../lib/models/student/types';
+import type { SliceCreator } from '../studio-state';
+
+export const DEFAULT_MODEL_ID = 'Xenova/vit-gpt2-image-captioning';
+
+/** Which student to load: a transformers.js model id, or a folder the user picked (files kept in IndexedDB). */
+export type ModelChoice = { kind: 'id'; modelId: string } | { kind: 'folder'; name: string; fileCount: number };
+
+/** The generation settings the user controls (minNewTokens is the benchmark's, not the user's). */
+export type UserGenerationSettings = Pick<GenerationSettings, 'strategy' | 'numBeams' | 'maxNewTokens' | 'batchSize'>;
+
+export interface StudioSettings {
+  model: ModelChoice;
+  device: DevicePreference;
+  generation: UserGenerationSettings;
+}
+
+/** The ranges the settings panel allows; `sanitizeGeneration` clamps into them. */
+export const GENERATION_LIMITS = {
+  numBeams: { min: 2, max: 8 },
+  maxNewTokens: { min: 1, max: 128 },
+  batchSize: { min: 1, max: 32 },
+} as const;
+
+export const DEFAULT_SETTINGS: StudioSettings = {
+  model: { kind: 'id', modelId: DEFAULT_MODEL_ID },
+  device: 'auto',
+  generation: { strategy: 'greedy', numBeams: 3, maxNewTokens: 20, batchSize: 4 },
+};
+
+export interface SettingsSlice {
+  settings: StudioSettings;
+  setModel: (model: ModelChoice) => void;
+  setDevice: (device: DevicePreference) => void;
+  setGeneration: (patch: Partial<UserGenerationSettings>) => void;
+}
+
+function clampInt(value: number, { min, max }: { min: number; max: number }, fallback: number): number {
+  if (!Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.round(value)));
+}
+
+/** Whatever a form or an old saved state holds, the result is within GENERATION_LIMITS. */
+export function sanitizeGeneration(value: Partial<UserGenerationSettings>): UserGenerationSettings {
+  const d = DEFAULT_SETTINGS.generation;
+  return {
+    strategy: value.strategy === 'beam' ? 'beam' : 'greedy',
+    numBeams: clampInt(value.numBeams ?? d.numBeams, GENERATION_LIMITS.numBeams, d.numBeams),
+    maxNewTokens: clampInt(value.maxNewTokens ?? d.maxNewTokens, GENERATION_LIMITS.maxNewTokens, d.maxNewTokens),
+    batchSize: clampInt(value.batchSize ?? d.batchSize, GENERATION_LIMITS.batchSize, d.batchSize),
+  };
+}
+
+/** A model id as typed: trimmed; empty means the default. */
+export function normalizeModelChoice(model: ModelChoice): ModelChoice {
+  if (model.kind === 'folder') return model;
+  const modelId = model.modelId.trim();
+  return { kind: 'id', modelId: modelId === '' ? DEFAULT_MODEL_ID : modelId };
+}
+
+export function modelLabel(model: ModelChoice): string {
+  return model.kind === 'id' ? model.modelId : `folder "${model.name}"`;
+}
+
+export const createSettingsSlice: SliceCreator<SettingsSlice> = (set) => ({
+  settings: DEFAULT_SETTINGS,
+  setModel: (model) => set((s) => ({ settings: { ...s.settings, model: normalizeModelChoice(model) } })),
+  setDevice: (device) => set((s) => ({ settings: { ...s.settings, device } })),
+  setGeneration: (patch) =>
+    set((s) => ({ settings: { ...s.settings, generation: sanitizeGeneration({ ...s.settings.generation, ...patch }) } })),
+});

@@ -1,0 +1,72 @@
+import { persist } from 'zustand/middleware';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { errorSummary } from './bridge/errors';
+import {
+  MIGRATIONS,
+  PERSIST_KEY,
+  PERSIST_VERSION,
+  mergePersisted,
+  runMigrations,
+  toPersisted,
+  type PersistedState,
+} from './persist/schema';
+import { createStudioStorage, type KeyValue } from './persist/storage';
+import { createImagesSlice } from './slices/images';
+import { createModelsSlice } from './slices/models';
+import { createRunsSlice } from './slices/runs';
+import { createSettingsSlice } from './slices/settings';
+import type { StudioState } from './studio-state';
+
+export interface StudioStore {
+  api: StoreApi<StudioState>;
+  /** Resolves when the saved state is loaded (or found unreadable: then the studio starts empty). */
+  hydrated: Promise<void>;
+  /** Resolves when every state change so far is written. */
+  flush: () => Promise<void>;
+}
+
+/** True for the browsers' "storage is full" errors. */
+export function isQuotaError(error: unknown): boolean {
+  const { name } = errorSummary(error);
+  return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED' || name === 'StorageFullError';
+}
+
+/**
+ * The combined store: four slices, with the persist middleware applied once, here. `kv` is idb-keyval
+ * bound to the studio's own database in the app, and the same over fake-indexeddb in tests.
+ */
+export function createStudioStore(kv: KeyValue): StudioStore {
+  let api: StoreApi<StudioState> | null = null;
+  const storage = createStudioStorage<PersistedState>(kv, {
+    onWriteError: (error) => {
+      const problem = isQuotaError(error)
+        ? 'Storage is full: the latest captions and statuses were not saved.'
+        : `Saving the studio state failed (${errorSummary(error).message}).`;
+      api?.getState().reportNotSaved('captions and statuses since the last save', problem);
+    },
+    onBlocked: (error) => api?.getState().reportNotSaved('anything in this tab', error.message),
+  });
+  let markHydrated: () => void = () => {};
+  const hydrated = new Promise<void>((resolve) => (markHydrated = resolve));
+  api = createStore<StudioState>()(
+    persist(
+      (...a) => ({
+        ...createImagesSlice(...a),
+        ...createModelsSlice(...a),
+        ...createRunsSlice(...a),
+        ...createSettingsSlice(...a),
+      }),
+      {
+        name: PERSIST_KEY,
+        version: PERSIST_VERSION,
+        storage,
+        partialize: toPersisted,
+        migrate: (persisted, version) =>
+          runMigrations(persisted, version, PERSIST_VERSION, MIGRATIONS) as PersistedState,
+        merge: mergePersisted,
+        onRehydrateStorage: () => () => markHydrated(),
+      },
+    ),
+  );
+  return { api, hydrated, flush: () => storage.flush() };
+}

@@ -1,0 +1,1 @@
+"""Generators of random-weight models in the on-disk layout transformers.js loads (see public/models/README.md)."""

@@ -1,0 +1,108 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Connect, Plugin } from 'vite';
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+const root = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Cross-origin isolation: ORT's WASM build runs threads only with SharedArrayBuffer, which browsers
+ * grant only to cross-origin isolated pages. Same headers in dev and preview so both behave alike.
+ */
+const crossOriginIsolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/** Where the app serves ONNX Runtime's WASM files; the student worker points `env.wasm.wasmPaths` here. */
+export const ORT_PUBLIC_PATH = '/ort/';
+
+/**
+ * The files `onnxruntime-web/webgpu` loads at run time. Its bundle inlines the JS glue but fetches the
+ * binary; transformers.js asks for the asyncify build (`.asyncify.mjs` + `.asyncify.wasm`) both for the
+ * WebGPU EP and for plain WASM, so these two are all the app needs.
+ */
+const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+const ortDist = join(root, 'node_modules', 'onnxruntime-web', 'dist');
+
+const contentTypes: Record<string, string> = {
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+};
+
+function sendFile(res: Parameters<Connect.NextHandleFunction>[1], file: string): void {
+  const ext = file.slice(file.lastIndexOf('.'));
+  res.statusCode = 200;
+  res.setHeader('Content-Type', contentTypes[ext] ?? 'application/octet-stream');
+  res.setHeader('Content-Length', String(statSync(file).size));
+  for (const [name, value] of Object.entries(crossOriginIsolation)) res.setHeader(name, value);
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  res.end(readFileSync(file));
+}
+
+/** Serves ORT's WASM files under /ort/ in dev and preview, and copies them into the build. */
+function serveOrtWasm(): Plugin {
+  const middleware: Connect.NextHandleFunction = (req, res, next) => {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (!path.startsWith(ORT_PUBLIC_PATH)) return next();
+    const name = path.slice(ORT_PUBLIC_PATH.length);
+    if (!ORT_FILES.includes(name)) {
+      res.statusCode = 404;
+      res.end(`not an ONNX Runtime file served by this app: ${name}`);
+      return;
+    }
+    sendFile(res, join(ortDist, name));
+  };
+  return {
+    name: 'capgrad:serve-ort-wasm',
+    configureServer: (server) => void server.middlewares.use(middleware),
+    configurePreviewServer: (server) => void server.middlewares.use(middleware),
+    generateBundle() {
+      for (const name of ORT_FILES) {
+        this.emitFile({
+          type: 'asset',
+          fileName: `${ORT_PUBLIC_PATH.slice(1)}${name}`,
+          source: readFileSync(join(ortDist, name)),
+        });
+      }
+    },
+  };
+}
+
+/**
+ * `public/models/` is served as is, but a missing file must be a 404: the SPA fallback would answer
+ * with index.html and status 200, and the model loader would take that page for a model file instead
+ * of falling back to the hub.
+ */
+function modelsNotFound(): Plugin {
+  const publicModels = join(root, 'public', 'models');
+  const middleware: Connect.NextHandleFunction = (req, res, next) => {
+    const path = decodeURIComponent((req.url ?? '').split('?')[0] ?? '');
+    if (!path.startsWith('/models/')) return next();
+    const file = normalize(join(publicModels, path.slice('/models/'.length)));
+    if (file.startsWith(publicModels) && existsSync(file) && statSync(file).isFile()) return next();
+    res.statusCode = 404;
+    res.end('model file not found');
+  };
+  return {
+    name: 'capgrad:models-not-found',
+    configureServer: (server) => void server.middlewares.use(middleware),
+    configurePreviewServer: (server) => void server.middlewares.use(middleware),
+  };
+}
+
+export default defineConfig(({ mode }) => ({
+  plugins: [react(), serveOrtWasm(), modelsNotFound()],
+  define: {
+    // True only in test builds (`vite --mode test`): the typed e2e hook is compiled out of real builds.
+    __CAPGRAD_TEST__: JSON.stringify(mode === 'test'),
+  },
+  worker: { format: 'es' },
+  // ORT's bundle resolves its files relative to import.meta.url; pre-bundling would move it.
+  optimizeDeps: { exclude: ['onnxruntime-web', '@huggingface/transformers'] },
+  server: { headers: crossOriginIsolation, host: 'localhost' },
+  preview: { headers: crossOriginIsolation, host: 'localhost' },
+  build: { target: 'es2022' },
+}));

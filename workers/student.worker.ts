@@ -1,0 +1,22 @@
+/**
+ * The student worker: captioning now, training later, on one GPU device that only this worker holds
+ * (GPU buffers cannot cross workers; terminating the worker loses the device and the weights on it).
+ * A thin Comlink adapter: all behaviour is in src/lib/models/student (StudentService), which Node tests
+ * drive directly. Errors cross as name / message / stack (Comlink's default for Error).
+ */
+import * as Comlink from 'comlink';
+import { StudentService } from '../src/lib/models/student/student-service';
+import type { StudentWorkerApi } from '../src/lib/models/student/worker-api';
+import { configureOrt, webStudentPlatform } from './student/web-platform';
+
+configureOrt(self.location.origin);
+
+let service: StudentService | null = null;
+service = new StudentService(
+  webStudentPlatform(self.location.origin, {
+    onDeviceLost: (reason) => service?.deviceLost(reason),
+  }),
+);
+
+const api: StudentWorkerApi = service;
+Comlink.expose(api);
