@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, normalize } from 'node:path';
+import { dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connect, Plugin } from 'vite';
 import { defineConfig } from 'vite';
@@ -30,6 +30,8 @@ const ortDist = join(root, 'node_modules', 'onnxruntime-web', 'dist');
 const contentTypes: Record<string, string> = {
   '.mjs': 'text/javascript',
   '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.txt': 'text/plain',
 };
 
 function sendFile(res: Parameters<Connect.NextHandleFunction>[1], file: string): void {
@@ -72,29 +74,39 @@ function serveOrtWasm(): Plugin {
 }
 
 /**
- * `public/models/` is served as is, but a missing file must be a 404: the SPA fallback would answer
- * with index.html and status 200, and the model loader would take that page for a model file instead
- * of falling back to the hub.
+ * `public/models/` is served as is, and a missing file is a 404: the SPA fallback would answer with
+ * index.html and status 200, and the model loader would take that page for a model file instead of
+ * falling back to the hub. Preview serves the folder straight from public/ (test builds do not copy
+ * it: real models fetched there can be gigabytes).
  */
-function modelsNotFound(): Plugin {
+function serveModels(): Plugin {
   const publicModels = join(root, 'public', 'models');
-  const middleware: Connect.NextHandleFunction = (req, res, next) => {
-    const path = decodeURIComponent((req.url ?? '').split('?')[0] ?? '');
-    if (!path.startsWith('/models/')) return next();
+  const find = (url: string | undefined): string | null | undefined => {
+    const path = decodeURIComponent((url ?? '').split('?')[0] ?? '');
+    if (!path.startsWith('/models/')) return undefined;
     const file = normalize(join(publicModels, path.slice('/models/'.length)));
-    if (file.startsWith(publicModels) && existsSync(file) && statSync(file).isFile()) return next();
+    return file.startsWith(publicModels + sep) && existsSync(file) && statSync(file).isFile() ? file : null;
+  };
+  const notFound = (res: Parameters<Connect.NextHandleFunction>[1]): void => {
     res.statusCode = 404;
     res.end('model file not found');
   };
   return {
-    name: 'capgrad:models-not-found',
-    configureServer: (server) => void server.middlewares.use(middleware),
-    configurePreviewServer: (server) => void server.middlewares.use(middleware),
+    name: 'capgrad:serve-models',
+    configureServer: (server) =>
+      void server.middlewares.use((req, res, next) => (find(req.url) === null ? notFound(res) : next())),
+    configurePreviewServer: (server) =>
+      void server.middlewares.use((req, res, next) => {
+        const file = find(req.url);
+        if (file === undefined) return next();
+        if (file === null) return notFound(res);
+        sendFile(res, file);
+      }),
   };
 }
 
 export default defineConfig(({ mode }) => ({
-  plugins: [react(), serveOrtWasm(), modelsNotFound()],
+  plugins: [react(), serveOrtWasm(), serveModels()],
   define: {
     // True only in test builds (`vite --mode test`): the typed e2e hook is compiled out of real builds.
     __CAPGRAD_TEST__: JSON.stringify(mode === 'test'),
@@ -104,5 +116,5 @@ export default defineConfig(({ mode }) => ({
   optimizeDeps: { exclude: ['onnxruntime-web', '@huggingface/transformers'] },
   server: { headers: crossOriginIsolation, host: 'localhost' },
   preview: { headers: crossOriginIsolation, host: 'localhost' },
-  build: { target: 'es2022' },
+  build: { target: 'es2022', copyPublicDir: mode !== 'test' },
 }));

@@ -278,7 +278,8 @@ def gradient_entries(spec, model, mapping, inputs, arrays: Arrays) -> dict:
         out[f"loss_{tag}"] = float(loss)
         if "full" in spec["grads"] or "lastBlock" in spec["grads"]:
             grads = torch.autograd.grad(loss, list(leaves.values()))
-            last = f"transformer.h.{spec['layers'] - 1}."
+            # "lastBlock": the last block's weights and the final layer norm (the 'last k blocks' preset).
+            last = (f"transformer.h.{spec['layers'] - 1}.", "transformer.ln_f.")
             names = [n for n in leaves if "full" in spec["grads"] or n.startswith(last)]
             for name, grad in zip(leaves, grads):
                 if name in names:

@@ -152,6 +152,13 @@ describe('studio store persistence (idb-keyval over fake-indexeddb)', () => {
     expect(s.run.paused).toBe(false);
   });
 
+  it('a first visit (nothing saved) keeps what was set while loading', async () => {
+    const store = createStudioStore(freshKv());
+    store.api.getState().setGeneration({ batchSize: 7 });
+    await store.hydrated;
+    expect(store.api.getState().settings.generation.batchSize).toBe(7);
+  });
+
   it('cards added before hydration finished are kept, after the saved ones', async () => {
     const kv = freshKv();
     const first = createStudioStore(kv);

@@ -42,7 +42,7 @@ function noise(width: number, height: number, seed = 1): Buffer {
   let s = seed >>> 0;
   for (let i = 0; i < raw.length; i++) {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    raw[i] = ((i * 7) % 256 + (s >>> 24)) & 0xff;
+    raw[i] = (((i * 7) % 256) + (s >>> 24)) & 0xff;
   }
   return raw;
 }
@@ -64,7 +64,8 @@ function heicBytes(): Buffer {
   return Buffer.concat([ftyp, meta, mdat]);
 }
 
-const rgb = (raw: Buffer, width: number, height: number) => sharp(raw, { raw: { width, height, channels: 3 } });
+const rgb = (raw: Buffer, width: number, height: number) =>
+  sharp(raw, { raw: { width, height, channels: 3 } });
 
 async function truncatedJpeg(): Promise<Buffer> {
   const jpeg = await rgb(noise(256, 192), 256, 192).jpeg({ quality: 90 }).toBuffer();
@@ -80,7 +81,10 @@ async function corruptPng(): Promise<Buffer> {
 }
 
 async function animatedGif(): Promise<Buffer> {
-  const frame = (c: Rgb) => rgb(quadrants(40, 30, [c, c, c, c]), 40, 30).raw().toBuffer();
+  const frame = (c: Rgb) =>
+    rgb(quadrants(40, 30, [c, c, c, c]), 40, 30)
+      .raw()
+      .toBuffer();
   const frames = Buffer.concat([await frame(RED), await frame(BLUE), await frame(GREEN)]);
   return sharp(frames, { raw: { width: 40, height: 90, channels: 3, pageHeight: 30 } })
     .gif({ loop: 0, delay: [200, 200, 200] })
@@ -106,7 +110,9 @@ async function alphaPng(): Promise<Buffer> {
   for (let y = 0; y < 16; y++) {
     for (let x = 0; x < 32; x++) raw.set(x < 16 ? [0, 255, 0, 255] : [0, 0, 0, 0], (y * 32 + x) * 4);
   }
-  return sharp(raw, { raw: { width: 32, height: 16, channels: 4 } }).png().toBuffer();
+  return sharp(raw, { raw: { width: 32, height: 16, channels: 4 } })
+    .png()
+    .toBuffer();
 }
 
 /** 16-bit samples chosen off the multiples of 257, so reducing to 8 bits must round: 100, 150, 200. */

@@ -26,7 +26,8 @@ export function sharpDecoder(options: SharpDecoderOptions = {}): PixelDecoder {
       let pipeline = sharp(bytes, { page: 0, pages: 1 });
       if (autoOrient) pipeline = pipeline.rotate();
       const target = autoOrient ? request.oriented : request.raw;
-      if (resize) pipeline = pipeline.resize(target.width, target.height, { fit: 'fill', kernel: 'lanczos3' });
+      if (resize)
+        pipeline = pipeline.resize(target.width, target.height, { fit: 'fill', kernel: 'lanczos3' });
       const gray = meta.channels !== undefined && meta.channels <= 2 && meta.space === 'b-w';
       const sixteen = meta.depth === 'ushort';
       // libvips works in 8-bit sRGB unless told to keep the 16-bit interpretation.

@@ -132,6 +132,20 @@ def _check(path: Path, module, feeds: dict[str, torch.Tensor]) -> None:
             raise RuntimeError(f'{path.name} output {i}: shape {g.shape} vs {tuple(w.shape)}, max |diff| {err}')
 
 
+def _static_cache_dims(path: Path, heads: int, head_dim: int) -> None:
+    """The tracer leaves the head and head-size axes of the cross-attention cache outputs unnamed-dynamic; the merged
+    graph takes its output shapes from this decoder, so write the static sizes (as the inputs have them)."""
+    model = onnx.load(str(path))
+    for output in model.graph.output:
+        if output.name.startswith('present.'):
+            dims = output.type.tensor_type.shape.dim
+            dims[1].Clear()
+            dims[1].dim_value = heads
+            dims[3].Clear()
+            dims[3].dim_value = head_dim
+    onnx.save(model, str(path))
+
+
 def export_all(model, out: Path, opset: int) -> None:
     from optimum.onnx.graph_transformations import merge_decoders
 
@@ -176,8 +190,9 @@ def export_all(model, out: Path, opset: int) -> None:
         decoder = Decoder(model, with_past=False).eval()
         _export(decoder, (mask(2, 12), embeds(2, 12), embeds(2, 3)), dec_inputs,
                 ['logits', *_past_names('present', layers, True)], plain, opset, dec_axes)
-        _check(plain, decoder, {'encoder_attention_mask': mask(1, 7), 'encoder_hidden_states': embeds(1, 7),
-                                'inputs_embeds': embeds(1, 4)})
+        for steps in (1, 4):  # transformers.js's first step feeds one token; training feeds many
+            _check(plain, decoder, {'encoder_attention_mask': mask(1, 7), 'encoder_hidden_states': embeds(1, 7),
+                                    'inputs_embeds': embeds(1, steps)})
 
         decoder_wp = Decoder(model, with_past=True).eval()
         _export(decoder_wp, (mask(2, 12), embeds(2, 12), embeds(2, 1), *past(2, 3, 12)),
@@ -188,5 +203,6 @@ def export_all(model, out: Path, opset: int) -> None:
         feeds.update(zip(_past_names('past_key_values', layers, True), past(1, 5, 7)))
         _check(with_past, decoder_wp, feeds)
 
+        _static_cache_dims(plain, heads, head_dim)
         merge_decoders(plain, with_past, strict=False, save_path=str(out / 'decoder_model_merged.onnx'))
     onnx.checker.check_model(str(out / 'decoder_model_merged.onnx'))

@@ -3,7 +3,7 @@ import type { WebGpuProbe } from '../../src/lib/models/devices';
 import { ImageInputError } from '../../src/lib/models/errors';
 import type { SourceEnvironment } from '../../src/lib/models/sources';
 import { openModelSource } from '../../src/lib/models/sources';
-import type { OwnedSession } from '../../src/lib/models/student/load';
+import type { OwnedSession, SessionRole } from '../../src/lib/models/student/load';
 import { tensorFactoryFrom } from '../../src/lib/models/student/session';
 import type { StudentPlatform } from '../../src/lib/models/student/student-service';
 import type { EncodedImage, PixelImage, StudentDevice } from '../../src/lib/models/student/types';
@@ -46,7 +46,7 @@ export function webStudentPlatform(origin: string, hooks: WebPlatformHooks): Stu
 
   const createSession = async (
     bytes: Uint8Array,
-    _role: 'encoder' | 'decoder',
+    _role: SessionRole,
     device: StudentDevice,
   ): Promise<OwnedSession> => {
     const options: ort.InferenceSession.SessionOptions =

@@ -28,6 +28,7 @@ export function readImageHeader(bytes: Uint8Array, fileName: string): ImageHeade
   if (bytes.length === 0) throw new EmptyFileError(fileName);
   const sniffed = sniffFormat(bytes);
   if (sniffed.kind === 'not-image') throw new NotAnImageError(fileName, sniffed.detected);
-  if (sniffed.kind === 'unsupported') throw new UnsupportedFormatError(fileName, sniffed.format, sniffed.hint);
+  if (sniffed.kind === 'unsupported')
+    throw new UnsupportedFormatError(fileName, sniffed.format, sniffed.hint);
   return READERS[sniffed.format](bytes, fileName);
 }

@@ -55,7 +55,8 @@ export interface IngestRecord {
 function headerWarnings(header: ImageHeader): string[] {
   const { info, format } = header;
   const warnings = [...(header.warnings ?? [])];
-  if (info.animated) warnings.push(`animated ${format.toUpperCase()} (${info.frameCount} frames): first frame used`);
+  if (info.animated)
+    warnings.push(`animated ${format.toUpperCase()} (${info.frameCount} frames): first frame used`);
   if (info.colorType === 'cmyk' || info.colorType === 'ycck') {
     warnings.push(`${info.colorType.toUpperCase()} JPEG: colours converted to RGB`);
   }
@@ -95,7 +96,9 @@ export async function decodeImage(
     const warnings = headerWarnings(header);
     if (plan.downscaled) {
       const { source, oriented } = plan;
-      warnings.unshift(`downscaled from ${source.width}×${source.height} to ${oriented.width}×${oriented.height}`);
+      warnings.unshift(
+        `downscaled from ${source.width}×${source.height} to ${oriented.width}×${oriented.height}`,
+      );
     }
     return { header, sourceWidth: plan.source.width, sourceHeight: plan.source.height, pixels, warnings };
   } catch (error) {

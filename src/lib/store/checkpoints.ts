@@ -15,7 +15,13 @@ export class CheckpointRepository {
 
   async put(checkpoint: { id: string; label: string; bytes: Uint8Array; extra?: Record<string, unknown> }) {
     const { id, label, bytes, extra } = checkpoint;
-    const meta: CheckpointMeta = { id, label, byteLength: bytes.byteLength, createdAt: this.now(), ...(extra && { extra }) };
+    const meta: CheckpointMeta = {
+      id,
+      label,
+      byteLength: bytes.byteLength,
+      createdAt: this.now(),
+      ...(extra && { extra }),
+    };
     await guardWrite(`checkpoint "${label}" (${formatBytes(bytes.byteLength)})`, () =>
       this.area.setMany([
         [dataKey(id), ownBytes(bytes)],
@@ -31,7 +37,9 @@ export class CheckpointRepository {
 
   async list(): Promise<CheckpointMeta[]> {
     const metas = await this.area.getMany<CheckpointMeta>(await keysWithPrefix(this.area, 'meta/'));
-    return metas.filter((m): m is CheckpointMeta => m !== undefined).sort((a, b) => a.createdAt - b.createdAt);
+    return metas
+      .filter((m): m is CheckpointMeta => m !== undefined)
+      .sort((a, b) => a.createdAt - b.createdAt);
   }
 
   delete(id: string): Promise<void> {

@@ -1,4 +1,13 @@
-import { createStore, delMany, getMany, get, keys, promisifyRequest, update, type UseStore } from 'idb-keyval';
+import {
+  createStore,
+  delMany,
+  getMany,
+  get,
+  keys,
+  promisifyRequest,
+  update,
+  type UseStore,
+} from 'idb-keyval';
 import type { AreaName, KvArea, StoreBackend } from './kv';
 
 /**
@@ -46,7 +55,8 @@ function idbArea(store: UseStore): KvArea {
   return {
     get: <T>(key: string) => get<T>(key, store),
     getMany: <T>(list: string[]) => getMany<T>(list, store),
-    setMany: (entries) => store('readwrite', (objectStore: MinimalObjectStore) => putAll(objectStore, entries)),
+    setMany: (entries) =>
+      store('readwrite', (objectStore: MinimalObjectStore) => putAll(objectStore, entries)),
     setManyIfAbsent: (guardKey, entries) =>
       store('readwrite', (objectStore: MinimalObjectStore) =>
         promisifyRequest(objectStore.get(guardKey)).then((existing) =>

@@ -11,4 +11,9 @@ export { SettingsRepository } from './settings';
 export { ContentCache } from './cache';
 export { cacheKey, canonicalJson, type CacheKeyParts } from './cache-key';
 export { CheckpointRepository } from './checkpoints';
-export { openStudioStore, type StudioStore, type OpenStoreOptions, type StorageEstimate } from './studio-store';
+export {
+  openStudioStore,
+  type StudioStore,
+  type OpenStoreOptions,
+  type StorageEstimate,
+} from './studio-store';

@@ -46,7 +46,9 @@ export async function repairStore(areas: Areas): Promise<RepairReport> {
   const imageIds = new Set(
     (await areas.images.keys()).filter((k) => k.startsWith('meta/')).map((k) => k.slice('meta/'.length)),
   );
-  const orphans = (await areas.captions.keys()).filter((key) => !imageIds.has(key.slice(0, key.indexOf('/'))));
+  const orphans = (await areas.captions.keys()).filter(
+    (key) => !imageIds.has(key.slice(0, key.indexOf('/'))),
+  );
   if (orphans.length > 0) await areas.captions.delMany(orphans);
   return { incompleteImages, incompleteCheckpoints, orphanCaptions: orphans.length };
 }

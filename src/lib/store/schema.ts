@@ -25,9 +25,24 @@ export interface ImageMeta {
 }
 
 export function imageMetaFromRecord(record: IngestRecord, addedAt: number): ImageMeta {
-  const { id, name, mime, format, byteLength, width, height, sourceWidth, sourceHeight, orientation } = record;
+  const { id, name, mime, format, byteLength, width, height, sourceWidth, sourceHeight, orientation } =
+    record;
   const { info, warnings } = record;
-  return { id, name, mime, format, byteLength, width, height, sourceWidth, sourceHeight, orientation, info, warnings, addedAt };
+  return {
+    id,
+    name,
+    mime,
+    format,
+    byteLength,
+    width,
+    height,
+    sourceWidth,
+    sourceHeight,
+    orientation,
+    info,
+    warnings,
+    addedAt,
+  };
 }
 
 /** A captioning model, pinned: captions and cache entries are keyed by both. */

@@ -23,9 +23,16 @@ export interface WorkerBridgeOptions<Api extends object> {
   onCrash?: (error: WorkerCrashedError) => void;
 }
 
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Run without `init` first (e.g. asking the worker which device it would use, before any model loads). */
+  skipInit?: boolean;
+}
+
 interface Task {
   run: (api: Comlink.Remote<Api0>) => Promise<unknown>;
   signal: AbortSignal | undefined;
+  skipInit: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -65,7 +72,7 @@ export class WorkerBridge<Api extends object> {
   }
 
   /** Queues `task`; it runs once every earlier task has settled. */
-  run<R>(task: (api: Comlink.Remote<Api>) => Promise<R>, options: { signal?: AbortSignal } = {}): Promise<R> {
+  run<R>(task: (api: Comlink.Remote<Api>) => Promise<R>, options: RunOptions = {}): Promise<R> {
     if (this.#disposed) return Promise.reject(new BridgeDisposedError(`The ${this.#options.name} is shut down.`));
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(aborted(this.#options.name));
@@ -73,6 +80,7 @@ export class WorkerBridge<Api extends object> {
       const entry: Task = {
         run: task as unknown as Task['run'],
         signal,
+        skipInit: options.skipInit === true,
         resolve: resolve as (value: unknown) => void,
         reject,
       };
@@ -192,10 +200,12 @@ export class WorkerBridge<Api extends object> {
     if (task.signal?.aborted) throw aborted(this.#options.name);
     const live = (this.#live ??= this.#start());
     const api = live.api as unknown as Comlink.Remote<Api0>;
-    if (!live.initialized && this.#options.init) {
-      await Promise.race([this.#options.init(live.api), live.crashed]);
+    if (!task.skipInit) {
+      if (!live.initialized && this.#options.init) {
+        await Promise.race([this.#options.init(live.api), live.crashed]);
+      }
+      live.initialized = true;
     }
-    live.initialized = true;
     // Init can take long (a model load): an abort meanwhile means the task itself must not start.
     if (task.signal?.aborted) throw aborted(this.#options.name);
     const onAbort = (): void => {

@@ -126,6 +126,7 @@ export function readPersisted(value: unknown): PersistedState {
 
 /** Puts the stored state into the live one; cards added before hydration finished are kept after them. */
 export function mergePersisted(persisted: unknown, current: StudioState): StudioState {
+  if (persisted === undefined || persisted === null) return current; // nothing saved yet: a first visit
   const saved = readPersisted(persisted);
   const cards = { ...saved.cards };
   const order = [...saved.order];

@@ -8,7 +8,8 @@ import type {
 import { errorSummary } from '../bridge/errors';
 import type { ErrorInfo, ImageProgress } from '../slices/images';
 import type { StudioState } from '../studio-state';
-import type { PixelCache } from './pixel-cache';
+import { ImageMissingError } from './errors';
+import type { MemoryImages } from './memory-images';
 import type { ImageStorePort, IngestPort, StudentPort } from './ports';
 
 export interface CaptionRunnerDeps {
@@ -16,7 +17,7 @@ export interface CaptionRunnerDeps {
   student: StudentPort;
   images: ImageStorePort;
   ingest: IngestPort;
-  pixels: PixelCache;
+  memory: MemoryImages;
   /** Images per call to the student = batchSize × this (pixels for one call are held in memory at once). */
   batchesPerCall?: number;
   /** Whole-call failures (worker crash, device lost) retried within one run before it stops. */
@@ -160,7 +161,10 @@ export class CaptionRunner {
     let finished = chunk.length - requests.length; // images that failed to decode are final already
     if (requests.length === 0) return { finished };
 
+    // Progress reports are messages too: one may arrive after the call has returned. Those are stale.
+    let open = true;
     const onProgress = (p: CaptionProgress): void => {
+      if (!open) return;
       for (const item of p.finished) this.#apply(item);
       const progress = { ...this.#state.progress };
       for (const a of p.active) {
@@ -174,10 +178,12 @@ export class CaptionRunner {
     };
     try {
       const result = await this.#deps.student.caption(requests, settings, onProgress, signal);
+      open = false;
       for (const item of result.items) this.#apply(item);
       finished += result.items.filter((item) => item.status !== 'cancelled').length;
       return { finished };
     } catch (error) {
+      open = false;
       const info = errorSummary(error);
       // Aborted before the worker started captioning (e.g. during model load): the chunk is cancelled.
       const status = signal.aborted ? 'cancelled' : 'queued';
@@ -190,24 +196,21 @@ export class CaptionRunner {
     }
   }
 
-  /** Pixels for each card: from the ingest cache, else decoded again from the stored file. */
+  /**
+   * The student's pixels for each card, always decoded the same way from the file (the ingest worker's
+   * student size), so a caption does not depend on whether the image was just dropped or reloaded.
+   */
   async #requests(chunk: readonly string[]): Promise<CaptionRequest[]> {
     const requests: CaptionRequest[] = [];
     for (const id of chunk) {
       const card = this.#state.cards[id];
       if (card === undefined) continue;
       try {
-        let pixels = this.#deps.pixels.takePixels(id);
-        if (pixels === undefined) {
-          const file = await this.#deps.images.getFile(id);
-          if (file === undefined) {
-            throw Object.assign(
-              new Error(`The pixels of "${card.name}" are gone (storage had no room for it). Drop it again.`),
-              { name: 'ImageMissingError' },
-            );
-          }
-          pixels = await this.#deps.ingest.decode(file, card.name);
+        const file = card.saved ? await this.#deps.images.getFile(id) : this.#deps.memory.unsavedFile(id);
+        if (file === undefined) {
+          throw new ImageMissingError(`The file of "${card.name}" is gone (storage had no room for it). Drop it again.`);
         }
+        const pixels = await this.#deps.ingest.decode(file, card.name);
         requests.push({ id, image: { width: pixels.width, height: pixels.height, channels: 4, data: pixels.data } });
       } catch (error) {
         this.#state.updateCard(id, { status: 'failed', error: errorSummary(error) });

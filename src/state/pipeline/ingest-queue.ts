@@ -2,14 +2,15 @@ import { sha256Hex } from '../../lib/images';
 import { errorSummary } from '../bridge/errors';
 import type { StudioState } from '../studio-state';
 import type { IncomingFile, ImageStorePort, IngestPort } from './ports';
-import type { PixelCache } from './pixel-cache';
+import { FileReadError } from './errors';
+import type { MemoryImages } from './memory-images';
 import type { StoreApi } from 'zustand/vanilla';
 
 export interface IngestQueueDeps {
   store: StoreApi<StudioState>;
   ingest: IngestPort;
   images: ImageStorePort;
-  pixels: PixelCache;
+  memory: MemoryImages;
   /** Called after every file that became a queued card (the caption runner picks it up). */
   onQueued: () => void;
   now?: () => number;
@@ -55,7 +56,7 @@ export class IngestQueue {
   }
 
   async #one(file: IncomingFile): Promise<void> {
-    const { store, ingest, images, pixels, onQueued } = this.#deps;
+    const { store, ingest, images, memory, onQueued } = this.#deps;
     const now = this.#deps.now ?? Date.now;
     let bytes: Uint8Array;
     try {
@@ -68,7 +69,7 @@ export class IngestQueue {
         name: file.name,
         byteLength: file.size,
         status: 'failed',
-        error: { name: 'FileReadError', message: `"${file.name}" could not be read (${errorSummary(error).message}).` },
+        error: errorSummary(new FileReadError(`"${file.name}" could not be read (${errorSummary(error).message}).`)),
         warnings: [],
         addedAt: now(),
         saved: true,
@@ -100,12 +101,13 @@ export class IngestQueue {
       return;
     }
     const { record } = outcome;
-    pixels.set(id, record.pixels, record.thumbnail);
+    memory.rememberThumbnail(id, record.thumbnail);
     let saved = true;
     try {
       await images.put(record, bytes, addedAt);
     } catch (error) {
       saved = false;
+      memory.rememberUnsavedFile(id, bytes);
       const { message } = errorSummary(error);
       const what = (error as { what?: unknown }).what;
       store.getState().reportNotSaved(typeof what === 'string' ? what : `image "${file.name}"`, message);

@@ -43,7 +43,10 @@ describe('readImageHeader: sizes before decoding', () => {
       colorType: 'gray-alpha',
       hasAlpha: true,
     });
-    expect((await header(solid(7, 5, 4).png().toBuffer())).info).toMatchObject({ colorType: 'rgba', hasAlpha: true });
+    expect((await header(solid(7, 5, 4).png().toBuffer())).info).toMatchObject({
+      colorType: 'rgba',
+      hasAlpha: true,
+    });
     const palette = await header(solid(7, 5).png({ palette: true }).toBuffer());
     expect([palette.width, palette.height, palette.info.colorType]).toEqual([7, 5, 'palette']);
   });
@@ -53,7 +56,9 @@ describe('readImageHeader: sizes before decoding', () => {
     expect([still.width, still.height, still.info.animated, still.info.frameCount]).toEqual([9, 4, false, 1]);
     const frames = Buffer.concat([Buffer.alloc(9 * 4 * 3, 200), Buffer.alloc(9 * 4 * 3, 20)]);
     const anim = await header(
-      sharp(frames, { raw: { width: 9, height: 8, channels: 3, pageHeight: 4 } }).gif({ loop: 0 }).toBuffer(),
+      sharp(frames, { raw: { width: 9, height: 8, channels: 3, pageHeight: 4 } })
+        .gif({ loop: 0 })
+        .toBuffer(),
     );
     expect([anim.width, anim.height, anim.info.animated, anim.info.frameCount]).toEqual([9, 4, true, 2]);
   });
@@ -70,7 +75,11 @@ describe('readImageHeader: sizes before decoding', () => {
   });
 
   it('AVIF: size from the ispe property', async () => {
-    expect(await header(solid(40, 24).avif().toBuffer())).toMatchObject({ format: 'avif', width: 40, height: 24 });
+    expect(await header(solid(40, 24).avif().toBuffer())).toMatchObject({
+      format: 'avif',
+      width: 40,
+      height: 24,
+    });
   });
 
   it('BMP: size from the DIB header, bottom-up or top-down', () => {

@@ -19,7 +19,8 @@ const png = async (width: number, height: number) =>
 describe('ingestFile', () => {
   it('never rejects with an untyped error: a throwing decoder gives DecodeFailedError naming the file', async () => {
     const broken: PixelDecoder = {
-      decode: () => Promise.reject(new TypeError('createImageBitmap: The source image could not be decoded.')),
+      decode: () =>
+        Promise.reject(new TypeError('createImageBitmap: The source image could not be decoded.')),
     };
     const error = await ingestFile(await png(4, 4), 'a.png', broken).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DecodeFailedError);
@@ -32,9 +33,17 @@ describe('ingestFile', () => {
 
   it('a decoder returning a buffer of the wrong size is a DecodeFailedError, not a crash later', async () => {
     const short: PixelDecoder = {
-      decode: async () => ({ width: 4, height: 4, channels: 4, data: new Uint8Array(3), orientationApplied: false }),
+      decode: async () => ({
+        width: 4,
+        height: 4,
+        channels: 4,
+        data: new Uint8Array(3),
+        orientationApplied: false,
+      }),
     };
-    await expect(ingestFile(await png(4, 4), 'b.png', short)).rejects.toMatchObject({ name: 'DecodeFailedError' });
+    await expect(ingestFile(await png(4, 4), 'b.png', short)).rejects.toMatchObject({
+      name: 'DecodeFailedError',
+    });
   });
 
   it('refuses from the header alone an image above maxSourcePixels, without decoding', async () => {

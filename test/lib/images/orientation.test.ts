@@ -8,7 +8,10 @@ const W = 5;
 const H = 3;
 const raw = Buffer.from(Array.from({ length: W * H * 3 }, (_, i) => (i * 37 + 11) % 256));
 const pngWithOrientation = (orientation: Orientation) =>
-  sharp(raw, { raw: { width: W, height: H, channels: 3 } }).png().withMetadata({ orientation }).toBuffer();
+  sharp(raw, { raw: { width: W, height: H, channels: 3 } })
+    .png()
+    .withMetadata({ orientation })
+    .toBuffer();
 
 /** sharp's own EXIF auto-orientation as the reference, as RGBA. */
 async function sharpOriented(png: Buffer) {

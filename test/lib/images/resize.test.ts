@@ -9,7 +9,8 @@ function gray(rows: number[][]): RgbaImage {
   rows.flat().forEach((v, i) => data.set([v, v, v, 255], i * 4));
   return { width, height, data };
 }
-const channel0 = (img: RgbaImage) => Array.from({ length: img.width * img.height }, (_, i) => img.data[i * 4]!);
+const channel0 = (img: RgbaImage) =>
+  Array.from({ length: img.width * img.height }, (_, i) => img.data[i * 4]!);
 
 describe('resizeAreaAverage', () => {
   it('averages whole blocks exactly when the factor is an integer', () => {

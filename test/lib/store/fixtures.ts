@@ -3,7 +3,12 @@ import type { IngestRecord } from '../../../src/lib/images';
 import { imageId } from '../../../src/lib/images';
 
 /** A stored image built from arbitrary bytes (the store never decodes, so no real image is needed). */
-export async function storedImage(name: string, seed: number, fileSize = 1000, addedAt = seed): Promise<StoredImage> {
+export async function storedImage(
+  name: string,
+  seed: number,
+  fileSize = 1000,
+  addedAt = seed,
+): Promise<StoredImage> {
   const file = Uint8Array.from({ length: fileSize }, (_, i) => (i * 131 + seed * 17) % 256);
   const thumbnail = { width: 2, height: 1, data: Uint8Array.from([seed, 0, 0, 255, 0, seed, 0, 255]) };
   const record: IngestRecord = {

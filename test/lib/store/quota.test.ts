@@ -14,7 +14,9 @@ describe('full storage', () => {
     const error = await store.images.put(tooBig).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageFullError);
     expect((error as StorageFullError).what).toBe('image "too-big.png" (3.9 KB)');
-    expect((error as Error).message).toMatch(/^Storage is full: image "too-big.png" \(3.9 KB\) was not saved\./);
+    expect((error as Error).message).toMatch(
+      /^Storage is full: image "too-big.png" \(3.9 KB\) was not saved\./,
+    );
     // After a reload (no quota wrapper): the first image whole, no trace of the second.
     const reloaded = await openStudioStore({ backend: idbKeyvalBackend(prefix) });
     expect((await reloaded.images.list()).map((m) => m.name)).toEqual(['fits.png']);
@@ -29,10 +31,14 @@ describe('full storage', () => {
     const store = await openStudioStore({ backend: quotaLimited(backend, 0) });
     const model = { id: 'm', revision: 'r' };
     const whats = await Promise.all([
-      store.captions.add('ab'.repeat(32), model, { text: 't', source: 'student' }).catch((e: StorageFullError) => e.what),
+      store.captions
+        .add('ab'.repeat(32), model, { text: 't', source: 'student' })
+        .catch((e: StorageFullError) => e.what),
       store.cache.put('k', { x: 1 }, 'the detections of crop 3').catch((e: StorageFullError) => e.what),
       store.settings.set('maxNewTokens', 20).catch((e: StorageFullError) => e.what),
-      store.checkpoints.put({ id: 'c', label: 'round 2', bytes: new Uint8Array(2048) }).catch((e: StorageFullError) => e.what),
+      store.checkpoints
+        .put({ id: 'c', label: 'round 2', bytes: new Uint8Array(2048) })
+        .catch((e: StorageFullError) => e.what),
     ]);
     expect(whats).toEqual([
       'the caption of image abababababab… (m)',

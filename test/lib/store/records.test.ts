@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cacheKey, canonicalJson, idbKeyvalBackend, openStudioStore, pendingItems } from '../../../src/lib/store';
+import {
+  cacheKey,
+  canonicalJson,
+  idbKeyvalBackend,
+  openStudioStore,
+  pendingItems,
+} from '../../../src/lib/store';
 import type { JobState } from '../../../src/lib/store';
 import { storedImage } from './fixtures';
 import { freshBackend } from './helpers';
@@ -15,7 +21,10 @@ describe('captions: versions per image and model', () => {
     const { meta } = await storedImage('x.png', 1);
     await store.images.put(await storedImage('x.png', 1));
     await store.captions.add(meta.id, vit, { text: 'a cat on a couch', source: 'student' });
-    const v1 = await store.captions.add(meta.id, vit, { text: 'two cats on a pink couch', source: 'refined' });
+    const v1 = await store.captions.add(meta.id, vit, {
+      text: 'two cats on a pink couch',
+      source: 'refined',
+    });
     await store.captions.add(meta.id, tiny, { text: 'gibberish', source: 'student', extra: { beams: 1 } });
     expect(v1).toMatchObject({ version: 1, source: 'refined' });
     expect((await store.captions.list(meta.id, vit)).map((c) => [c.version, c.text])).toEqual([
@@ -35,7 +44,9 @@ describe('captions: versions per image and model', () => {
     const image = await storedImage('y.png', 2);
     await store.images.put(image);
     await Promise.all(
-      Array.from({ length: 5 }, (_, i) => store.captions.add(image.meta.id, vit, { text: `c${i}`, source: 'user' })),
+      Array.from({ length: 5 }, (_, i) =>
+        store.captions.add(image.meta.id, vit, { text: `c${i}`, source: 'user' }),
+      ),
     );
     expect((await store.captions.list(image.meta.id, vit)).map((c) => c.version)).toEqual([0, 1, 2, 3, 4]);
   });
@@ -88,7 +99,11 @@ describe('settings, cache and checkpoints', () => {
     const store = await openStudioStore({ backend });
     await store.settings.set('generation', { strategy: 'beam', numBeams: 3, maxNewTokens: 20 });
     const reloaded = await openStudioStore({ backend: idbKeyvalBackend(prefix) });
-    expect(await reloaded.settings.get('generation')).toEqual({ strategy: 'beam', numBeams: 3, maxNewTokens: 20 });
+    expect(await reloaded.settings.get('generation')).toEqual({
+      strategy: 'beam',
+      numBeams: 3,
+      maxNewTokens: 20,
+    });
   });
 
   it('cache keys are stable across field order and change with any part', async () => {
@@ -112,7 +127,9 @@ describe('settings, cache and checkpoints', () => {
     expect(await cacheKey({ ...parts, promptVersion: 4 })).not.toBe(key);
     expect(await cacheKey({ ...parts, crop: { ...parts.crop, zoom: 1 } })).not.toBe(key);
     expect(await cacheKey({ ...parts, model: { ...parts.model, revision: 'v2' } })).not.toBe(key);
-    expect(canonicalJson({ b: 1, a: [undefined, { d: 2, c: undefined }] })).toBe('{"a":[null,{"d":2}],"b":1}');
+    expect(canonicalJson({ b: 1, a: [undefined, { d: 2, c: undefined }] })).toBe(
+      '{"a":[null,{"d":2}],"b":1}',
+    );
   });
 
   it('a rerun is a cache hit', async () => {

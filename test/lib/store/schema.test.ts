@@ -39,7 +39,11 @@ describe('schema version and migrations', () => {
     };
     const v1 = await openStudioStore({ backend });
     await v1.settings.set('beams', 4);
-    const v2 = await openStudioStore({ backend, migrations: [...MIGRATIONS, renameSetting], schemaVersion: 2 });
+    const v2 = await openStudioStore({
+      backend,
+      migrations: [...MIGRATIONS, renameSetting],
+      schemaVersion: 2,
+    });
     expect(v2.migratedFrom).toEqual([1, 2]);
     expect(seen).toEqual(['v1->v2 sees version 1']);
     expect(await v2.settings.all()).toEqual({ numBeams: 4 });
@@ -55,9 +59,11 @@ describe('schema version and migrations', () => {
       describe: 'boom',
       migrate: () => Promise.reject(new Error('disk on fire')),
     };
-    const error = await openStudioStore({ backend, migrations: [...MIGRATIONS, failing], schemaVersion: 2 }).catch(
-      (e: unknown) => e,
-    );
+    const error = await openStudioStore({
+      backend,
+      migrations: [...MIGRATIONS, failing],
+      schemaVersion: 2,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SchemaMigrationError);
     expect((error as Error).message).toContain('"boom" failed');
     expect(await backend('meta').get('schemaVersion')).toBe(1);

@@ -47,7 +47,7 @@ afterEach(() => {
   for (const worker of workers.splice(0)) worker.terminate();
 });
 
-function setup(options: { idleMs?: number; cooperativeCancel?: boolean; init?: (api: never) => Promise<void> } = {}) {
+function setup(options: { idleMs?: number; cooperativeCancel?: boolean; init?: () => Promise<void> } = {}) {
   const created: { worker: FakeWorker; state: ReturnType<typeof makeApi>['state'] }[] = [];
   const crashes: string[] = [];
   const bridge = new WorkerBridge<Api>({

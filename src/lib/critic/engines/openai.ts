@@ -77,7 +77,7 @@ export class OpenAIEngine implements CriticEngine {
     });
     let lastProblem = '';
     for (let attempt = 0; attempt <= maxRetries; attempt++) {
-      options.signal?.throwIfAborted();
+      if (options.signal?.aborted) throw new CriticAbortedError();
       const outcome = await this.#attempt(body, options.signal);
       if (outcome.kind === 'done') return outcome.text;
       lastProblem = outcome.problem;

@@ -9,6 +9,7 @@ import { boundText, findingsToReply } from '../parse';
 import { rewriteCaption } from '../rewrite';
 import type { SynonymTable } from '../synonyms';
 import type { CriticEngine, EnginePrompt, GenerateOptions } from './engine';
+import { CriticAbortedError } from './errors';
 
 export class TemplateEngine implements CriticEngine {
   readonly id = 'template@1';
@@ -19,7 +20,7 @@ export class TemplateEngine implements CriticEngine {
   }
 
   generate(prompt: EnginePrompt, options: GenerateOptions = {}): Promise<string> {
-    options.signal?.throwIfAborted();
+    if (options.signal?.aborted) return Promise.reject(new CriticAbortedError());
     const d = prompt.data;
     switch (d.kind) {
       case 'critique':

@@ -20,7 +20,7 @@ export function readWebpHeader(b: Uint8Array, fileName: string): ImageHeader {
   let animated = false;
   let frames = 0;
   let orientation: Orientation = 1;
-  for (let pos = 12; pos + 8 <= riffEnd; ) {
+  for (let pos = 12; pos + 8 <= riffEnd;) {
     const type = ascii(b, pos, 4);
     const size = u32(b, pos + 4, true)!;
     const data = b.subarray(pos + 8, pos + 8 + size);

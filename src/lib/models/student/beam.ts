@@ -5,7 +5,7 @@ import { validateDecodeSetup } from './decode-setup';
 import { lastPositionRow, logSoftmax, topK } from './logits';
 import type { RowGather } from './row-gather';
 import { isIdentity } from './row-gather';
-import { runDecoderStep } from './run-step';
+import { encoderFeedsFor, runDecoderStep } from './run-step';
 import type { TensorLike } from './session';
 import { disposeAll } from './session';
 
@@ -43,13 +43,18 @@ export async function beamDecode(setup: BeamSetup): Promise<DecodeOutcome> {
   let past: TensorLike[] | null = null;
   let steps = 0;
   let cancelled = false;
+  // Beams of one image share its encoder rows, so the cross-attention tensors never need reordering.
+  const encoder = await encoderFeedsFor(setup, encoderStates).catch((error: unknown) => {
+    disposeAll([encoderStates]);
+    throw error;
+  });
   try {
     while (done.includes(false)) {
       if (setup.checkpoint !== undefined && !(await setup.checkpoint())) {
         cancelled = true;
         break;
       }
-      const step = await runDecoderStep(setup, steps, inputIds, encoderStates, past);
+      const step = await runDecoderStep(setup, steps, inputIds, encoder.feeds, past);
       if (past !== null) disposeAll(past);
       past = step.presents;
       const banned = steps < minNewTokens ? special.eosTokenId : -1;
@@ -117,6 +122,7 @@ export async function beamDecode(setup: BeamSetup): Promise<DecodeOutcome> {
     }
   } finally {
     if (past !== null) disposeAll(past);
+    encoder.release();
     if (encoderStates !== setup.encoderHiddenStates) disposeAll([encoderStates]);
   }
   return {

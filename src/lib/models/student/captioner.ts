@@ -174,6 +174,7 @@ function decode(
 ): Promise<DecodeOutcome> {
   const setup: DecodeSetup = {
     decoder: model.decoder,
+    ...(model.cross === undefined ? {} : { cross: model.cross }),
     spec: model.spec,
     tensors: model.tensors,
     encoderHiddenStates: hidden,

@@ -12,6 +12,8 @@ export interface SpecialTokens {
 /** Everything one batch's decoding loop needs. The loop owns nothing it did not create. */
 export interface DecodeSetup {
   decoder: SessionLike;
+  /** For a split decoder: encoder_hidden_states → spec.lifted, run once per batch. */
+  cross?: SessionLike;
   spec: DecoderSpec;
   tensors: TensorFactory;
   /** The encoder's output for this batch, [images, sequence, hidden]; may live on the GPU. */

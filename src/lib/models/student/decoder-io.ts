@@ -11,12 +11,16 @@ import { outputOf } from './session';
 export interface DecoderSpec {
   /** The cache pairs, in layer order: input name → the output that feeds it next step. */
   cache: { input: string; output: string }[];
+  /** Inputs computed once per batch from the encoder output (see cross-attention-split.ts); none usually. */
+  lifted: string[];
   numHeads: number;
   headDim: number;
   hasCacheBranch: boolean;
 }
 
 const PAST_NAME = /^past_key_values\.(\d+)\.(key|value)$/;
+/** Names of the inputs a cross-attention split adds (cross-attention-split.ts). */
+export const LIFTED_PREFIX = 'capgrad_cross.';
 
 export function decoderSpecFrom(
   session: SessionLike,
@@ -53,21 +57,25 @@ export function decoderSpecFrom(
       throw new ModelLoadError(`decoder has no output '${output}' to feed its cache`);
     }
   }
-  return { cache, ...dims, hasCacheBranch: session.inputNames.includes('use_cache_branch') };
+  const lifted = session.inputNames.filter((name) => name.startsWith(LIFTED_PREFIX));
+  return { cache, lifted, ...dims, hasCacheBranch: session.inputNames.includes('use_cache_branch') };
 }
+
+/**
+ * What a batch feeds every step besides tokens and cache: `encoder_hidden_states` and, for a split
+ * decoder, the lifted cross-attention tensors.
+ */
+export type EncoderFeeds = Record<string, TensorLike>;
 
 /** Feeds of the first step: no cache yet (empty past tensors, use_cache_branch = false). */
 export function firstStepFeeds(
   spec: DecoderSpec,
   tensors: TensorFactory,
   inputIds: BigInt64Array,
-  encoderHiddenStates: TensorLike,
+  encoderFeeds: EncoderFeeds,
 ): Record<string, TensorLike> {
   const rows = inputIds.length;
-  const feeds: Record<string, TensorLike> = {
-    input_ids: tensors.int64(inputIds, [rows, 1]),
-    encoder_hidden_states: encoderHiddenStates,
-  };
+  const feeds: Record<string, TensorLike> = { ...encoderFeeds, input_ids: tensors.int64(inputIds, [rows, 1]) };
   for (const { input } of spec.cache) {
     feeds[input] = tensors.float32(new Float32Array(0), [rows, spec.numHeads, 0, spec.headDim]);
   }
@@ -80,12 +88,12 @@ export function nextStepFeeds(
   spec: DecoderSpec,
   tensors: TensorFactory,
   inputIds: BigInt64Array,
-  encoderHiddenStates: TensorLike,
+  encoderFeeds: EncoderFeeds,
   past: readonly TensorLike[],
 ): Record<string, TensorLike> {
   const feeds: Record<string, TensorLike> = {
+    ...encoderFeeds,
     input_ids: tensors.int64(inputIds, [inputIds.length, 1]),
-    encoder_hidden_states: encoderHiddenStates,
   };
   spec.cache.forEach(({ input }, i) => {
     const tensor = past[i];

@@ -1,7 +1,7 @@
 import type { DecodeOutcome, DecodeSetup } from './decode-setup';
 import { validateDecodeSetup } from './decode-setup';
 import { argmax, lastPositionRow } from './logits';
-import { runDecoderStep } from './run-step';
+import { encoderFeedsFor, runDecoderStep } from './run-step';
 import type { TensorLike } from './session';
 import { disposeAll } from './session';
 
@@ -20,13 +20,14 @@ export async function greedyDecode(setup: DecodeSetup): Promise<DecodeOutcome> {
   let past: TensorLike[] | null = null;
   let steps = 0;
   let cancelled = false;
+  const encoder = await encoderFeedsFor(setup, setup.encoderHiddenStates);
   try {
     while (finished.includes(false)) {
       if (setup.checkpoint !== undefined && !(await setup.checkpoint())) {
         cancelled = true;
         break;
       }
-      const step = await runDecoderStep(setup, steps, inputIds, setup.encoderHiddenStates, past);
+      const step = await runDecoderStep(setup, steps, inputIds, encoder.feeds, past);
       if (past !== null) disposeAll(past);
       past = step.presents;
       // Every unfinished row has generated exactly `steps` tokens (rows advance together).
@@ -53,6 +54,7 @@ export async function greedyDecode(setup: DecodeSetup): Promise<DecodeOutcome> {
     }
   } finally {
     if (past !== null) disposeAll(past);
+    encoder.release();
   }
   return {
     images: tokens.map((t, i) => ({ tokens: t, finished: finished[i] === true })),

@@ -1,6 +1,7 @@
 import { onnxFilePath } from '../devices';
 import { describeError, ModelLoadError } from '../errors';
 import type { ModelFiles } from '../sources';
+import { splitCrossAttention } from './cross-attention-split';
 import { decoderSpecFrom } from './decoder-io';
 import { studentConfigFrom } from './model-config';
 import { loadProcessors } from './processors';
@@ -9,6 +10,8 @@ import { cpuRowGather } from './row-gather';
 import type { SessionLike, TensorFactory } from './session';
 import type { StudentModel } from './student-model';
 import type { ModelDtype } from './types';
+
+export type SessionRole = 'encoder' | 'cross-attention' | 'decoder';
 
 /** A session we created and must release (ORT's InferenceSession has `release`). */
 export interface OwnedSession extends SessionLike {
@@ -19,10 +22,15 @@ export interface LoadStudentParts {
   files: ModelFiles;
   dtype: ModelDtype;
   /** Creates a session on the resolved device; the platform decides the ORT module and its options. */
-  createSession(bytes: Uint8Array, role: 'encoder' | 'decoder'): Promise<OwnedSession>;
+  createSession(bytes: Uint8Array, role: SessionRole): Promise<OwnedSession>;
   tensors: TensorFactory;
   /** Defaults to gathering on the host. */
   gather?: RowGather;
+  /**
+   * Compute GPT-2's cross-attention keys and values once per batch instead of once per token
+   * (cross-attention-split.ts). Default true; models it does not recognize run unchanged.
+   */
+  splitCrossAttention?: boolean;
 }
 
 export interface LoadedStudent {
@@ -46,7 +54,8 @@ export async function loadStudent(parts: LoadStudentParts): Promise<LoadedStuden
     await Promise.all(owned.splice(0).map((session) => session.release()));
   };
   try {
-    const encoder = await createRole(parts, 'encoder', onnxFilePath('encoder_model', parts.dtype));
+    const encoderPath = onnxFilePath('encoder_model', parts.dtype);
+    const encoder = await createRole(parts, 'encoder', encoderPath, await parts.files.read(encoderPath));
     owned.push(encoder);
     if (!encoder.inputNames.includes('pixel_values') || !encoder.outputNames.includes('last_hidden_state')) {
       throw new ModelLoadError(
@@ -54,13 +63,22 @@ export async function loadStudent(parts: LoadStudentParts): Promise<LoadedStuden
           `(it takes ${encoder.inputNames.join(', ')}; gives ${encoder.outputNames.join(', ')})`,
       );
     }
-    const decoder = await createRole(parts, 'decoder', onnxFilePath('decoder_model_merged', parts.dtype));
+    const decoderPath = onnxFilePath('decoder_model_merged', parts.dtype);
+    const decoderBytes = await parts.files.read(decoderPath);
+    const split = parts.splitCrossAttention === false ? null : splitCrossAttention(decoderBytes);
+    let cross: OwnedSession | undefined;
+    if (split !== null) {
+      cross = await createRole(parts, 'cross-attention', `${decoderPath} (cross-attention part)`, split.cross);
+      owned.push(cross);
+    }
+    const decoder = await createRole(parts, 'decoder', decoderPath, split?.decoder ?? decoderBytes);
     owned.push(decoder);
     const spec = decoderSpecFrom(decoder, studentConfig);
     return {
       model: {
         encoder,
         decoder,
+        ...(cross === undefined ? {} : { cross }),
         spec,
         tensors: parts.tensors,
         gather: parts.gather ?? cpuRowGather(parts.tensors),
@@ -79,10 +97,10 @@ export async function loadStudent(parts: LoadStudentParts): Promise<LoadedStuden
 
 async function createRole(
   parts: LoadStudentParts,
-  role: 'encoder' | 'decoder',
+  role: SessionRole,
   path: string,
+  bytes: Uint8Array,
 ): Promise<OwnedSession> {
-  const bytes = await parts.files.read(path);
   try {
     return await parts.createSession(bytes, role);
   } catch (error) {

@@ -1,5 +1,6 @@
 import { describeError, GenerationError } from '../errors';
 import type { DecodeSetup } from './decode-setup';
+import type { EncoderFeeds } from './decoder-io';
 import { firstStepFeeds, nextStepFeeds, presentsOf } from './decoder-io';
 import type { TensorLike } from './session';
 import { disposeAll, outputOf, readFloat32 } from './session';
@@ -20,13 +21,13 @@ export async function runDecoderStep(
   setup: DecodeSetup,
   step: number,
   inputIds: BigInt64Array,
-  encoderHiddenStates: TensorLike,
+  encoderFeeds: EncoderFeeds,
   past: readonly TensorLike[] | null,
 ): Promise<StepOutput> {
   const feeds =
     past === null
-      ? firstStepFeeds(setup.spec, setup.tensors, inputIds, encoderHiddenStates)
-      : nextStepFeeds(setup.spec, setup.tensors, inputIds, encoderHiddenStates, past);
+      ? firstStepFeeds(setup.spec, setup.tensors, inputIds, encoderFeeds)
+      : nextStepFeeds(setup.spec, setup.tensors, inputIds, encoderFeeds, past);
   let outputs: Record<string, TensorLike>;
   try {
     outputs = await setup.decoder.run(feeds);
@@ -45,4 +46,30 @@ export async function runDecoderStep(
   } finally {
     disposeAll(Object.values(outputs).filter((tensor) => !kept.has(tensor)));
   }
+}
+
+/**
+ * The per-batch feeds: the encoder states and, for a split decoder, the cross-attention tensors computed
+ * from them once. `release` frees what this made (never `states`, which the caller owns).
+ */
+export async function encoderFeedsFor(
+  setup: DecodeSetup,
+  states: TensorLike,
+): Promise<{ feeds: EncoderFeeds; release: () => void }> {
+  const feeds: EncoderFeeds = { encoder_hidden_states: states };
+  if (setup.cross === undefined || setup.spec.lifted.length === 0) return { feeds, release: () => undefined };
+  let outputs: Record<string, TensorLike>;
+  try {
+    outputs = await setup.cross.run({ encoder_hidden_states: states });
+  } catch (error) {
+    throw new GenerationError(`cross-attention precompute failed: ${describeError(error)}`, { cause: error });
+  }
+  const lifted = setup.spec.lifted.map((name) => outputOf(outputs, name));
+  const kept = new Set(lifted);
+  disposeAll(Object.values(outputs).filter((tensor) => !kept.has(tensor)));
+  setup.spec.lifted.forEach((name, i) => {
+    const tensor = lifted[i];
+    if (tensor !== undefined) feeds[name] = tensor;
+  });
+  return { feeds, release: () => disposeAll(lifted) };
 }

@@ -17,6 +17,8 @@ export interface PixelValues {
 export interface StudentModel {
   encoder: SessionLike;
   decoder: SessionLike;
+  /** Present when the decoder was split (cross-attention-split.ts): computes spec.lifted once per batch. */
+  cross?: SessionLike;
   spec: DecoderSpec;
   tensors: TensorFactory;
   gather: RowGather;

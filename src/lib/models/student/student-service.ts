@@ -4,7 +4,7 @@ import { DeviceLostError, GenerationError, NotLoadedError, StudentBusyError } fr
 import type { ModelFiles } from '../sources';
 import { captionBatched } from './captioner';
 import { RunControl } from './control';
-import type { LoadedStudent, OwnedSession } from './load';
+import type { LoadedStudent, OwnedSession, SessionRole } from './load';
 import { loadStudent } from './load';
 import type { RowGather } from './row-gather';
 import type { TensorFactory } from './session';
@@ -28,7 +28,7 @@ export interface StudentPlatform {
   /** `navigator.gpu` or null. */
   gpu(): WebGpuProbe | null;
   openModel(source: ModelSource): Promise<ModelFiles>;
-  createSession(bytes: Uint8Array, role: 'encoder' | 'decoder', device: StudentDevice): Promise<OwnedSession>;
+  createSession(bytes: Uint8Array, role: SessionRole, device: StudentDevice): Promise<OwnedSession>;
   tensors: TensorFactory;
   gather?: RowGather;
   decodeImage?: ImageDecoder;

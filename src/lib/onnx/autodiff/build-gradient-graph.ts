@@ -3,7 +3,8 @@
  * scalar loss, as ONE graph of ai.onnx ops whose outputs are the loss and `grad.<name>` per trainable.
  *
  * 1. Trainable initializers become graph inputs (their values are returned, for the caller to feed).
- * 2. Shapes are inferred (with `inputShapes` fixing batch/sequence dims) and shape arithmetic is folded to
+ * 2. Forward ops without a WebGPU kernel are rewritten into ones with (graph/lower-for-webgpu.ts).
+ *    Shapes are inferred (with `inputShapes` fixing batch/sequence dims) and shape arithmetic is folded to
  *    constants, so integer/shape subgraphs are constants and nothing in them falls back to the CPU EP.
  * 3. Tensors that are floating point and depend on a trainable are "active"; walking nodes in reverse
  *    topological order from the loss, each node's rule turns output gradients into input gradients, and
@@ -15,6 +16,8 @@ import { foldConstants } from '../graph/constant-folding';
 import { DuplicateNameError, implicitInputs } from '../graph/graph';
 import type { OnnxModel } from '../graph/model';
 import { inferShapes } from '../graph/shape-inference';
+import { removeNoOps } from '../graph/simplify';
+import { lowerForWebGpu } from '../graph/lower-for-webgpu';
 import type { Known } from '../graph/shape-inference';
 import { makeValueInfo } from '../graph/tensor-info';
 import type { Dim } from '../graph/tensor-info';
@@ -81,8 +84,12 @@ export function buildGradientGraph(source: OnnxModel, options: GradientGraphOpti
   // Only the loss and the kept outputs are wanted from the forward graph (folding prunes everything else).
   const keepNames = options.keepOutputs ?? [];
   graph.outputs = [options.loss, ...keepNames].map((name) => ({ name }));
+  lowerForWebGpu(graph);
   let known = inferShapes(graph, opset, options);
-  if (options.foldConstants !== false && foldConstants(graph, known) > 0) known = inferShapes(graph, opset, options);
+  if (options.foldConstants !== false) {
+    const changed = foldConstants(graph, known) + removeNoOps(graph, known);
+    if (changed > 0) known = inferShapes(graph, opset, options);
+  }
 
   const lossInfo = known.get(options.loss);
   if (!lossInfo || !graph.producers().has(options.loss))

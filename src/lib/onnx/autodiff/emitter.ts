@@ -3,7 +3,7 @@
  * (axes as attribute or input, Split sizes) and caching constants. Every op it emits is an ai.onnx op the
  * ORT WebGPU EP has a kernel for.
  */
-import { DataType, float16Tensor, float32Tensor, float64Tensor, int64Tensor } from '../proto/tensor';
+import { DataType, float16Tensor, float32Tensor, float64Tensor, int32Tensor, int64Tensor } from '../proto/tensor';
 import type { Graph } from '../graph/graph';
 import { int, ints } from '../graph/attributes';
 import type { AttributeValue } from '../graph/attributes';
@@ -124,9 +124,31 @@ export class Emitter {
     return this.op('Transpose', [x], { perm: ints(perm) });
   }
 
-  /** Zeros with the shape and type of `like`. */
+  /**
+   * Zeros with the shape and type of `like`, a runtime tensor: `like · 0`. Unlike Expand(0, constant shape) this
+   * cannot be constant-folded by ORT into an initializer as large as an embedding table.
+   */
   zerosLike(like: string): string {
-    return this.op('Expand', [this.scalar(0, this.dtype(like)), this.shapeOf(like)]);
+    return this.op('Mul', [like, this.scalar(0, this.dtype(like))]);
+  }
+
+  /** An int32 constant (index tables: WebGPU kernels take int32 where they reject int64). */
+  int32s(name: string, dims: readonly number[], values: readonly number[]): string {
+    const key = `i32:${dims.join('x')}:${values.length > 64 ? `iota${values.length}` : values.join(',')}`;
+    let out = this.constants.get(key);
+    if (!out) {
+      out = this.graph.addConstant(name, int32Tensor('', dims, values));
+      this.constants.set(key, out);
+      this.known.set(out, { dtype: DataType.INT32, dims: [...dims] });
+    }
+    return out;
+  }
+
+  /** An int64 constant of any shape. */
+  int64Tensor(name: string, dims: readonly number[], values: readonly number[]): string {
+    const out = this.graph.addConstant(name, int64Tensor('', dims, values));
+    this.known.set(out, { dtype: DataType.INT64, dims: [...dims] });
+    return out;
   }
 
   /**

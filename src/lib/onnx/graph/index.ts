@@ -7,3 +7,5 @@ export type { InferenceOptions, Known } from './shape-inference';
 export { foldConstants } from './constant-folding';
 export type { FoldOptions } from './constant-folding';
 export * from './tensor-info';
+export { removeNoOps } from './simplify';
+export { lowerForWebGpu } from './lower-for-webgpu';

@@ -85,6 +85,7 @@ export function buildTrainingArtifacts(
   const structure = analyzeDecoder(g, names);
   const plan = resolveTrainables(structure, spec);
 
+  const extras = extraInputs(model, names, shapes);
   let adapters: LoraAdapter[] = [];
   const initial = new Map<string, Float32Array>();
   if (spec.kind === 'lora') {
@@ -94,7 +95,6 @@ export function buildTrainingArtifacts(
     for (const name of plan.weights) initial.set(name, Float32Array.from(readFloat32(g.initializers.get(name)!)));
   }
   const trainableNames = [...initial.keys()];
-  const extras = extraInputs(model, names, shapes);
   appendTokenLoss(model, names.logits);
 
   const { batch, sequence, encoderSequence, encoderWidth } = shapes;

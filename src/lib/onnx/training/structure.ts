@@ -153,16 +153,23 @@ function projectionsDownstream(graph: Graph, start: string, isProjection: (n: No
   return [...found];
 }
 
-/** Follows single-consumer pass-through nodes (Cast, Dropout, Identity…) from a Softmax to the MatMul reading it. */
+/**
+ * The MatMul that multiplies the attention probabilities with the values: the first MatMul downstream of the
+ * Softmax, through whatever sits between them (Cast, Dropout, the NaN guard Where(IsNaN(p), 0, p)…).
+ */
 function attentionValueMatMul(graph: Graph, softmax: NodeProto): NodeProto | undefined {
   const consumers = graph.consumers();
-  let name = softmax.output![0]!;
-  for (let hop = 0; hop < MAX_HOPS; hop++) {
-    const next = consumers.get(name) ?? [];
-    const matmul = next.find((n) => n.opType === 'MatMul');
-    if (matmul) return matmul;
-    if (next.length !== 1) return undefined;
-    name = next[0]!.output![0]!;
+  let frontier = [softmax.output![0]!];
+  const seen = new Set(frontier);
+  for (let hop = 0; hop < MAX_HOPS && frontier.length > 0; hop++) {
+    const next: string[] = [];
+    for (const name of frontier) {
+      for (const node of consumers.get(name) ?? []) {
+        if (node.opType === 'MatMul') return node;
+        for (const out of node.output ?? []) if (out && !seen.has(out)) seen.add(out) && next.push(out);
+      }
+    }
+    frontier = next;
   }
   return undefined;
 }

@@ -3,7 +3,7 @@
  * side effect): what is differentiable is exactly what this table lists.
  */
 import type { GradientRule } from '../rule';
-import { addGrad, subGrad, sumGrad } from './add-sub';
+import { addGrad, subGrad } from './add-sub';
 import { concatGrad } from './concat';
 import { expandGrad } from './expand';
 import { gatherGrad } from './gather';
@@ -73,7 +73,6 @@ export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = Object.fre
   Sqrt: sqrtGrad,
   Squeeze: reshapeLikeGrad,
   Sub: subGrad,
-  Sum: sumGrad,
   Tanh: tanhGrad,
   Transpose: transposeGrad,
   Unsqueeze: reshapeLikeGrad,

@@ -67,9 +67,13 @@ export const sliceGrad: GradientRule = (ctx) => {
       continue;
     }
     // Scatter the c slices back to their positions start + i·step along this axis.
-    const idxShape = cur.map((d, k) => (k === s.axis ? d : 1));
-    const positions = Array.from({ length: s.count }, (_, i) => s.start + i * s.step);
-    const idx = emit.op('Expand', [emit.op('Reshape', [emit.int64s(positions), emit.int64s(idxShape)]), emit.int64s(cur)]);
+    // The position table is a constant (no int64 arithmetic at run time: WebGPU has no int64 Expand).
+    const strides = cur.map((_, k) => cur.slice(k + 1).reduce((a, b) => a * b, 1));
+    const positions = Array.from({ length: cur.reduce((a, b) => a * b, 1) }, (_, flat) => {
+      const i = Math.floor(flat / strides[s.axis]!) % cur[s.axis]!;
+      return s.start + i * s.step;
+    });
+    const idx = emit.int64Tensor('slice_grad_positions', cur, positions);
     const full = cur.map((d, k) => (k === s.axis ? dims[k]! : d));
     const zeros = emit.op('Expand', [emit.scalar(0, dt), emit.int64s(full)]);
     g = emit.op('ScatterElements', [zeros, idx, g], { axis: int(s.axis) });

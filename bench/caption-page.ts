@@ -1,0 +1,167 @@
+/**
+ * Benchmark page (served by vite, driven by bench/caption.mjs): images per second of the studio's batched
+ * student worker against transformers.js's default pipeline('image-to-text') called one image at a time,
+ * in the same browser, on the same pixels, with the same forced number of new tokens.
+ */
+import { env, pipeline, RawImage } from '@huggingface/transformers';
+import * as Comlink from 'comlink';
+import * as ort from 'onnxruntime-web/webgpu';
+import type { CaptionRequest, PixelImage, StudentDevice } from '../src/lib/models/student/types';
+import type { StudentWorkerApi } from '../src/lib/models/student/worker-api';
+
+export interface BenchParams {
+  modelId: string;
+  device: StudentDevice;
+  images: number;
+  batchSize: number;
+  tokens: number;
+}
+
+interface PathResult {
+  seconds: number;
+  imagesPerSecond: number;
+  warmupSeconds: number;
+  loadSeconds: number;
+  captions: string[];
+}
+
+export interface BenchPageResult {
+  ours: PathResult & { batchSize: number; medianMsBetweenReports: number | null };
+  pipeline: PathResult;
+  adapter: string | null;
+}
+
+const status = (text: string): void => {
+  const element = document.getElementById('status');
+  if (element !== null) element.textContent = text;
+};
+
+const seconds = (start: number): number => (performance.now() - start) / 1000;
+
+async function loadPixels(count: number): Promise<PixelImage[]> {
+  const names = (await (await fetch('/bench-images/list.json')).json()) as string[];
+  if (names.length === 0) throw new Error('no bench images');
+  const pixels: PixelImage[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = names[i % names.length] as string;
+    const bitmap = await createImageBitmap(await (await fetch(`/bench-images/${name}`)).blob());
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext('2d');
+    if (context === null) throw new Error('no 2D canvas');
+    context.drawImage(bitmap, 0, 0);
+    const { data, width, height } = context.getImageData(0, 0, bitmap.width, bitmap.height);
+    pixels.push({ width, height, channels: 4, data: new Uint8Array(data.buffer) });
+  }
+  return pixels;
+}
+
+async function adapterName(): Promise<string | null> {
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: Record<string, string> } | null> } }).gpu;
+  const adapter = await gpu?.requestAdapter();
+  if (adapter === null || adapter === undefined) return null;
+  const info = adapter.info ?? {};
+  return [info['vendor'], info['architecture'], info['device'], info['description']].filter(Boolean).join(' / ');
+}
+
+async function benchOurs(params: BenchParams, pixels: PixelImage[]): Promise<BenchPageResult['ours']> {
+  const worker = new Worker(new URL('../workers/student.worker.ts', import.meta.url), { type: 'module' });
+  const student = Comlink.wrap<StudentWorkerApi>(worker);
+  try {
+    let start = performance.now();
+    await student.load({ source: { kind: 'id', modelId: params.modelId, allowRemote: false }, device: params.device });
+    const loadSeconds = seconds(start);
+    const settings = {
+      strategy: 'greedy' as const,
+      numBeams: 1,
+      maxNewTokens: params.tokens,
+      minNewTokens: params.tokens,
+      batchSize: params.batchSize,
+    };
+    const requests = (): CaptionRequest[] =>
+      pixels.map((image, i) => ({ id: String(i), image: { ...image, data: image.data.slice() } }));
+    // Warm-up: one full batch compiles every shader shape the timed run will use.
+    start = performance.now();
+    await student.caption(requests().slice(0, params.batchSize), settings);
+    const warmupSeconds = seconds(start);
+    status('ours: timed run');
+    const reportTimes: number[] = [];
+    start = performance.now();
+    const result = await student.caption(
+      requests(),
+      settings,
+      Comlink.proxy(() => void reportTimes.push(performance.now())),
+    );
+    const elapsed = seconds(start);
+    const gaps = reportTimes.slice(1).map((t, i) => t - (reportTimes[i] as number)).sort((a, b) => a - b);
+    return {
+      batchSize: params.batchSize,
+      seconds: elapsed,
+      imagesPerSecond: pixels.length / elapsed,
+      warmupSeconds,
+      loadSeconds,
+      captions: result.items.map((item) => (item.status === 'done' ? item.caption : `<${item.status}>`)),
+      medianMsBetweenReports: gaps[Math.floor(gaps.length / 2)] ?? null,
+    };
+  } finally {
+    student[Comlink.releaseProxy]();
+    worker.terminate();
+  }
+}
+
+async function benchPipeline(params: BenchParams, pixels: PixelImage[]): Promise<PathResult> {
+  // The same one runtime and app-served WASM files as the worker; local model files only.
+  ort.env.wasm.wasmPaths = {
+    mjs: `${location.origin}/ort/ort-wasm-simd-threaded.asyncify.mjs`,
+    wasm: `${location.origin}/ort/ort-wasm-simd-threaded.asyncify.wasm`,
+  };
+  env.allowLocalModels = true;
+  env.allowRemoteModels = false;
+  env.localModelPath = '/models/';
+  env.useBrowserCache = false;
+  let start = performance.now();
+  const captioner = await pipeline('image-to-text', params.modelId, { device: params.device, dtype: 'fp32' });
+  const loadSeconds = seconds(start);
+  const options = { max_new_tokens: params.tokens, min_new_tokens: params.tokens };
+  const images = pixels.map((p) => new RawImage(p.data, p.width, p.height, 4));
+  start = performance.now();
+  await captioner(images[0] as RawImage, options);
+  const warmupSeconds = seconds(start);
+  status('pipeline: timed run');
+  const captions: string[] = [];
+  start = performance.now();
+  for (const image of images) {
+    const [output] = (await captioner(image, options)) as { generated_text: string }[];
+    captions.push(output?.generated_text ?? '<none>');
+  }
+  const elapsed = seconds(start);
+  await captioner.dispose();
+  return { seconds: elapsed, imagesPerSecond: images.length / elapsed, warmupSeconds, loadSeconds, captions };
+}
+
+const emptyResult: PathResult = { seconds: 0, imagesPerSecond: 0, warmupSeconds: 0, loadSeconds: 0, captions: [] };
+
+async function main(): Promise<void> {
+  const query = new URLSearchParams(location.search);
+  const params: BenchParams = {
+    modelId: query.get('model') ?? 'bench/vit-gpt2-real-size',
+    device: query.get('device') === 'wasm' ? 'wasm' : 'webgpu',
+    images: Number(query.get('images') ?? 8),
+    batchSize: Number(query.get('batch') ?? 8),
+    tokens: Number(query.get('tokens') ?? 16),
+  };
+  status('decoding images');
+  const pixels = await loadPixels(params.images);
+  status('ours');
+  const ours = await benchOurs(params, pixels);
+  status('pipeline');
+  const reference = query.get('only') === 'ours' ? emptyResult : await benchPipeline(params, pixels);
+  const result: BenchPageResult = { ours, pipeline: reference, adapter: await adapterName() };
+  Object.assign(window, { __benchResult: result });
+  status('done');
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error);
+  Object.assign(window, { __benchError: message });
+  status(`failed: ${message}`);
+});

@@ -1,0 +1,199 @@
+import { useEffect, useRef, useState } from 'react';
+import type { DevicePreference } from '../lib/models/student/types';
+import { errorSummary } from '../state/bridge/errors';
+import { saveModelFolder } from '../state/persist/model-folders';
+import { DEFAULT_MODEL_ID, GENERATION_LIMITS, modelLabel } from '../state/slices/settings';
+import { useStudio, useStudioState } from './studio-context';
+
+const DEVICE_CHOICES: { value: DevicePreference; label: string }[] = [
+  { value: 'auto', label: 'Automatic (WebGPU when available)' },
+  { value: 'webgpu', label: 'WebGPU' },
+  { value: 'wasm', label: 'WASM (CPU)' },
+];
+
+/** Reads a picked model folder into path → bytes, paths relative to the folder itself. */
+async function readFolder(files: FileList): Promise<{ name: string; files: Record<string, Uint8Array> }> {
+  const out: Record<string, Uint8Array> = {};
+  let name = 'model';
+  for (const file of Array.from(files)) {
+    const [root, ...rest] = file.webkitRelativePath.split('/');
+    name = root ?? name;
+    if (rest.length === 0 || rest.some((part) => part.startsWith('.'))) continue;
+    out[rest.join('/')] = new Uint8Array(await file.arrayBuffer());
+  }
+  return { name, files: out };
+}
+
+function NumberField(props: {
+  label: string;
+  testId: string;
+  value: number;
+  limits: { min: number; max: number };
+  onChange: (value: number) => void;
+  disabled?: boolean;
+}) {
+  return (
+    <label className="field">
+      <span>{props.label}</span>
+      <input
+        type="number"
+        data-testid={props.testId}
+        min={props.limits.min}
+        max={props.limits.max}
+        value={props.value}
+        disabled={props.disabled}
+        onChange={(event) => {
+          const value = event.currentTarget.valueAsNumber;
+          if (Number.isFinite(value)) props.onChange(value);
+        }}
+      />
+    </label>
+  );
+}
+
+/** The model id being typed; starts again from the saved one whenever that changes (keyed by it). */
+function ModelIdForm({ savedId, onUse }: { savedId: string; onUse: (modelId: string) => void }) {
+  const [modelId, setModelId] = useState(savedId);
+  return (
+    <form
+      className="model-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onUse(modelId);
+      }}
+    >
+      <label className="field">
+        <span>Model id</span>
+        <input
+          type="text"
+          data-testid="settings-model-id"
+          value={modelId}
+          placeholder={DEFAULT_MODEL_ID}
+          spellCheck={false}
+          onChange={(event) => setModelId(event.currentTarget.value)}
+        />
+      </label>
+      <button type="submit" data-testid="settings-model-apply">
+        Use
+      </button>
+    </form>
+  );
+}
+
+/** The student's settings: model (id or local folder), device, decoding. Saved as they change. */
+export function SettingsPanel() {
+  const studio = useStudio();
+  const settings = useStudioState((s) => s.settings);
+  const modelError = useStudioState((s) => s.student.error);
+  const actions = studio.store.getState();
+  const [folderError, setFolderError] = useState<string | null>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+  const { generation } = settings;
+  const savedId = settings.model.kind === 'id' ? settings.model.modelId : '';
+
+  useEffect(() => {
+    folderInput.current?.setAttribute('webkitdirectory', '');
+  }, []);
+
+  return (
+    <section className="panel settings-panel" aria-label="Settings">
+      <h2>Student model</h2>
+      <ModelIdForm
+        key={savedId}
+        savedId={savedId}
+        onUse={(modelId) => actions.setModel({ kind: 'id', modelId })}
+      />
+      <label className="button-like small">
+        Use a local model folder…
+        <input
+          ref={folderInput}
+          type="file"
+          multiple
+          data-testid="settings-folder-input"
+          onChange={(event) => {
+            const files = event.currentTarget.files;
+            if (files === null || files.length === 0) return;
+            setFolderError(null);
+            void readFolder(files)
+              .then(async ({ name, files: bytes }) => {
+                await saveModelFolder(name, bytes);
+                actions.setModel({ kind: 'folder', name, fileCount: Object.keys(bytes).length });
+              })
+              .catch((error: unknown) => setFolderError(errorSummary(error).message));
+          }}
+        />
+      </label>
+      <p className="current-model" data-testid="settings-current-model">
+        Using {modelLabel(settings.model)}
+      </p>
+      {folderError !== null && <p className="field-error">{folderError}</p>}
+      {modelError !== null && (
+        <p className="field-error" role="alert" data-testid="model-error" data-error-name={modelError.name}>
+          {modelError.message}
+        </p>
+      )}
+
+      <label className="field">
+        <span>Device</span>
+        <select
+          data-testid="settings-device"
+          value={settings.device}
+          onChange={(event) => actions.setDevice(event.currentTarget.value as DevicePreference)}
+        >
+          {DEVICE_CHOICES.map((choice) => (
+            <option key={choice.value} value={choice.value}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
+      </label>
+
+      <h2>Decoding</h2>
+      <fieldset className="field radio-row">
+        <legend>Search</legend>
+        <label>
+          <input
+            type="radio"
+            name="strategy"
+            data-testid="settings-greedy"
+            checked={generation.strategy === 'greedy'}
+            onChange={() => actions.setGeneration({ strategy: 'greedy' })}
+          />
+          Greedy
+        </label>
+        <label>
+          <input
+            type="radio"
+            name="strategy"
+            data-testid="settings-beam"
+            checked={generation.strategy === 'beam'}
+            onChange={() => actions.setGeneration({ strategy: 'beam' })}
+          />
+          Beam search
+        </label>
+      </fieldset>
+      <NumberField
+        label="Beams"
+        testId="settings-beams"
+        value={generation.numBeams}
+        limits={GENERATION_LIMITS.numBeams}
+        disabled={generation.strategy !== 'beam'}
+        onChange={(numBeams) => actions.setGeneration({ numBeams })}
+      />
+      <NumberField
+        label="Max new tokens"
+        testId="settings-max-tokens"
+        value={generation.maxNewTokens}
+        limits={GENERATION_LIMITS.maxNewTokens}
+        onChange={(maxNewTokens) => actions.setGeneration({ maxNewTokens })}
+      />
+      <NumberField
+        label="Batch size"
+        testId="settings-batch-size"
+        value={generation.batchSize}
+        limits={GENERATION_LIMITS.batchSize}
+        onChange={(batchSize) => actions.setGeneration({ batchSize })}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,19 @@
+import type { DeviceResolution } from '../lib/models/student/types';
+import type { ImageCard, StorageProblem } from '../state/slices/images';
+import type { CaptionRunState } from '../state/slices/runs';
+import type { StudioSettings } from '../state/slices/settings';
+
+/** What `window.__capgrad` offers e2e tests in test builds: plain data, read through page.evaluate. */
+export interface CapgradTestHook {
+  /** Resolves when nothing is being ingested or captioned and the state is written to IndexedDB. */
+  settled(): Promise<void>;
+  snapshot(): CapgradSnapshot;
+}
+
+export interface CapgradSnapshot {
+  cards: ImageCard[];
+  run: CaptionRunState;
+  student: { status: string; device: DeviceResolution | null; modelId: string | null };
+  settings: StudioSettings;
+  storageProblem: StorageProblem | null;
+}

@@ -1,0 +1,123 @@
+import type { StoreApi } from 'zustand/vanilla';
+import type { RgbaImage } from '../../lib/images';
+import { errorSummary } from '../bridge/errors';
+import type { StudioState } from '../studio-state';
+import { CaptionRunner } from './caption-runner';
+import { IngestQueue } from './ingest-queue';
+import { MemoryImages, type MemoryBudgets } from './memory-images';
+import type { IncomingFile, ImageStorePort, IngestPort, StudentPort } from './ports';
+
+export interface StudioDeps {
+  store: StoreApi<StudioState>;
+  /** Resolves when the saved state is loaded; nothing runs before. */
+  hydrated: Promise<void>;
+  /** Resolves when every state change so far is written. */
+  flush: () => Promise<void>;
+  ingest: IngestPort;
+  images: ImageStorePort;
+  student: StudentPort;
+  memoryBudgets?: MemoryBudgets;
+  batchesPerCall?: number;
+}
+
+/**
+ * What the UI can ask of the studio. Components call these and read the store; they never see a worker,
+ * a database or a queue.
+ */
+export interface Studio {
+  readonly store: StoreApi<StudioState>;
+  /** Resolves when the saved state is loaded and unfinished work has been picked up again. */
+  readonly ready: Promise<void>;
+  addFiles(files: readonly IncomingFile[]): Promise<void>;
+  pause(): void;
+  resume(): void;
+  cancel(): void;
+  /** Caption these cards again (all captionable cards when omitted), with the current settings. */
+  captionAgain(ids?: readonly string[]): void;
+  remove(id: string): Promise<void>;
+  thumbnail(id: string): Promise<RgbaImage | undefined>;
+  /** Resolves when nothing is being ingested or captioned and the state is saved. */
+  settled(): Promise<void>;
+  dispose(): void;
+}
+
+export function createStudio(deps: StudioDeps): Studio {
+  const { store } = deps;
+  const memory = new MemoryImages(deps.memoryBudgets);
+  const runner = new CaptionRunner({
+    store,
+    student: deps.student,
+    images: deps.images,
+    ingest: deps.ingest,
+    memory,
+    ...(deps.batchesPerCall === undefined ? {} : { batchesPerCall: deps.batchesPerCall }),
+  });
+  const ingestQueue = new IngestQueue({
+    store,
+    ingest: deps.ingest,
+    images: deps.images,
+    memory,
+    onQueued: () => runner.kick(),
+  });
+
+  // The model or device changed: what is loaded no longer counts, and the badge may change.
+  const unsubscribe = store.subscribe((state, previous) => {
+    const { model, device } = state.settings;
+    if (model === previous.settings.model && device === previous.settings.device) return;
+    deps.student.invalidate();
+    state.studentStale();
+    void deps.student.resolveDevice().catch(() => {});
+  });
+
+  const ready = deps.hydrated.then(() => {
+    void deps.student.resolveDevice().catch((error: unknown) => {
+      store.getState().studentFailed(errorSummary(error));
+    });
+    runner.kick(); // unfinished work from before the reload (unless the user had paused)
+  });
+
+  return {
+    store,
+    ready,
+    async addFiles(files) {
+      await ready;
+      await ingestQueue.add(files);
+    },
+    pause: () => runner.pause(),
+    resume: () => runner.resume(),
+    cancel: () => runner.cancel(),
+    captionAgain(ids) {
+      const s = store.getState();
+      runner.requeue(ids ?? s.order);
+    },
+    async remove(id) {
+      const card = store.getState().cards[id];
+      if (card === undefined || card.status === 'captioning' || card.status === 'ingesting') return;
+      store.getState().removeCard(id);
+      memory.forget(id);
+      await deps.images.delete(id);
+    },
+    async thumbnail(id) {
+      const cached = memory.thumbnail(id);
+      if (cached !== undefined) return cached;
+      const stored = await deps.images.getThumbnail(id);
+      if (stored !== undefined) memory.rememberThumbnail(id, stored);
+      return stored;
+    },
+    async settled() {
+      await ready;
+      // Ingest kicks the runner; a finished run may have let more ingest through: loop until both rest.
+      for (;;) {
+        await ingestQueue.idle();
+        await runner.idle();
+        if (ingestQueue.pending === 0 && !isBusy(store.getState())) break;
+      }
+      await deps.flush();
+    },
+    dispose: () => unsubscribe(),
+  };
+}
+
+function isBusy(state: StudioState): boolean {
+  return state.run.state !== 'idle';
+}

@@ -1,0 +1,41 @@
+/** Feeds for a training graph built from a grad fixture (its fixed inputs and the trainables' values). */
+import type { TrainingArtifacts } from '../../../../../src/lib/onnx/training/artifacts';
+import { ort } from './backends';
+import type { GradFixture } from './grad-fixtures';
+
+export const FIXTURE_SHAPES = { batch: 3, sequence: 7, encoderSequence: 5 } as const;
+
+export function shapesOf(fixture: GradFixture) {
+  return { ...FIXTURE_SHAPES, encoderWidth: fixture.config.spec.embd };
+}
+
+export function fixtureInputFeeds(fixture: GradFixture): Record<string, InstanceType<typeof ort.Tensor>> {
+  const feed = (key: string) => {
+    const a = fixture.get(`input.${key}`);
+    const dims = fixture.shape(`input.${key}`);
+    return a instanceof BigInt64Array ? new ort.Tensor('int64', a, dims) : new ort.Tensor('float32', Float32Array.from(a), dims);
+  };
+  return {
+    input_ids: feed('input_ids'),
+    encoder_hidden_states: feed('encoder_hidden_states'),
+    labels: feed('labels'),
+    label_mask: feed('label_mask'),
+    sample_weights: feed('sample_weights'),
+  };
+}
+
+export function trainableFeeds(artifacts: TrainingArtifacts, values: ReadonlyMap<string, Float32Array> = artifacts.initial) {
+  return Object.fromEntries(
+    artifacts.trainables.map((t) => [t.name, new ort.Tensor('float32', Float32Array.from(values.get(t.name)!), t.dims)]),
+  );
+}
+
+/** The fixture's LoRA A and B, under the trainable names the artifacts use. */
+export function fixtureLoraValues(fixture: GradFixture, artifacts: TrainingArtifacts): Map<string, Float32Array> {
+  const values = new Map<string, Float32Array>();
+  for (const adapter of artifacts.adapters) {
+    values.set(adapter.a, Float32Array.from(fixture.float(`lora.A.${adapter.target}`)));
+    values.set(adapter.b, Float32Array.from(fixture.float(`lora.B.${adapter.target}`)));
+  }
+  return values;
+}
