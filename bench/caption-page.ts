@@ -56,11 +56,15 @@ async function loadPixels(count: number): Promise<PixelImage[]> {
 }
 
 async function adapterName(): Promise<string | null> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: Record<string, string> } | null> } }).gpu;
+  const gpu = (
+    navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: Record<string, string> } | null> } }
+  ).gpu;
   const adapter = await gpu?.requestAdapter();
   if (adapter === null || adapter === undefined) return null;
   const info = adapter.info ?? {};
-  return [info['vendor'], info['architecture'], info['device'], info['description']].filter(Boolean).join(' / ');
+  return [info['vendor'], info['architecture'], info['device'], info['description']]
+    .filter(Boolean)
+    .join(' / ');
 }
 
 async function benchOurs(params: BenchParams, pixels: PixelImage[]): Promise<BenchPageResult['ours']> {
@@ -68,7 +72,10 @@ async function benchOurs(params: BenchParams, pixels: PixelImage[]): Promise<Ben
   const student = Comlink.wrap<StudentWorkerApi>(worker);
   try {
     let start = performance.now();
-    await student.load({ source: { kind: 'id', modelId: params.modelId, allowRemote: false }, device: params.device });
+    await student.load({
+      source: { kind: 'id', modelId: params.modelId, allowRemote: false },
+      device: params.device,
+    });
     const loadSeconds = seconds(start);
     const settings = {
       strategy: 'greedy' as const,
@@ -92,7 +99,10 @@ async function benchOurs(params: BenchParams, pixels: PixelImage[]): Promise<Ben
       Comlink.proxy(() => void reportTimes.push(performance.now())),
     );
     const elapsed = seconds(start);
-    const gaps = reportTimes.slice(1).map((t, i) => t - (reportTimes[i] as number)).sort((a, b) => a - b);
+    const gaps = reportTimes
+      .slice(1)
+      .map((t, i) => t - (reportTimes[i] as number))
+      .sort((a, b) => a - b);
     return {
       batchSize: params.batchSize,
       seconds: elapsed,
@@ -138,7 +148,13 @@ async function benchPipeline(params: BenchParams, pixels: PixelImage[]): Promise
   return { seconds: elapsed, imagesPerSecond: images.length / elapsed, warmupSeconds, loadSeconds, captions };
 }
 
-const emptyResult: PathResult = { seconds: 0, imagesPerSecond: 0, warmupSeconds: 0, loadSeconds: 0, captions: [] };
+const emptyResult: PathResult = {
+  seconds: 0,
+  imagesPerSecond: 0,
+  warmupSeconds: 0,
+  loadSeconds: 0,
+  captions: [],
+};
 
 async function main(): Promise<void> {
   const query = new URLSearchParams(location.search);
@@ -161,7 +177,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error);
+  const message =
+    error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error);
   Object.assign(window, { __benchError: message });
   status(`failed: ${message}`);
 });

@@ -13,7 +13,13 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
 
-const DEFAULTS = { model: 'bench/vit-gpt2-real-size', device: 'webgpu', images: '8', batch: '8', tokens: '16' };
+const DEFAULTS = {
+  model: 'bench/vit-gpt2-real-size',
+  device: 'webgpu',
+  images: '8',
+  batch: '8',
+  tokens: '16',
+};
 
 export async function run(argv) {
   const { values } = parseArgs({
@@ -29,7 +35,8 @@ export async function run(argv) {
       only: { type: 'string', default: '' },
     },
   });
-  if (!['webgpu', 'wasm'].includes(values.device)) throw new Error(`--device must be webgpu or wasm, got ${values.device}`);
+  if (!['webgpu', 'wasm'].includes(values.device))
+    throw new Error(`--device must be webgpu or wasm, got ${values.device}`);
   const modelDir = join('public', 'models', values.model);
   if (!existsSync(join(modelDir, 'config.json'))) {
     throw new Error(
@@ -37,7 +44,9 @@ export async function run(argv) {
     );
   }
   const photosDir = join(process.env.SHARED_DIR ?? '../shared', 'data', 'images');
-  const photos = readdirSync(photosDir).filter((n) => /\.(jpe?g|png)$/i.test(n)).sort();
+  const photos = readdirSync(photosDir)
+    .filter((n) => /\.(jpe?g|png)$/i.test(n))
+    .sort();
 
   const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', server: { port: 0 } });
   await server.listen();
@@ -68,13 +77,13 @@ export async function run(argv) {
       only: values.only,
     });
     await page.goto(`${origin}/bench/caption.html?${query}`);
-    await page.waitForFunction(() => '__benchResult' in window || '__benchError' in window, null, {
+    await page.waitForFunction(() => '__benchResult' in globalThis || '__benchError' in globalThis, null, {
       timeout: Number(values.timeout) * 1000,
       polling: 1000,
     });
-    const error = await page.evaluate(() => window.__benchError);
+    const error = await page.evaluate(() => globalThis.__benchError);
     if (error !== undefined) throw new Error(`bench page failed: ${error}\n${logs.slice(-20).join('\n')}`);
-    const page_ = await page.evaluate(() => window.__benchResult);
+    const page_ = await page.evaluate(() => globalThis.__benchResult);
     const matching = page_.ours.captions.filter((c, i) => c === page_.pipeline.captions[i]).length;
     return {
       bench: 'caption',
@@ -84,7 +93,11 @@ export async function run(argv) {
       images: Number(values.images),
       newTokens: Number(values.tokens),
       browser: `${browser.version()} (headless, --enable-unsafe-webgpu)`,
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? 'unknown',
+        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      },
       ours: { ...page_.ours, captions: undefined },
       pipeline: { ...page_.pipeline, captions: undefined },
       speedup: page_.ours.imagesPerSecond / page_.pipeline.imagesPerSecond,

@@ -44,7 +44,9 @@ def gpt2_xattn():
     ids = torch.randint(0, 64, (2, 5))
     enc = torch.randn(2, 7, 16)
     path = os.path.join(OUT, 'gpt2-xattn-tiny.onnx')
-    wrapper = Wrapper(model)
+    # eval() on the wrapper too: export restores the wrapper's (default: training) mode afterwards, which would
+    # switch dropout on for the reference gradients below.
+    wrapper = Wrapper(model).eval()
     torch.onnx.export(wrapper, (ids, enc), path, input_names=['input_ids', 'encoder_hidden_states'],
                       output_names=['logits'], opset_version=17, dynamo=False,
                       dynamic_axes={'input_ids': {0: 'batch', 1: 'seq'},

@@ -17,3 +17,10 @@ export interface CapgradSnapshot {
   settings: StudioSettings;
   storageProblem: StorageProblem | null;
 }
+
+declare global {
+  interface Window {
+    /** Present in test builds only (see test-hook.ts). */
+    __capgrad?: CapgradTestHook;
+  }
+}

@@ -1,11 +1,5 @@
 import type { Studio } from '../state/pipeline/studio';
-import type { CapgradTestHook } from './test-hook-types';
-
-declare global {
-  interface Window {
-    __capgrad?: CapgradTestHook;
-  }
-}
+import type {} from './test-hook-types';
 
 /**
  * The typed hook the e2e tests read numbers through. `__CAPGRAD_TEST__` is false outside test builds, so

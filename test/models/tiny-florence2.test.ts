@@ -276,10 +276,11 @@ describe('tiny-random/florence-2: tasks through transformers.js', () => {
 
   const [width, height] = [640, 480];
   it.each([
-    ['<OD>', '', GREEDY],
-    ['<CAPTION_TO_PHRASE_GROUNDING>', 'two cats on a couch', GREEDY],
-    ['<OD>', '', { max_new_tokens: MAX_NEW_TOKENS }], // the repo's generation_config: 3 beams, no 3-gram repeats
-  ])('%s %s runs end to end into labelled boxes (%o)', async (task, text, options) => {
+    ['<OD>', '', 'greedy', GREEDY],
+    ['<CAPTION_TO_PHRASE_GROUNDING>', 'two cats on a couch', 'greedy', GREEDY],
+    // The repo's generation_config.json as is: 3 beams, no repeated 3-grams, forced </s>.
+    ['<OD>', '', 'repo defaults', { max_new_tokens: MAX_NEW_TOKENS }],
+  ])('%s%s runs end to end into labelled boxes (%s)', async (task, text, _mode, options) => {
     expect(image.size).toEqual([width, height]);
     const first = await runTask(task, text, options);
     const again = await runTask(task, text, options);

@@ -25,9 +25,20 @@ export interface CaseInput {
   readonly uniform?: readonly [number, number];
 }
 
+/** One node of a multi-node case; `inputs`/`outputs` name tensors (case inputs, other nodes' outputs, y0…). */
+export interface CaseNode {
+  readonly op: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly attrs?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
 export interface GradientCase {
   readonly name: string;
-  readonly op: string;
+  /** The op under test (single-node case), fed by all `inputs` in order and producing y0, y1… */
+  readonly op?: string;
+  /** Or a small subgraph (decomposed LayerNorm, attention…) whose final outputs are named y0, y1… */
+  readonly nodes?: readonly CaseNode[];
   readonly opset?: number;
   /** Attributes as {"int": 1} / {"float": 0.5} / {"ints": [..]} / {"floats": [..]} / {"string": ".."}. */
   readonly attrs?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -81,19 +92,33 @@ export function buildCase(c: GradientCase, fileOpset: number, seed: number): Bui
     }
   }
   const outs = Array.from({ length: c.outputs ?? 1 }, (_, i) => `y${i}`);
-  g.nodes.push({
-    name: `${c.op}_under_test`,
-    opType: c.op,
-    input: c.inputs.map((i) => i.name),
-    output: outs,
-    attribute: makeAttributes(Object.fromEntries(Object.entries(c.attrs ?? {}).map(([k, v]) => [k, attribute(v)]))),
+  const nodes: readonly CaseNode[] = c.nodes ?? [
+    { op: c.op!, inputs: c.inputs.map((i) => i.name), outputs: outs, attrs: c.attrs ?? {} },
+  ];
+  nodes.forEach((n, k) => {
+    g.nodes.push({
+      name: `${n.op}_under_test_${k}`,
+      opType: n.op,
+      input: [...n.inputs],
+      output: [...n.outputs],
+      attribute: makeAttributes(
+        Object.fromEntries(Object.entries(n.attrs ?? {}).map(([a, v]) => [a, attribute(v)])),
+      ),
+    });
+    for (const o of n.outputs) g.reserveName(o);
   });
-  for (const o of outs) g.reserveName(o);
   // Output dims come from the reference interpreter, so the loss weights have the right shape.
   const ref = evaluate(model, toRef(values));
   const terms = (c.lossOutputs ?? outs.map((_, i) => i)).map((i) => {
     const y = ref.get(outs[i]!)!;
-    const w = g.addConstant(`w${i}`, float32Tensor('', y.dims, Array.from({ length: y.data.length }, () => rng.normal())));
+    const w = g.addConstant(
+      `w${i}`,
+      float32Tensor(
+        '',
+        y.dims,
+        Array.from({ length: y.data.length }, () => rng.normal()),
+      ),
+    );
     return g.add('ReduceSum', [g.add('Mul', [outs[i]!, w])], { keepdims: { type: 'int', value: 0 } });
   });
   let loss = terms[0]!;
@@ -103,14 +128,19 @@ export function buildCase(c: GradientCase, fileOpset: number, seed: number): Bui
   return { model, values };
 }
 
-function toRef(values: ReadonlyMap<string, { dims: readonly number[]; data: Float32Array }>): Map<string, RefTensor> {
-  return new Map([...values].map(([k, v]) => [k, { dims: v.dims, data: Float64Array.from(v.data), dtype: 1 }]));
+function toRef(
+  values: ReadonlyMap<string, { dims: readonly number[]; data: Float32Array }>,
+): Map<string, RefTensor> {
+  return new Map(
+    [...values].map(([k, v]) => [k, { dims: v.dims, data: Float64Array.from(v.data), dtype: 1 }]),
+  );
 }
 
 /** Central finite differences of the float64 loss w.r.t. every element of every trainable. */
 export function finiteDifferences(built: BuiltCase, h = 1e-5): Map<string, Float64Array> {
   const base = toRef(built.values);
-  const lossAt = (feeds: Map<string, RefTensor>): number => evaluate(built.model, feeds).get('loss')!.data[0]!;
+  const lossAt = (feeds: Map<string, RefTensor>): number =>
+    evaluate(built.model, feeds).get('loss')!.data[0]!;
   const result = new Map<string, Float64Array>();
   for (const [name, t] of base) {
     const grad = new Float64Array(t.data.length);
@@ -134,7 +164,11 @@ export interface Tolerance {
 }
 
 /** Largest |a − b| / (atol + rtol·|b|): ≤ 1 means within tolerance. Also returns the largest |a − b|. */
-export function compare(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance): { ratio: number; maxAbs: number } {
+export function compare(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: Tolerance,
+): { ratio: number; maxAbs: number } {
   if (actual.length !== expected.length) throw new Error(`length ${actual.length} vs ${expected.length}`);
   let ratio = 0;
   let maxAbs = 0;
@@ -144,4 +178,20 @@ export function compare(actual: ArrayLike<number>, expected: ArrayLike<number>, 
     ratio = Math.max(ratio, Number.isNaN(d) ? Infinity : d / (tol.atol + tol.rtol * Math.abs(expected[i]!)));
   }
   return { ratio, maxAbs };
+}
+
+/**
+ * Like `compare`, but relative to the largest |expected| of the tensor: for gradients summed over many terms,
+ * float32 rounding scales with the size of the terms, not with each (possibly cancelled) result.
+ */
+export function compareScaled(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: Tolerance,
+): { ratio: number; maxAbs: number } {
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]!));
+  const bound = tol.atol + tol.rtol * scale;
+  const { maxAbs } = compare(actual, expected, { atol: bound, rtol: 0 });
+  return { ratio: maxAbs / bound, maxAbs };
 }

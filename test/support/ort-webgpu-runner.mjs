@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import process from 'node:process';
 import ort from 'onnxruntime-node';
 
-const ARRAYS = { float32: Float32Array, int64: BigInt64Array, int32: Int32Array, bool: Uint8Array, float16: Uint16Array };
+const ARRAYS = {
+  float32: Float32Array,
+  int64: BigInt64Array,
+  int32: Int32Array,
+  bool: Uint8Array,
+  float16: Uint16Array,
+};
 
 const dir = process.argv[2];
 const jobs = JSON.parse(readFileSync(join(dir, 'jobs.json'), 'utf8'));

@@ -84,7 +84,8 @@ export function runOnWebGpu(jobs: readonly WebGpuJob[]): WebGpuResult[] {
       LD_LIBRARY_PATH: [CHROMIUM_LIB_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
     };
     const child = spawnSync(process.execPath, [RUNNER, dir], { env, encoding: 'utf8', maxBuffer: 1 << 30 });
-    if (child.status !== 0) throw new WebGpuRunError(`WebGPU runner exited ${child.status}: ${child.stderr.slice(-2000)}`);
+    if (child.status !== 0)
+      throw new WebGpuRunError(`WebGPU runner exited ${child.status}: ${child.stderr.slice(-2000)}`);
     const perJob = child.stderr.split(/^@@JOB \d+$/m).slice(1);
     const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as {
       outputs: { name: string; type: keyof typeof CTORS; dims: number[]; file: string }[];

@@ -9,7 +9,7 @@ def write_json(path: Path, data: dict) -> None:
 
 
 def reset_dir(path: Path) -> None:
-    """Empties a generated model folder (only folders under public/models are ever passed here)."""
+    """Empties (or creates) the folder of one generated model."""
     if path.exists():
         shutil.rmtree(path)
     (path / 'onnx').mkdir(parents=True)

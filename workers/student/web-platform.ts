@@ -38,7 +38,7 @@ export interface WebPlatformHooks {
 export function webStudentPlatform(origin: string, hooks: WebPlatformHooks): StudentPlatform {
   const environment: SourceEnvironment = {
     appModelsUrl: `${origin}${MODELS_PATH}`,
-    fetch: (url, init) => fetch(url, init),
+    fetch: (url) => fetch(url),
   };
   // Two WebGPU sessions created at once throw (DESIGN.md decision 6): one creation at a time.
   let creating: Promise<unknown> = Promise.resolve();
@@ -76,7 +76,8 @@ export function webStudentPlatform(origin: string, hooks: WebPlatformHooks): Stu
 function webGpuProbe(): WebGpuProbe | null {
   // Read without relying on the WebGPU typings of this TypeScript lib: only requestAdapter matters here.
   const gpu: unknown = Reflect.get(self.navigator, 'gpu');
-  const requestAdapter: unknown = typeof gpu === 'object' && gpu !== null ? Reflect.get(gpu, 'requestAdapter') : undefined;
+  const requestAdapter: unknown =
+    typeof gpu === 'object' && gpu !== null ? Reflect.get(gpu, 'requestAdapter') : undefined;
   if (typeof requestAdapter !== 'function') return null;
   return { requestAdapter: async (): Promise<unknown> => requestAdapter.call(gpu) };
 }
@@ -84,7 +85,8 @@ function webGpuProbe(): WebGpuProbe | null {
 /** ORT creates the GPUDevice on its first WebGPU session and exposes it; report when it is lost. */
 async function watchDevice(hooks: WebPlatformHooks): Promise<void> {
   const device: unknown = await ort.env.webgpu.device;
-  const lost: unknown = typeof device === 'object' && device !== null ? Reflect.get(device, 'lost') : undefined;
+  const lost: unknown =
+    typeof device === 'object' && device !== null ? Reflect.get(device, 'lost') : undefined;
   if (!(lost instanceof Promise)) return;
   const info: unknown = await lost;
   const field = (name: string): string =>
@@ -96,7 +98,9 @@ async function watchDevice(hooks: WebPlatformHooks): Promise<void> {
 async function decodeImage(image: EncodedImage): Promise<PixelImage> {
   let bitmap: ImageBitmap;
   try {
-    bitmap = await createImageBitmap(new Blob([image.bytes as Uint8Array<ArrayBuffer>], { type: image.mimeType }));
+    bitmap = await createImageBitmap(
+      new Blob([image.bytes as Uint8Array<ArrayBuffer>], { type: image.mimeType }),
+    );
   } catch (error) {
     throw new ImageInputError(`could not decode the ${image.mimeType} image`, { cause: error });
   }

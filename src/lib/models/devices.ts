@@ -25,10 +25,7 @@ export interface WebGpuProbe {
  * Resolves the device once, at the edge. 'auto' falls back to WASM with the reason; 'webgpu' without an
  * adapter is an error (the user asked for it explicitly); 'wasm' is taken as WebGPU turned off in settings.
  */
-export async function resolveDevice(
-  preference: string,
-  gpu: WebGpuProbe | null,
-): Promise<DeviceResolution> {
+export async function resolveDevice(preference: string, gpu: WebGpuProbe | null): Promise<DeviceResolution> {
   if (!(DEVICE_PREFERENCES as readonly string[]).includes(preference)) {
     throw new InvalidChoiceError(
       `unknown device '${preference}': valid choices are ${DEVICE_PREFERENCES.join(', ')}`,

@@ -11,12 +11,19 @@ export interface ModelFiles {
   readJson(path: string): Promise<Record<string, unknown>>;
 }
 
+/** The part of `fetch` we use (a Response satisfies it; tests pass a small fake). */
+export type FetchBytes = (url: string) => Promise<{
+  readonly ok: boolean;
+  readonly status: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}>;
+
 export interface SourceEnvironment {
   /** Where the app serves public/models/, ending in '/', e.g. `${origin}/models/`. */
   appModelsUrl: string;
   /** Default 'https://huggingface.co/'. */
   hubUrl?: string;
-  fetch: typeof fetch;
+  fetch: FetchBytes;
 }
 
 const MODEL_ID = /^[A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*){0,2}$/;
@@ -25,7 +32,10 @@ const MODEL_ID = /^[A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*){0,2}$/;
  * Decides where a model comes from: the app's own public/models/<id>/ when its config.json is there, else
  * the Hugging Face hub (unless the source forbids remote files), or the bytes of a user-picked folder.
  */
-export async function openModelSource(source: ModelSource, environment: SourceEnvironment): Promise<ModelFiles> {
+export async function openModelSource(
+  source: ModelSource,
+  environment: SourceEnvironment,
+): Promise<ModelFiles> {
   if (source.kind === 'folder') return folderFiles(source.name, source.files);
   const { modelId } = source;
   if (!MODEL_ID.test(modelId) || modelId.includes('..')) {
@@ -63,11 +73,11 @@ function urlFiles(
   modelId: string,
   origin: 'app' | 'hub',
   baseUrl: string,
-  fetchFn: typeof fetch,
+  fetchFn: FetchBytes,
 ): ModelFiles {
   const read = async (path: string): Promise<Uint8Array> => {
     const url = `${baseUrl}${path}`;
-    let response: Awaited<ReturnType<typeof fetch>>;
+    let response: Awaited<ReturnType<FetchBytes>>;
     try {
       response = await fetchFn(url);
     } catch (error) {
@@ -93,7 +103,10 @@ export function folderFiles(name: string, files: Record<string, Uint8Array>): Mo
   const firstSegments = new Set(paths.map((path) => path.split('/')[0]));
   const [prefix] = firstSegments;
   const strip =
-    firstSegments.size === 1 && prefix !== undefined && !paths.includes('config.json') && paths.every((p) => p.includes('/'))
+    firstSegments.size === 1 &&
+    prefix !== undefined &&
+    !paths.includes('config.json') &&
+    paths.every((p) => p.includes('/'))
       ? `${prefix}/`
       : '';
   const byPath = new Map(

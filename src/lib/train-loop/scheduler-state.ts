@@ -19,20 +19,15 @@ export interface RoundPosition {
 }
 
 export type SchedulerStatus =
-  | 'idle'
-  | 'running'
-  | 'pausing'
-  | 'paused'
-  | 'stopping'
-  | 'stopped'
-  | 'done'
-  | 'failed';
+  'idle' | 'running' | 'pausing' | 'paused' | 'stopping' | 'stopped' | 'done' | 'failed';
 
 export interface SchedulerState {
   readonly status: SchedulerStatus;
   /** The stage running now, or the next one to run. */
   readonly position: RoundPosition;
   readonly rounds: number;
+  /** A stage's promise is pending (it may be blocked at a yield point while paused). */
+  readonly inStage: boolean;
   /** Set when status is 'failed': what the stage threw. */
   readonly error?: { readonly name: string; readonly message: string };
 }
@@ -42,6 +37,7 @@ export type SchedulerEvent =
   | { readonly type: 'pause' }
   | { readonly type: 'resume' }
   | { readonly type: 'stop' }
+  | { readonly type: 'stage-started' }
   /** The running stage reached a yield point (a safe place to pause). */
   | { readonly type: 'yielded' }
   | { readonly type: 'stage-finished' }
@@ -51,7 +47,7 @@ export type SchedulerEvent =
 export const FIRST_POSITION: RoundPosition = { round: 0, stage: 'caption' };
 
 export function initialState(rounds: number, position: RoundPosition = FIRST_POSITION): SchedulerState {
-  return { status: 'idle', position, rounds };
+  return { status: 'idle', position, rounds, inStage: false };
 }
 
 /** The stage after `position`, or null after the last stage of the last round. */
@@ -61,49 +57,61 @@ export function nextPosition(position: RoundPosition, rounds: number): RoundPosi
   return position.round + 1 < rounds ? { round: position.round + 1, stage: ROUND_STAGES[0] } : null;
 }
 
-/** Whether a stage is on its way (its promise has not settled). */
-export function stageInFlight(status: SchedulerStatus): boolean {
-  return status === 'running' || status === 'pausing' || status === 'stopping';
-}
+const settled = (
+  state: SchedulerState,
+  status: SchedulerStatus,
+  position = state.position,
+): SchedulerState => ({
+  status,
+  position,
+  rounds: state.rounds,
+  inStage: false,
+});
 
 /**
  * The next state; the same object when the event does not apply (a second click on Pause, Resume while
  * running), so that callers can tell with `===` and buttons can use `canApply`.
  */
 export function reduce(state: SchedulerState, event: SchedulerEvent): SchedulerState {
-  const { status } = state;
+  const { status, inStage } = state;
   switch (event.type) {
     case 'start':
       // From 'failed' this retries the failed stage; from 'stopped' it continues where Stop left off.
       if (status !== 'idle' && status !== 'stopped' && status !== 'failed') return state;
-      if (state.position.round >= state.rounds) return { status: 'done', position: state.position, rounds: state.rounds };
-      return { status: 'running', position: state.position, rounds: state.rounds };
+      return settled(state, state.position.round >= state.rounds ? 'done' : 'running');
+    case 'stage-started':
+      return status === 'running' && !inStage ? { ...state, inStage: true } : state;
     case 'pause':
-      return status === 'running' ? { ...state, status: 'pausing' } : state;
+      return status === 'running' ? { ...state, status: inStage ? 'pausing' : 'paused' } : state;
     case 'yielded':
       return status === 'pausing' ? { ...state, status: 'paused' } : state;
     case 'resume':
       return status === 'pausing' || status === 'paused' ? { ...state, status: 'running' } : state;
     case 'stop':
-      return stageInFlight(status) || status === 'paused' ? { ...state, status: 'stopping' } : state;
+      if (status !== 'running' && status !== 'pausing' && status !== 'paused') return state;
+      return inStage ? { ...state, status: 'stopping' } : settled(state, 'stopped');
     case 'stage-finished': {
-      if (!stageInFlight(status) && status !== 'paused') return state;
+      if (!inStage) return state;
       const next = nextPosition(state.position, state.rounds);
-      if (next === null) return { status: 'done', position: state.position, rounds: state.rounds };
-      const after: SchedulerStatus =
-        status === 'running' ? 'running' : status === 'stopping' ? 'stopped' : 'paused';
-      return { status: after, position: next, rounds: state.rounds };
+      if (next === null) return settled(state, 'done');
+      // A pause or stop asked for during the stage takes effect at this boundary.
+      return settled(
+        state,
+        status === 'running' ? 'running' : status === 'stopping' ? 'stopped' : 'paused',
+        next,
+      );
     }
     case 'stage-failed':
-      if (!stageInFlight(status) && status !== 'paused') return state;
+      if (!inStage) return state;
       // A stage that ends with an error after Stop was pressed has stopped, not failed (it was told to).
       return status === 'stopping'
-        ? { status: 'stopped', position: state.position, rounds: state.rounds }
-        : { status: 'failed', position: state.position, rounds: state.rounds, error: event.error };
+        ? settled(state, 'stopped')
+        : { ...settled(state, 'failed'), error: event.error };
     case 'set-rounds': {
       if (!Number.isInteger(event.rounds) || event.rounds < 1 || event.rounds === state.rounds) return state;
       // Fewer rounds than already begun: the current round still finishes.
-      return { ...state, rounds: Math.max(event.rounds, state.position.round + 1) };
+      const rounds = Math.max(event.rounds, state.position.round + 1);
+      return rounds === state.rounds ? state : { ...state, rounds };
     }
   }
 }

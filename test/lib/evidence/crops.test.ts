@@ -14,7 +14,17 @@ describe('planCrops', () => {
     expect(crops.map((c) => c.id)).toEqual([
       'z1-r0-c0',
       ...['z2-r0-c0', 'z2-r0-c1', 'z2-r1-c0', 'z2-r1-c1'],
-      ...['z3-r0-c0', 'z3-r0-c1', 'z3-r0-c2', 'z3-r1-c0', 'z3-r1-c1', 'z3-r1-c2', 'z3-r2-c0', 'z3-r2-c1', 'z3-r2-c2'],
+      ...[
+        'z3-r0-c0',
+        'z3-r0-c1',
+        'z3-r0-c2',
+        'z3-r1-c0',
+        'z3-r1-c1',
+        'z3-r1-c2',
+        'z3-r2-c0',
+        'z3-r2-c1',
+        'z3-r2-c2',
+      ],
     ]);
     expect(crops[0]).toMatchObject({ x: 0, y: 0, width: 640, height: 480, zoom: 1 });
   });

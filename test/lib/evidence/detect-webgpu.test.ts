@@ -1,11 +1,10 @@
 /**
  * The same evidence path with FastestDet on onnxruntime-node's native WebGPU EP (SwiftShader's Vulkan;
  * DESIGN decision 10). WebGPU needs its environment before the process starts, so the crops' model runs
- * happen in the child process of test/support/ort-webgpu.ts; their outputs are then replayed, in order and
- * checked against the inputs that produced them, through the same detector and merge code.
+ * happen in a child process (helpers/fastestdet-webgpu.ts, one session for all crops); their outputs are
+ * then replayed, in order and checked against the inputs that produced them, through the same detector
+ * and merge code.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { boxFromXywh, iou } from '../../../src/lib/evidence/boxes';
 import { planCrops } from '../../../src/lib/evidence/crops';
@@ -14,8 +13,14 @@ import type { RasterImage } from '../../../src/lib/evidence/raster';
 import { FastestDetDetector } from '../../../src/lib/models/detector/fastestdet';
 import { writeFastestDetInput } from '../../../src/lib/models/detector/fastestdet-codec';
 import type { SessionLike, TensorLike } from '../../../src/lib/models/detector/session';
-import { runOnWebGpu } from '../../support/ort-webgpu';
-import { FASTESTDET_DIR, cocoInstances, fastestDetClassNames, fastestDetSession, loadRaster, ortTensor } from './helpers/real-data';
+import { runFastestDetOnWebGpu } from './helpers/fastestdet-webgpu';
+import {
+  cocoInstances,
+  fastestDetClassNames,
+  fastestDetSession,
+  loadRaster,
+  ortTensor,
+} from './helpers/real-data';
 
 const PER_IMAGE_IN = 3 * 352 * 352;
 
@@ -47,16 +52,9 @@ describe('evidence path on the two-cats photo with FastestDet on the WebGPU EP',
       writeFastestDetInput(image, region, data);
       return data;
     });
-    const model = new Uint8Array(readFileSync(join(FASTESTDET_DIR, 'FastestDet.onnx')));
-    const results = runOnWebGpu(
-      inputs.map((data, i) => ({
-        model,
-        feeds: { 'input.1': { type: 'float32', data, dims: [1, 3, 352, 352] } },
-        verbose: i === 0,
-      })),
-    );
-    webgpu = results.map((r) => r.outputs['758']!.data as Float32Array);
-    placements = results[0]!.placements;
+    const runs = runFastestDetOnWebGpu(inputs);
+    webgpu = runs.outputs;
+    placements = runs.placements;
   }, 300_000);
   let placements: ReadonlyMap<string, string[]>;
 
@@ -65,19 +63,24 @@ describe('evidence path on the two-cats photo with FastestDet on the WebGPU EP',
     const cpu = await fastestDetSession();
     let maxDiff = 0;
     for (const [i, data] of inputs.entries()) {
-      const out = (await cpu.run({ 'input.1': ortTensor(data, [1, 3, 352, 352]) }))['758']!.data as Float32Array;
+      const out = (await cpu.run({ 'input.1': ortTensor(data, [1, 3, 352, 352]) }))['758']!
+        .data as Float32Array;
       for (let k = 0; k < out.length; k++) maxDiff = Math.max(maxDiff, Math.abs(out[k]! - webgpu[i]![k]!));
     }
     expect(maxDiff).toBeLessThan(1e-4);
   });
 
   it('finds both annotated cats with IoU ≥ 0.5', async () => {
-    const detector = new FastestDetDetector(replaySession(inputs, webgpu), ortTensor, { classNames: fastestDetClassNames() });
+    const detector = new FastestDetDetector(replaySession(inputs, webgpu), ortTensor, {
+      classNames: fastestDetClassNames(),
+    });
     const [result] = await detectAcrossCrops([image], detector);
     const cats = result!.objects.filter((o) => o.label === 'cat');
-    const annotations = (cocoInstances('coco_val2017_000000039769_instances.json') as {
-      annotations: { category_id: number; bbox: number[] }[];
-    }).annotations.filter((a) => a.category_id === 17);
+    const annotations = (
+      cocoInstances('coco_val2017_000000039769_instances.json') as {
+        annotations: { category_id: number; bbox: number[] }[];
+      }
+    ).annotations.filter((a) => a.category_id === 17);
     for (const a of annotations) {
       expect(Math.max(...cats.map((c) => iou(c.box, boxFromXywh(a.bbox))))).toBeGreaterThanOrEqual(0.5);
     }

@@ -52,7 +52,10 @@ describe('evidence path on the two-cats photo (real FastestDet, CPU)', () => {
 
   it("marks a caption's dog as hallucinated and its two cats as grounded and correctly counted", () => {
     const table = chairSynonyms();
-    const evidence = buildEvidence({ imageWidth: image.width, imageHeight: image.height, detections: result.detections }, table);
+    const evidence = buildEvidence(
+      { imageWidth: image.width, imageHeight: image.height, detections: result.detections },
+      table,
+    );
     expect(evidenceCount('cat', evidence)).toBe(2);
 
     const dog = checkCaption('A dog sleeping on a pink blanket.', evidence, table);
@@ -61,7 +64,9 @@ describe('evidence path on the two-cats photo (real FastestDet, CPU)', () => {
 
     const cats = checkCaption('Two cats sleeping side by side.', evidence, table);
     expect(cats.hallucinations).toEqual([]);
-    expect(cats.mentions).toEqual([{ object: 'cat', text: 'Two cats', grounded: true, support: ['detector'] }]);
+    expect(cats.mentions).toEqual([
+      { object: 'cat', text: 'Two cats', grounded: true, support: ['detector'] },
+    ]);
     expect(cats.countMismatches).toEqual([]);
 
     const oneCat = checkCaption('A cat sleeping on a blanket.', evidence, table);

@@ -2,9 +2,24 @@ import { describe, expect, it } from 'vitest';
 import type { PlacedDetection } from '../../../src/lib/evidence/merge';
 import { DEFAULT_MERGE_SETTINGS, classWiseNms, mergeDetections } from '../../../src/lib/evidence/merge';
 
-function det(label: string, box: [number, number, number, number], score: number, zoom: number, extra: Partial<PlacedDetection> = {}): PlacedDetection {
+function det(
+  label: string,
+  box: [number, number, number, number],
+  score: number,
+  zoom: number,
+  extra: Partial<PlacedDetection> = {},
+): PlacedDetection {
   const [x1, y1, x2, y2] = box;
-  return { label, box: { x1, y1, x2, y2 }, score, zoom, cropId: `z${zoom}-r0-c0`, source: 'fastestdet', cut: false, ...extra };
+  return {
+    label,
+    box: { x1, y1, x2, y2 },
+    score,
+    zoom,
+    cropId: `z${zoom}-r0-c0`,
+    source: 'fastestdet',
+    cut: false,
+    ...extra,
+  };
 }
 
 const NMS = { ...DEFAULT_MERGE_SETTINGS, method: 'nms' as const };
@@ -62,7 +77,9 @@ describe('mergeDetections', () => {
     // A same-size neighbour at the same zoom is a second cat, not a part.
     expect(mergeDetections([whole, det('cat', [495, 243, 583, 315], 0.75, 1)])).toHaveLength(2);
     // Turning the rule off keeps the part apart.
-    expect(mergeDetections([whole, paws], { ...DEFAULT_MERGE_SETTINGS, partOverlapThreshold: 1.01 })).toHaveLength(2);
+    expect(
+      mergeDetections([whole, paws], { ...DEFAULT_MERGE_SETTINGS, partOverlapThreshold: 1.01 }),
+    ).toHaveLength(2);
   });
 
   it('reports objects seen only cut as not whole', () => {
@@ -75,7 +92,11 @@ describe('mergeDetections', () => {
   });
 
   it('sorts by score and is independent of input order', () => {
-    const input = [det('a', [0, 0, 10, 10], 0.5, 1), det('b', [0, 0, 10, 10], 0.9, 1), det('a', [1, 1, 11, 11], 0.7, 2)];
+    const input = [
+      det('a', [0, 0, 10, 10], 0.5, 1),
+      det('b', [0, 0, 10, 10], 0.9, 1),
+      det('a', [1, 1, 11, 11], 0.7, 2),
+    ];
     const forward = mergeDetections(input);
     expect(forward.map((m) => m.label)).toEqual(['b', 'a']);
     expect(mergeDetections([...input].reverse())).toEqual(forward);

@@ -36,8 +36,12 @@ describe('resolveDtype', () => {
   it('defaults to fp32 and maps dtypes to transformers.js file names', () => {
     expect(resolveDtype(undefined)).toBe('fp32');
     expect(onnxFilePath('encoder_model', 'fp32')).toBe('onnx/encoder_model.onnx');
-    expect(onnxFilePath('decoder_model_merged', resolveDtype('q8'))).toBe('onnx/decoder_model_merged_quantized.onnx');
-    expect(onnxFilePath('decoder_model_merged', resolveDtype('q4f16'))).toBe('onnx/decoder_model_merged_q4f16.onnx');
+    expect(onnxFilePath('decoder_model_merged', resolveDtype('q8'))).toBe(
+      'onnx/decoder_model_merged_quantized.onnx',
+    );
+    expect(onnxFilePath('decoder_model_merged', resolveDtype('q4f16'))).toBe(
+      'onnx/decoder_model_merged_q4f16.onnx',
+    );
   });
 
   it('lists the valid choices for an unknown dtype', () => {

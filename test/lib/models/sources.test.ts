@@ -1,22 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import type { FetchBytes } from '../../../src/lib/models/sources';
 import { folderFiles, openModelSource } from '../../../src/lib/models/sources';
-
-type FetchLike = Parameters<typeof openModelSource>[1]['fetch'];
 
 /** A fetch that serves `files` (URL → text) and 404s the rest, recording every URL asked for. */
 function fakeFetch(files: Record<string, string>) {
   const asked: string[] = [];
-  const fetch: FetchLike = async (url) => {
+  const fetch: FetchBytes = async (url) => {
     asked.push(url);
     const body = files[url];
     const bytes = new TextEncoder().encode(body ?? 'not found');
     return {
       ok: body !== undefined,
       status: body === undefined ? 404 : 200,
-      statusText: '',
-      headers: { get: () => null },
-      text: async () => body ?? '',
-      json: async () => JSON.parse(body ?? ''),
       arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
     };
   };
@@ -28,15 +23,24 @@ const HUB = 'https://hub.test/';
 
 describe('openModelSource', () => {
   it("takes the app's public/models/<id>/ when its config.json is there", async () => {
-    const { fetch } = fakeFetch({ [`${APP}tiny/m/config.json`]: '{"model_type":"x"}', [`${APP}tiny/m/a.txt`]: 'A' });
-    const files = await openModelSource({ kind: 'id', modelId: 'tiny/m' }, { appModelsUrl: APP, hubUrl: HUB, fetch });
+    const { fetch } = fakeFetch({
+      [`${APP}tiny/m/config.json`]: '{"model_type":"x"}',
+      [`${APP}tiny/m/a.txt`]: 'A',
+    });
+    const files = await openModelSource(
+      { kind: 'id', modelId: 'tiny/m' },
+      { appModelsUrl: APP, hubUrl: HUB, fetch },
+    );
     expect(files).toMatchObject({ origin: 'app', modelId: 'tiny/m' });
     expect(new TextDecoder().decode(await files.read('a.txt'))).toBe('A');
   });
 
   it('falls back to the hub, and says where it looked when a file is missing', async () => {
     const { fetch, asked } = fakeFetch({ [`${HUB}o/m/resolve/main/config.json`]: '{}' });
-    const files = await openModelSource({ kind: 'id', modelId: 'o/m' }, { appModelsUrl: APP, hubUrl: HUB, fetch });
+    const files = await openModelSource(
+      { kind: 'id', modelId: 'o/m' },
+      { appModelsUrl: APP, hubUrl: HUB, fetch },
+    );
     expect(files.origin).toBe('hub');
     expect(await files.readJson('config.json')).toEqual({});
     await expect(files.read('onnx/x.onnx')).rejects.toMatchObject({
@@ -55,14 +59,22 @@ describe('openModelSource', () => {
   });
 
   it('takes an HTML page (a SPA fallback) for "not here"', async () => {
-    const { fetch } = fakeFetch({ [`${APP}o/m/config.json`]: '<!doctype html>', [`${HUB}o/m/resolve/main/config.json`]: '{}' });
-    const files = await openModelSource({ kind: 'id', modelId: 'o/m' }, { appModelsUrl: APP, hubUrl: HUB, fetch });
+    const { fetch } = fakeFetch({
+      [`${APP}o/m/config.json`]: '<!doctype html>',
+      [`${HUB}o/m/resolve/main/config.json`]: '{}',
+    });
+    const files = await openModelSource(
+      { kind: 'id', modelId: 'o/m' },
+      { appModelsUrl: APP, hubUrl: HUB, fetch },
+    );
     expect(files.origin).toBe('hub');
   });
 
   it.each(['', '../etc', 'a/../b', 'a b', '/abs', 'a/b/c/d'])('rejects the model id %j', async (modelId) => {
     const { fetch, asked } = fakeFetch({});
-    await expect(openModelSource({ kind: 'id', modelId }, { appModelsUrl: APP, fetch })).rejects.toMatchObject({
+    await expect(
+      openModelSource({ kind: 'id', modelId }, { appModelsUrl: APP, fetch }),
+    ).rejects.toMatchObject({
       name: 'InvalidChoiceError',
     });
     expect(asked).toEqual([]);
@@ -86,7 +98,9 @@ describe('folderFiles', () => {
 
   it('names what is missing and what is there', async () => {
     const files = folderFiles('vit', { 'config.json': bytes('[1]') });
-    await expect(files.read('tokenizer.json')).rejects.toThrow("the folder 'vit' has no tokenizer.json (it has config.json)");
+    await expect(files.read('tokenizer.json')).rejects.toThrow(
+      "the folder 'vit' has no tokenizer.json (it has config.json)",
+    );
     await expect(files.readJson('config.json')).rejects.toThrow('vit/config.json must hold a JSON object');
   });
 });

@@ -4,10 +4,18 @@ import type { NodeProto } from '../../../src/lib/onnx/proto/types';
 import { elementwise, erf } from './tensor';
 import type { RefTensor } from './tensor';
 
-export type RefOp = (node: NodeProto, inputs: readonly (RefTensor | undefined)[], opset: number) => RefTensor[];
+export type RefOp = (
+  node: NodeProto,
+  inputs: readonly (RefTensor | undefined)[],
+  opset: number,
+) => RefTensor[];
 
-const u = (f: (x: number) => number): RefOp => (_n, [x]) => [elementwise([x!], f)];
-const b = (f: (a: number, b: number) => number, dtype?: number): RefOp => (_n, xs) => [elementwise(xs as RefTensor[], f, dtype)];
+const u =
+  (f: (x: number) => number): RefOp =>
+  (_n, [x]) => [elementwise([x!], f)];
+const b =
+  (f: (a: number, b: number) => number, dtype?: number): RefOp =>
+  (_n, xs) => [elementwise(xs as RefTensor[], f, dtype)];
 const BOOL = 9;
 const isInt = (dt: number): boolean => ![1, 10, 11, 16].includes(dt);
 
@@ -16,14 +24,21 @@ const gelu: RefOp = (node, [x]) => {
   const k = Math.sqrt(2 / Math.PI);
   return [
     elementwise([x!], (v) =>
-      approx === 'tanh' ? 0.5 * v * (1 + Math.tanh(k * (v + 0.044715 * v ** 3))) : 0.5 * v * (1 + erf(v / Math.SQRT2)),
+      approx === 'tanh'
+        ? 0.5 * v * (1 + Math.tanh(k * (v + 0.044715 * v ** 3)))
+        : 0.5 * v * (1 + erf(v / Math.SQRT2)),
     ),
   ];
 };
 
 const cast: RefOp = (node, [x]) => {
   const to = attrInt(node, 'to');
-  const f = to === BOOL ? (v: number): number => (v !== 0 ? 1 : 0) : isInt(to) ? Math.trunc : (v: number): number => v;
+  const f =
+    to === BOOL
+      ? (v: number): number => (v !== 0 ? 1 : 0)
+      : isInt(to)
+        ? Math.trunc
+        : (v: number): number => v;
   return [{ ...elementwise([x!], f), dtype: to }];
 };
 
@@ -45,7 +60,9 @@ export const ELEMENTWISE_OPS: Readonly<Record<string, RefOp>> = {
   Add: b((p, q) => p + q),
   Sub: b((p, q) => p - q),
   Mul: b((p, q) => p * q),
-  Div: (_n, [p, q]) => [elementwise([p!, q!], isInt(p!.dtype) ? (x, y) => Math.trunc(x / y) : (x, y) => x / y)],
+  Div: (_n, [p, q]) => [
+    elementwise([p!, q!], isInt(p!.dtype) ? (x, y) => Math.trunc(x / y) : (x, y) => x / y),
+  ],
   Pow: b((p, q) => p ** q),
   Max: (_n, xs) => [elementwise(xs as RefTensor[], Math.max)],
   Min: (_n, xs) => [elementwise(xs as RefTensor[], Math.min)],

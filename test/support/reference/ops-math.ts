@@ -74,7 +74,13 @@ function reduceOp(f: (v: number[]) => number): RefOp {
   return (node, [x, axesT], opset) => {
     const r = x!.dims.length;
     const asInput = node.opType === 'ReduceSum' ? opset >= 13 : opset >= 18;
-    const given = asInput ? (axesT ? Array.from(axesT.data) : []) : findAttribute(node, 'axes') ? attrInts(node, 'axes') : [];
+    const given = asInput
+      ? axesT
+        ? Array.from(axesT.data)
+        : []
+      : findAttribute(node, 'axes')
+        ? attrInts(node, 'axes')
+        : [];
     if (given.length === 0 && attrInt(node, 'noop_with_empty_axes', 0)) return [x!];
     const axes = given.length ? given.map((a) => norm(a, r)).sort((a, b) => a - b) : [...Array(r).keys()];
     return [reduce(x!, axes, attrInt(node, 'keepdims', 1) === 1, f)];

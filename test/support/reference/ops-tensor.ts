@@ -8,7 +8,11 @@ const values = (t: RefTensor | undefined): number[] => Array.from(t?.data ?? [])
 const norm = (a: number, r: number): number => (a < 0 ? a + r : a);
 const withDims = (t: RefTensor, dims: readonly number[]): RefTensor => ({ ...t, dims: [...dims] });
 
-function axesOf(node: Parameters<RefOp>[0], inputs: readonly (RefTensor | undefined)[], opset: number): number[] | undefined {
+function axesOf(
+  node: Parameters<RefOp>[0],
+  inputs: readonly (RefTensor | undefined)[],
+  opset: number,
+): number[] | undefined {
   if (opset >= 13) return inputs[1] ? values(inputs[1]) : undefined;
   return findAttribute(node, 'axes') ? attrInts(node, 'axes') : undefined;
 }
@@ -16,7 +20,12 @@ function axesOf(node: Parameters<RefOp>[0], inputs: readonly (RefTensor | undefi
 const reshape: RefOp = (_n, [x, s]) => {
   const target = values(s).map((d, i) => (d === 0 ? x!.dims[i]! : d));
   const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
-  return [withDims(x!, target.map((d) => (d === -1 ? count(x!.dims) / known : d)))];
+  return [
+    withDims(
+      x!,
+      target.map((d) => (d === -1 ? count(x!.dims) / known : d)),
+    ),
+  ];
 };
 
 const unsqueeze: RefOp = (node, inputs, opset) => {
@@ -32,7 +41,12 @@ const unsqueeze: RefOp = (node, inputs, opset) => {
 const squeeze: RefOp = (node, inputs, opset) => {
   const x = inputs[0]!;
   const given = axesOf(node, inputs, opset)?.map((a) => norm(a, x.dims.length));
-  return [withDims(x, x.dims.filter((d, i) => (given ? !given.includes(i) : d !== 1)))];
+  return [
+    withDims(
+      x,
+      x.dims.filter((d, i) => (given ? !given.includes(i) : d !== 1)),
+    ),
+  ];
 };
 
 const flatten: RefOp = (node, [x]) => {
@@ -51,7 +65,13 @@ const transpose: RefOp = (node, [x]) => {
   const r = x!.dims.length;
   const perm = attrInts(node, 'perm', [...Array(r).keys()].reverse());
   const st = strides(x!.dims);
-  return [gatherBy(x!, perm.map((p) => x!.dims[p]!), (idx) => idx.reduce((f, v, k) => f + v * st[perm[k]!]!, 0))];
+  return [
+    gatherBy(
+      x!,
+      perm.map((p) => x!.dims[p]!),
+      (idx) => idx.reduce((f, v, k) => f + v * st[perm[k]!]!, 0),
+    ),
+  ];
 };
 
 const slice: RefOp = (_n, [x, starts, ends, axesT, stepsT]) => {
@@ -63,7 +83,8 @@ const slice: RefOp = (_n, [x, starts, ends, axesT, stepsT]) => {
   axes.forEach((a0, i) => {
     const a = norm(a0, d.length);
     const st = stepsT ? values(stepsT)[i]! : 1;
-    const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v < 0 ? v + d[a]! : v, lo), hi);
+    const clamp = (v: number, lo: number, hi: number): number =>
+      Math.min(Math.max(v < 0 ? v + d[a]! : v, lo), hi);
     const s = st > 0 ? clamp(values(starts)[i]!, 0, d[a]!) : clamp(values(starts)[i]!, -1, d[a]! - 1);
     const e = st > 0 ? clamp(values(ends)[i]!, 0, d[a]!) : clamp(values(ends)[i]!, -1, d[a]! - 1);
     out[a] = Math.max(0, Math.ceil((e - s) / st));
@@ -119,7 +140,14 @@ const concat: RefOp = (node, xs) => {
 const split: RefOp = (node, [x, s], opset) => {
   const a = norm(attrInt(node, 'axis', 0), x!.dims.length);
   const n = node.output?.length ?? 1;
-  const sizes = opset >= 13 ? (s ? values(s) : undefined) : findAttribute(node, 'split') ? attrInts(node, 'split') : undefined;
+  const sizes =
+    opset >= 13
+      ? s
+        ? values(s)
+        : undefined
+      : findAttribute(node, 'split')
+        ? attrInts(node, 'split')
+        : undefined;
   const chunk = Math.ceil(x!.dims[a]! / n);
   const sz = sizes ?? Array.from({ length: n }, (_, i) => Math.min(chunk, x!.dims[a]! - chunk * i));
   let off = 0;

@@ -49,27 +49,41 @@ export function forEachIndex(dims: readonly number[], f: (flat: number, idx: num
 }
 
 /** Flat index of `t` read at output multi-index `idx` under numpy broadcasting. */
-export function broadcastOffset(t: readonly number[], tStrides: readonly number[], idx: readonly number[]): number {
+export function broadcastOffset(
+  t: readonly number[],
+  tStrides: readonly number[],
+  idx: readonly number[],
+): number {
   const off = idx.length - t.length;
   let f = 0;
   for (let k = 0; k < t.length; k++) if (t[k] !== 1) f += idx[k + off]! * tStrides[k]!;
   return f;
 }
 
-export function elementwise(inputs: readonly RefTensor[], f: (...xs: number[]) => number, dtype?: number): RefTensor {
+export function elementwise(
+  inputs: readonly RefTensor[],
+  f: (...xs: number[]) => number,
+  dtype?: number,
+): RefTensor {
   const dims = broadcastShape(...inputs.map((t) => t.dims));
   const st = inputs.map((t) => strides(t.dims));
   const out = new Float64Array(count(dims));
   const xs = new Array<number>(inputs.length);
   forEachIndex(dims, (flat, idx) => {
-    for (let j = 0; j < inputs.length; j++) xs[j] = inputs[j]!.data[broadcastOffset(inputs[j]!.dims, st[j]!, idx)]!;
+    for (let j = 0; j < inputs.length; j++)
+      xs[j] = inputs[j]!.data[broadcastOffset(inputs[j]!.dims, st[j]!, idx)]!;
     out[flat] = f(...xs);
   });
   return { dims, data: out, dtype: dtype ?? inputs[inputs.length === 3 ? 1 : 0]!.dtype };
 }
 
 /** Reduces over `axes` (sorted, normalized) with f(values) → value, keeping them as 1s when keepdims. */
-export function reduce(t: RefTensor, axes: readonly number[], keepdims: boolean, f: (v: number[]) => number): RefTensor {
+export function reduce(
+  t: RefTensor,
+  axes: readonly number[],
+  keepdims: boolean,
+  f: (v: number[]) => number,
+): RefTensor {
   const set = new Set(axes);
   const kept = t.dims.map((d, i) => (set.has(i) ? 1 : d));
   const groups = new Map<number, number[]>();

@@ -73,7 +73,8 @@ export async function beamDecode(setup: BeamSetup): Promise<DecodeOutcome> {
         }
         const scores = beams.slice(first, first + k).map((beam, j) => {
           const logProbs = logSoftmax(lastPositionRow(step.logits, step.logitsDims, first + j), banned);
-          for (let t = 0; t < logProbs.length; t++) logProbs[t] = (logProbs[t] ?? -Infinity) + beam.sumLogProbs;
+          for (let t = 0; t < logProbs.length; t++)
+            logProbs[t] = (logProbs[t] ?? -Infinity) + beam.sumLogProbs;
           return logProbs;
         });
         const chosen: { beam: Beam; source: number }[] = [];

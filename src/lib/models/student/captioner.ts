@@ -1,4 +1,10 @@
-import { describeError, GenerationError, ImageInputError, InvalidChoiceError, serializeError } from '../errors';
+import {
+  describeError,
+  GenerationError,
+  ImageInputError,
+  InvalidChoiceError,
+  serializeError,
+} from '../errors';
 import { beamDecode } from './beam';
 import { RunControl } from './control';
 import type { DecodeOutcome, DecodeSetup, StepReport } from './decode-setup';
@@ -136,7 +142,12 @@ async function toPixels(request: CaptionRequest, decodeImage: ImageDecoder | und
     return decodeImage(image);
   }
   const channels = image.channels ?? 4;
-  if (!Number.isInteger(image.width) || !Number.isInteger(image.height) || image.width < 1 || image.height < 1) {
+  if (
+    !Number.isInteger(image.width) ||
+    !Number.isInteger(image.height) ||
+    image.width < 1 ||
+    image.height < 1
+  ) {
     throw new ImageInputError(`image '${request.id}' has no pixels (${image.width}×${image.height})`);
   }
   if (image.data.length !== image.width * image.height * channels) {

@@ -30,10 +30,40 @@ const ENCODER_INPUT = 'encoder_hidden_states';
 const DataType = { FLOAT: 1, INT64: 7, BOOL: 9 } as const;
 /** Ops whose output element type is their first input's. */
 const SAME_AS_FIRST = new Set([
-  'Gather', 'Unsqueeze', 'Squeeze', 'Reshape', 'Transpose', 'Split', 'Slice', 'Concat', 'Gemm', 'MatMul',
-  'Add', 'Sub', 'Mul', 'Div', 'Expand', 'Identity', 'Range', 'Neg', 'Sqrt', 'Pow', 'Softmax', 'Tanh',
+  'Gather',
+  'Unsqueeze',
+  'Squeeze',
+  'Reshape',
+  'Transpose',
+  'Split',
+  'Slice',
+  'Concat',
+  'Gemm',
+  'MatMul',
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Expand',
+  'Identity',
+  'Range',
+  'Neg',
+  'Sqrt',
+  'Pow',
+  'Softmax',
+  'Tanh',
 ]);
-const BOOLEAN = new Set(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'Not', 'And', 'Or', 'IsNaN']);
+const BOOLEAN = new Set([
+  'Equal',
+  'Less',
+  'Greater',
+  'LessOrEqual',
+  'GreaterOrEqual',
+  'Not',
+  'And',
+  'Or',
+  'IsNaN',
+]);
 
 /** Returns null when the model is not a merged decoder of that shape (captioning then runs it as is). */
 export function splitCrossAttention(decoderBytes: Uint8Array): CrossAttentionSplit | null {
@@ -67,7 +97,9 @@ export function splitCrossAttention(decoderBytes: Uint8Array): CrossAttentionSpl
     if (node.opType === 'Constant' || (node.domain ?? '') !== '' || hasSubgraph(node)) continue;
     const inputs = (node.input ?? []).filter((name) => name !== '');
     const fromEncoder = inputs.some((name) => derived.has(name));
-    const allKnown = inputs.every((name) => derived.has(name) || initializers.has(name) || constantNodes.has(name));
+    const allKnown = inputs.every(
+      (name) => derived.has(name) || initializers.has(name) || constantNodes.has(name),
+    );
     if (!fromEncoder || !allKnown) continue;
     const type = outputType(node, types);
     if (type === undefined) return null;
@@ -95,7 +127,16 @@ export function splitCrossAttention(decoderBytes: Uint8Array): CrossAttentionSpl
     type: { tensorType: { elemType: types.get(name) ?? DataType.FLOAT } },
   });
 
-  const crossModel = crossModelOf(model, main, encoderInput, moved, constantNodes, initializers, renamed, valueInfo);
+  const crossModel = crossModelOf(
+    model,
+    main,
+    encoderInput,
+    moved,
+    constantNodes,
+    initializers,
+    renamed,
+    valueInfo,
+  );
   // The decoder: lifted tensors become graph inputs, read from the outer scope by the cached branch.
   const rename = (name: string): string => renamed.get(name) ?? name;
   const cachedNodes = cached.node

@@ -75,7 +75,10 @@ export function firstStepFeeds(
   encoderFeeds: EncoderFeeds,
 ): Record<string, TensorLike> {
   const rows = inputIds.length;
-  const feeds: Record<string, TensorLike> = { ...encoderFeeds, input_ids: tensors.int64(inputIds, [rows, 1]) };
+  const feeds: Record<string, TensorLike> = {
+    ...encoderFeeds,
+    input_ids: tensors.int64(inputIds, [rows, 1]),
+  };
   for (const { input } of spec.cache) {
     feeds[input] = tensors.float32(new Float32Array(0), [rows, spec.numHeads, 0, spec.headDim]);
   }

@@ -68,7 +68,12 @@ export async function loadStudent(parts: LoadStudentParts): Promise<LoadedStuden
     const split = parts.splitCrossAttention === false ? null : splitCrossAttention(decoderBytes);
     let cross: OwnedSession | undefined;
     if (split !== null) {
-      cross = await createRole(parts, 'cross-attention', `${decoderPath} (cross-attention part)`, split.cross);
+      cross = await createRole(
+        parts,
+        'cross-attention',
+        `${decoderPath} (cross-attention part)`,
+        split.cross,
+      );
       owned.push(cross);
     }
     const decoder = await createRole(parts, 'decoder', decoderPath, split?.decoder ?? decoderBytes);
@@ -104,8 +109,11 @@ async function createRole(
   try {
     return await parts.createSession(bytes, role);
   } catch (error) {
-    throw new ModelLoadError(`${parts.files.modelId}: could not create the ${role} from ${path}: ${describeError(error)}`, {
-      cause: error,
-    });
+    throw new ModelLoadError(
+      `${parts.files.modelId}: could not create the ${role} from ${path}: ${describeError(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -75,7 +75,7 @@ export function topK(rows: readonly Float64Array[], k: number): Candidate[] {
       const last = best.at(-1);
       if (best.length === k && last !== undefined && !worse(last, candidate)) continue;
       let at = best.length;
-      for (let previous = best[at - 1]; previous !== undefined && worse(previous, candidate); ) {
+      for (let previous = best[at - 1]; previous !== undefined && worse(previous, candidate);) {
         at--;
         previous = best[at - 1];
       }

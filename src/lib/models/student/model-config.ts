@@ -59,7 +59,9 @@ export function studentConfigFrom(
     );
   }
   if (hidden % numHeads !== 0) {
-    throw new ModelLoadError(`${modelId}: decoder hidden size ${hidden} is not a multiple of ${numHeads} heads`);
+    throw new ModelLoadError(
+      `${modelId}: decoder hidden size ${hidden} is not a multiple of ${numHeads} heads`,
+    );
   }
   return { special: { decoderStartTokenId, eosTokenId, padTokenId }, numHeads, headDim: hidden / numHeads };
 }

@@ -20,8 +20,7 @@ export interface TextAndImageProcessors {
 function exportedSubclass<T extends abstract new (...args: never[]) => unknown>(name: unknown, base: T): T {
   if (typeof name !== 'string') return base;
   const candidate: unknown = Reflect.get(transformers, name.replace(/Fast$/, ''));
-  const fits =
-    typeof candidate === 'function' && (candidate === base || candidate.prototype instanceof base);
+  const fits = typeof candidate === 'function' && (candidate === base || candidate.prototype instanceof base);
   return fits ? (candidate as T) : base;
 }
 

@@ -56,7 +56,9 @@ export async function readFloat32(tensor: TensorLike, what: string): Promise<Flo
 export function outputOf(outputs: Record<string, TensorLike>, name: string): TensorLike {
   const tensor = outputs[name];
   if (tensor === undefined) {
-    throw new GenerationError(`the session gave no output '${name}' (got ${Object.keys(outputs).join(', ')})`);
+    throw new GenerationError(
+      `the session gave no output '${name}' (got ${Object.keys(outputs).join(', ')})`,
+    );
   }
   return tensor;
 }

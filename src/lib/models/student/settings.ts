@@ -22,7 +22,8 @@ export function validateGenerationSettings(settings: GenerationSettings): Genera
   checkInteger('maxNewTokens', settings.maxNewTokens, 1, GENERATION_LIMITS.maxNewTokens);
   checkInteger('minNewTokens', settings.minNewTokens, 0, settings.maxNewTokens);
   checkInteger('batchSize', settings.batchSize, 1, GENERATION_LIMITS.batchSize);
-  if (settings.strategy === 'beam') checkInteger('numBeams', settings.numBeams, 2, GENERATION_LIMITS.numBeams);
+  if (settings.strategy === 'beam')
+    checkInteger('numBeams', settings.numBeams, 2, GENERATION_LIMITS.numBeams);
   return settings;
 }
 

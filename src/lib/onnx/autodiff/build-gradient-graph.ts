@@ -11,7 +11,7 @@
  *    contributions to the same tensor are summed.
  */
 import { DataType, float16Tensor, float32Tensor, float64Tensor, isFloatType } from '../proto/tensor';
-import type { TensorProto } from '../proto/types';
+import type { NodeProto, TensorProto } from '../proto/types';
 import { foldConstants } from '../graph/constant-folding';
 import { DuplicateNameError, implicitInputs } from '../graph/graph';
 import type { OnnxModel } from '../graph/model';
@@ -23,7 +23,7 @@ import { makeValueInfo } from '../graph/tensor-info';
 import type { Dim } from '../graph/tensor-info';
 import { Emitter } from './emitter';
 import { InvalidLossError, InvalidTrainableError, NoGradientRuleError } from './errors';
-import type { GradContext } from './rule';
+import type { GradContext, GradientRule } from './rule';
 import { GRADIENT_RULES, NON_DIFFERENTIABLE } from './rules';
 
 export interface GradientGraphOptions {
@@ -57,6 +57,32 @@ function onesLike(k: Known): TensorProto {
   return float32Tensor('', dims, [1]);
 }
 
+function ruleFor(node: NodeProto): GradientRule | undefined {
+  return !node.domain || node.domain === 'ai.onnx' ? GRADIENT_RULES[node.opType ?? ''] : undefined;
+}
+
+/** Fails early, naming op and node, if a node between the trainables and the loss has no gradient rule. */
+function requireRulesOnPath(
+  producers: Map<string, NodeProto>,
+  loss: string,
+  active: ReadonlySet<string>,
+): void {
+  const seen = new Set<string>();
+  const stack = [loss];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    if (seen.has(t) || !active.has(t)) continue;
+    seen.add(t);
+    const node = producers.get(t);
+    if (!node) continue;
+    if (!ruleFor(node)) {
+      const domain = node.domain && node.domain !== 'ai.onnx' ? node.domain : '';
+      throw new NoGradientRuleError(node.opType ?? '', node.name ?? '', domain);
+    }
+    stack.push(...(node.input ?? []), ...implicitInputs(node));
+  }
+}
+
 export function buildGradientGraph(source: OnnxModel, options: GradientGraphOptions): GradientGraph {
   const model = source.clone();
   const graph = model.graph;
@@ -66,7 +92,8 @@ export function buildGradientGraph(source: OnnxModel, options: GradientGraphOpti
     options.trainable.map((n) => [n, (options.gradientName ?? ((t: string) => `grad.${t}`))(n)] as const),
   );
   for (const out of gradientNames.values())
-    if (graph.hasName(out)) throw new DuplicateNameError(`gradient output '${out}' is already used in the graph`);
+    if (graph.hasName(out))
+      throw new DuplicateNameError(`gradient output '${out}' is already used in the graph`);
   const promoted = new Map<string, TensorProto>();
   for (const name of options.trainable) {
     if (graph.initializers.has(name)) promoted.set(name, graph.promoteToInput(name));
@@ -91,15 +118,6 @@ export function buildGradientGraph(source: OnnxModel, options: GradientGraphOpti
     if (changed > 0) known = inferShapes(graph, opset, options);
   }
 
-  const lossInfo = known.get(options.loss);
-  if (!lossInfo || !graph.producers().has(options.loss))
-    throw new InvalidLossError(`loss '${options.loss}' is not computed by the graph`);
-  if (!isFloatType(lossInfo.dtype)) throw new InvalidLossError(`loss '${options.loss}' is not floating point`);
-  if (!lossInfo.dims || !lossInfo.dims.every((d) => d === 1))
-    throw new InvalidLossError(`loss '${options.loss}' must have one element, has dims [${lossInfo.dims?.join(', ') ?? '?'}]`);
-  for (const name of options.trainable)
-    if (!isFloatType(known.get(name)?.dtype)) throw new InvalidTrainableError(`trainable '${name}' is not floating point`);
-
   // Active tensors: floating point (or of unknown type) and computed from a trainable.
   const order = graph.topologicalOrder();
   const active = new Set(options.trainable);
@@ -111,10 +129,28 @@ export function buildGradientGraph(source: OnnxModel, options: GradientGraphOpti
       if (o && (dt === undefined || isFloatType(dt))) active.add(o);
     }
   }
-  if (!active.has(options.loss)) throw new InvalidLossError(`loss '${options.loss}' does not depend on any trainable`);
+  if (!graph.producers().has(options.loss))
+    throw new InvalidLossError(`loss '${options.loss}' is not computed by the graph`);
+  requireRulesOnPath(graph.producers(), options.loss, active);
+  const lossInfo = known.get(options.loss);
+  if (!lossInfo) throw new InvalidLossError(`type and shape of loss '${options.loss}' are unknown`);
+  if (!isFloatType(lossInfo.dtype))
+    throw new InvalidLossError(`loss '${options.loss}' is not floating point`);
+  if (!lossInfo.dims || !lossInfo.dims.every((d) => d === 1))
+    throw new InvalidLossError(
+      `loss '${options.loss}' must have one element, has dims [${lossInfo.dims?.join(', ') ?? '?'}]`,
+    );
+  for (const name of options.trainable)
+    if (!isFloatType(known.get(name)?.dtype))
+      throw new InvalidTrainableError(`trainable '${name}' is not floating point`);
+
+  if (!active.has(options.loss))
+    throw new InvalidLossError(`loss '${options.loss}' does not depend on any trainable`);
 
   const emit = new Emitter(graph, opset, known);
-  const contributions = new Map<string, string[]>([[options.loss, [graph.addConstant('loss_grad_seed', onesLike(lossInfo))]]]);
+  const contributions = new Map<string, string[]>([
+    [options.loss, [graph.addConstant('loss_grad_seed', onesLike(lossInfo))]],
+  ]);
   const total = (t: string): string | undefined => {
     const parts = contributions.get(t);
     if (!parts || parts.length === 0) return undefined;
@@ -128,10 +164,8 @@ export function buildGradientGraph(source: OnnxModel, options: GradientGraphOpti
     const outputs = node.output ?? [];
     const outGrads = outputs.map((o) => (o && active.has(o) ? total(o) : undefined));
     if (outGrads.every((g) => g === undefined)) continue;
-    const opType = node.opType ?? '';
-    const domain = node.domain && node.domain !== 'ai.onnx' ? node.domain : '';
-    const rule = domain ? undefined : GRADIENT_RULES[opType];
-    if (!rule) throw new NoGradientRuleError(opType, node.name ?? '', domain);
+    const rule = ruleFor(node);
+    if (!rule) throw new NoGradientRuleError(node.opType ?? '', node.name ?? '', node.domain ?? '');
     const inputs = node.input ?? [];
     const ctx: GradContext = {
       node,

@@ -3,7 +3,14 @@
  * (axes as attribute or input, Split sizes) and caching constants. Every op it emits is an ai.onnx op the
  * ORT WebGPU EP has a kernel for.
  */
-import { DataType, float16Tensor, float32Tensor, float64Tensor, int32Tensor, int64Tensor } from '../proto/tensor';
+import {
+  DataType,
+  float16Tensor,
+  float32Tensor,
+  float64Tensor,
+  int32Tensor,
+  int64Tensor,
+} from '../proto/tensor';
 import type { Graph } from '../graph/graph';
 import { int, ints } from '../graph/attributes';
 import type { AttributeValue } from '../graph/attributes';
@@ -66,7 +73,12 @@ export class Emitter {
     const key = `s:${dtype}:${value}`;
     let name = this.constants.get(key);
     if (!name) {
-      const make = dtype === DataType.FLOAT16 ? float16Tensor : dtype === DataType.DOUBLE ? float64Tensor : float32Tensor;
+      const make =
+        dtype === DataType.FLOAT16
+          ? float16Tensor
+          : dtype === DataType.DOUBLE
+            ? float64Tensor
+            : float32Tensor;
       name = this.graph.addConstant('grad_const', make('', [], [value]));
       this.constants.set(key, name);
       this.known.set(name, { dtype, dims: [], value: [value] });
@@ -94,12 +106,14 @@ export class Emitter {
 
   reduceSum(x: string, axes: readonly number[], keepdims: boolean): string {
     if (axes.length === 0) return x;
-    if (this.opset >= 13) return this.op('ReduceSum', [x, this.int64s(axes)], { keepdims: int(keepdims ? 1 : 0) });
+    if (this.opset >= 13)
+      return this.op('ReduceSum', [x, this.int64s(axes)], { keepdims: int(keepdims ? 1 : 0) });
     return this.op('ReduceSum', [x], { axes: ints(axes), keepdims: int(keepdims ? 1 : 0) });
   }
 
   reduceMean(x: string, axes: readonly number[], keepdims: boolean): string {
-    if (this.opset >= 18) return this.op('ReduceMean', [x, this.int64s(axes)], { keepdims: int(keepdims ? 1 : 0) });
+    if (this.opset >= 18)
+      return this.op('ReduceMean', [x, this.int64s(axes)], { keepdims: int(keepdims ? 1 : 0) });
     return this.op('ReduceMean', [x], { axes: ints(axes), keepdims: int(keepdims ? 1 : 0) });
   }
 
@@ -158,13 +172,17 @@ export class Emitter {
   unbroadcast(grad: string, gradDims: readonly Dim[], target: string): string {
     const t = this.dims(target);
     const lead = gradDims.length - t.length;
-    if (lead < 0) throw new UnresolvedBroadcastError(`gradient of rank ${gradDims.length} for '${target}' (rank ${t.length})`);
+    if (lead < 0)
+      throw new UnresolvedBroadcastError(
+        `gradient of rank ${gradDims.length} for '${target}' (rank ${t.length})`,
+      );
     const keepAxes: number[] = [];
     t.forEach((d, i) => {
       const g = gradDims[i + lead];
       if (d === g) return;
       if (d === 1) keepAxes.push(i + lead);
-      else if (typeof g === 'number' && g === 1) return; // cannot happen in valid broadcasting: d is the output dim
+      else if (typeof g === 'number' && g === 1)
+        return; // cannot happen in valid broadcasting: d is the output dim
       else if (typeof d === 'number' && typeof g === 'number')
         throw new UnresolvedBroadcastError(`dim ${g} does not broadcast to ${d} for '${target}'`);
       else

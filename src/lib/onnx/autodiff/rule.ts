@@ -23,7 +23,10 @@ export type GradientRule = (ctx: GradContext) => (string | undefined)[];
 export function expectInputs(ctx: GradContext, min: number, max = min): void {
   const n = ctx.inputs.length;
   if (n < min || n > max)
-    throw new GradientRuleInputError(ctx.node, `expected ${min === max ? min : `${min}–${max}`} inputs, got ${n}`);
+    throw new GradientRuleInputError(
+      ctx.node,
+      `expected ${min === max ? min : `${min}–${max}`} inputs, got ${n}`,
+    );
 }
 
 export function reject(ctx: GradContext, reason: string): never {

@@ -53,7 +53,9 @@ export function makeAttribute(name: string, a: AttributeValue): AttributeProto {
   }
 }
 
-export function makeAttributes(attrs: Readonly<Record<string, AttributeValue>> | undefined): AttributeProto[] {
+export function makeAttributes(
+  attrs: Readonly<Record<string, AttributeValue>> | undefined,
+): AttributeProto[] {
   return Object.entries(attrs ?? {}).map(([name, a]) => makeAttribute(name, a));
 }
 
@@ -65,7 +67,13 @@ function describe(node: NodeProto): string {
   return `${node.opType ?? '?'} node '${node.name ?? ''}'`;
 }
 
-function need<T>(node: NodeProto, name: string, value: T | undefined, fallback: T | undefined, what: string): T {
+function need<T>(
+  node: NodeProto,
+  name: string,
+  value: T | undefined,
+  fallback: T | undefined,
+  what: string,
+): T {
   if (value !== undefined) return value;
   if (fallback !== undefined) return fallback;
   throw new AttributeError(`${describe(node)} has no ${what} attribute '${name}'`);

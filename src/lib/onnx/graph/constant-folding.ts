@@ -3,7 +3,15 @@
  * masks) by initializers. ORT places such small shape subgraphs (Shape → Gather → Concat → Reshape) on the CPU
  * EP even in a WebGPU session; folding them keeps every remaining node on the GPU.
  */
-import { DataType, boolTensor, float16Tensor, float32Tensor, float64Tensor, int32Tensor, int64Tensor } from '../proto/tensor';
+import {
+  DataType,
+  boolTensor,
+  float16Tensor,
+  float32Tensor,
+  float64Tensor,
+  int32Tensor,
+  int64Tensor,
+} from '../proto/tensor';
 import type { TensorProto } from '../proto/types';
 import { subgraphsOf } from './attributes';
 import type { Graph } from './graph';
@@ -25,7 +33,11 @@ function tensorOf(name: string, k: Known): TensorProto | undefined {
     case DataType.INT32:
       return int32Tensor(name, k.dims, v);
     case DataType.BOOL:
-      return boolTensor(name, k.dims, v.map((x) => x !== 0));
+      return boolTensor(
+        name,
+        k.dims,
+        v.map((x) => x !== 0),
+      );
     default:
       return undefined;
   }
@@ -40,7 +52,11 @@ export interface FoldOptions {
  * Folds in place; returns how many nodes it replaced. Graph outputs are never folded away, nor anything that
  * depends on the values of a graph input or of a tensor named in `variables` (their static shapes may be used).
  */
-export function foldConstants(graph: Graph, known: ReadonlyMap<string, Known>, options: FoldOptions = {}): number {
+export function foldConstants(
+  graph: Graph,
+  known: ReadonlyMap<string, Known>,
+  options: FoldOptions = {},
+): number {
   const graphOutputs = new Set(graph.outputs.map((o) => o.name ?? ''));
   const variable = new Set([...graph.inputs.map((i) => i.name ?? ''), ...(options.variables ?? [])]);
   const kept = [];
@@ -54,7 +70,9 @@ export function foldConstants(graph: Graph, known: ReadonlyMap<string, Known>, o
       kept.push(node);
       continue;
     }
-    const tensors = outs.map((o) => (o && !graphOutputs.has(o) ? tensorOf(o, known.get(o) ?? { dtype: 0, dims: null }) : undefined));
+    const tensors = outs.map((o) =>
+      o && !graphOutputs.has(o) ? tensorOf(o, known.get(o) ?? { dtype: 0, dims: null }) : undefined,
+    );
     const foldable =
       (!node.domain || node.domain === 'ai.onnx') &&
       subgraphsOf(node).length === 0 &&

@@ -70,7 +70,8 @@ export class Graph {
       if (n.name) this.used.add(n.name);
       for (const o of n.output ?? []) this.used.add(o);
     }
-    for (const name of [...this.initializers.keys(), ...this.inputs.map((v) => v.name ?? '')]) this.used.add(name);
+    for (const name of [...this.initializers.keys(), ...this.inputs.map((v) => v.name ?? '')])
+      this.used.add(name);
   }
 
   toProto(): GraphProto {
@@ -173,7 +174,8 @@ export class Graph {
 
   /** The reverse of promoteToInput: the input becomes an initializer holding `value`. */
   demoteToInitializer(name: string, value: TensorProto): void {
-    if (!this.inputs.some((i) => i.name === name)) throw new UnknownTensorError(`'${name}' is not a graph input`);
+    if (!this.inputs.some((i) => i.name === name))
+      throw new UnknownTensorError(`'${name}' is not a graph input`);
     this.inputs = this.inputs.filter((i) => i.name !== name);
     this.initializers.set(name, { ...value, name });
   }
@@ -221,7 +223,8 @@ export class Graph {
           const p = producers.get(deps[idx]!);
           if (!p) continue;
           const s = state.get(p);
-          if (s === 1) throw new GraphStructureError(`cycle through node '${p.name ?? ''}' (${p.opType ?? ''})`);
+          if (s === 1)
+            throw new GraphStructureError(`cycle through node '${p.name ?? ''}' (${p.opType ?? ''})`);
           if (s === undefined) {
             state.set(p, 1);
             stack.push([p, 0]);

@@ -15,7 +15,12 @@ const REWRITES: Readonly<Record<string, Rewrite>> = {
     const eq = graph.uniqueName(`${node.name ?? 'IsNaN'}_self_equal`);
     return [
       { name: graph.uniqueName(`${node.name ?? 'IsNaN'}_eq`), opType: 'Equal', input: [x, x], output: [eq] },
-      { name: graph.uniqueName(`${node.name ?? 'IsNaN'}_not`), opType: 'Not', input: [eq], output: [...node.output!] },
+      {
+        name: graph.uniqueName(`${node.name ?? 'IsNaN'}_not`),
+        opType: 'Not',
+        input: [eq],
+        output: [...node.output!],
+      },
     ];
   },
   Sum: (graph, node) => {
@@ -27,7 +32,12 @@ const REWRITES: Readonly<Record<string, Rewrite>> = {
     inputs.slice(1).forEach((x, i) => {
       const last = i === inputs.length - 2;
       const out = last ? node.output![0]! : graph.uniqueName(`${base}_partial${i}`);
-      nodes.push({ name: graph.uniqueName(`${base}_add${i}`), opType: 'Add', input: [acc, x], output: [out] });
+      nodes.push({
+        name: graph.uniqueName(`${base}_add${i}`),
+        opType: 'Add',
+        input: [acc, x],
+        output: [out],
+      });
       acc = out;
     });
     return nodes;

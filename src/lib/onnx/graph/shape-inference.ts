@@ -27,7 +27,9 @@ export interface InferenceOptions {
 function mergeDims(a: readonly Dim[] | null, b: readonly Dim[] | null | undefined): readonly Dim[] | null {
   if (!a) return b ?? null;
   if (!b || b.length !== a.length) return a;
-  return a.map((d, i) => (typeof d === 'number' ? d : (typeof b[i] === 'number' ? b[i]! : (d ?? b[i] ?? null))));
+  return a.map((d, i) =>
+    typeof d === 'number' ? d : typeof b[i] === 'number' ? b[i]! : (d ?? b[i] ?? null),
+  );
 }
 
 export function inferShapes(graph: Graph, opset: number, options: InferenceOptions = {}): Map<string, Known> {

@@ -20,7 +20,9 @@ export function tensorType(dtype: number, dims: readonly Dim[] | null): TypeProt
     tensorType: {
       elemType: dtype,
       shape: {
-        dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : typeof d === 'string' ? { dimParam: d } : {})),
+        dim: dims.map((d) =>
+          typeof d === 'number' ? { dimValue: d } : typeof d === 'string' ? { dimParam: d } : {},
+        ),
       },
     },
   };

@@ -37,7 +37,10 @@ const msg = (no: number, key: string, m: () => MessageSpec, repeated = false): F
   repeated,
 });
 
-export const StringStringEntrySpec: MessageSpec = message('StringStringEntryProto', [str(1, 'key'), str(2, 'value')]);
+export const StringStringEntrySpec: MessageSpec = message('StringStringEntryProto', [
+  str(1, 'key'),
+  str(2, 'value'),
+]);
 const entries = (no: number, key: string): FieldSpec => msg(no, key, () => StringStringEntrySpec, true);
 
 export const OperatorSetIdSpec: MessageSpec = message('OperatorSetIdProto', [
@@ -68,14 +71,18 @@ export const DimensionSpec: MessageSpec = message('TensorShapeProto.Dimension', 
   str(3, 'denotation'),
 ]);
 
-export const TensorShapeSpec: MessageSpec = message('TensorShapeProto', [msg(1, 'dim', () => DimensionSpec, true)]);
+export const TensorShapeSpec: MessageSpec = message('TensorShapeProto', [
+  msg(1, 'dim', () => DimensionSpec, true),
+]);
 
 export const TypeTensorSpec: MessageSpec = message('TypeProto.Tensor', [
   { no: 1, key: 'elemType', kind: 'int32' },
   msg(2, 'shape', () => TensorShapeSpec),
 ]);
 
-export const TypeSequenceSpec: MessageSpec = message('TypeProto.Sequence', [msg(1, 'elemType', () => TypeSpec)]);
+export const TypeSequenceSpec: MessageSpec = message('TypeProto.Sequence', [
+  msg(1, 'elemType', () => TypeSpec),
+]);
 
 export const TypeMapSpec: MessageSpec = message('TypeProto.Map', [
   { no: 1, key: 'keyType', kind: 'int32' },

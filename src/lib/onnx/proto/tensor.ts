@@ -56,7 +56,9 @@ export function elementByteSize(dt: number): number {
 }
 
 export function isFloatType(dt: number | undefined): boolean {
-  return dt === DataType.FLOAT || dt === DataType.FLOAT16 || dt === DataType.DOUBLE || dt === DataType.BFLOAT16;
+  return (
+    dt === DataType.FLOAT || dt === DataType.FLOAT16 || dt === DataType.DOUBLE || dt === DataType.BFLOAT16
+  );
 }
 
 export function elementCount(dims: readonly number[]): number {
@@ -68,12 +70,16 @@ function assertInMemory(t: TensorProto): void {
     throw new TensorDataError(`tensor ${t.name ?? ''} keeps its data in an external file; load it first`);
 }
 
-type TypedCtor<A> = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): A; BYTES_PER_ELEMENT: number };
+type TypedCtor<A> = {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): A;
+  BYTES_PER_ELEMENT: number;
+};
 
 function rawView<A>(t: TensorProto, ctor: TypedCtor<A>): A {
   const raw = t.rawData!;
   const n = raw.byteLength / ctor.BYTES_PER_ELEMENT;
-  if (!Number.isInteger(n)) throw new TensorDataError(`tensor ${t.name ?? ''}: raw data length ${raw.byteLength}`);
+  if (!Number.isInteger(n))
+    throw new TensorDataError(`tensor ${t.name ?? ''}: raw data length ${raw.byteLength}`);
   if (raw.byteOffset % ctor.BYTES_PER_ELEMENT === 0) return new ctor(raw.buffer, raw.byteOffset, n);
   return new ctor(raw.slice().buffer, 0, n);
 }
@@ -191,16 +197,34 @@ function make(name: string, dims: readonly number[], dataType: number, raw: Uint
 }
 
 /** Builders store `rawData` as a view of the given array (no copy): do not reuse the array afterwards. */
-export function float32Tensor(name: string, dims: readonly number[], data: Float32Array | readonly number[]): TensorProto {
-  return make(name, dims, DataType.FLOAT, bytesOf(data instanceof Float32Array ? data : Float32Array.from(data)));
+export function float32Tensor(
+  name: string,
+  dims: readonly number[],
+  data: Float32Array | readonly number[],
+): TensorProto {
+  return make(
+    name,
+    dims,
+    DataType.FLOAT,
+    bytesOf(data instanceof Float32Array ? data : Float32Array.from(data)),
+  );
 }
 
 export function float16Tensor(name: string, dims: readonly number[], data: ArrayLike<number>): TensorProto {
   return make(name, dims, DataType.FLOAT16, bytesOf(Uint16Array.from(Array.from(data), floatToHalf)));
 }
 
-export function float64Tensor(name: string, dims: readonly number[], data: Float64Array | readonly number[]): TensorProto {
-  return make(name, dims, DataType.DOUBLE, bytesOf(data instanceof Float64Array ? data : Float64Array.from(data)));
+export function float64Tensor(
+  name: string,
+  dims: readonly number[],
+  data: Float64Array | readonly number[],
+): TensorProto {
+  return make(
+    name,
+    dims,
+    DataType.DOUBLE,
+    bytesOf(data instanceof Float64Array ? data : Float64Array.from(data)),
+  );
 }
 
 export function int64Tensor(
@@ -212,11 +236,19 @@ export function int64Tensor(
   return make(name, dims, DataType.INT64, bytesOf(arr));
 }
 
-export function int32Tensor(name: string, dims: readonly number[], data: Int32Array | readonly number[]): TensorProto {
+export function int32Tensor(
+  name: string,
+  dims: readonly number[],
+  data: Int32Array | readonly number[],
+): TensorProto {
   return make(name, dims, DataType.INT32, bytesOf(data instanceof Int32Array ? data : Int32Array.from(data)));
 }
 
-export function boolTensor(name: string, dims: readonly number[], data: readonly boolean[] | Uint8Array): TensorProto {
+export function boolTensor(
+  name: string,
+  dims: readonly number[],
+  data: readonly boolean[] | Uint8Array,
+): TensorProto {
   const arr = data instanceof Uint8Array ? data : Uint8Array.from(data, (b) => (b ? 1 : 0));
   return make(name, dims, DataType.BOOL, arr);
 }

@@ -101,7 +101,7 @@ export function buildTrainingArtifacts(
   const inputShapes: Record<string, readonly Dim[]> = {
     [names.tokens]: [batch, sequence],
     [names.encoderStates]: [batch, encoderSequence, encoderWidth],
-    [LOSS_NAMES.labels]: [batch, sequence],
+    [LOSS_NAMES.labels]: [batch, sequence, 1],
     [LOSS_NAMES.mask]: [batch, sequence],
     [LOSS_NAMES.weights]: [batch],
     ...Object.fromEntries(extras.map((e) => [e.name, e.dims])),

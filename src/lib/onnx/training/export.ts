@@ -2,16 +2,19 @@
  * Writes trained weights back into the student's own ONNX files, so that transformers.js loads the result
  * unchanged (DESIGN decision 3): the plain decoder_model.onnx and decoder_model_merged.onnx.
  *
- * A weight is found in a file by, in order: its name; its name with the suffix optimum's merge adds
- * (`_merged_0`…); its original value (the one tensor of equal dims and bytes, when exactly one). It is looked
- * for in the main graph and in every subgraph (the merged decoder's If branches may hold their own
- * initializers). Every tensor found must hold the original value, else the file is not the one trained and
- * nothing is written. A weight that the exporter had shared through an Identity node gets its own initializer.
+ * A weight is found in a file by, in order: its name, or its name with the suffix optimum's merge adds
+ * (`_merged_0`…); an Identity node of that name (torch.onnx shares equal initializers that way: the weight then
+ * gets an initializer of its own); its original value (the one float tensor of equal size and bytes, when there
+ * is exactly one). It is looked for in the main graph and in every subgraph (the merged decoder's If branches
+ * may hold their own initializers). Every tensor found must hold the original value, else the file is not the
+ * one that was trained and an error is thrown. LoRA adapters are folded into their base weights first.
  */
 import { subgraphsOf } from '../graph/attributes';
 import { decodeModel, encodeModel } from '../proto/model-io';
 import { DataType, readFloat32 } from '../proto/tensor';
 import type { GraphProto, ModelProto, TensorProto } from '../proto/types';
+import type { TrainingArtifacts } from './artifacts';
+import { foldLora } from './lora';
 
 /** A trained weight could not be placed in a file, or the file's weight does not hold the original value. */
 export class WeightExportError extends Error {
@@ -51,20 +54,23 @@ interface Location {
   readonly index: number;
 }
 
-function locate(graphs: readonly GraphProto[], weight: TrainedWeight): Location[] {
-  const byName: Location[] = [];
-  const byValue: Location[] = [];
-  for (const graph of graphs) {
+function locateByName(graphs: readonly GraphProto[], name: string): Location[] {
+  const found: Location[] = [];
+  for (const graph of graphs)
     (graph.initializer ?? []).forEach((t, index) => {
-      if (!isFloat(t)) return;
-      const name = t.name ?? '';
-      if (name === weight.name || name.replace(MERGED_SUFFIX, '') === weight.name) byName.push({ graph, index });
-      else if (t.dims?.reduce((a, b) => a * b, 1) === weight.original.length && sameValues(readFloat32(t), weight.original))
-        byValue.push({ graph, index });
+      if (isFloat(t) && (t.name === name || (t.name ?? '').replace(MERGED_SUFFIX, '') === name)) found.push({ graph, index });
     });
-  }
-  if (byName.length > 0) return byName;
-  return byValue.length === 1 ? byValue : [];
+  return found;
+}
+
+function locateByValue(graphs: readonly GraphProto[], original: Float32Array): Location[] {
+  const found: Location[] = [];
+  for (const graph of graphs)
+    (graph.initializer ?? []).forEach((t, index) => {
+      const size = (t.dims ?? []).reduce((a, b) => a * b, 1);
+      if (isFloat(t) && size === original.length && sameValues(readFloat32(t), original)) found.push({ graph, index });
+    });
+  return found.length === 1 ? found : [];
 }
 
 /** The Identity node that names `weight` as an alias of another initializer, and its graph. */
@@ -81,23 +87,26 @@ export function writeWeights(model: ModelProto, weights: readonly TrainedWeight[
   const graph = structuredCopy(model.graph ?? {});
   const graphs = allGraphs(graph);
   for (const weight of weights) {
-    const found = locate(graphs, weight);
+    const byName = locateByName(graphs, weight.name);
+    const alias = byName.length === 0 ? aliasOf(graphs, weight.name) : undefined;
+    if (alias) {
+      const [node] = alias.graph.node!.splice(alias.node, 1);
+      const dims = aliasDims(graphs, node!.input![0]!);
+      if (!dims) throw new WeightExportError(`the alias '${weight.name}' has no source initializer`);
+      alias.graph.initializer = [
+        ...(alias.graph.initializer ?? []),
+        withValue({ name: weight.name, dims, dataType: DataType.FLOAT }, weight.value),
+      ];
+      continue;
+    }
+    const found = byName.length > 0 ? byName : locateByValue(graphs, weight.original);
+    if (found.length === 0) throw new WeightExportError(`found no tensor for the trained weight '${weight.name}'`);
     for (const { graph: g, index } of found) {
       const t = g.initializer![index]!;
       if (!sameValues(readFloat32(t), weight.original))
         throw new WeightExportError(`'${t.name ?? ''}' in this file does not hold the weight '${weight.name}' that was trained`);
       g.initializer![index] = withValue(t, weight.value);
     }
-    if (found.length > 0) continue;
-    const alias = aliasOf(graphs, weight.name);
-    if (!alias) throw new WeightExportError(`found no tensor for the trained weight '${weight.name}'`);
-    const [node] = alias.graph.node!.splice(alias.node, 1);
-    const dims = weight.original.length === weight.value.length ? aliasDims(graphs, node!.input![0]!) : undefined;
-    if (!dims) throw new WeightExportError(`the alias '${weight.name}' has no source initializer`);
-    alias.graph.initializer = [
-      ...(alias.graph.initializer ?? []),
-      withValue({ name: weight.name, dims, dataType: DataType.FLOAT }, weight.value),
-    ];
   }
   return { ...model, graph };
 }
@@ -133,4 +142,45 @@ function structuredCopy(graph: GraphProto): GraphProto {
 /** writeWeights on encoded bytes. */
 export function writeWeightsToBytes(modelBytes: Uint8Array, weights: readonly TrainedWeight[]): Uint8Array {
   return encodeModel(writeWeights(decodeModel(modelBytes), weights));
+}
+
+/** Float weights of a model by name, Identity aliases resolved to their source's value. */
+function weightValues(model: ModelProto): Map<string, Float32Array> {
+  const values = new Map<string, Float32Array>();
+  const graph = model.graph ?? {};
+  for (const t of graph.initializer ?? []) if (isFloat(t)) values.set(t.name ?? '', readFloat32(t));
+  for (const n of graph.node ?? []) {
+    const source = values.get(n.input?.[0] ?? '');
+    if (n.opType === 'Identity' && source && n.output?.[0]) values.set(n.output[0], source);
+  }
+  return values;
+}
+
+/**
+ * The weights to write after training: the trained tensors themselves, or for LoRA each base weight with its
+ * adapter folded in. `decoder` is the plain decoder the artifacts were built from.
+ */
+export function trainedWeights(
+  artifacts: Pick<TrainingArtifacts, 'adapters' | 'trainables'>,
+  decoder: Uint8Array,
+  values: ReadonlyMap<string, Float32Array>,
+): TrainedWeight[] {
+  const originals = weightValues(decodeModel(decoder));
+  const need = (name: string, map: ReadonlyMap<string, Float32Array>, what: string): Float32Array => {
+    const v = map.get(name);
+    if (!v) throw new WeightExportError(`no ${what} for '${name}'`);
+    return v;
+  };
+  if (artifacts.adapters.length > 0)
+    return artifacts.adapters.map((adapter) => {
+      const original = need(adapter.target, originals, 'base weight in the decoder');
+      const a = need(adapter.a, values, 'trained value');
+      const b = need(adapter.b, values, 'trained value');
+      return { name: adapter.target, original, value: foldLora(original, adapter, a, b) };
+    });
+  return artifacts.trainables.map(({ name }) => ({
+    name,
+    original: need(name, originals, 'weight in the decoder'),
+    value: need(name, values, 'trained value'),
+  }));
 }

@@ -30,8 +30,10 @@ export class LossGraphError extends Error {
 }
 
 /**
- * Adds inputs labels int64 [batch, seq], label_mask float [batch, seq], sample_weights float [batch] and the
- * scalar output `loss` to `model` (in place). The logits stay an output unless `keepLogits` is false.
+ * Adds inputs labels int64 [batch, seq, 1], label_mask float [batch, seq], sample_weights float [batch] and
+ * the scalar output `loss` to `model` (in place). The logits stay an output unless `keepLogits` is false.
+ * The labels come with the trailing 1 that GatherElements wants: an Unsqueeze of an int64 graph input is
+ * the kind of node ORT moves to the CPU EP in a WebGPU session (measured: the only node off the GPU).
  */
 export function appendTokenLoss(model: OnnxModel, logits = 'logits', keepLogits = false): string {
   const g = model.graph;
@@ -45,15 +47,14 @@ export function appendTokenLoss(model: OnnxModel, logits = 'logits', keepLogits 
       ? g.add(op, [x, axesFor([-1])], { keepdims: int(1) })
       : g.add(op, [x], { axes: ints([-1]), keepdims: int(1) });
 
-  g.addInput(LOSS_NAMES.labels, DataType.INT64, ['batch_size', 'sequence_length']);
+  g.addInput(LOSS_NAMES.labels, DataType.INT64, ['batch_size', 'sequence_length', 1]);
   g.addInput(LOSS_NAMES.mask, DataType.FLOAT, ['batch_size', 'sequence_length']);
   g.addInput(LOSS_NAMES.weights, DataType.FLOAT, ['batch_size']);
 
   const shift = g.add('Floor', [reduceLast('ReduceMax', logits)]);
   const shifted = g.add('Sub', [logits, shift]);
   const logSumExp = reduceLast('ReduceLogSumExp', shifted);
-  const labelIndex = g.add('Unsqueeze', [LOSS_NAMES.labels, axesFor([2])]);
-  const picked = g.add('GatherElements', [shifted, labelIndex], { axis: int(2) });
+  const picked = g.add('GatherElements', [shifted, LOSS_NAMES.labels], { axis: int(2) });
   const tokenLoss = g.add('Sub', [logSumExp, picked]);
   const mask = g.add('Unsqueeze', [LOSS_NAMES.mask, axesFor([2])]);
   const weights = g.add('Unsqueeze', [LOSS_NAMES.weights, axesFor([1, 2])]);

@@ -185,7 +185,7 @@ export class Trainer {
     const feeds: Record<string, OrtTensor> = {
       [artifacts.names.tokens]: new Tensor('int64', batch.tokens, [b, s]),
       [artifacts.names.encoderStates]: new Tensor('float32', batch.encoderStates, [b, encoderSequence, encoderWidth]),
-      [LOSS_NAMES.labels]: new Tensor('int64', batch.labels, [b, s]),
+      [LOSS_NAMES.labels]: new Tensor('int64', batch.labels, [b, s, 1]),
       [LOSS_NAMES.mask]: new Tensor('float32', batch.mask, [b, s]),
       [LOSS_NAMES.weights]: new Tensor('float32', batch.weights, [b]),
     };

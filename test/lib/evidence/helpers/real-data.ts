@@ -25,14 +25,17 @@ export function fastestDetClassNames(): string[] {
   return parseClassNames(readFileSync(join(FASTESTDET_DIR, 'coco.names'), 'utf8'));
 }
 
-export const ortTensor = (data: Float32Array, dims: readonly number[]) => new ort.Tensor('float32', data, [...dims]);
+export const ortTensor = (data: Float32Array, dims: readonly number[]) =>
+  new ort.Tensor('float32', data, [...dims]);
 
 export async function fastestDetSession(): Promise<SessionLike> {
   return ort.InferenceSession.create(join(FASTESTDET_DIR, 'FastestDet.onnx'));
 }
 
 export async function realFastestDet(session?: SessionLike): Promise<FastestDetDetector> {
-  return new FastestDetDetector(session ?? (await fastestDetSession()), ortTensor, { classNames: fastestDetClassNames() });
+  return new FastestDetDetector(session ?? (await fastestDetSession()), ortTensor, {
+    classNames: fastestDetClassNames(),
+  });
 }
 
 export function chairSynonyms(): SynonymTable {

@@ -13,7 +13,12 @@ export const FAKE = { vocab: 12, start: 10, eos: 11, pad: 11 } as const;
 export class FakeTensors implements TensorFactory {
   live = new Set<FakeTensor>();
   constructor(private readonly location: 'cpu' | 'gpu-buffer' = 'cpu') {}
-  make(type: string, data: Float32Array | BigInt64Array | Uint8Array, dims: readonly number[], onDevice = false) {
+  make(
+    type: string,
+    data: Float32Array | BigInt64Array | Uint8Array,
+    dims: readonly number[],
+    onDevice = false,
+  ) {
     const tensor = new FakeTensor(type, data, dims, onDevice ? this.location : 'cpu', this);
     if (tensor.location !== 'cpu') this.live.add(tensor);
     return tensor;
@@ -68,7 +73,13 @@ export interface FakeDecoderOptions {
 }
 
 export class FakeDecoder implements SessionLike {
-  readonly inputNames = ['input_ids', 'encoder_hidden_states', 'use_cache_branch', 'past_key_values.0.key', 'past_key_values.0.value'];
+  readonly inputNames = [
+    'input_ids',
+    'encoder_hidden_states',
+    'use_cache_branch',
+    'past_key_values.0.key',
+    'past_key_values.0.value',
+  ];
   readonly outputNames = ['logits', 'present.0.key', 'present.0.value'];
   runs = 0;
   constructor(private readonly options: FakeDecoderOptions) {}
@@ -120,7 +131,11 @@ export const FAKE_SPEC: DecoderSpec = {
 };
 
 /** Encoder output whose first value per image is that image's seed. */
-export function fakeEncoderStates(tensors: FakeTensors, seeds: readonly number[], onDevice = false): TensorLike {
+export function fakeEncoderStates(
+  tensors: FakeTensors,
+  seeds: readonly number[],
+  onDevice = false,
+): TensorLike {
   const data = new Float32Array(seeds.length * 2);
   seeds.forEach((seed, i) => (data[i * 2] = seed));
   return tensors.make('float32', data, [seeds.length, 1, 2], onDevice);

@@ -34,11 +34,16 @@ export const nodeTensors = tensorFactoryFrom(ort.Tensor);
  * The student on onnxruntime-node: CPU EP, or ORT's native WebGPU EP (Dawn on SwiftShader here, see
  * DESIGN.md decision 10). Outputs come back to the host, as the WASM path in the browser.
  */
-export function loadNodeStudent(dir: string, ep: NodeExecutionProvider): Promise<LoadedStudent> {
+export function loadNodeStudent(
+  dir: string,
+  ep: NodeExecutionProvider,
+  options: { splitCrossAttention?: boolean } = {},
+): Promise<LoadedStudent> {
   return loadStudent({
     files: modelFolderFiles(dir),
     dtype: 'fp32',
     tensors: nodeTensors,
     createSession: (bytes) => ort.InferenceSession.create(bytes, { executionProviders: [ep] }),
+    ...options,
   });
 }

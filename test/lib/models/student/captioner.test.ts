@@ -7,7 +7,13 @@ import { fakeStudent, seededRequest } from '../helpers/fake-student';
 import { referenceGreedy } from '../helpers/reference-decoding';
 
 const SEEDS = [3, 17, 29, 41, 58, 73, 99, 123];
-const GREEDY: GenerationSettings = { strategy: 'greedy', numBeams: 3, maxNewTokens: 12, minNewTokens: 0, batchSize: 3 };
+const GREEDY: GenerationSettings = {
+  strategy: 'greedy',
+  numBeams: 3,
+  maxNewTokens: 12,
+  minNewTokens: 0,
+  batchSize: 3,
+};
 const requests = () => SEEDS.map((seed, i) => seededRequest(`img-${i}`, seed));
 
 async function expectedCaptions(maxNewTokens = 12) {
@@ -31,7 +37,9 @@ describe('captionBatched', () => {
       expected.map((e, i) => ({ id: `img-${i}`, status: 'done', caption: e.caption, tokenIds: e.tokens })),
     );
     expect(result.cancelled).toBe(false);
-    const batches = Array.from({ length: Math.ceil(8 / batchSize) }, (_, b) => Math.min(batchSize, 8 - b * batchSize));
+    const batches = Array.from({ length: Math.ceil(8 / batchSize) }, (_, b) =>
+      Math.min(batchSize, 8 - b * batchSize),
+    );
     expect(encoder.batches).toEqual(batches);
     expect(tensors.live.size).toBe(0);
   });
@@ -46,7 +54,9 @@ describe('captionBatched', () => {
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
     expect(reports.at(-1)).toMatchObject({ completed: 8, total: 8, fraction: 1, batchCount: 3 });
     // Per-image token counts are visible while the batch decodes.
-    expect(reports.some((r) => r.active.some((a) => a.stage === 'decoding' && a.generatedTokens > 0))).toBe(true);
+    expect(reports.some((r) => r.active.some((a) => a.stage === 'decoding' && a.generatedTokens > 0))).toBe(
+      true,
+    );
   });
 
   it('fails a bad image alone and captions the rest', async () => {
@@ -144,7 +154,9 @@ describe('captionBatched', () => {
 
   it('rejects duplicate ids and bad settings before doing anything', async () => {
     const { model, encoder } = fakeStudent();
-    await expect(captionBatched(model, [seededRequest('a', 1), seededRequest('a', 2)], GREEDY)).rejects.toMatchObject({
+    await expect(
+      captionBatched(model, [seededRequest('a', 1), seededRequest('a', 2)], GREEDY),
+    ).rejects.toMatchObject({
       name: 'InvalidChoiceError',
     });
     await expect(captionBatched(model, requests(), { ...GREEDY, batchSize: 0 })).rejects.toThrow(

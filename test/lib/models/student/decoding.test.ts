@@ -3,7 +3,14 @@ import { beamDecode } from '../../../../src/lib/models/student/beam';
 import type { DecodeSetup } from '../../../../src/lib/models/student/decode-setup';
 import { greedyDecode } from '../../../../src/lib/models/student/greedy';
 import { cpuRowGather } from '../../../../src/lib/models/student/row-gather';
-import { FAKE, FAKE_SPEC, FakeDecoder, FakeTensors, fakeEncoderStates, fakeScore } from '../helpers/fake-decoder';
+import {
+  FAKE,
+  FAKE_SPEC,
+  FakeDecoder,
+  FakeTensors,
+  fakeEncoderStates,
+  fakeScore,
+} from '../helpers/fake-decoder';
 import { referenceBeam, referenceGreedy } from '../helpers/reference-decoding';
 
 const SEEDS = [3, 17, 29, 41, 58, 73, 99, 123];
@@ -75,7 +82,9 @@ describe('batched greedy decoding (fake decoder whose cache carries the history)
     expect(outcome.cancelled).toBe(true);
     expect(outcome.steps).toBe(4);
     const full = await Promise.all(
-      SEEDS.map((seed) => referenceGreedy(scoresFor(seed), { eos: FAKE.eos, maxNewTokens: 12, minNewTokens: 0 })),
+      SEEDS.map((seed) =>
+        referenceGreedy(scoresFor(seed), { eos: FAKE.eos, maxNewTokens: 12, minNewTokens: 0 }),
+      ),
     );
     outcome.images.forEach((image, i) => {
       const done = (full[i]?.length ?? 0) < 4;
@@ -101,14 +110,18 @@ describe('batched beam search', () => {
       lengthPenalty: o.lengthPenalty,
       gather: cpuRowGather(tensors),
     });
-    const expected = await Promise.all(SEEDS.map((seed) => referenceBeam(scoresFor(seed), { eos: FAKE.eos, ...o })));
+    const expected = await Promise.all(
+      SEEDS.map((seed) => referenceBeam(scoresFor(seed), { eos: FAKE.eos, ...o })),
+    );
     expect(outcome.images.map((i) => i.tokens)).toEqual(expected);
     expect(tensors.live.size).toBe(1);
   });
 
   it('finds a different answer than greedy for some image (the search is not a no-op)', async () => {
     const limits = { maxNewTokens: 12, minNewTokens: 0 };
-    const greedy = await Promise.all(SEEDS.map((s) => referenceGreedy(scoresFor(s), { eos: FAKE.eos, ...limits })));
+    const greedy = await Promise.all(
+      SEEDS.map((s) => referenceGreedy(scoresFor(s), { eos: FAKE.eos, ...limits })),
+    );
     const tensors = new FakeTensors();
     const beam = await beamDecode({
       ...setup(tensors, SEEDS, limits),

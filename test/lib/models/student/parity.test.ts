@@ -63,7 +63,9 @@ describe('batched greedy captions equal transformers.js pipeline("image-to-text"
       minNewTokens: 0,
       batchSize,
     });
-    expect(result.items.map((item) => (item.status === 'done' ? item.caption : item.status))).toEqual(expected);
+    expect(result.items.map((item) => (item.status === 'done' ? item.caption : item.status))).toEqual(
+      expected,
+    );
     // The photos give different captions: the test would notice images being mixed up within a batch.
     expect(new Set(expected).size).toBeGreaterThan(paths.length / 2);
   });
@@ -77,7 +79,9 @@ describe('batched greedy captions equal transformers.js pipeline("image-to-text"
       minNewTokens: 16,
       batchSize: 3,
     });
-    expect(result.items.map((item) => (item.status === 'done' ? item.caption : item.status))).toEqual(expected);
+    expect(result.items.map((item) => (item.status === 'done' ? item.caption : item.status))).toEqual(
+      expected,
+    );
     expect(result.items.every((item) => item.status === 'done' && item.tokenIds.length === 16)).toBe(true);
   });
 });

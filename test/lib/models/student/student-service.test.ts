@@ -1,31 +1,33 @@
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { FetchBytes } from '../../../../src/lib/models/sources';
 import { openModelSource } from '../../../../src/lib/models/sources';
 import type { StudentPlatform } from '../../../../src/lib/models/student/student-service';
 import { StudentService } from '../../../../src/lib/models/student/student-service';
-import type { CaptionProgress, CaptionRequest, GenerationSettings } from '../../../../src/lib/models/student/types';
+import type {
+  CaptionProgress,
+  CaptionRequest,
+  GenerationSettings,
+} from '../../../../src/lib/models/student/types';
 import { MODELS_DIR, modelFolderFiles, nodeTensors, TINY_MODEL_ID } from '../helpers/node-student';
 import { photoPaths, photoRequests } from '../helpers/photos';
 
-type FetchLike = Parameters<typeof openModelSource>[1]['fetch'];
 const APP = 'http://app.test/models/';
 
 /** Serves public/models/ from disk the way the app's server does (404 for what is not there). */
-const diskFetch: FetchLike = async (url) => {
+const diskFetch: FetchBytes = async (url) => {
   const bytes = await readFile(`${MODELS_DIR}/${url.slice(APP.length)}`).catch(() => null);
   return {
     ok: bytes !== null,
     status: bytes === null ? 404 : 200,
-    statusText: '',
-    headers: { get: () => null },
-    text: async () => bytes?.toString('utf8') ?? '',
-    json: async () => JSON.parse(bytes?.toString('utf8') ?? ''),
     arrayBuffer: async () => new Uint8Array(bytes ?? []).buffer,
   };
 };
 
-function nodePlatform(gpu: StudentPlatform['gpu'] = () => ({ requestAdapter: async () => ({}) })): StudentPlatform {
+function nodePlatform(
+  gpu: StudentPlatform['gpu'] = () => ({ requestAdapter: async () => ({}) }),
+): StudentPlatform {
   return {
     gpu,
     openModel: (source) => openModelSource(source, { appModelsUrl: APP, fetch: diskFetch }),
@@ -35,7 +37,13 @@ function nodePlatform(gpu: StudentPlatform['gpu'] = () => ({ requestAdapter: asy
   };
 }
 
-const SETTINGS: GenerationSettings = { strategy: 'greedy', numBeams: 3, maxNewTokens: 10, minNewTokens: 0, batchSize: 2 };
+const SETTINGS: GenerationSettings = {
+  strategy: 'greedy',
+  numBeams: 3,
+  maxNewTokens: 10,
+  minNewTokens: 0,
+  batchSize: 2,
+};
 
 describe('StudentService (the worker API, driven directly)', () => {
   let requests: CaptionRequest[];
@@ -65,15 +73,28 @@ describe('StudentService (the worker API, driven directly)', () => {
     const service = new StudentService(nodePlatform(() => null));
     const folder = modelFolderFiles(`${MODELS_DIR}/${TINY_MODEL_ID}`);
     const files: Record<string, Uint8Array> = {};
-    for (const path of ['config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer.json',
-      'tokenizer_config.json', 'onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx']) {
+    for (const path of [
+      'config.json',
+      'generation_config.json',
+      'preprocessor_config.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+      'onnx/encoder_model.onnx',
+      'onnx/decoder_model_merged.onnx',
+    ]) {
       files[`picked/${path}`] = await folder.read(path);
     }
     const info = await service.load({ source: { kind: 'folder', name: 'picked', files }, device: 'auto' });
-    expect(info).toMatchObject({ device: 'wasm', reason: 'WebGPU not available in this browser', origin: 'folder' });
+    expect(info).toMatchObject({
+      device: 'wasm',
+      reason: 'WebGPU not available in this browser',
+      origin: 'folder',
+    });
     const fromApp = new StudentService(nodePlatform());
     await fromApp.load({ source: { kind: 'id', modelId: TINY_MODEL_ID }, device: 'wasm' });
-    expect((await service.caption(requests, SETTINGS)).items).toEqual((await fromApp.caption(requests, SETTINGS)).items);
+    expect((await service.caption(requests, SETTINGS)).items).toEqual(
+      (await fromApp.caption(requests, SETTINGS)).items,
+    );
   });
 
   it('refuses to caption before load, and a second run while one goes on', async () => {
@@ -82,7 +103,9 @@ describe('StudentService (the worker API, driven directly)', () => {
     await service.load({ source: { kind: 'id', modelId: TINY_MODEL_ID }, device: 'auto' });
     const first = service.caption(requests, SETTINGS);
     await expect(service.caption(requests, SETTINGS)).rejects.toMatchObject({ name: 'StudentBusyError' });
-    await expect(service.load({ source: { kind: 'id', modelId: TINY_MODEL_ID }, device: 'auto' })).rejects.toMatchObject({
+    await expect(
+      service.load({ source: { kind: 'id', modelId: TINY_MODEL_ID }, device: 'auto' }),
+    ).rejects.toMatchObject({
       name: 'StudentBusyError',
     });
     expect((await first).cancelled).toBe(false);
@@ -123,7 +146,9 @@ describe('StudentService (the worker API, driven directly)', () => {
       name: 'DeviceLostError',
       message: expect.stringMatching(/destroyed: test/),
     });
-    await expect(service.load({ source: { kind: 'id', modelId: TINY_MODEL_ID }, device: 'webgpu' })).rejects.toMatchObject({
+    await expect(
+      service.load({ source: { kind: 'id', modelId: TINY_MODEL_ID }, device: 'webgpu' }),
+    ).rejects.toMatchObject({
       name: 'DeviceLostError',
     });
     const info = await service.load({ source: { kind: 'id', modelId: TINY_MODEL_ID }, device: 'wasm' });
@@ -134,10 +159,20 @@ describe('StudentService (the worker API, driven directly)', () => {
   it('rejects bad load options with the valid choices', async () => {
     const service = new StudentService(nodePlatform());
     await expect(
-      service.load({ source: { kind: 'id', modelId: TINY_MODEL_ID }, device: 'auto', dtype: 'fp8' as 'fp32' }),
-    ).rejects.toMatchObject({ name: 'InvalidChoiceError', message: expect.stringMatching(/valid choices are fp32, fp16/) });
+      service.load({
+        source: { kind: 'id', modelId: TINY_MODEL_ID },
+        device: 'auto',
+        dtype: 'fp8' as 'fp32',
+      }),
+    ).rejects.toMatchObject({
+      name: 'InvalidChoiceError',
+      message: expect.stringMatching(/valid choices are fp32, fp16/),
+    });
     await expect(
       service.load({ source: { kind: 'id', modelId: TINY_MODEL_ID }, device: 'auto', dtype: 'q4' }),
-    ).rejects.toMatchObject({ name: 'ModelLoadError', message: expect.stringMatching(/encoder_model_q4\.onnx: HTTP 404/) });
+    ).rejects.toMatchObject({
+      name: 'ModelLoadError',
+      message: expect.stringMatching(/encoder_model_q4\.onnx: HTTP 404/),
+    });
   });
 });

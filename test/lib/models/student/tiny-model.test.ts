@@ -10,7 +10,13 @@ import { photoPaths, photoRequests } from '../helpers/photos';
 import { referenceBeam } from '../helpers/reference-decoding';
 
 const MODEL_DIR = `${MODELS_DIR}/${TINY_MODEL_ID}`;
-const BEAM: GenerationSettings = { strategy: 'beam', numBeams: 3, maxNewTokens: 12, minNewTokens: 0, batchSize: 3 };
+const BEAM: GenerationSettings = {
+  strategy: 'beam',
+  numBeams: 3,
+  maxNewTokens: 12,
+  minNewTokens: 0,
+  batchSize: 3,
+};
 const GREEDY: GenerationSettings = { ...BEAM, strategy: 'greedy' };
 
 const tokensOf = (result: Awaited<ReturnType<typeof captionBatched>>) =>
@@ -18,13 +24,37 @@ const tokensOf = (result: Awaited<ReturnType<typeof captionBatched>>) =>
 
 describe('tiny ViT-GPT2 on onnxruntime-node, CPU EP', () => {
   let student: LoadedStudent;
-  let requests: CaptionRequest[];
+  /** The decoder as shipped (no cross-attention split): the reference runs on it. */
+  let unsplit: LoadedStudent;
+  let requests: Awaited<ReturnType<typeof photoRequests>>;
 
   beforeAll(async () => {
     student = await loadNodeStudent(MODEL_DIR, 'cpu');
+    unsplit = await loadNodeStudent(MODEL_DIR, 'cpu', { splitCrossAttention: false });
     requests = await photoRequests(photoPaths().slice(0, 4));
   });
-  afterAll(() => student?.release());
+  afterAll(async () => {
+    await student?.release();
+    await unsplit?.release();
+  });
+
+  it('splits the cross-attention keys and values off the per-token decoder', () => {
+    expect(student.model.cross).toBeDefined();
+    // Per layer: the keys and the values (plus a few shape tensors derived from the encoder output).
+    const tensors = student.model.spec.lifted.length;
+    expect(tensors).toBeGreaterThanOrEqual(4);
+    expect(unsplit.model.cross).toBeUndefined();
+    expect(unsplit.model.spec.lifted).toEqual([]);
+  });
+
+  it.each([GREEDY, BEAM])(
+    'the split decoder gives the same tokens as the shipped one (%o)',
+    async (settings) => {
+      const split = await captionBatched(student.model, requests, settings);
+      const shipped = await captionBatched(unsplit.model, requests, settings);
+      expect(tokensOf(split)).toEqual(tokensOf(shipped));
+    },
+  );
 
   it('reads the merged decoder contract from the session (2 layers × key/value, cache branch)', () => {
     expect(student.model.spec).toMatchObject({ numHeads: 2, headDim: 32, hasCacheBranch: true });
@@ -38,17 +68,17 @@ describe('tiny ViT-GPT2 on onnxruntime-node, CPU EP', () => {
 
   it('batched cached beam search equals one-image no-cache beam search on the real decoder', async () => {
     const result = await captionBatched(student.model, requests, BEAM);
-    const { model } = student;
+    const { model } = unsplit;
     const expected = await Promise.all(
       requests.map(async (request) => {
-        const values = await model.preprocess(request.image as Parameters<typeof model.preprocess>[0]);
+        const values = await model.preprocess(request.image);
         const pixels = nodeTensors.float32(values.data, [1, ...values.dims]);
         const hidden = (await model.encoder.run({ pixel_values: pixels }))['last_hidden_state'];
         if (hidden === undefined) throw new Error('no encoder output');
         // No cache: the whole sequence each time, through the decoder's no-cache branch.
         const scores = async (tokens: readonly number[]) => {
           const ids = BigInt64Array.from([model.special.decoderStartTokenId, ...tokens].map(BigInt));
-          const feeds = firstStepFeeds(model.spec, nodeTensors, ids, hidden);
+          const feeds = firstStepFeeds(model.spec, nodeTensors, ids, { encoder_hidden_states: hidden });
           feeds['input_ids'] = nodeTensors.int64(ids, [1, ids.length]);
           const logits = (await model.decoder.run(feeds))['logits'];
           if (logits === undefined) throw new Error('no logits');
@@ -92,10 +122,14 @@ describe('tiny ViT-GPT2: WebGPU EP gives the same tokens as the CPU EP', () => {
   it.each([
     ['greedy', { ...GREEDY, maxNewTokens: 8 }],
     ['beam', { ...BEAM, maxNewTokens: 8 }],
-  ] as const)('%s', async (_name, settings) => {
-    const onCpu = await captionBatched(cpu.model, requests, settings);
-    const onGpu = await captionBatched(webgpu.model, requests, settings);
-    expect(tokensOf(onGpu)).toEqual(tokensOf(onCpu));
-    expect(onCpu.items.every((item) => item.status === 'done')).toBe(true);
-  }, 240_000);
+  ] as const)(
+    '%s',
+    async (_name, settings) => {
+      const onCpu = await captionBatched(cpu.model, requests, settings);
+      const onGpu = await captionBatched(webgpu.model, requests, settings);
+      expect(tokensOf(onGpu)).toEqual(tokensOf(onCpu));
+      expect(onCpu.items.every((item) => item.status === 'done')).toBe(true);
+    },
+    240_000,
+  );
 });

@@ -23,7 +23,9 @@ function modelWith(build: (m: OnnxModel) => string, dims: (number | string)[] = 
 
 describe('autodiff errors', () => {
   it('names the op type and node of an op on the path without a rule', () => {
-    const m = modelWith((m) => m.graph.addNode('Sin', [m.graph.add('Mul', ['x', 'w'])], { name: 'the_sine' }).output![0]!);
+    const m = modelWith(
+      (m) => m.graph.addNode('Sin', [m.graph.add('Mul', ['x', 'w'])], { name: 'the_sine' }).output![0]!,
+    );
     const err = (() => {
       try {
         buildGradientGraph(m, { loss: 'loss', trainable: ['w'] });
@@ -41,15 +43,23 @@ describe('autodiff errors', () => {
 
   it('treats ops of other domains as having no rule', () => {
     const m = modelWith(
-      (m) => m.graph.addNode('FastGelu', [m.graph.add('Mul', ['x', 'w'])], { name: 'fg', domain: 'com.microsoft' }).output![0]!,
+      (m) =>
+        m.graph.addNode('FastGelu', [m.graph.add('Mul', ['x', 'w'])], { name: 'fg', domain: 'com.microsoft' })
+          .output![0]!,
     );
-    expect(() => buildGradientGraph(m, { loss: 'loss', trainable: ['w'] })).toThrow(/com\.microsoft\.FastGelu.*'fg'/);
+    expect(() => buildGradientGraph(m, { loss: 'loss', trainable: ['w'] })).toThrow(
+      /com\.microsoft\.FastGelu.*'fg'/,
+    );
   });
 
   it('does not need rules off the gradient path (ops only on constants)', () => {
     const m = modelWith((m) => m.graph.add('Mul', ['x', m.graph.add('Sin', ['w'])]));
     // Sin only touches w, which is not trainable here: x is. Its output is a constant for the gradient.
-    const { gradients } = buildGradientGraph(m, { loss: 'loss', trainable: ['x'], inputShapes: { x: [2, 3] } });
+    const { gradients } = buildGradientGraph(m, {
+      loss: 'loss',
+      trainable: ['x'],
+      inputShapes: { x: [2, 3] },
+    });
     expect(gradients.get('x')).toBe('grad.x');
   });
 
@@ -57,9 +67,9 @@ describe('autodiff errors', () => {
     const m = modelWith((m) => m.graph.add('Mul', ['x', 'w']));
     expect(() => buildGradientGraph(m, { loss: 'nope', trainable: ['w'] })).toThrow(InvalidLossError);
     m.graph.addNode('Neg', ['x'], { outputs: ['not_scalar'] });
-    expect(() => buildGradientGraph(m, { loss: 'not_scalar', trainable: ['w'], inputShapes: { x: [2, 3] } })).toThrow(
-      InvalidLossError,
-    );
+    expect(() =>
+      buildGradientGraph(m, { loss: 'not_scalar', trainable: ['w'], inputShapes: { x: [2, 3] } }),
+    ).toThrow(InvalidLossError);
     m.graph.addInitializer(float32Tensor('unused', [1], [0]));
     m.graph.addNode('ReduceSum', ['x'], { outputs: ['x_only'], attrs: { keepdims: int(0) } });
     expect(() => buildGradientGraph(m, { loss: 'x_only', trainable: ['w'] })).toThrow(/does not depend/);
@@ -67,19 +77,28 @@ describe('autodiff errors', () => {
 
   it('rejects unknown and non-float trainables', () => {
     const m = modelWith((m) => m.graph.add('Mul', ['x', 'w']));
-    expect(() => buildGradientGraph(m, { loss: 'loss', trainable: ['ghost'] })).toThrow(InvalidTrainableError);
+    expect(() => buildGradientGraph(m, { loss: 'loss', trainable: ['ghost'] })).toThrow(
+      InvalidTrainableError,
+    );
     m.graph.addInitializer(boolTensor('flag', [1], [true]));
     expect(() => buildGradientGraph(m, { loss: 'loss', trainable: ['flag'] })).toThrow(InvalidTrainableError);
   });
 
   it('refuses to guess whether a symbolic dim was broadcast, and works once shapes are fixed', () => {
     // x [n, 3] + b [m, 3]: either may be 1 at run time.
-    const m = modelWith((m) => {
-      m.graph.addInput('b', DataType.FLOAT, ['m', 3]);
-      return m.graph.add('Add', ['x', 'b']);
-    }, ['n', 3]);
+    const m = modelWith(
+      (m) => {
+        m.graph.addInput('b', DataType.FLOAT, ['m', 3]);
+        return m.graph.add('Add', ['x', 'b']);
+      },
+      ['n', 3],
+    );
     expect(() => buildGradientGraph(m, { loss: 'loss', trainable: ['b'] })).toThrow(UnresolvedBroadcastError);
-    const fixed = buildGradientGraph(m, { loss: 'loss', trainable: ['b'], inputShapes: { x: [4, 3], b: [1, 3] } });
+    const fixed = buildGradientGraph(m, {
+      loss: 'loss',
+      trainable: ['b'],
+      inputShapes: { x: [4, 3], b: [1, 3] },
+    });
     expect(fixed.gradients.get('b')).toBe('grad.b');
   });
 
@@ -87,18 +106,23 @@ describe('autodiff errors', () => {
     const m = modelWith((m) => {
       m.graph.addInitializer(boolTensor('training', [], [true]));
       m.graph.addInitializer(float32Tensor('ratio', [], [0.1]));
-      return m.graph.addNode('Dropout', [m.graph.add('Mul', ['x', 'w']), 'ratio', 'training'], { name: 'drop' })
-        .output![0]!;
+      return m.graph.addNode('Dropout', [m.graph.add('Mul', ['x', 'w']), 'ratio', 'training'], {
+        name: 'drop',
+      }).output![0]!;
     });
-    expect(() => buildGradientGraph(m, { loss: 'loss', trainable: ['w'], inputShapes: { x: [2, 3] } })).toThrow(
-      GradientRuleInputError,
-    );
+    expect(() =>
+      buildGradientGraph(m, { loss: 'loss', trainable: ['w'], inputShapes: { x: [2, 3] } }),
+    ).toThrow(GradientRuleInputError);
   });
 
   it('does not modify the model it is given and returns promoted initial values', () => {
     const m = modelWith((m) => m.graph.add('Mul', ['x', 'w']));
     const before = m.encode();
-    const { model, promoted } = buildGradientGraph(m, { loss: 'loss', trainable: ['w'], inputShapes: { x: [2, 3] } });
+    const { model, promoted } = buildGradientGraph(m, {
+      loss: 'loss',
+      trainable: ['w'],
+      inputShapes: { x: [2, 3] },
+    });
     expect(Buffer.from(m.encode()).equals(Buffer.from(before))).toBe(true);
     expect([...promoted.keys()]).toEqual(['w']);
     expect(model.graph.inputs.map((i) => i.name)).toEqual(['x', 'w']);

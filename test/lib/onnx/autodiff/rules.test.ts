@@ -36,7 +36,9 @@ interface Prepared {
 }
 
 const CASES_DIR = join(import.meta.dirname, 'cases');
-const files = readdirSync(CASES_DIR).filter((f) => f.endsWith('.jsonc')).sort();
+const files = readdirSync(CASES_DIR)
+  .filter((f) => f.endsWith('.jsonc'))
+  .sort();
 
 function seedOf(text: string): number {
   let h = 2166136261;
@@ -62,11 +64,19 @@ afterAll(() => {
   );
 });
 
-function feedsOf(p: Prepared): Record<string, { type: 'float32'; data: Float32Array; dims: readonly number[] }> {
-  return Object.fromEntries([...p.built.values].map(([k, v]) => [k, { type: 'float32' as const, data: v.data, dims: v.dims }]));
+function feedsOf(
+  p: Prepared,
+): Record<string, { type: 'float32'; data: Float32Array; dims: readonly number[] }> {
+  return Object.fromEntries(
+    [...p.built.values].map(([k, v]) => [k, { type: 'float32' as const, data: v.data, dims: v.dims }]),
+  );
 }
 
-function check(p: Prepared, outputs: Readonly<Record<string, { data: ArrayLike<unknown> }>>, backend: 'cpu' | 'webgpu'): void {
+function check(
+  p: Prepared,
+  outputs: Readonly<Record<string, { data: ArrayLike<unknown> }>>,
+  backend: 'cpu' | 'webgpu',
+): void {
   for (const [name, expected] of p.fd) {
     const out = outputs[p.graph.gradients.get(name)!];
     expect(out, `gradient output for ${name}`).toBeDefined();
@@ -86,7 +96,8 @@ describe('gradient rules on the CPU EP', () => {
     const outputs = await session.run(feeds);
     await session.release();
     // Only standard ops in what we emit.
-    for (const n of p.graph.model.graph.nodes) expect(n.domain ?? '', `${n.opType} domain`).toMatch(/^(ai\.onnx)?$/);
+    for (const n of p.graph.model.graph.nodes)
+      expect(n.domain ?? '', `${n.opType} domain`).toMatch(/^(ai\.onnx)?$/);
     check(p, outputs, 'cpu');
   });
 });
@@ -94,7 +105,9 @@ describe('gradient rules on the CPU EP', () => {
 describe('gradient rules on the WebGPU EP (SwiftShader)', () => {
   let results: WebGpuResult[] = [];
   beforeAll(() => {
-    results = runOnWebGpu(prepared.map((p) => ({ model: p.graph.model.encode(), feeds: feedsOf(p), verbose: true })));
+    results = runOnWebGpu(
+      prepared.map((p) => ({ model: p.graph.model.encode(), feeds: feedsOf(p), verbose: true })),
+    );
   }, 300_000);
 
   it.each(prepared.map((p, i) => [p.id, p, i] as const))('%s', (_id, p, i) => {

@@ -21,7 +21,13 @@ const loadGpt2 = (): OnnxModel => OnnxModel.decode(new Uint8Array(readFileSync(F
 function tinyModel(): OnnxModel {
   const m = new OnnxModel({ irVersion: 9, opsetImport: [{ domain: '', version: 20 }] });
   m.graph.addInput('x', DataType.FLOAT, ['batch', 3]);
-  m.graph.addInitializer(float32Tensor('w', [4, 3], Array.from({ length: 12 }, (_, i) => i / 10)));
+  m.graph.addInitializer(
+    float32Tensor(
+      'w',
+      [4, 3],
+      Array.from({ length: 12 }, (_, i) => i / 10),
+    ),
+  );
   return m;
 }
 
@@ -87,9 +93,15 @@ describe('inferShapes / foldConstants on a torch.onnx GPT-2 export', () => {
   it('with fixed input shapes knows every float tensor statically', () => {
     const m = loadGpt2();
     const known = inferShapes(m.graph, 17, { inputShapes: shapes });
-    const floats = m.graph.nodes.flatMap((n) => n.output ?? []).filter((o) => known.get(o)?.dtype === DataType.FLOAT);
+    const floats = m.graph.nodes
+      .flatMap((n) => n.output ?? [])
+      .filter((o) => known.get(o)?.dtype === DataType.FLOAT);
     expect(floats.length).toBeGreaterThan(100);
-    for (const o of floats) expect(known.get(o)?.dims?.every((d) => typeof d === 'number'), o).toBe(true);
+    for (const o of floats)
+      expect(
+        known.get(o)?.dims?.every((d) => typeof d === 'number'),
+        o,
+      ).toBe(true);
   });
 
   it('folds all shape arithmetic and keeps outputs identical in ORT', async () => {
@@ -99,12 +111,29 @@ describe('inferShapes / foldConstants on a torch.onnx GPT-2 export', () => {
     const folded = foldConstants(m.graph, known);
     expect(folded).toBeGreaterThan(600);
     const ops = new Set(m.graph.nodes.map((n) => n.opType));
-    for (const shapeOp of ['Shape', 'ConstantOfShape', 'Range', 'Concat', 'Unsqueeze', 'Equal', 'Where', 'Expand'])
+    for (const shapeOp of [
+      'Shape',
+      'ConstantOfShape',
+      'Range',
+      'Concat',
+      'Unsqueeze',
+      'Equal',
+      'Where',
+      'Expand',
+    ])
       expect(ops.has(shapeOp), shapeOp).toBe(false);
     expect(original.graph.nodes.length).toBe(770); // the clone was edited, not the original
     const feeds = {
-      input_ids: new ort.Tensor('int64', BigInt64Array.from([1n, 2n, 3n, 4n, 5n, 60n, 61n, 0n, 7n, 8n]), [2, 5]),
-      encoder_hidden_states: new ort.Tensor('float32', Float32Array.from({ length: 224 }, (_, i) => Math.cos(i)), [2, 7, 16]),
+      input_ids: new ort.Tensor(
+        'int64',
+        BigInt64Array.from([1n, 2n, 3n, 4n, 5n, 60n, 61n, 0n, 7n, 8n]),
+        [2, 5],
+      ),
+      encoder_hidden_states: new ort.Tensor(
+        'float32',
+        Float32Array.from({ length: 224 }, (_, i) => Math.cos(i)),
+        [2, 7, 16],
+      ),
     };
     const run = async (model: OnnxModel): Promise<number[]> => {
       const s = await ort.InferenceSession.create(model.encode());

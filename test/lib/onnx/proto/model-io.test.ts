@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { decodeModel, encodeModel, decodeTensor, encodeTensor } from '../../../../src/lib/onnx/proto/model-io';
+import {
+  decodeModel,
+  encodeModel,
+  decodeTensor,
+  encodeTensor,
+} from '../../../../src/lib/onnx/proto/model-io';
 import { ProtobufDecodeError } from '../../../../src/lib/onnx/proto/wire';
 import { readFloat32 } from '../../../../src/lib/onnx/proto/tensor';
 

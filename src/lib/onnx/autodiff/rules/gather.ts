@@ -36,7 +36,10 @@ export const gatherGrad: GradientRule = (ctx) => {
   const r = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
   const q = staticDims(ctx, indices).reduce((a, b) => a * b, 1);
   const pos32 = emit.op('Gather', [emit.int32s('gather_grad_iota', [n], iota), indices]);
-  const pos = emit.op('Expand', [emit.op('Reshape', [pos32, emit.int64s([1, q, 1])]), emit.int64s([p, q, r])]);
+  const pos = emit.op('Expand', [
+    emit.op('Reshape', [pos32, emit.int64s([1, q, 1])]),
+    emit.int64s([p, q, r]),
+  ]);
   const g3 = emit.op('Reshape', [dY(ctx), emit.int64s([p, q, r])]);
   const z3 = emit.op('Reshape', [zeros, emit.int64s([p, n, r])]);
   const scattered = emit.op('ScatterElements', [z3, pos, g3], { axis: int(1), ...add });

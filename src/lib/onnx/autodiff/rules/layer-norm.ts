@@ -26,7 +26,9 @@ export const layerNormGrad: GradientRule = (ctx) => {
   const sub = (p: string, q: string): string => emit.op('Sub', [p, q]);
 
   const xc = sub(x, mean(x));
-  const r = emit.op('Reciprocal', [emit.op('Sqrt', [emit.op('Add', [mean(mul(xc, xc)), emit.scalar(eps, dt)])])]);
+  const r = emit.op('Reciprocal', [
+    emit.op('Sqrt', [emit.op('Add', [mean(mul(xc, xc)), emit.scalar(eps, dt)])]),
+  ]);
   const xhat = mul(xc, r);
   let dx: string | undefined;
   if (ctx.needs(0)) {

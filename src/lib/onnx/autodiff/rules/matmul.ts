@@ -35,11 +35,15 @@ export const matmulGrad: GradientRule = (ctx) => {
   const ar = emit.rank(a);
   const br = emit.rank(b);
   const bDims = emit.dims(b);
-  if (ar >= 2 && br === 2 && typeof bDims[0] === 'number' && typeof bDims[1] === 'number') return weightCase(ctx, g);
+  if (ar >= 2 && br === 2 && typeof bDims[0] === 'number' && typeof bDims[1] === 'number')
+    return weightCase(ctx, g);
 
   if (ar === 1 && br === 1) {
     // Dot product: y = Σ aᵢbᵢ (a scalar).
-    return [ctx.needs(0) ? emit.op('Mul', [g, b]) : undefined, ctx.needs(1) ? emit.op('Mul', [g, a]) : undefined];
+    return [
+      ctx.needs(0) ? emit.op('Mul', [g, b]) : undefined,
+      ctx.needs(1) ? emit.op('Mul', [g, a]) : undefined,
+    ];
   }
   // General case: lift a 1-D operand to a matrix ([1, K] or [K, 1]) and dY to match, then undo it.
   const a2 = ar === 1 ? emit.unsqueeze(a, [0]) : a;

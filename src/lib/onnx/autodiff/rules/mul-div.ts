@@ -24,6 +24,8 @@ export const divGrad: GradientRule = (ctx) => {
   return [
     ctx.needs(0) ? emit.unbroadcast(gOverB, y, a) : undefined,
     // d(a/b)/db = -a/b² = -y/b, so dB = -(dY/b)·y.
-    ctx.needs(1) ? emit.unbroadcast(emit.op('Neg', [emit.op('Mul', [gOverB, ctx.outputs[0]!])]), y, b) : undefined,
+    ctx.needs(1)
+      ? emit.unbroadcast(emit.op('Neg', [emit.op('Mul', [gOverB, ctx.outputs[0]!])]), y, b)
+      : undefined,
   ];
 };

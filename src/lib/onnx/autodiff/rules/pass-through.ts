@@ -13,7 +13,8 @@ export const identityGrad: GradientRule = (ctx) => {
 export const dropoutGrad: GradientRule = (ctx) => {
   expectInputs(ctx, 1, 3);
   const mode = ctx.inputs[2];
-  if (mode && ctx.emit.values(mode)?.[0] !== 0) reject(ctx, 'training_mode must be absent or a constant false');
+  if (mode && ctx.emit.values(mode)?.[0] !== 0)
+    reject(ctx, 'training_mode must be absent or a constant false');
   if (attrInt(ctx.node, 'is_test', 1) === 0 && ctx.emit.opset < 7) reject(ctx, 'Dropout in training mode');
   return [ctx.needs(0) ? dY(ctx) : undefined, undefined, undefined];
 };

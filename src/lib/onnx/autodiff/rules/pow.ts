@@ -25,6 +25,8 @@ export const powGrad: GradientRule = (ctx) => {
     else slope = emit.op('Mul', [b, emit.op('Pow', [a, emit.op('Sub', [b, emit.scalar(1, emit.dtype(b))])])]);
     dA = emit.unbroadcast(emit.op('Mul', [g, slope]), yDims, a);
   }
-  const dB = ctx.needs(1) ? emit.unbroadcast(emit.op('Mul', [emit.op('Mul', [g, y]), emit.op('Log', [a])]), yDims, b) : undefined;
+  const dB = ctx.needs(1)
+    ? emit.unbroadcast(emit.op('Mul', [emit.op('Mul', [g, y]), emit.op('Log', [a])]), yDims, b)
+    : undefined;
   return [dA, dB];
 };

@@ -15,7 +15,8 @@ function reducedAxes(ctx: GradContext, rank: number): number[] | 'none' {
     axes = emit.values(ctx.inputs[1]);
     if (!axes) reject(ctx, 'axes input is not a constant');
   } else if (!asInput && findAttribute(node, 'axes')) axes = attrInts(node, 'axes');
-  if (!axes || axes.length === 0) return attrInt(node, 'noop_with_empty_axes', 0) === 1 ? 'none' : [...Array(rank).keys()];
+  if (!axes || axes.length === 0)
+    return attrInt(node, 'noop_with_empty_axes', 0) === 1 ? 'none' : [...Array(rank).keys()];
   return axes.map((a) => axisOf(ctx, a, rank)).sort((p, q) => p - q);
 }
 

@@ -17,7 +17,11 @@ interface AxisSlice {
 function params(ctx: GradContext): { starts: number[]; ends: number[]; axes?: number[]; steps?: number[] } {
   if (ctx.emit.opset < 10) {
     const axes = attrInts(ctx.node, 'axes', []);
-    return { starts: attrInts(ctx.node, 'starts'), ends: attrInts(ctx.node, 'ends'), ...(axes.length ? { axes } : {}) };
+    return {
+      starts: attrInts(ctx.node, 'starts'),
+      ends: attrInts(ctx.node, 'ends'),
+      ...(axes.length ? { axes } : {}),
+    };
   }
   const read = (i: number): number[] | undefined => {
     const name = ctx.inputs[i];
@@ -40,7 +44,8 @@ function axisSlices(ctx: GradContext, dims: readonly number[]): AxisSlice[] {
     const step = p.steps?.[i] ?? 1;
     if (step === 0) reject(ctx, 'step 0');
     const d = dims[axis]!;
-    const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v < 0 ? v + d : v, lo), hi);
+    const clamp = (v: number, lo: number, hi: number): number =>
+      Math.min(Math.max(v < 0 ? v + d : v, lo), hi);
     const start = step > 0 ? clamp(start0, 0, d) : clamp(start0, -1, d - 1);
     const end = step > 0 ? clamp(p.ends[i]!, 0, d) : clamp(p.ends[i]!, -1, d - 1);
     const count = Math.max(0, Math.ceil((end - start) / step));

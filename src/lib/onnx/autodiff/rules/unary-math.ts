@@ -3,7 +3,9 @@ import type { GradContext, GradientRule } from '../rule';
 import { dY, expectInputs } from '../rule';
 
 /** Builds a rule from `slope(ctx, x, y, dtype)`: dX = dY · slope (or `direct` computes dX itself). */
-function unary(direct: (ctx: GradContext, g: string, x: string, y: string, dt: number) => string): GradientRule {
+function unary(
+  direct: (ctx: GradContext, g: string, x: string, y: string, dt: number) => string,
+): GradientRule {
   return (ctx) => {
     expectInputs(ctx, 1);
     if (!ctx.needs(0)) return [undefined];
@@ -16,9 +18,13 @@ export const negGrad = unary(({ emit }, g) => emit.op('Neg', [g]));
 export const expGrad = unary(({ emit }, g, _x, y) => emit.op('Mul', [g, y]));
 export const logGrad = unary(({ emit }, g, x) => emit.op('Div', [g, x]));
 // d√x = 1 / (2√x) = 0.5 / y
-export const sqrtGrad = unary(({ emit }, g, _x, y, dt) => emit.op('Div', [emit.op('Mul', [g, emit.scalar(0.5, dt)]), y]));
+export const sqrtGrad = unary(({ emit }, g, _x, y, dt) =>
+  emit.op('Div', [emit.op('Mul', [g, emit.scalar(0.5, dt)]), y]),
+);
 // d(1/x) = −1/x² = −y²
-export const reciprocalGrad = unary(({ emit }, g, _x, y) => emit.op('Neg', [emit.op('Mul', [g, emit.op('Mul', [y, y])])]));
+export const reciprocalGrad = unary(({ emit }, g, _x, y) =>
+  emit.op('Neg', [emit.op('Mul', [g, emit.op('Mul', [y, y])])]),
+);
 // dtanh = 1 − y²
 export const tanhGrad = unary(({ emit }, g, _x, y, dt) =>
   emit.op('Mul', [g, emit.op('Sub', [emit.scalar(1, dt), emit.op('Mul', [y, y])])]),

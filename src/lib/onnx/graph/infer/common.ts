@@ -67,7 +67,9 @@ export function dimsFromValue(k: Known | undefined): Dim[] | undefined {
 /** Attaches values only when they are small enough to track. */
 export function known(dtype: number, dims: readonly Dim[] | null, value?: readonly Scalar[]): Known {
   const n = staticCount(dims);
-  return value && n !== null && n <= MAX_TRACKED && value.length === n ? { dtype, dims, value } : { dtype, dims };
+  return value && n !== null && n <= MAX_TRACKED && value.length === n
+    ? { dtype, dims, value }
+    : { dtype, dims };
 }
 
 /** Numpy-style broadcast of several shapes; null if any rank is unknown. */
@@ -82,7 +84,8 @@ export function broadcastDims(ctx: OpContext, shapes: readonly (readonly Dim[] |
       const e = k >= 0 ? s![k]! : 1;
       if (e === 1 || e === d) continue;
       if (d === 1) d = e;
-      else if (typeof d === 'number' && typeof e === 'number') fail(ctx, `cannot broadcast dim ${d} with ${e}`);
+      else if (typeof d === 'number' && typeof e === 'number')
+        fail(ctx, `cannot broadcast dim ${d} with ${e}`);
       else if (typeof e === 'number') d = e;
       else if (typeof d !== 'number') d = null; // two different symbols (or unknown): either may be 1
     }

@@ -7,7 +7,11 @@ import type { Known, OpContext, OpInference, Scalar } from './common';
 type NumFn = (...xs: number[]) => number;
 
 /** Applies `f` elementwise with broadcasting when every input's values are known and numeric. */
-function evaluate(ctx: OpContext, dims: readonly (number | string | null)[] | null, f: NumFn): number[] | undefined {
+function evaluate(
+  ctx: OpContext,
+  dims: readonly (number | string | null)[] | null,
+  f: NumFn,
+): number[] | undefined {
   const n = staticCount(dims);
   if (n === null || ctx.inputs.some((k) => !k?.value || !k.dims)) return undefined;
   const outDims = dims as number[];
@@ -76,7 +80,13 @@ const where: OpInference = (ctx) => {
   const [c, a, b] = ctx.inputs;
   if (!c || !a || !b) return [undefined];
   const dims = broadcastDims(ctx, [c.dims, a.dims, b.dims]);
-  return [known(a.dtype, dims, evaluate(ctx, dims, (cv, av, bv) => (cv ? av : bv)))];
+  return [
+    known(
+      a.dtype,
+      dims,
+      evaluate(ctx, dims, (cv, av, bv) => (cv ? av : bv)),
+    ),
+  ];
 };
 
 const dropout: OpInference = (ctx) => {

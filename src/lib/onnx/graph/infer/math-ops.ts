@@ -12,7 +12,8 @@ const matmul: OpInference = (ctx) => {
   const ad = a.dims.length === 1 ? [1, a.dims[0]!] : a.dims;
   const bd = b.dims.length === 1 ? [b.dims[0]!, 1] : b.dims;
   const [k1, k2] = [ad[ad.length - 1], bd[bd.length - 2]];
-  if (typeof k1 === 'number' && typeof k2 === 'number' && k1 !== k2) fail(ctx, `inner dims ${k1} and ${k2} differ`);
+  if (typeof k1 === 'number' && typeof k2 === 'number' && k1 !== k2)
+    fail(ctx, `inner dims ${k1} and ${k2} differ`);
   const batch = broadcastDims(ctx, [ad.slice(0, -2), bd.slice(0, -2)])!;
   const dims: Dim[] = [...batch];
   if (a.dims.length > 1) dims.push(ad[ad.length - 2]!);
@@ -63,7 +64,9 @@ const reduce =
     const r = x.dims.length;
     const noop = attrInt(ctx.node, 'noop_with_empty_axes', 0) === 1;
     if ((!axes || axes.length === 0) && noop) return [known(dtype, x.dims)];
-    const set = new Set(!axes || axes.length === 0 ? [...Array(r).keys()] : axes.map((a) => normAxis(ctx, a, r)));
+    const set = new Set(
+      !axes || axes.length === 0 ? [...Array(r).keys()] : axes.map((a) => normAxis(ctx, a, r)),
+    );
     const dims = x.dims.flatMap((d, i) => (set.has(i) ? (keep ? [1] : []) : [d]));
     return [known(dtype, dims)];
   };
@@ -73,7 +76,12 @@ const argReduce: OpInference = (ctx) => {
   if (!x?.dims) return [known(DataType.INT64, null)];
   const axis = normAxis(ctx, attrInt(ctx.node, 'axis', 0), x.dims.length);
   const keep = attrInt(ctx.node, 'keepdims', 1) === 1;
-  return [known(DataType.INT64, x.dims.flatMap((d, i) => (i === axis ? (keep ? [1] : []) : [d])))];
+  return [
+    known(
+      DataType.INT64,
+      x.dims.flatMap((d, i) => (i === axis ? (keep ? [1] : []) : [d])),
+    ),
+  ];
 };
 
 export const MATH_OPS: Readonly<Record<string, OpInference>> = {

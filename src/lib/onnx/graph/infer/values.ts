@@ -18,7 +18,11 @@ export function knownOfTensor(t: TensorProto): Known {
 }
 
 /** Output values where each output multi-index reads input flat index `src(idx)`. */
-export function mapValues(outDims: readonly number[], input: readonly Scalar[], src: (idx: number[]) => number): Scalar[] {
+export function mapValues(
+  outDims: readonly number[],
+  input: readonly Scalar[],
+  src: (idx: number[]) => number,
+): Scalar[] {
   const n = elementCount(outDims);
   const out = new Array<Scalar>(n);
   const idx = new Array<number>(outDims.length).fill(0);

@@ -18,7 +18,7 @@ export function fixtureInputFeeds(fixture: GradFixture): Record<string, Instance
   return {
     input_ids: feed('input_ids'),
     encoder_hidden_states: feed('encoder_hidden_states'),
-    labels: feed('labels'),
+    labels: new ort.Tensor('int64', fixture.int64('input.labels'), [...fixture.shape('input.labels'), 1]),
     label_mask: feed('label_mask'),
     sample_weights: feed('sample_weights'),
   };

@@ -1,0 +1,89 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import type { CapgradSnapshot } from '../../src/app/test-hook-types';
+import type { PageFile } from '../support/files';
+import { dispatchDrop, dispatchPaste } from '../support/in-page';
+
+/** The tiny random ViT-GPT2 committed under public/models/ (the hub is unreachable in tests). */
+export const TINY_MODEL = 'tiny-random/vit-gpt2';
+
+/** The studio as a person sees it, through test ids; numbers come from the typed test hook. */
+export class StudioPage {
+  readonly badge: Locator;
+  readonly cards: Locator;
+  readonly overall: Locator;
+  readonly storageBanner: Locator;
+
+  constructor(readonly page: Page) {
+    this.badge = page.getByTestId('device-badge');
+    this.cards = page.getByTestId('image-card');
+    this.overall = page.getByTestId('overall-progress');
+    this.storageBanner = page.getByTestId('storage-banner');
+  }
+
+  async open(): Promise<void> {
+    await this.page.goto('/');
+    await this.page.waitForFunction(() => window.__capgrad !== undefined);
+  }
+
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.page.waitForFunction(() => window.__capgrad !== undefined);
+  }
+
+  card(name: string): Locator {
+    return this.cards.filter({ has: this.page.getByTestId('card-name').getByText(name, { exact: true }) });
+  }
+
+  async useModel(modelId: string): Promise<void> {
+    await this.page.getByTestId('settings-model-id').fill(modelId);
+    await this.page.getByTestId('settings-model-apply').click();
+    await expect(this.page.getByTestId('settings-current-model')).toHaveText(`Using ${modelId}`);
+  }
+
+  async setMaxNewTokens(value: number): Promise<void> {
+    await this.page.getByTestId('settings-max-tokens').fill(String(value));
+  }
+
+  async setBatchSize(value: number): Promise<void> {
+    await this.page.getByTestId('settings-batch-size').fill(String(value));
+  }
+
+  async setDevice(value: 'auto' | 'webgpu' | 'wasm'): Promise<void> {
+    await this.page.getByTestId('settings-device').selectOption(value);
+  }
+
+  async drop(files: PageFile[], folders: PageFile[][] = []): Promise<void> {
+    await this.page.evaluate(dispatchDrop, { files, folders });
+  }
+
+  async paste(file: PageFile): Promise<void> {
+    await this.page.evaluate(dispatchPaste, file);
+  }
+
+  async pickFiles(paths: string[]): Promise<void> {
+    await this.page.getByTestId('file-input').setInputFiles(paths);
+  }
+
+  async pickFolder(dir: string): Promise<void> {
+    await this.page.getByTestId('folder-input').setInputFiles(dir);
+  }
+
+  /** Waits until nothing is read, decoded or captioned and the state is written. */
+  async settled(): Promise<void> {
+    await this.page.evaluate(() => window.__capgrad!.settled());
+  }
+
+  async snapshot(): Promise<CapgradSnapshot> {
+    return this.page.evaluate(() => window.__capgrad!.snapshot());
+  }
+
+  /** What the card shows, read from the DOM (not the store): the test checks what a person sees. */
+  async shown(card: Locator): Promise<{ status: string; caption: string | null; error: string | null; errorName: string | null }> {
+    return card.evaluate((el) => ({
+      status: el.getAttribute('data-status') ?? '',
+      caption: el.querySelector('[data-testid="card-caption"]')?.textContent ?? null,
+      error: el.querySelector('[data-testid="card-error"]')?.textContent ?? null,
+      errorName: el.querySelector('[data-testid="card-error"]')?.getAttribute('data-error-name') ?? null,
+    }));
+  }
+}
