@@ -32,7 +32,12 @@ export default defineConfig({
     {
       // SwiftShader's WebGPU adapter: the student must say WebGPU.
       name: 'webgpu',
-      use: { launchOptions: { executablePath: '/usr/bin/chromium', args: ['--enable-unsafe-webgpu', ...CHROMIUM_ARGS] } },
+      use: {
+        launchOptions: {
+          executablePath: '/usr/bin/chromium',
+          args: ['--enable-unsafe-webgpu', ...CHROMIUM_ARGS],
+        },
+      },
       metadata: { device: 'webgpu' },
     },
     {

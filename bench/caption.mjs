@@ -77,10 +77,28 @@ export async function run(argv) {
       only: values.only,
     });
     await page.goto(`${origin}/bench/caption.html?${query}`);
+    // Progress on stderr (stdout carries only the JSON): the page's status line whenever it changes.
+    const started = Date.now();
+    let lastStatus = '';
+    const progress = setInterval(() => {
+      page
+        .textContent('#status')
+        .then((text) => {
+          if (text !== null && text !== lastStatus) {
+            lastStatus = text;
+            process.stderr.write(
+              `[bench ${Math.round((Date.now() - started) / 1000)}s] ${text.slice(0, 200)}\n`,
+            );
+          }
+        })
+        .catch(() => undefined);
+    }, 2000);
+    progress.unref();
     await page.waitForFunction(() => '__benchResult' in globalThis || '__benchError' in globalThis, null, {
       timeout: Number(values.timeout) * 1000,
       polling: 1000,
     });
+    clearInterval(progress);
     const error = await page.evaluate(() => globalThis.__benchError);
     if (error !== undefined) throw new Error(`bench page failed: ${error}\n${logs.slice(-20).join('\n')}`);
     const page_ = await page.evaluate(() => globalThis.__benchResult);

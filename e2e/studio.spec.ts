@@ -108,7 +108,11 @@ test('WebGPU captions equal WASM captions for the same images', async ({ page },
   await studio.open();
   await studio.useModel(TINY_MODEL);
   await studio.setMaxNewTokens(8);
-  await studio.drop(photoPaths().slice(0, 4).map((p) => pageFile(p)));
+  await studio.drop(
+    photoPaths()
+      .slice(0, 4)
+      .map((p) => pageFile(p)),
+  );
   await studio.settled();
   const onWebGpu = await studio.snapshot();
   expect(onWebGpu.student.device?.device).toBe('webgpu');

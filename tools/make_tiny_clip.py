@@ -35,6 +35,8 @@ PROMPTS = [
     'A photo depicts a red stop sign',
     'A photo depicts a man riding a skateboard down a ramp!',
 ]
+# Texts the tokenizer never saw in training (digits, accents, punctuation, contractions): checked for parity.
+TOKENIZER_CHECKS = ["Zebra-crossing at 7:45, naïve café!", "It's   the DOGS' bowl\t(2x)"]
 # Real CLIP: 77 positions, OpenAI's pixel mean and std, bicubic resize of the short side then a centre crop.
 TEXT = dict(hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
             max_position_embeddings=77)
@@ -222,6 +224,7 @@ def main() -> None:
         'logit_scale': float(model.logit_scale.exp()),
         'prompts': [{'text': p, 'input_ids': tokenizer(p)['input_ids'], 'text_embeds': e.tolist()}
                     for p, e in zip(PROMPTS, text_embeds)],
+        'tokenizer_checks': [{'text': t, 'input_ids': tokenizer(t)['input_ids']} for t in TOKENIZER_CHECKS],
         'synthetic_image': {'formula': 'sin(0.37 * (c * 1024 + y * 32 + x)) * 1.5', 'dims': [1, 3, size, size],
                             'image_embeds': image_embeds.tolist()},
     }, indent=1) + '\n')

@@ -78,7 +78,9 @@ export class StudioPage {
   }
 
   /** What the card shows, read from the DOM (not the store): the test checks what a person sees. */
-  async shown(card: Locator): Promise<{ status: string; caption: string | null; error: string | null; errorName: string | null }> {
+  async shown(
+    card: Locator,
+  ): Promise<{ status: string; caption: string | null; error: string | null; errorName: string | null }> {
     return card.evaluate((el) => ({
       status: el.getAttribute('data-status') ?? '',
       caption: el.querySelector('[data-testid="card-caption"]')?.textContent ?? null,

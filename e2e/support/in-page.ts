@@ -105,5 +105,7 @@ export function dispatchPaste(file: { path: string; base64: string; type: string
   const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
   const data = new DataTransfer();
   data.items.add(new File([bytes], file.path, { type: file.type }));
-  document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  document.body.dispatchEvent(
+    new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+  );
 }

@@ -1,6 +1,12 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
+import type { Studio } from '../state/pipeline/studio';
 import { collectFiles, filesFromInput, snapshotItems, type DroppedRoot } from './drop/collect-files';
 import { useStudio } from './studio-context';
+
+/** Handed over while still being collected, so the studio counts the drop as work from now on. */
+function take(studio: Studio, roots: DroppedRoot[]): void {
+  if (roots.length > 0) void studio.addFiles(collectFiles(roots));
+}
 
 /**
  * Where images come in: drag and drop of files and whole folders, the file and folder pickers, and paste
@@ -9,15 +15,7 @@ import { useStudio } from './studio-context';
 export function DropZone() {
   const studio = useStudio();
   const [over, setOver] = useState(false);
-  const [reading, setReading] = useState(false);
   const folderInput = useRef<HTMLInputElement>(null);
-
-  const take = (roots: DroppedRoot[]): void => {
-    setReading(true);
-    void collectFiles(roots)
-      .then((files) => studio.addFiles(files))
-      .finally(() => setReading(false));
-  };
 
   useEffect(() => {
     // Not a React prop: the attribute that turns the picker into a folder picker.
@@ -29,10 +27,7 @@ export function DropZone() {
       const roots = snapshotItems(event.clipboardData);
       if (roots.length === 0) return;
       event.preventDefault();
-      setReading(true);
-      void collectFiles(roots)
-        .then((files) => studio.addFiles(files))
-        .finally(() => setReading(false));
+      take(studio, roots);
     };
     document.addEventListener('paste', onPaste);
     return () => document.removeEventListener('paste', onPaste);
@@ -41,7 +36,7 @@ export function DropZone() {
   const onDrop = (event: DragEvent<HTMLElement>): void => {
     event.preventDefault();
     setOver(false);
-    take(snapshotItems(event.dataTransfer));
+    take(studio, snapshotItems(event.dataTransfer));
   };
 
   return (
@@ -90,7 +85,6 @@ export function DropZone() {
         </label>{' '}
         or paste an image (Ctrl+V).
       </p>
-      {reading && <p className="drop-reading">Reading files…</p>}
     </section>
   );
 }

@@ -45,12 +45,14 @@ function Thumbnail({ id, failed, ready }: { id: string; failed: boolean; ready: 
 function CardProgress({ id }: { id: string }) {
   const progress = useStudioState((s) => s.progress[id]);
   if (progress === undefined) return null;
-  const fraction = progress.stage === 'finished' ? 1 : progress.generatedTokens / Math.max(1, progress.maxNewTokens);
+  const fraction =
+    progress.stage === 'finished' ? 1 : progress.generatedTokens / Math.max(1, progress.maxNewTokens);
   return (
     <div className="card-progress" data-testid="card-progress" data-stage={progress.stage}>
       <progress max={1} value={fraction} />
       <span>
-        {progress.stage} {progress.stage === 'decoding' ? `${progress.generatedTokens}/${progress.maxNewTokens}` : ''}
+        {progress.stage}{' '}
+        {progress.stage === 'decoding' ? `${progress.generatedTokens}/${progress.maxNewTokens}` : ''}
       </span>
     </div>
   );

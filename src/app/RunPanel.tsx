@@ -41,7 +41,12 @@ export function RunPanel() {
             Resume
           </button>
         ) : (
-          <button type="button" data-testid="pause-button" onClick={() => studio.pause()} disabled={!active && waiting === 0}>
+          <button
+            type="button"
+            data-testid="pause-button"
+            onClick={() => studio.pause()}
+            disabled={!active && waiting === 0}
+          >
             Pause
           </button>
         )}

@@ -14,7 +14,11 @@ export function installTestHook(studio: Studio): void {
       return {
         cards: s.order.map((id) => s.cards[id]).filter((card) => card !== undefined),
         run: s.run,
-        student: { status: s.student.status, device: s.student.device, modelId: s.student.info?.modelId ?? null },
+        student: {
+          status: s.student.status,
+          device: s.student.device,
+          modelId: s.student.info?.modelId ?? null,
+        },
         settings: s.settings,
         storageProblem: s.storageProblem,
       };

@@ -28,7 +28,9 @@ export interface StudioStore {
 /** True for the browsers' "storage is full" errors. */
 export function isQuotaError(error: unknown): boolean {
   const { name } = errorSummary(error);
-  return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED' || name === 'StorageFullError';
+  return (
+    name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED' || name === 'StorageFullError'
+  );
 }
 
 /**

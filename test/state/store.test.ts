@@ -14,7 +14,16 @@ function freshKv(): KeyValue {
 }
 
 function card(id: string, patch: Partial<ImageCard> = {}): ImageCard {
-  return { id, name: `${id}.jpg`, byteLength: 1000, status: 'queued', warnings: [], addedAt: 1, saved: true, ...patch };
+  return {
+    id,
+    name: `${id}.jpg`,
+    byteLength: 1000,
+    status: 'queued',
+    warnings: [],
+    addedAt: 1,
+    saved: true,
+    ...patch,
+  };
 }
 
 /** Counts writes and can be told to fail them, like a full disk. */
@@ -90,7 +99,8 @@ describe('studio store persistence (idb-keyval over fake-indexeddb)', () => {
     // The first write starts at once; everything after it collapses into one write of the newest state.
     expect(log.writes - before).toBeLessThanOrEqual(2);
     const progressOnly = log.writes;
-    for (let i = 0; i < 50; i++) s.setProgress({ x: { stage: 'decoding', generatedTokens: i, maxNewTokens: 50 } });
+    for (let i = 0; i < 50; i++)
+      s.setProgress({ x: { stage: 'decoding', generatedTokens: i, maxNewTokens: 50 } });
     await store.flush();
     expect(log.writes).toBe(progressOnly); // progress is not persisted: nothing to write
 
@@ -119,7 +129,10 @@ describe('studio store persistence (idb-keyval over fake-indexeddb)', () => {
 
   it('never writes over a state saved by a newer studio', async () => {
     const kv = freshKv();
-    const newer = JSON.stringify({ state: { cards: {}, order: [], future: true }, version: PERSIST_VERSION + 1 });
+    const newer = JSON.stringify({
+      state: { cards: {}, order: [], future: true },
+      version: PERSIST_VERSION + 1,
+    });
     await kv.set(PERSIST_KEY, newer);
     const store = createStudioStore(kv);
     await store.hydrated;
@@ -148,7 +161,12 @@ describe('studio store persistence (idb-keyval over fake-indexeddb)', () => {
     const s = store.api.getState();
     expect(s.order).toEqual(['ok', 'other']);
     expect(s.settings.device).toBe('auto');
-    expect(s.settings.generation).toEqual({ strategy: 'greedy', numBeams: 3, maxNewTokens: 128, batchSize: 1 });
+    expect(s.settings.generation).toEqual({
+      strategy: 'greedy',
+      numBeams: 3,
+      maxNewTokens: 128,
+      batchSize: 1,
+    });
     expect(s.run.paused).toBe(false);
   });
 

@@ -13,7 +13,9 @@ export interface EntryLike {
   readonly isDirectory: boolean;
   readonly name: string;
   file?(success: (file: File) => void, failure?: (error: unknown) => void): void;
-  createReader?(): { readEntries(success: (entries: EntryLike[]) => void, failure?: (error: unknown) => void): void };
+  createReader?(): {
+    readEntries(success: (entries: EntryLike[]) => void, failure?: (error: unknown) => void): void;
+  };
 }
 
 export interface HandleLike {
@@ -26,14 +28,14 @@ export interface HandleLike {
 /** One dropped item, captured while the event lasted. */
 export type DroppedRoot =
   | { kind: 'entry'; entry: EntryLike }
-  | { kind: 'handle'; handle: Promise<HandleLike | null>; fallback: File | null }
+  | { kind: 'handle'; handle: Promise<HandleLike | null | undefined>; fallback: File | null }
   | { kind: 'file'; file: File };
 
 interface ItemLike {
   readonly kind: string;
   getAsFile(): File | null;
   webkitGetAsEntry?(): EntryLike | null;
-  getAsFileSystemHandle?(): Promise<HandleLike | null>;
+  getAsFileSystemHandle?(): Promise<HandleLike | null | undefined>;
 }
 
 export interface TransferLike {
@@ -73,8 +75,9 @@ export async function collectFiles(roots: readonly DroppedRoot[]): Promise<Incom
     if (root.kind === 'file') out.push(fromFile(root.file, root.file.name));
     else if (root.kind === 'entry') await walkEntry(root.entry, '', out);
     else {
+      // Chromium resolves null, or undefined for a pasted or script-made item: then the file is all there is.
       const handle = await root.handle.catch(() => null);
-      if (handle !== null) await walkHandle(handle, '', out);
+      if (handle !== null && handle !== undefined) await walkHandle(handle, '', out);
       else if (root.fallback !== null) out.push(fromFile(root.fallback, root.fallback.name));
     }
   }
@@ -83,9 +86,11 @@ export async function collectFiles(roots: readonly DroppedRoot[]): Promise<Incom
 
 /** Files from an <input type=file> (with or without webkitdirectory: then webkitRelativePath is set). */
 export function filesFromInput(files: ArrayLike<File>): IncomingFile[] {
-  return Array.from(files)
-    .filter((file) => !(file.webkitRelativePath ?? '').split('/').some(isHidden))
-    .map((file) => fromFile(file, file.webkitRelativePath || file.name));
+  const list = Array.from(files).filter((file) => !(file.webkitRelativePath ?? '').split('/').some(isHidden));
+  const fromFolder = list.length > 0 && list.every((file) => (file.webkitRelativePath ?? '') !== '');
+  const incoming = list.map((file) => fromFile(file, file.webkitRelativePath || file.name));
+  // The folder picker lists in file-system order; sort as a dropped folder is walked. Picked files keep theirs.
+  return fromFolder ? incoming.sort((a, b) => a.name.localeCompare(b.name)) : incoming;
 }
 
 export function fromFile(file: File, name: string): IncomingFile {

@@ -37,7 +37,7 @@ export function scoredText(formula: ScoreFormula, caption: string): string {
   return formula.textPrefix + caption.trim();
 }
 
-async function checked<T>(
+async function checked(
   what: string,
   expected: number,
   embeddings: Promise<Float32Array[]>,

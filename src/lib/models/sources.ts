@@ -69,12 +69,7 @@ function parseJson(bytes: Uint8Array, where: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function urlFiles(
-  modelId: string,
-  origin: 'app' | 'hub',
-  baseUrl: string,
-  fetchFn: FetchBytes,
-): ModelFiles {
+function urlFiles(modelId: string, origin: 'app' | 'hub', baseUrl: string, fetchFn: FetchBytes): ModelFiles {
   const read = async (path: string): Promise<Uint8Array> => {
     const url = `${baseUrl}${path}`;
     let response: Awaited<ReturnType<FetchBytes>>;

@@ -9,7 +9,11 @@ export function imageStorePort(opened: Promise<StudioStore>): ImageStorePort {
   return {
     async put(record, file, addedAt) {
       const store = await opened;
-      await store.images.put({ meta: imageMetaFromRecord(record, addedAt), file, thumbnail: record.thumbnail });
+      await store.images.put({
+        meta: imageMetaFromRecord(record, addedAt),
+        file,
+        thumbnail: record.thumbnail,
+      });
     },
     getFile: async (id) => (await opened).images.getFile(id),
     getThumbnail: async (id) => (await opened).images.getThumbnail(id),

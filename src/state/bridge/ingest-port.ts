@@ -10,7 +10,10 @@ export function createIngestBridge(): WorkerBridge<IngestWorkerApi> {
     name: 'image decoder',
     idleMs: INGEST_IDLE_MS,
     create: () =>
-      new Worker(new URL('../../../workers/ingest.worker.ts', import.meta.url), { type: 'module', name: 'ingest' }),
+      new Worker(new URL('../../../workers/ingest.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'ingest',
+      }),
   });
 }
 
@@ -23,7 +26,9 @@ export function ingestPort(bridge: WorkerBridge<IngestWorkerApi>): IngestPort {
     async ingest(bytes, name) {
       // Comlink's Remote type spreads over the union; the worker's own type is the truth.
       const outcome = await bridge.run((api) => api.ingestOne(bytes, name) as Promise<WorkerOutcome>);
-      return outcome.ok ? outcome : { ok: false, error: { name: outcome.error.name, message: outcome.error.message } };
+      return outcome.ok
+        ? outcome
+        : { ok: false, error: { name: outcome.error.name, message: outcome.error.message } };
     },
     decode: (bytes, name) => bridge.run((api) => api.decode(bytes, name)),
   };

@@ -21,7 +21,10 @@ export interface StudentPortDeps {
   create?: () => Worker;
 }
 
-export function createStudentPort(deps: StudentPortDeps): { port: StudentPort; bridge: WorkerBridge<StudentWorkerApi> } {
+export function createStudentPort(deps: StudentPortDeps): {
+  port: StudentPort;
+  bridge: WorkerBridge<StudentWorkerApi>;
+} {
   const { store } = deps;
 
   const load = async (api: Comlink.Remote<StudentWorkerApi>): Promise<void> => {

@@ -73,7 +73,8 @@ export class WorkerBridge<Api extends object> {
 
   /** Queues `task`; it runs once every earlier task has settled. */
   run<R>(task: (api: Comlink.Remote<Api>) => Promise<R>, options: RunOptions = {}): Promise<R> {
-    if (this.#disposed) return Promise.reject(new BridgeDisposedError(`The ${this.#options.name} is shut down.`));
+    if (this.#disposed)
+      return Promise.reject(new BridgeDisposedError(`The ${this.#options.name} is shut down.`));
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(aborted(this.#options.name));
     return new Promise<R>((resolve, reject) => {
@@ -142,7 +143,10 @@ export class WorkerBridge<Api extends object> {
     const onError = (event: Event): void => {
       const detail = 'message' in event && typeof event.message === 'string' ? `: ${event.message}` : '';
       event.preventDefault();
-      this.#crash(live, new WorkerCrashedError(`The ${name} stopped${detail}. It restarts on the next task.`));
+      this.#crash(
+        live,
+        new WorkerCrashedError(`The ${name} stopped${detail}. It restarts on the next task.`),
+      );
     };
     const onMessageError = (): void =>
       this.#crash(live, new WorkerCrashedError(`The ${name} sent a message that could not be read.`));

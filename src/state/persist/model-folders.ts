@@ -13,7 +13,9 @@ export async function saveModelFolder(name: string, files: Record<string, Uint8A
 export async function loadModelFolder(name: string): Promise<Record<string, Uint8Array>> {
   const files = await get<Record<string, Uint8Array>>(`folder/${name}`, folders);
   if (files === undefined) {
-    throw new ModelFolderMissingError(`The model folder "${name}" is no longer stored. Pick it again in Settings.`);
+    throw new ModelFolderMissingError(
+      `The model folder "${name}" is no longer stored. Pick it again in Settings.`,
+    );
   }
   return files;
 }

@@ -1,5 +1,10 @@
 import type { ImageCard, ImageStatus } from '../slices/images';
-import { DEFAULT_SETTINGS, normalizeModelChoice, sanitizeGeneration, type StudioSettings } from '../slices/settings';
+import {
+  DEFAULT_SETTINGS,
+  normalizeModelChoice,
+  sanitizeGeneration,
+  type StudioSettings,
+} from '../slices/settings';
 import type { StudioState } from '../studio-state';
 import type { DevicePreference } from '../../lib/models/student/types';
 
@@ -92,7 +97,9 @@ function readCard(value: unknown): ImageCard | null {
 
 function readSettings(value: unknown): StudioSettings {
   if (!isRecord(value)) return DEFAULT_SETTINGS;
-  const model = isRecord(value['model']) ? (value['model'] as StudioSettings['model']) : DEFAULT_SETTINGS.model;
+  const model = isRecord(value['model'])
+    ? (value['model'] as StudioSettings['model'])
+    : DEFAULT_SETTINGS.model;
   const validModel =
     (model.kind === 'id' && typeof model.modelId === 'string') ||
     (model.kind === 'folder' && typeof model.name === 'string');
@@ -136,5 +143,11 @@ export function mergePersisted(persisted: unknown, current: StudioState): Studio
     cards[id] = card;
     order.push(id);
   }
-  return { ...current, cards, order, settings: saved.settings, run: { ...current.run, paused: saved.paused } };
+  return {
+    ...current,
+    cards,
+    order,
+    settings: saved.settings,
+    run: { ...current.run, paused: saved.paused },
+  };
 }

@@ -155,11 +155,16 @@ export class CaptionRunner {
     const s = this.#state;
     s.setStatus(chunk, 'captioning');
     s.setProgress(
-      Object.fromEntries(chunk.map((id) => [id, waiting(settings.maxNewTokens)])) as Record<string, ImageProgress>,
+      Object.fromEntries(chunk.map((id) => [id, waiting(settings.maxNewTokens)])) as Record<
+        string,
+        ImageProgress
+      >,
     );
     const requests = await this.#requests(chunk);
     let finished = chunk.length - requests.length; // images that failed to decode are final already
     if (requests.length === 0) return { finished };
+    // Paused while the pixels were being decoded: the student has no run yet to pause, so wait here.
+    await this.#waitWhilePaused(signal);
 
     // Progress reports are messages too: one may arrive after the call has returned. Those are stale.
     let open = true;
@@ -208,10 +213,15 @@ export class CaptionRunner {
       try {
         const file = card.saved ? await this.#deps.images.getFile(id) : this.#deps.memory.unsavedFile(id);
         if (file === undefined) {
-          throw new ImageMissingError(`The file of "${card.name}" is gone (storage had no room for it). Drop it again.`);
+          throw new ImageMissingError(
+            `The file of "${card.name}" is gone (storage had no room for it). Drop it again.`,
+          );
         }
         const pixels = await this.#deps.ingest.decode(file, card.name);
-        requests.push({ id, image: { width: pixels.width, height: pixels.height, channels: 4, data: pixels.data } });
+        requests.push({
+          id,
+          image: { width: pixels.width, height: pixels.height, channels: 4, data: pixels.data },
+        });
       } catch (error) {
         this.#state.updateCard(id, { status: 'failed', error: errorSummary(error) });
       }
@@ -226,7 +236,12 @@ export class CaptionRunner {
     if (card === undefined || card.status !== 'captioning') return;
     if (item.status === 'done') {
       const modelId = this.#deps.student.modelId();
-      s.updateCard(item.id, { status: 'captioned', caption: item.caption, captionModel: modelId, error: undefined });
+      s.updateCard(item.id, {
+        status: 'captioned',
+        caption: item.caption,
+        captionModel: modelId,
+        error: undefined,
+      });
       if (card.saved) {
         const extra = { tokenIds: item.tokenIds, settings: { ...s.settings.generation } };
         this.#deps.images.addCaption(item.id, modelId, item.caption, extra).catch((error: unknown) => {
@@ -234,7 +249,10 @@ export class CaptionRunner {
         });
       }
     } else if (item.status === 'failed') {
-      s.updateCard(item.id, { status: 'failed', error: { name: item.error.name, message: item.error.message } });
+      s.updateCard(item.id, {
+        status: 'failed',
+        error: { name: item.error.name, message: item.error.message },
+      });
     } else {
       s.updateCard(item.id, { status: 'cancelled' });
     }

@@ -35,8 +35,22 @@ export class IngestQueue {
     return this.#pending;
   }
 
-  /** Queues the files; resolves when all of them (and everything queued before) are handled. */
-  add(files: readonly IncomingFile[]): Promise<void> {
+  /**
+   * Queues the files; resolves when all of them (and everything queued before) are handled. The files
+   * may still be coming (a folder being walked): the queue counts as busy from this call on.
+   */
+  async add(incoming: readonly IncomingFile[] | Promise<readonly IncomingFile[]>): Promise<void> {
+    if (!Array.isArray(incoming)) {
+      this.#pending += 1;
+      try {
+        return await this.add(await incoming);
+      } catch {
+        return; // the drop could not be read at all; nothing to add
+      } finally {
+        this.#done();
+      }
+    }
+    const files = incoming as readonly IncomingFile[];
     this.#pending += files.length;
     for (const file of files) {
       this.#tail = this.#tail.then(() => this.#one(file)).finally(() => this.#done());
@@ -69,7 +83,9 @@ export class IngestQueue {
         name: file.name,
         byteLength: file.size,
         status: 'failed',
-        error: errorSummary(new FileReadError(`"${file.name}" could not be read (${errorSummary(error).message}).`)),
+        error: errorSummary(
+          new FileReadError(`"${file.name}" could not be read (${errorSummary(error).message}).`),
+        ),
         warnings: [],
         addedAt: now(),
         saved: true,

@@ -28,7 +28,8 @@ export interface Studio {
   readonly store: StoreApi<StudioState>;
   /** Resolves when the saved state is loaded and unfinished work has been picked up again. */
   readonly ready: Promise<void>;
-  addFiles(files: readonly IncomingFile[]): Promise<void>;
+  /** Files, or files still being collected (a folder walk): `settled()` waits for them either way. */
+  addFiles(files: readonly IncomingFile[] | Promise<readonly IncomingFile[]>): Promise<void>;
   pause(): void;
   resume(): void;
   cancel(): void;
@@ -79,10 +80,7 @@ export function createStudio(deps: StudioDeps): Studio {
   return {
     store,
     ready,
-    async addFiles(files) {
-      await ready;
-      await ingestQueue.add(files);
-    },
+    addFiles: (files) => ingestQueue.add(ready.then(() => files)),
     pause: () => runner.pause(),
     resume: () => runner.resume(),
     cancel: () => runner.cancel(),

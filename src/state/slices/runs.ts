@@ -39,7 +39,14 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set) => ({
   run: IDLE_RUN,
   runStarted: (total) =>
     set((s) => ({
-      run: { ...s.run, state: s.run.paused ? 'paused' : 'running', completed: 0, total, fraction: 0, error: null },
+      run: {
+        ...s.run,
+        state: s.run.paused ? 'paused' : 'running',
+        completed: 0,
+        total,
+        fraction: 0,
+        error: null,
+      },
     })),
   runProgress: (completed, total, fraction) =>
     set((s) => ({ run: { ...s.run, completed, total, fraction: Math.min(1, Math.max(0, fraction)) } })),
@@ -49,7 +56,12 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set) => ({
       run: {
         ...s.run,
         paused,
-        state: s.run.state === 'idle' || s.run.state === 'cancelling' ? s.run.state : paused ? 'paused' : 'running',
+        state:
+          s.run.state === 'idle' || s.run.state === 'cancelling'
+            ? s.run.state
+            : paused
+              ? 'paused'
+              : 'running',
       },
     })),
   setCancelling: () => set((s) => ({ run: { ...s.run, state: 'cancelling' } })),

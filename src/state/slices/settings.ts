@@ -4,10 +4,14 @@ import type { SliceCreator } from '../studio-state';
 export const DEFAULT_MODEL_ID = 'Xenova/vit-gpt2-image-captioning';
 
 /** Which student to load: a transformers.js model id, or a folder the user picked (files kept in IndexedDB). */
-export type ModelChoice = { kind: 'id'; modelId: string } | { kind: 'folder'; name: string; fileCount: number };
+export type ModelChoice =
+  { kind: 'id'; modelId: string } | { kind: 'folder'; name: string; fileCount: number };
 
 /** The generation settings the user controls (minNewTokens is the benchmark's, not the user's). */
-export type UserGenerationSettings = Pick<GenerationSettings, 'strategy' | 'numBeams' | 'maxNewTokens' | 'batchSize'>;
+export type UserGenerationSettings = Pick<
+  GenerationSettings,
+  'strategy' | 'numBeams' | 'maxNewTokens' | 'batchSize'
+>;
 
 export interface StudioSettings {
   model: ModelChoice;
@@ -46,7 +50,11 @@ export function sanitizeGeneration(value: Partial<UserGenerationSettings>): User
   return {
     strategy: value.strategy === 'beam' ? 'beam' : 'greedy',
     numBeams: clampInt(value.numBeams ?? d.numBeams, GENERATION_LIMITS.numBeams, d.numBeams),
-    maxNewTokens: clampInt(value.maxNewTokens ?? d.maxNewTokens, GENERATION_LIMITS.maxNewTokens, d.maxNewTokens),
+    maxNewTokens: clampInt(
+      value.maxNewTokens ?? d.maxNewTokens,
+      GENERATION_LIMITS.maxNewTokens,
+      d.maxNewTokens,
+    ),
     batchSize: clampInt(value.batchSize ?? d.batchSize, GENERATION_LIMITS.batchSize, d.batchSize),
   };
 }
@@ -67,5 +75,7 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set) => ({
   setModel: (model) => set((s) => ({ settings: { ...s.settings, model: normalizeModelChoice(model) } })),
   setDevice: (device) => set((s) => ({ settings: { ...s.settings, device } })),
   setGeneration: (patch) =>
-    set((s) => ({ settings: { ...s.settings, generation: sanitizeGeneration({ ...s.settings.generation, ...patch }) } })),
+    set((s) => ({
+      settings: { ...s.settings, generation: sanitizeGeneration({ ...s.settings.generation, ...patch }) },
+    })),
 });

@@ -5,14 +5,34 @@ import { chairSynonyms } from '../evidence/helpers/real-data';
 const table = chairSynonyms();
 const words = (c: string) => extractObjectWords(c, table).map((w) => w.category);
 const phrases = (c: string) =>
-  extractObjectPhrases(c, table).map((p) => [p.category, p.text, p.count.kind === 'exact' ? p.count.n : p.count.kind]);
+  extractObjectPhrases(c, table).map((p) => [
+    p.category,
+    p.text,
+    p.count.kind === 'exact' ? p.count.n : p.count.kind,
+  ]);
 
 describe('extractObjectWords (CHAIR mentions)', () => {
   it('finds synonyms, plurals and two-word names, duplicates included', () => {
-    expect(words('Two kittens and a cat on a sofa next to a TV remote.')).toEqual(['cat', 'cat', 'couch', 'tv', 'remote']);
+    expect(words('Two kittens and a cat on a sofa next to a TV remote.')).toEqual([
+      'cat',
+      'cat',
+      'couch',
+      'tv',
+      'remote',
+    ]);
     expect(words('A man eats hot dogs at a dining table.')).toEqual(['person', 'hot dog', 'dining table']);
-    expect(words('Wine glasses, knives and mice on desks.')).toEqual(['wine glass', 'knife', 'mouse', 'dining table']);
-    expect(words('People ride motor bikes past buses and a stop sign.')).toEqual(['person', 'motorcycle', 'bus', 'stop sign']);
+    expect(words('Wine glasses, knives and mice on desks.')).toEqual([
+      'wine glass',
+      'knife',
+      'mouse',
+      'dining table',
+    ]);
+    expect(words('People ride motor bikes past buses and a stop sign.')).toEqual([
+      'person',
+      'motorcycle',
+      'bus',
+      'stop sign',
+    ]);
     expect(words("The dog's bowl is empty.")).toEqual(['dog', 'bowl']);
     expect(words('A teddy bear sits on a bed.')).toEqual(['teddy bear', 'bed']);
   });
@@ -28,7 +48,14 @@ describe('extractObjectWords (CHAIR mentions)', () => {
 
   it('keeps offsets and the surface form', () => {
     const [w] = extractObjectWords('Three Kittens sleep.', table);
-    expect(w).toMatchObject({ category: 'cat', word: 'kitten', surface: 'Kittens', start: 6, end: 13, plural: true });
+    expect(w).toMatchObject({
+      category: 'cat',
+      word: 'kitten',
+      surface: 'Kittens',
+      start: 6,
+      end: 13,
+      plural: true,
+    });
   });
 });
 

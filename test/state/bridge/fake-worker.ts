@@ -23,7 +23,11 @@ export class FakeWorker extends EventTarget implements WorkerLike {
     this.#outside.postMessage(message, (transfer ?? []) as never);
   }
 
-  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: object): void {
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: object,
+  ): void {
     if (type === 'message') {
       this.#outside.addEventListener('message', listener as never, options);
       this.#outside.start();

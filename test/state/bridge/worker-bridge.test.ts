@@ -216,6 +216,8 @@ describe('WorkerBridge', () => {
     bridge.dispose();
     await expect(queued).rejects.toMatchObject({ name: 'BridgeDisposedError' });
     await expect(running).rejects.toMatchObject({ name: 'BridgeDisposedError' });
-    await expect(bridge.run((api) => api.work('x', 1))).rejects.toMatchObject({ name: 'BridgeDisposedError' });
+    await expect(bridge.run((api) => api.work('x', 1))).rejects.toMatchObject({
+      name: 'BridgeDisposedError',
+    });
   });
 });

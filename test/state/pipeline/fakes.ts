@@ -6,7 +6,13 @@ import type {
   CaptionRunResult,
   GenerationSettings,
 } from '../../../src/lib/models/student/types';
-import type { IncomingFile, ImageStorePort, IngestOutcome, IngestPort, StudentPort } from '../../../src/state/pipeline/ports';
+import type {
+  IncomingFile,
+  ImageStorePort,
+  IngestOutcome,
+  IngestPort,
+  StudentPort,
+} from '../../../src/state/pipeline/ports';
 import type { KeyValue } from '../../../src/state/persist/storage';
 
 export const tick = (ms = 1) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -47,9 +53,11 @@ export class FakeIngest implements IngestPort {
   decodes: string[] = [];
   async ingest(bytes: Uint8Array, name: string): Promise<IngestOutcome> {
     const text = new TextDecoder().decode(bytes);
-    if (bytes.byteLength === 0) return { ok: false, error: { name: 'EmptyFileError', message: `"${name}" is empty` } };
+    if (bytes.byteLength === 0)
+      return { ok: false, error: { name: 'EmptyFileError', message: `"${name}" is empty` } };
     const match = /^IMG (\d+)x(\d+)/.exec(text);
-    if (match === null) return { ok: false, error: { name: 'NotAnImageError', message: `"${name}" is not an image` } };
+    if (match === null)
+      return { ok: false, error: { name: 'NotAnImageError', message: `"${name}" is not an image` } };
     const [width, height] = [Number(match[1]), Number(match[2])];
     const pixels = solid(width, height, 7);
     const record: IngestRecord = {
@@ -168,7 +176,9 @@ export class FakeStudent implements StudentPort {
         };
       });
       items.push(...finished);
-      onProgress(report(items.length, requests.length, batch, settings.maxNewTokens, settings, finished, false));
+      onProgress(
+        report(items.length, requests.length, batch, settings.maxNewTokens, settings, finished, false),
+      );
     }
     for (const r of requests.slice(items.length)) items.push({ id: r.id, status: 'cancelled' });
     return { items, cancelled, elapsedMs: 0 };
@@ -191,7 +201,12 @@ function report(
     fraction: (completed + (finished.length ? 0 : (batch.length * step) / settings.maxNewTokens)) / total,
     batchIndex: 0,
     batchCount: 1,
-    active: batch.map((r) => ({ id: r.id, stage: 'decoding', generatedTokens: step, maxNewTokens: settings.maxNewTokens })),
+    active: batch.map((r) => ({
+      id: r.id,
+      stage: 'decoding',
+      generatedTokens: step,
+      maxNewTokens: settings.maxNewTokens,
+    })),
     finished,
   };
 }

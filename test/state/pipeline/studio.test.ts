@@ -8,7 +8,9 @@ afterEach(() => {
   for (const studio of studios.splice(0)) studio.dispose();
 });
 
-function setup(options: { kv?: ReturnType<typeof memoryKv>; images?: FakeImageStore; batchesPerCall?: number } = {}) {
+function setup(
+  options: { kv?: ReturnType<typeof memoryKv>; images?: FakeImageStore; batchesPerCall?: number } = {},
+) {
   const kv = options.kv ?? memoryKv();
   const state = createStudioStore(kv);
   const ingest = new FakeIngest();
@@ -73,7 +75,9 @@ describe('studio pipeline (fake workers)', () => {
     const sizes = student.calls.map((c) => c.ids.length);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(5);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(4);
-    expect(student.calls.every((c) => c.settings.batchSize === 2 && c.settings.minNewTokens === 0)).toBe(true);
+    expect(student.calls.every((c) => c.settings.batchSize === 2 && c.settings.minNewTokens === 0)).toBe(
+      true,
+    );
   });
 
   it('pause stops progress until resume; the run then finishes', async () => {
@@ -109,7 +113,11 @@ describe('studio pipeline (fake workers)', () => {
     expect(studio.store.getState().run.state).toBe('idle');
     const callsBefore = student.calls.length;
 
-    studio.captionAgain(cards().filter((c) => c.status === 'cancelled').map((c) => c.id));
+    studio.captionAgain(
+      cards()
+        .filter((c) => c.status === 'cancelled')
+        .map((c) => c.id),
+    );
     await studio.settled();
     expect(cards().map((c) => c.status)).toEqual(['captioned', 'captioned', 'captioned', 'captioned']);
     expect(student.calls.length).toBeGreaterThan(callsBefore);
@@ -160,7 +168,8 @@ describe('studio pipeline (fake workers)', () => {
   });
 
   it('a worker crash restarts the call once; a second crash stops the run with the error, cards stay queued', async () => {
-    const crash = () => Object.assign(new Error('The student worker stopped.'), { name: 'WorkerCrashedError' });
+    const crash = () =>
+      Object.assign(new Error('The student worker stopped.'), { name: 'WorkerCrashedError' });
     const once = setup();
     once.student.failures = [crash()];
     await once.studio.addFiles([incoming('a.png', 'IMG 1x1')]);

@@ -61,10 +61,13 @@ function extraInputs(model: OnnxModel, names: DecoderNames, shapes: TrainingShap
     .map((vi) => {
       const name = vi.name ?? '';
       const info = infoOfValueInfo(vi);
-      const dtype = info?.dtype === DataType.INT64 ? 'int64' : info?.dtype === DataType.FLOAT ? 'float32' : undefined;
+      const dtype =
+        info?.dtype === DataType.INT64 ? 'int64' : info?.dtype === DataType.FLOAT ? 'float32' : undefined;
       const onEncoder = /encoder/.test(name);
       if (!dtype || !/mask/.test(name) || info?.dims?.length !== 2)
-        throw new UnsupportedDecoderInputError(`the decoder input '${name}' is not an attention mask the trainer can fill`);
+        throw new UnsupportedDecoderInputError(
+          `the decoder input '${name}' is not an attention mask the trainer can fill`,
+        );
       return { name, dtype, dims: [shapes.batch, onEncoder ? shapes.encoderSequence : shapes.sequence] };
     });
 }
@@ -92,7 +95,8 @@ export function buildTrainingArtifacts(
     adapters = injectLora(g, plan.loraTargets, spec.rank, spec.alpha);
     for (const [name, value] of initLora(adapters, spec.seed)) initial.set(name, value);
   } else {
-    for (const name of plan.weights) initial.set(name, Float32Array.from(readFloat32(g.initializers.get(name)!)));
+    for (const name of plan.weights)
+      initial.set(name, Float32Array.from(readFloat32(g.initializers.get(name)!)));
   }
   const trainableNames = [...initial.keys()];
   appendTokenLoss(model, names.logits);
@@ -110,7 +114,11 @@ export function buildTrainingArtifacts(
     inputShapes[a.a] = [a.inFeatures, a.rank];
     inputShapes[a.b] = [a.rank, a.outFeatures];
   }
-  const gradientGraph = buildGradientGraph(model, { loss: LOSS_NAMES.loss, trainable: trainableNames, inputShapes });
+  const gradientGraph = buildGradientGraph(model, {
+    loss: LOSS_NAMES.loss,
+    trainable: trainableNames,
+    inputShapes,
+  });
   const trainables = trainableNames.map((name) => ({ name, dims: dimsOf(gradientGraph.model, name) }));
   return {
     training: gradientGraph.model.encode(),

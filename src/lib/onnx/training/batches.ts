@@ -36,7 +36,11 @@ export class BatchShapeError extends Error {
   override readonly name = 'BatchShapeError';
 }
 
-export function makeBatch(samples: readonly TrainingSample[], shapes: TrainingShapes, special: SpecialTokens): TrainingBatch {
+export function makeBatch(
+  samples: readonly TrainingSample[],
+  shapes: TrainingShapes,
+  special: SpecialTokens,
+): TrainingBatch {
   const { batch, sequence: seq, encoderSequence, encoderWidth } = shapes;
   if (samples.length === 0 || samples.length > batch)
     throw new BatchShapeError(`a batch holds 1..${batch} samples, got ${samples.length}`);
@@ -48,7 +52,9 @@ export function makeBatch(samples: readonly TrainingSample[], shapes: TrainingSh
   const encoderStates = new Float32Array(batch * stateSize);
   samples.forEach((sample, b) => {
     if (sample.encoderStates.length !== stateSize)
-      throw new BatchShapeError(`encoder states of ${sample.encoderStates.length} values; the graph takes ${stateSize}`);
+      throw new BatchShapeError(
+        `encoder states of ${sample.encoderStates.length} values; the graph takes ${stateSize}`,
+      );
     const input = [special.start, ...sample.tokens].slice(0, seq);
     const target = [...sample.tokens, special.end].slice(0, seq);
     input.forEach((t, i) => (tokens[b * seq + i] = BigInt(t)));

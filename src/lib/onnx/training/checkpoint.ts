@@ -67,7 +67,9 @@ export function encodeCheckpoint<Config>(checkpoint: Checkpoint<Config>): Uint8A
   const tensors: HeaderTensor[] = checkpoint.tensors.map((t) => {
     const count = t.dims.reduce((a, b) => a * b, 1);
     if (count !== t.data.length)
-      throw new CheckpointFormatError(`tensor ${t.name} (${t.slot}): ${t.data.length} values for [${t.dims.join(', ')}]`);
+      throw new CheckpointFormatError(
+        `tensor ${t.name} (${t.slot}): ${t.data.length} values for [${t.dims.join(', ')}]`,
+      );
     const entry = { name: t.name, slot: t.slot, dims: [...t.dims], offset: dataBytes };
     dataBytes += t.data.byteLength;
     return entry;
@@ -88,7 +90,10 @@ export function encodeCheckpoint<Config>(checkpoint: Checkpoint<Config>): Uint8A
   view.setUint32(8, json.length, true);
   blob.set(json, 12);
   checkpoint.tensors.forEach((t, i) => {
-    blob.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), dataStart + tensors[i]!.offset);
+    blob.set(
+      new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength),
+      dataStart + tensors[i]!.offset,
+    );
   });
   return blob;
 }
@@ -100,7 +105,9 @@ export function decodeCheckpoint<Config = unknown>(blob: Uint8Array): Checkpoint
   const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
   const format = view.getUint32(4, true);
   if (format !== CHECKPOINT_FORMAT)
-    throw new CheckpointFormatError(`checkpoint format ${format}; this version reads format ${CHECKPOINT_FORMAT}`);
+    throw new CheckpointFormatError(
+      `checkpoint format ${format}; this version reads format ${CHECKPOINT_FORMAT}`,
+    );
   const headerLength = view.getUint32(8, true);
   if (12 + headerLength > blob.length) throw new CheckpointFormatError('checkpoint header is truncated');
   let header: Header;
@@ -113,7 +120,8 @@ export function decodeCheckpoint<Config = unknown>(blob: Uint8Array): Checkpoint
   const tensors = header.tensors.map((t): CheckpointTensor => {
     const count = t.dims.reduce((a, b) => a * b, 1);
     const start = dataStart + t.offset;
-    if (start + count * 4 > blob.length) throw new CheckpointFormatError(`tensor ${t.name} (${t.slot}) is truncated`);
+    if (start + count * 4 > blob.length)
+      throw new CheckpointFormatError(`tensor ${t.name} (${t.slot}) is truncated`);
     // A copy: the result owns its memory (aligned, and independent of the blob's buffer).
     const data = new Float32Array(count);
     new Uint8Array(data.buffer).set(blob.subarray(start, start + count * 4));

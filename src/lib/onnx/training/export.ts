@@ -44,7 +44,10 @@ function isFloat(t: TensorProto): boolean {
 
 function withValue(t: TensorProto, value: Float32Array): TensorProto {
   const { floatData: _floatData, ...rest } = t;
-  return { ...rest, rawData: new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength)) };
+  return {
+    ...rest,
+    rawData: new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength)),
+  };
 }
 
 const MERGED_SUFFIX = /_merged_\d+$/;
@@ -58,7 +61,8 @@ function locateByName(graphs: readonly GraphProto[], name: string): Location[] {
   const found: Location[] = [];
   for (const graph of graphs)
     (graph.initializer ?? []).forEach((t, index) => {
-      if (isFloat(t) && (t.name === name || (t.name ?? '').replace(MERGED_SUFFIX, '') === name)) found.push({ graph, index });
+      if (isFloat(t) && (t.name === name || (t.name ?? '').replace(MERGED_SUFFIX, '') === name))
+        found.push({ graph, index });
     });
   return found;
 }
@@ -68,13 +72,17 @@ function locateByValue(graphs: readonly GraphProto[], original: Float32Array): L
   for (const graph of graphs)
     (graph.initializer ?? []).forEach((t, index) => {
       const size = (t.dims ?? []).reduce((a, b) => a * b, 1);
-      if (isFloat(t) && size === original.length && sameValues(readFloat32(t), original)) found.push({ graph, index });
+      if (isFloat(t) && size === original.length && sameValues(readFloat32(t), original))
+        found.push({ graph, index });
     });
   return found.length === 1 ? found : [];
 }
 
 /** The Identity node that names `weight` as an alias of another initializer, and its graph. */
-function aliasOf(graphs: readonly GraphProto[], name: string): { graph: GraphProto; node: number } | undefined {
+function aliasOf(
+  graphs: readonly GraphProto[],
+  name: string,
+): { graph: GraphProto; node: number } | undefined {
   for (const graph of graphs) {
     const node = (graph.node ?? []).findIndex((n) => n.opType === 'Identity' && n.output?.[0] === name);
     if (node >= 0) return { graph, node };
@@ -100,11 +108,14 @@ export function writeWeights(model: ModelProto, weights: readonly TrainedWeight[
       continue;
     }
     const found = byName.length > 0 ? byName : locateByValue(graphs, weight.original);
-    if (found.length === 0) throw new WeightExportError(`found no tensor for the trained weight '${weight.name}'`);
+    if (found.length === 0)
+      throw new WeightExportError(`found no tensor for the trained weight '${weight.name}'`);
     for (const { graph: g, index } of found) {
       const t = g.initializer![index]!;
       if (!sameValues(readFloat32(t), weight.original))
-        throw new WeightExportError(`'${t.name ?? ''}' in this file does not hold the weight '${weight.name}' that was trained`);
+        throw new WeightExportError(
+          `'${t.name ?? ''}' in this file does not hold the weight '${weight.name}' that was trained`,
+        );
       g.initializer![index] = withValue(t, weight.value);
     }
   }

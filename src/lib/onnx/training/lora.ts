@@ -30,7 +30,12 @@ export function loraInputNames(target: string): { a: string; b: string } {
 }
 
 /** Adds adapters to `graph` in place; returns them in the order of `targets`. */
-export function injectLora(graph: Graph, targets: readonly Projection[], rank: number, alpha: number): LoraAdapter[] {
+export function injectLora(
+  graph: Graph,
+  targets: readonly Projection[],
+  rank: number,
+  alpha: number,
+): LoraAdapter[] {
   const scale = alpha / rank;
   const scaleName = graph.addConstant('lora_scale', float32Tensor('lora_scale', [], [scale]));
   const adapters = targets.map((p): LoraAdapter => {
@@ -46,7 +51,16 @@ export function injectLora(graph: Graph, targets: readonly Projection[], rank: n
     const readers = graph.consumers().get(output) ?? [];
     const sum = graph.add('Add', [output, delta]);
     for (const reader of readers) reader.input = reader.input!.map((i) => (i === output ? sum : i));
-    return { target: p.weight, a, b, inFeatures: p.inFeatures, outFeatures: p.outFeatures, rank, scale, layout: p.layout };
+    return {
+      target: p.weight,
+      a,
+      b,
+      inFeatures: p.inFeatures,
+      outFeatures: p.outFeatures,
+      rank,
+      scale,
+      layout: p.layout,
+    };
   });
   graph.sortTopologically();
   return adapters;
@@ -67,10 +81,17 @@ export function initLora(adapters: readonly LoraAdapter[], seed: number): Map<st
 }
 
 /** W + scale · A · B in W's stored layout (float64 accumulation, rounded once to float32). */
-export function foldLora(weight: Float32Array, adapter: LoraAdapter, a: Float32Array, b: Float32Array): Float32Array {
+export function foldLora(
+  weight: Float32Array,
+  adapter: LoraAdapter,
+  a: Float32Array,
+  b: Float32Array,
+): Float32Array {
   const { inFeatures: n, outFeatures: m, rank: r, scale } = adapter;
   if (weight.length !== n * m || a.length !== n * r || b.length !== r * m)
-    throw new LoraInjectionError(`adapter for ${adapter.target}: sizes do not match [${n}, ${m}] with rank ${r}`);
+    throw new LoraInjectionError(
+      `adapter for ${adapter.target}: sizes do not match [${n}, ${m}] with rank ${r}`,
+    );
   const folded = new Float32Array(weight.length);
   for (let i = 0; i < n; i++) {
     for (let o = 0; o < m; o++) {

@@ -37,10 +37,12 @@ export class LossGraphError extends Error {
  */
 export function appendTokenLoss(model: OnnxModel, logits = 'logits', keepLogits = false): string {
   const g = model.graph;
-  if (!g.outputs.some((o) => o.name === logits)) throw new LossGraphError(`the model has no output '${logits}'`);
+  if (!g.outputs.some((o) => o.name === logits))
+    throw new LossGraphError(`the model has no output '${logits}'`);
   const opset = model.requireOpset('');
   if (opset < 13) throw new LossGraphError(`opset ${opset} is older than 13 (axes as inputs), not supported`);
-  const axesFor = (axes: number[]): string => g.addConstant('loss_axes', int64Tensor('loss_axes', [axes.length], axes));
+  const axesFor = (axes: number[]): string =>
+    g.addConstant('loss_axes', int64Tensor('loss_axes', [axes.length], axes));
   // ReduceMax and ReduceLogSumExp take axes as an input from opset 18, as an attribute before.
   const reduceLast = (op: string, x: string): string =>
     opset >= 18

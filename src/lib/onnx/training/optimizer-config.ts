@@ -66,7 +66,8 @@ export function validateOptimizer(config: OptimizerConfig): void {
   if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1))
     throw new OptimizerConfigError(`betas must be in [0, 1), got [${b1}, ${b2}]`);
   if (!(config.eps > 0)) throw new OptimizerConfigError(`eps must be > 0, got ${config.eps}`);
-  if (!(config.weightDecay >= 0)) throw new OptimizerConfigError(`weightDecay must be ≥ 0, got ${config.weightDecay}`);
+  if (!(config.weightDecay >= 0))
+    throw new OptimizerConfigError(`weightDecay must be ≥ 0, got ${config.weightDecay}`);
   if (config.maxGradNorm !== null && !(config.maxGradNorm > 0))
     throw new OptimizerConfigError(`maxGradNorm must be > 0 or null, got ${config.maxGradNorm}`);
 }
@@ -81,7 +82,8 @@ export function stepScalars(
   lr: number,
   accumulated = 1,
 ): Record<StepScalarName, number> {
-  if (!Number.isInteger(step) || step < 1) throw new OptimizerConfigError(`step must be an integer ≥ 1, got ${step}`);
+  if (!Number.isInteger(step) || step < 1)
+    throw new OptimizerConfigError(`step must be an integer ≥ 1, got ${step}`);
   const [b1, b2] = config.betas;
   const bc1 = 1 - b1 ** step;
   const bc2 = 1 - b2 ** step;
@@ -106,7 +108,9 @@ export function stepScalars(
   const rhoInf = 2 / (1 - b2) - 1;
   const rho = rhoInf - (2 * step * b2 ** step) / bc2;
   const rectified = rho > 5;
-  const rect = rectified ? Math.sqrt(((rho - 4) * (rho - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rho)) : 0;
+  const rect = rectified
+    ? Math.sqrt(((rho - 4) * (rho - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rho))
+    : 0;
   return {
     ...common,
     'opt.l2': config.weightDecay,

@@ -40,7 +40,8 @@ export function buildOptimizerGraph(tensors: readonly TrainableTensor[]): OnnxMo
   });
   const g = model.graph;
   for (const scalar of STEP_SCALARS) g.addInput(scalar, DataType.FLOAT, []);
-  const scalar = (base: string, value: number): string => g.addConstant(base, float32Tensor(base, [], [value]));
+  const scalar = (base: string, value: number): string =>
+    g.addConstant(base, float32Tensor(base, [], [value]));
   const one = scalar('one', 1);
   const zero = scalar('zero', 0);
   const tiny = scalar('clip_epsilon', 1e-6); // torch's clip_grad_norm_ adds 1e-6 to the norm
@@ -59,13 +60,19 @@ export function buildOptimizerGraph(tensors: readonly TrainableTensor[]): OnnxMo
   );
   const sumOfSquares = g.add('ReduceSum', [g.add('Concat', squares, { axis: int(0) })], { keepdims: int(0) });
   g.addNode('Sqrt', [sumOfSquares], { outputs: [GRAD_NORM_OUTPUT] });
-  const clip = g.add('Min', [one, g.add('Div', ['opt.max_grad_norm', g.add('Add', [GRAD_NORM_OUTPUT, tiny])])]);
+  const clip = g.add('Min', [
+    one,
+    g.add('Div', ['opt.max_grad_norm', g.add('Add', [GRAD_NORM_OUTPUT, tiny])]),
+  ]);
   const finite = g.add('Equal', [g.add('Sub', [GRAD_NORM_OUTPUT, GRAD_NORM_OUTPUT]), zero]);
 
   tensors.forEach((t, i) => {
     const n = optimizerNames(t.name);
     const grad = g.add('Add', [g.add('Mul', [scaled[i]!, clip]), g.add('Mul', [n.param, 'opt.l2'])]);
-    const expAvg = g.add('Add', [g.add('Mul', [n.expAvg, 'opt.beta1']), g.add('Mul', [grad, 'opt.one_minus_beta1'])]);
+    const expAvg = g.add('Add', [
+      g.add('Mul', [n.expAvg, 'opt.beta1']),
+      g.add('Mul', [grad, 'opt.one_minus_beta1']),
+    ]);
     const gradSq = g.add('Mul', [grad, grad]);
     const expAvgSq = g.add('Add', [
       g.add('Mul', [n.expAvgSq, 'opt.beta2']),

@@ -43,9 +43,14 @@ const CHANGED_SINCE_13 = new Set(['BatchNormalization', 'RoiAlign']);
 export function raiseOpsetForTraining(model: OnnxModel, target = 16): void {
   const version = model.requireOpset('');
   if (version >= target) return;
-  if (version < 13) throw new OpsetUpgradeError(`opset ${version} is older than 13; export the decoder with opset ≥ 13`);
-  const changed = model.graph.nodes.find((n) => (!n.domain || n.domain === 'ai.onnx') && CHANGED_SINCE_13.has(n.opType ?? ''));
+  if (version < 13)
+    throw new OpsetUpgradeError(`opset ${version} is older than 13; export the decoder with opset ≥ 13`);
+  const changed = model.graph.nodes.find(
+    (n) => (!n.domain || n.domain === 'ai.onnx') && CHANGED_SINCE_13.has(n.opType ?? ''),
+  );
   if (changed)
-    throw new OpsetUpgradeError(`cannot raise opset ${version} to ${target}: ${changed.opType} changed meaning in between`);
+    throw new OpsetUpgradeError(
+      `cannot raise opset ${version} to ${target}: ${changed.opType} changed meaning in between`,
+    );
   for (const o of model.opsetImports) if (!o.domain || o.domain === 'ai.onnx') o.version = target;
 }

@@ -3,7 +3,12 @@
 export type LrSchedule =
   | { readonly kind: 'constant' }
   | { readonly kind: 'linear'; readonly warmupSteps: number; readonly totalSteps: number }
-  | { readonly kind: 'cosine'; readonly warmupSteps: number; readonly totalSteps: number; readonly minFactor: number };
+  | {
+      readonly kind: 'cosine';
+      readonly warmupSteps: number;
+      readonly totalSteps: number;
+      readonly minFactor: number;
+    };
 
 export const CONSTANT_LR: LrSchedule = { kind: 'constant' };
 

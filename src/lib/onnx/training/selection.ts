@@ -84,7 +84,8 @@ function subsetWeights(structure: DecoderStructure, spec: SubsetSpec): string[] 
   if (spec.lastBlocks !== undefined) {
     const from = firstTrainedBlock(structure, spec.lastBlocks);
     for (const p of structure.projections) if (p.block !== null && p.block >= from) add(p.weight, p.bias);
-    for (const ln of structure.layerNorms) if (ln.block === 'head' || ln.block >= from) add(ln.scale, ln.bias);
+    for (const ln of structure.layerNorms)
+      if (ln.block === 'head' || ln.block >= from) add(ln.scale, ln.bias);
   }
   if (spec.layerNorms) for (const ln of structure.layerNorms) add(ln.scale, ln.bias);
   if (spec.crossAttention) {
@@ -109,7 +110,9 @@ export function resolveTrainables(structure: DecoderStructure, spec: TrainableSp
         throw new TrainableSelectionError(`LoRA rank must be a positive integer, got ${spec.rank}`);
       const from = firstTrainedBlock(structure, spec.lastBlocks);
       const roles = new Set<ProjectionRole>(spec.roles);
-      const targets = structure.projections.filter((p) => roles.has(p.role) && p.block !== null && p.block >= from);
+      const targets = structure.projections.filter(
+        (p) => roles.has(p.role) && p.block !== null && p.block >= from,
+      );
       plan = { weights: [], loraTargets: targets };
       break;
     }

@@ -80,7 +80,11 @@ function reachableFrom(graph: Graph, source: string): Set<string> {
   while (stack.length > 0) {
     for (const node of consumers.get(stack.pop()!) ?? []) {
       if (SHAPE_ONLY.has(node.opType ?? '')) continue;
-      for (const out of node.output ?? []) if (out && !seen.has(out)) seen.add(out) && stack.push(out);
+      for (const out of node.output ?? []) {
+        if (!out || seen.has(out)) continue;
+        seen.add(out);
+        stack.push(out);
+      }
     }
   }
   return seen;
@@ -98,7 +102,15 @@ function findProjections(graph: Graph): Map<NodeProto, Omit<Projection, 'role' |
       const add = consumers.get(node.output![0]!)?.find((c) => c.opType === 'Add');
       const biasInput = add?.input?.find((i) => isFloatInit(graph.initializers.get(i), 1));
       const bias = consumers.get(node.output![0]!)?.length === 1 ? biasInput : undefined;
-      found.set(node, { node, input, weight: weightName!, bias, layout: 'in-out', inFeatures: rows, outFeatures: cols });
+      found.set(node, {
+        node,
+        input,
+        weight: weightName!,
+        bias,
+        layout: 'in-out',
+        inFeatures: rows,
+        outFeatures: cols,
+      });
     } else if (node.opType === 'Gemm' && attrInt(node, 'transA', 0) === 0) {
       const transB = attrInt(node, 'transB', 0) === 1;
       const bias = isFloatInit(graph.initializers.get(biasName ?? '')) ? biasName : undefined;
@@ -117,7 +129,11 @@ function findProjections(graph: Graph): Map<NodeProto, Omit<Projection, 'role' |
 }
 
 /** The nearest projections upstream of `start` (not crossing projections). */
-function projectionsUpstream(graph: Graph, start: string, isProjection: (n: NodeProto) => boolean): NodeProto[] {
+function projectionsUpstream(
+  graph: Graph,
+  start: string,
+  isProjection: (n: NodeProto) => boolean,
+): NodeProto[] {
   const producers = graph.producers();
   const seen = new Set<string>();
   const stack = [start];
@@ -135,7 +151,11 @@ function projectionsUpstream(graph: Graph, start: string, isProjection: (n: Node
 }
 
 /** The nearest projections downstream of `start` (not crossing projections). */
-function projectionsDownstream(graph: Graph, start: string, isProjection: (n: NodeProto) => boolean): NodeProto[] {
+function projectionsDownstream(
+  graph: Graph,
+  start: string,
+  isProjection: (n: NodeProto) => boolean,
+): NodeProto[] {
   const consumers = graph.consumers();
   const seen = new Set<string>();
   const stack = [start];
@@ -166,7 +186,11 @@ function attentionValueMatMul(graph: Graph, softmax: NodeProto): NodeProto | und
     for (const name of frontier) {
       for (const node of consumers.get(name) ?? []) {
         if (node.opType === 'MatMul') return node;
-        for (const out of node.output ?? []) if (out && !seen.has(out)) seen.add(out) && next.push(out);
+        for (const out of node.output ?? []) {
+          if (!out || seen.has(out)) continue;
+          seen.add(out);
+          next.push(out);
+        }
       }
     }
     frontier = next;
@@ -180,7 +204,12 @@ interface Attention {
   readonly cross: boolean;
 }
 
-function findAttentions(graph: Graph, projections: Map<NodeProto, unknown>, encoderInput: string, tokenInput: string) {
+function findAttentions(
+  graph: Graph,
+  projections: Map<NodeProto, unknown>,
+  encoderInput: string,
+  tokenInput: string,
+) {
   const isProjection = (n: NodeProto): boolean => projections.has(n);
   const fromEncoder = reachableFrom(graph, encoderInput);
   const fromTokens = reachableFrom(graph, tokenInput);
@@ -280,7 +309,8 @@ export function analyzeDecoder(graph: Graph, names: DecoderNames = OPTIMUM_DECOD
   const raw = findProjections(graph);
   const attentions = findAttentions(graph, raw, names.encoderStates, names.tokens);
   const selfSoftmaxes = new Set(attentions.filter((a) => !a.cross).map((a) => a.softmax));
-  if (selfSoftmaxes.size === 0) throw new DecoderStructureError('found no self-attention (Softmax after projections)');
+  if (selfSoftmaxes.size === 0)
+    throw new DecoderStructureError('found no self-attention (Softmax after projections)');
   const depth = selfAttentionDepth(graph, selfSoftmaxes);
   const roleOf = new Map<NodeProto, { role: ProjectionRole; block: number | null }>();
   for (const a of attentions) {
@@ -289,7 +319,8 @@ export function analyzeDecoder(graph: Graph, names: DecoderNames = OPTIMUM_DECOD
   }
   const isProjection = (n: NodeProto): boolean => raw.has(n);
   const head = projectionsUpstream(graph, names.logits, isProjection);
-  if (head.length !== 1) throw new DecoderStructureError(`expected one head projection before the logits, found ${head.length}`);
+  if (head.length !== 1)
+    throw new DecoderStructureError(`expected one head projection before the logits, found ${head.length}`);
   roleOf.set(head[0]!, { role: 'head', block: null });
   const projections: Projection[] = [...raw.values()].map((p) => {
     const known = roleOf.get(p.node);

@@ -11,9 +11,20 @@
  */
 import type { TrainingArtifacts } from './artifacts';
 import type { TrainingBatch } from './batches';
-import { CheckpointMismatchError, type Checkpoint, type CheckpointSlot, type CheckpointTensor } from './checkpoint';
+import {
+  CheckpointMismatchError,
+  type Checkpoint,
+  type CheckpointSlot,
+  type CheckpointTensor,
+} from './checkpoint';
 import { LOSS_NAMES } from './loss';
-import { DEFAULT_OPTIMIZER, STEP_SCALARS, stepScalars, validateOptimizer, type OptimizerConfig } from './optimizer-config';
+import {
+  DEFAULT_OPTIMIZER,
+  STEP_SCALARS,
+  stepScalars,
+  validateOptimizer,
+  type OptimizerConfig,
+} from './optimizer-config';
 import { GRAD_NORM_OUTPUT, accumulateNames, optimizerNames } from './optimizer-graph';
 import { createSession, type OrtSession, type OrtTensor, type RuntimeOptions } from './runtime';
 import { CONSTANT_LR, lrFactor, type LrSchedule } from './schedule';
@@ -97,11 +108,20 @@ export class Trainer {
     const optimizerSession = await createSession(runtime, artifacts.optimizer, optimizerOutputs);
     const accumulate =
       accumulation > 1
-        ? await createSession(runtime, artifacts.accumulate, names.map((n) => accumulateNames(n).sum))
+        ? await createSession(
+            runtime,
+            artifacts.accumulate,
+            names.map((n) => accumulateNames(n).sum),
+          )
         : null;
     const state = initialState(options);
     const slot = (s: CheckpointSlot): Slots =>
-      new Map(artifacts.trainables.map((t) => [t.name, new runtime.ort.Tensor('float32', state.get(`${s}:${t.name}`)!, t.dims)]));
+      new Map(
+        artifacts.trainables.map((t) => [
+          t.name,
+          new runtime.ort.Tensor('float32', state.get(`${s}:${t.name}`)!, t.dims),
+        ]),
+      );
     const trainer = new Trainer(
       options,
       optimizer,
@@ -122,20 +142,28 @@ export class Trainer {
 
   /** Learning rate of the next update. */
   get learningRate(): number {
-    return this.optimizer.lr * lrFactor(this.options.schedule ?? CONSTANT_LR, this.stepCount + 1) * this.lrScale;
+    return (
+      this.optimizer.lr * lrFactor(this.options.schedule ?? CONSTANT_LR, this.stepCount + 1) * this.lrScale
+    );
   }
 
   async trainStep(batch: TrainingBatch): Promise<StepReport> {
     this.assertLive();
     const out = await this.sessions.training.run(this.trainingFeeds(batch));
     const loss = Number((out[LOSS_NAMES.loss]!.data as Float32Array)[0]);
-    const grads: Slots = new Map(this.options.artifacts.trainables.map((t) => [t.name, out[this.options.artifacts.gradients.get(t.name)!]!]));
+    const grads: Slots = new Map(
+      this.options.artifacts.trainables.map((t) => [
+        t.name,
+        out[this.options.artifacts.gradients.get(t.name)!]!,
+      ]),
+    );
     if (!Number.isFinite(loss)) {
       disposeAll(grads);
       return { loss, skipped: true, updated: false, step: this.stepCount };
     }
     await this.accumulate(grads);
-    if (this.pending < (this.options.accumulation ?? 1)) return { loss, skipped: false, updated: false, step: this.stepCount };
+    if (this.pending < (this.options.accumulation ?? 1))
+      return { loss, skipped: false, updated: false, step: this.stepCount };
     return { loss, ...(await this.update()) };
   }
 
@@ -153,11 +181,17 @@ export class Trainer {
 
   async checkpoint(extra?: unknown): Promise<Checkpoint<TrainerCheckpointConfig>> {
     this.assertLive();
-    if (this.pending > 0) throw new TrainerStateError('take checkpoints between optimizer updates, not during an accumulation');
+    if (this.pending > 0)
+      throw new TrainerStateError('take checkpoints between optimizer updates, not during an accumulation');
     const tensors: CheckpointTensor[] = [];
-    for (const [slot, slots] of [['param', this.params], ['exp_avg', this.expAvg], ['exp_avg_sq', this.expAvgSq]] as const) {
+    for (const [slot, slots] of [
+      ['param', this.params],
+      ['exp_avg', this.expAvg],
+      ['exp_avg_sq', this.expAvgSq],
+    ] as const) {
       const values = await readAll(slots);
-      for (const t of this.options.artifacts.trainables) tensors.push({ name: t.name, slot, dims: t.dims, data: values.get(t.name)! });
+      for (const t of this.options.artifacts.trainables)
+        tensors.push({ name: t.name, slot, dims: t.dims, data: values.get(t.name)! });
     }
     const config: TrainerCheckpointConfig = {
       optimizer: this.optimizer,
@@ -166,13 +200,20 @@ export class Trainer {
       lrScale: this.lrScale,
       ...(this.options.config !== undefined ? { user: this.options.config } : {}),
     };
-    return { step: this.stepCount, modelId: this.options.modelId, config, tensors, ...(extra !== undefined ? { extra } : {}) };
+    return {
+      step: this.stepCount,
+      modelId: this.options.modelId,
+      config,
+      tensors,
+      ...(extra !== undefined ? { extra } : {}),
+    };
   }
 
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    for (const slots of [this.params, this.expAvg, this.expAvgSq, this.accumulated]) if (slots) disposeAll(slots);
+    for (const slots of [this.params, this.expAvg, this.expAvgSq, this.accumulated])
+      if (slots) disposeAll(slots);
     await this.sessions.training.release();
     await this.sessions.optimizer.release();
     await this.sessions.accumulate?.release();
@@ -184,7 +225,11 @@ export class Trainer {
     const { batch: b, sequence: s, encoderSequence, encoderWidth } = artifacts.shapes;
     const feeds: Record<string, OrtTensor> = {
       [artifacts.names.tokens]: new Tensor('int64', batch.tokens, [b, s]),
-      [artifacts.names.encoderStates]: new Tensor('float32', batch.encoderStates, [b, encoderSequence, encoderWidth]),
+      [artifacts.names.encoderStates]: new Tensor('float32', batch.encoderStates, [
+        b,
+        encoderSequence,
+        encoderWidth,
+      ]),
       [LOSS_NAMES.labels]: new Tensor('int64', batch.labels, [b, s, 1]),
       [LOSS_NAMES.mask]: new Tensor('float32', batch.mask, [b, s]),
       [LOSS_NAMES.weights]: new Tensor('float32', batch.weights, [b]),
@@ -227,7 +272,8 @@ export class Trainer {
     const scalars = stepScalars(this.optimizer, this.stepCount + 1, lr, count);
     const { Tensor } = this.options.runtime.ort;
     const feeds: Record<string, OrtTensor> = {};
-    for (const name of STEP_SCALARS) feeds[name] = new Tensor('float32', new Float32Array([scalars[name]]), []);
+    for (const name of STEP_SCALARS)
+      feeds[name] = new Tensor('float32', new Float32Array([scalars[name]]), []);
     for (const [name, param] of this.params) {
       const n = optimizerNames(name);
       feeds[n.param] = param;
@@ -259,7 +305,9 @@ function initialState(options: TrainerOptions): Map<string, Float32Array> {
   const state = new Map<string, Float32Array>();
   if (resume) {
     if (resume.modelId !== modelId)
-      throw new CheckpointMismatchError(`the checkpoint trains model ${resume.modelId.slice(0, 12)}…, not ${modelId.slice(0, 12)}…`);
+      throw new CheckpointMismatchError(
+        `the checkpoint trains model ${resume.modelId.slice(0, 12)}…, not ${modelId.slice(0, 12)}…`,
+      );
     for (const t of resume.tensors) state.set(`${t.slot}:${t.name}`, Float32Array.from(t.data));
   }
   for (const t of artifacts.trainables) {
@@ -271,7 +319,10 @@ function initialState(options: TrainerOptions): Map<string, Float32Array> {
         if (value?.length !== size)
           throw new CheckpointMismatchError(`the checkpoint has no ${slot} of size ${size} for '${t.name}'`);
       } else {
-        state.set(key, slot === 'param' ? Float32Array.from(artifacts.initial.get(t.name)!) : new Float32Array(size));
+        state.set(
+          key,
+          slot === 'param' ? Float32Array.from(artifacts.initial.get(t.name)!) : new Float32Array(size),
+        );
       }
     }
   }

@@ -11,7 +11,11 @@ import {
   STEP_SCALARS,
   type OptimizerConfig,
 } from '../../../../src/lib/onnx/training/optimizer-config';
-import { buildOptimizerGraph, GRAD_NORM_OUTPUT, optimizerNames } from '../../../../src/lib/onnx/training/optimizer-graph';
+import {
+  buildOptimizerGraph,
+  GRAD_NORM_OUTPUT,
+  optimizerNames,
+} from '../../../../src/lib/onnx/training/optimizer-graph';
 import { createSession } from '../../../../src/lib/onnx/training/runtime';
 import { BACKENDS, ort, runtimeFor } from './helpers/backends';
 import { GradFixture, manifest, relativeMaxError } from './helpers/grad-fixtures';
@@ -34,7 +38,12 @@ function configFor(algorithm: 'radam' | 'adamw'): OptimizerConfig {
 
 const tensors = single.names.map((name) => ({ name, dims: fixture.shape(`single.param.${name}`) }));
 
-async function runStep(backend: 'cpu' | 'webgpu', config: OptimizerConfig, priorStep: number, gradOverride?: Float32Array) {
+async function runStep(
+  backend: 'cpu' | 'webgpu',
+  config: OptimizerConfig,
+  priorStep: number,
+  gradOverride?: Float32Array,
+) {
   const session = await createSession(runtimeFor(backend), buildOptimizerGraph(tensors).encode());
   const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
   const scalars = stepScalars(config, priorStep + 1, config.lr);
@@ -44,8 +53,13 @@ async function runStep(backend: 'cpu' | 'webgpu', config: OptimizerConfig, prior
     const size = t.dims.reduce((a, b) => a * b, 1);
     const moment = (key: string) =>
       priorStep > 0 ? Float32Array.from(fixture.float(`single.${key}.${t.name}`)) : new Float32Array(size);
-    feeds[n.param] = new ort.Tensor('float32', Float32Array.from(fixture.float(`single.param.${t.name}`)), t.dims);
-    const grad = gradOverride && t.name === tensors[0]!.name ? gradOverride : fixture.float(`single.grad.${t.name}`);
+    feeds[n.param] = new ort.Tensor(
+      'float32',
+      Float32Array.from(fixture.float(`single.param.${t.name}`)),
+      t.dims,
+    );
+    const grad =
+      gradOverride && t.name === tensors[0]!.name ? gradOverride : fixture.float(`single.grad.${t.name}`);
     feeds[n.grad] = new ort.Tensor('float32', Float32Array.from(grad), t.dims);
     feeds[n.expAvg] = new ort.Tensor('float32', moment('exp_avg'), t.dims);
     feeds[n.expAvgSq] = new ort.Tensor('float32', moment('exp_avg_sq'), t.dims);
@@ -63,8 +77,12 @@ describe.each(BACKENDS)('optimizer graph on %s', (backend) => {
     for (const t of tensors) {
       const n = optimizerNames(t.name);
       const expected = (key: string) => fixture.float(`single.out.${c.case}.${key}.${t.name}`);
-      expect(relativeMaxError(out[n.newParam]!.data as Float32Array, expected('param'))).toBeLessThan(TOLERANCE);
-      expect(relativeMaxError(out[n.newExpAvg]!.data as Float32Array, expected('exp_avg'))).toBeLessThan(TOLERANCE);
+      expect(relativeMaxError(out[n.newParam]!.data as Float32Array, expected('param'))).toBeLessThan(
+        TOLERANCE,
+      );
+      expect(relativeMaxError(out[n.newExpAvg]!.data as Float32Array, expected('exp_avg'))).toBeLessThan(
+        TOLERANCE,
+      );
       expect(relativeMaxError(out[n.newExpAvgSq]!.data as Float32Array, expected('exp_avg_sq'))).toBeLessThan(
         TOLERANCE,
       );

@@ -5,7 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildTrainingArtifacts, type TrainingArtifacts } from '../../../../src/lib/onnx/training/artifacts';
 import type { TrainingBatch } from '../../../../src/lib/onnx/training/batches';
-import { decodeCheckpoint, encodeCheckpoint, CheckpointMismatchError } from '../../../../src/lib/onnx/training/checkpoint';
+import {
+  decodeCheckpoint,
+  encodeCheckpoint,
+  CheckpointMismatchError,
+} from '../../../../src/lib/onnx/training/checkpoint';
 import { DEFAULT_OPTIMIZER, type OptimizerConfig } from '../../../../src/lib/onnx/training/optimizer-config';
 import { Trainer, type TrainerOptions } from '../../../../src/lib/onnx/training/trainer';
 import { runtimeFor } from './helpers/backends';
@@ -33,7 +37,12 @@ function bitsEqual(a: Map<string, Float32Array>, b: Map<string, Float32Array>): 
   if (a.size !== b.size) return false;
   for (const [name, x] of a) {
     const y = b.get(name);
-    if (!y || !Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength)))
+    if (
+      !y ||
+      !Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(
+        Buffer.from(y.buffer, y.byteOffset, y.byteLength),
+      )
+    )
       return false;
   }
   return true;
@@ -44,7 +53,8 @@ describe('trainer state on the CPU EP', () => {
     const steps = 9;
     const straight = await Trainer.create(options());
     const straightLosses: number[] = [];
-    for (let i = 0; i < steps; i++) straightLosses.push((await straight.trainStep(i % 2 ? otherBatch : batch)).loss);
+    for (let i = 0; i < steps; i++)
+      straightLosses.push((await straight.trainStep(i % 2 ? otherBatch : batch)).loss);
     const expected = await straight.weights();
     await straight.release();
 
@@ -97,7 +107,10 @@ describe('trainer state on the CPU EP', () => {
   it('skips a step whose loss is not finite, leaving the weights as they were', async () => {
     const trainer = await Trainer.create(options());
     const before = await trainer.weights();
-    const poisoned: TrainingBatch = { ...batch, encoderStates: batch.encoderStates.map((v, i) => (i === 3 ? NaN : v)) };
+    const poisoned: TrainingBatch = {
+      ...batch,
+      encoderStates: batch.encoderStates.map((v, i) => (i === 3 ? NaN : v)),
+    };
     const report = await trainer.trainStep(poisoned);
     expect(report).toMatchObject({ skipped: true, updated: false, step: 0 });
     expect(Number.isNaN(report.loss)).toBe(true);

@@ -17,43 +17,62 @@ import { GradFixture, manifest, relativeMaxError } from './helpers/grad-fixtures
 
 const LOSS_TOLERANCE = 2e-5;
 const WEIGHT_TOLERANCE = 3e-4;
-const LORA: TrainableSpec = { kind: 'lora', rank: 2, alpha: 4, roles: ['self-attn', 'cross-attn', 'mlp'], seed: 0 };
+const LORA: TrainableSpec = {
+  kind: 'lora',
+  rank: 2,
+  alpha: 4,
+  roles: ['self-attn', 'cross-attn', 'mlp'],
+  seed: 0,
+};
 
 const fixture = new GradFixture('gpt2-a');
 
 function optimizerFor(algorithm: 'radam' | 'adamw'): OptimizerConfig {
   const h = manifest.optimizer;
-  return { algorithm, lr: h.lr, betas: h.betas, eps: h.eps, weightDecay: h.weight_decay, maxGradNorm: h.max_grad_norm };
+  return {
+    algorithm,
+    lr: h.lr,
+    betas: h.betas,
+    eps: h.eps,
+    weightDecay: h.weight_decay,
+    maxGradNorm: h.max_grad_norm,
+  };
 }
 
 describe.each(BACKENDS)('trainer on %s', (backend) => {
   // One graph serves both: they differ only in the step scalars, so WebGPU runs the default (RAdam) alone.
   const algorithms = backend === 'cpu' ? (['radam', 'adamw'] as const) : (['radam'] as const);
-  it.each(algorithms)('follows PyTorch %s for 8 LoRA steps', async (algorithm) => {
-    const built = buildTrainingArtifacts(fixture.modelBytes, LORA, shapesOf(fixture));
-    const artifacts = { ...built, initial: fixtureLoraValues(fixture, built) };
-    const trainer = await Trainer.create({
-      runtime: runtimeFor(backend),
-      artifacts,
-      modelId: 'gpt2-a',
-      optimizer: optimizerFor(algorithm),
-    });
-    const reference = fixture.config.trajectory![algorithm];
-    const batch = fixtureBatch(fixture);
-    for (const [i, expectedLoss] of reference.losses.entries()) {
-      const report = await trainer.trainStep(batch);
-      expect(report.updated).toBe(true);
-      expect(report.step).toBe(i + 1);
-      expect(Math.abs(report.loss - expectedLoss) / expectedLoss).toBeLessThan(LOSS_TOLERANCE);
-      expect(Math.abs(report.gradNorm! - reference.grad_norms[i]!) / reference.grad_norms[i]!).toBeLessThan(1e-3);
-    }
-    const weights = await trainer.weights();
-    for (const adapter of artifacts.adapters) {
-      const a = fixture.float(`trajectory.${algorithm}.A.${adapter.target}`);
-      const b = fixture.float(`trajectory.${algorithm}.B.${adapter.target}`);
-      expect(relativeMaxError(weights.get(adapter.a)!, a), adapter.a).toBeLessThan(WEIGHT_TOLERANCE);
-      expect(relativeMaxError(weights.get(adapter.b)!, b), adapter.b).toBeLessThan(WEIGHT_TOLERANCE);
-    }
-    await trainer.release();
-  });
+  it.each(algorithms)(
+    'follows PyTorch %s for 8 LoRA steps',
+    async (algorithm) => {
+      const built = buildTrainingArtifacts(fixture.modelBytes, LORA, shapesOf(fixture));
+      const artifacts = { ...built, initial: fixtureLoraValues(fixture, built) };
+      const trainer = await Trainer.create({
+        runtime: runtimeFor(backend),
+        artifacts,
+        modelId: 'gpt2-a',
+        optimizer: optimizerFor(algorithm),
+      });
+      const reference = fixture.config.trajectory![algorithm];
+      const batch = fixtureBatch(fixture);
+      for (const [i, expectedLoss] of reference.losses.entries()) {
+        const report = await trainer.trainStep(batch);
+        expect(report.updated).toBe(true);
+        expect(report.step).toBe(i + 1);
+        expect(Math.abs(report.loss - expectedLoss) / expectedLoss).toBeLessThan(LOSS_TOLERANCE);
+        expect(Math.abs(report.gradNorm! - reference.grad_norms[i]!) / reference.grad_norms[i]!).toBeLessThan(
+          1e-3,
+        );
+      }
+      const weights = await trainer.weights();
+      for (const adapter of artifacts.adapters) {
+        const a = fixture.float(`trajectory.${algorithm}.A.${adapter.target}`);
+        const b = fixture.float(`trajectory.${algorithm}.B.${adapter.target}`);
+        expect(relativeMaxError(weights.get(adapter.a)!, a), adapter.a).toBeLessThan(WEIGHT_TOLERANCE);
+        expect(relativeMaxError(weights.get(adapter.b)!, b), adapter.b).toBeLessThan(WEIGHT_TOLERANCE);
+      }
+      await trainer.release();
+    },
+    300_000,
+  );
 });

@@ -10,7 +10,9 @@ export type Backend = 'cpu' | 'webgpu';
 
 /** WebGPU runs where a Vulkan driver was configured; there, a failure to create a session fails the test. */
 export const WEBGPU_CONFIGURED =
-  !!process.env.VK_ICD_FILENAMES && existsSync(process.env.VK_ICD_FILENAMES) && process.env.CAPGRAD_NO_WEBGPU !== '1';
+  !!process.env.VK_ICD_FILENAMES &&
+  existsSync(process.env.VK_ICD_FILENAMES) &&
+  process.env.CAPGRAD_NO_WEBGPU !== '1';
 
 export const BACKENDS: Backend[] = WEBGPU_CONFIGURED ? ['cpu', 'webgpu'] : ['cpu'];
 

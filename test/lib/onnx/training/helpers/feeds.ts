@@ -13,7 +13,9 @@ export function fixtureInputFeeds(fixture: GradFixture): Record<string, Instance
   const feed = (key: string) => {
     const a = fixture.get(`input.${key}`);
     const dims = fixture.shape(`input.${key}`);
-    return a instanceof BigInt64Array ? new ort.Tensor('int64', a, dims) : new ort.Tensor('float32', Float32Array.from(a), dims);
+    return a instanceof BigInt64Array
+      ? new ort.Tensor('int64', a, dims)
+      : new ort.Tensor('float32', Float32Array.from(a), dims);
   };
   return {
     input_ids: feed('input_ids'),
@@ -24,14 +26,23 @@ export function fixtureInputFeeds(fixture: GradFixture): Record<string, Instance
   };
 }
 
-export function trainableFeeds(artifacts: TrainingArtifacts, values: ReadonlyMap<string, Float32Array> = artifacts.initial) {
+export function trainableFeeds(
+  artifacts: TrainingArtifacts,
+  values: ReadonlyMap<string, Float32Array> = artifacts.initial,
+) {
   return Object.fromEntries(
-    artifacts.trainables.map((t) => [t.name, new ort.Tensor('float32', Float32Array.from(values.get(t.name)!), t.dims)]),
+    artifacts.trainables.map((t) => [
+      t.name,
+      new ort.Tensor('float32', Float32Array.from(values.get(t.name)!), t.dims),
+    ]),
   );
 }
 
 /** The fixture's LoRA A and B, under the trainable names the artifacts use. */
-export function fixtureLoraValues(fixture: GradFixture, artifacts: TrainingArtifacts): Map<string, Float32Array> {
+export function fixtureLoraValues(
+  fixture: GradFixture,
+  artifacts: TrainingArtifacts,
+): Map<string, Float32Array> {
   const values = new Map<string, Float32Array>();
   for (const adapter of artifacts.adapters) {
     values.set(adapter.a, Float32Array.from(fixture.float(`lora.A.${adapter.target}`)));

@@ -11,24 +11,46 @@ interface ArrayEntry {
 }
 
 export interface FixtureConfig {
-  spec: { name: string; vocab: number; positions: number; embd: number; layers: number; heads: number; opset: number };
+  spec: {
+    name: string;
+    vocab: number;
+    positions: number;
+    embd: number;
+    layers: number;
+    heads: number;
+    opset: number;
+  };
   gradients: { loss_f64: number; loss_f32: number; weights?: string[] };
   lora?: { rank: number; alpha: number; targets: string[]; loss_f64: number; loss_f32: number };
   trajectory?: Record<'radam' | 'adamw', { losses: number[]; grad_norms: number[] }>;
   single_step?: {
     names: string[];
-    cases: { case: string; optimizer: 'radam' | 'adamw'; prior_step: number; dtype: 'f64' | 'f32'; grad_norm: number }[];
+    cases: {
+      case: string;
+      optimizer: 'radam' | 'adamw';
+      prior_step: number;
+      dtype: 'f64' | 'f32';
+      grad_norm: number;
+    }[];
   };
   arrays: Record<string, ArrayEntry>;
 }
 
 export interface FixtureManifest {
-  optimizer: { lr: number; betas: [number, number]; eps: number; weight_decay: number; max_grad_norm: number };
+  optimizer: {
+    lr: number;
+    betas: [number, number];
+    eps: number;
+    weight_decay: number;
+    max_grad_norm: number;
+  };
   pad_id: number;
   configs: Record<string, FixtureConfig>;
 }
 
-export const manifest = JSON.parse(readFileSync(join(GRAD_FIXTURES, 'manifest.json'), 'utf8')) as FixtureManifest;
+export const manifest = JSON.parse(
+  readFileSync(join(GRAD_FIXTURES, 'manifest.json'), 'utf8'),
+) as FixtureManifest;
 
 export type FixtureArray = Float32Array | Float64Array | BigInt64Array;
 

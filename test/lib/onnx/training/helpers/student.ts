@@ -63,7 +63,9 @@ export async function loadStudentData(pairs = PAIRS): Promise<StudentData> {
   let encoderWidth = 0;
   for (const pair of pairs) {
     const image = await RawImage.read(join(SHARED_DIR, 'data', 'images', pair.image));
-    const { pixel_values } = (await processor(image)) as { pixel_values: { data: Float32Array; dims: number[] } };
+    const { pixel_values } = (await processor(image)) as {
+      pixel_values: { data: Float32Array; dims: number[] };
+    };
     const out = await encoder.run({
       pixel_values: new ort.Tensor('float32', pixel_values.data, pixel_values.dims),
     });
