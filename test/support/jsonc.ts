@@ -1,4 +1,7 @@
-/** Reads JSON with // and /* *\/ comments (the case-file format of ORT's test/data/ops/*.jsonc). */
+/**
+ * Reads JSON with // and /* *\/ comments and trailing commas (the case-file format of ORT's test/data/ops/*.jsonc;
+ * prettier writes trailing commas into .jsonc).
+ */
 import { readFileSync } from 'node:fs';
 
 export function stripJsonComments(text: string): string {
@@ -24,5 +27,7 @@ export function stripJsonComments(text: string): string {
 }
 
 export function readJsonc<T>(path: string): T {
-  return JSON.parse(stripJsonComments(readFileSync(path, 'utf8'))) as T;
+  const text = stripJsonComments(readFileSync(path, 'utf8'));
+  // Trailing commas, outside strings (case names never contain ",}" or ",]").
+  return JSON.parse(text.replace(/,(\s*[}\]])/g, '$1')) as T;
 }

@@ -30,19 +30,20 @@ interface SessionWithMetadata extends SessionLike {
 
 /**
  * The largest batch the session accepts: the fixed batch dimension when the model declares one,
- * `fallback` when it is symbolic or unknown.
+ * `symbolicLimit` when the dimension is symbolic, and 1 when the session does not say.
  */
-export function sessionBatchLimit(session: SessionLike, inputName: string, fallback: number): number {
+export function sessionBatchLimit(session: SessionLike, inputName: string, symbolicLimit: number): number {
   const meta = (session as SessionWithMetadata).inputMetadata?.find((m) => m.name === inputName);
   const dim = meta?.shape?.[0];
-  return typeof dim === 'number' && dim > 0 ? dim : fallback;
+  if (typeof dim === 'number' && dim > 0) return dim;
+  return typeof dim === 'string' ? Math.max(1, symbolicLimit) : 1;
 }
 
 export interface FastestDetOptions {
   /** Class names in model order, already mapped to COCO's (see parseClassNames). */
   readonly classNames: readonly string[];
   readonly decode?: DecodeSettings;
-  /** Upper bound on crops per `run` when the model's batch dimension is symbolic. */
+  /** Crops per `run` when the model's batch dimension is symbolic (default 8). */
   readonly maxBatch?: number;
   readonly id?: string;
 }

@@ -53,6 +53,11 @@ describe('FastestDetDetector', () => {
     );
   });
 
+  it('runs one crop at a time when the session does not tell its batch dimension', () => {
+    const { inputMetadata: _unknown, ...plain } = echoSession([]);
+    expect(new FastestDetDetector(plain, ortTensor, { classNames: COCO_CATEGORIES }).batchSize).toBe(1);
+  });
+
   it('fails loudly on an output of the wrong shape', async () => {
     const bad: SessionLike = {
       inputNames: ['input.1'],

@@ -45,7 +45,7 @@ async function runStep(
   gradOverride?: Float32Array,
 ) {
   const session = await createSession(runtimeFor(backend), buildOptimizerGraph(tensors).encode());
-  const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
+  const feeds: Record<string, ort.Tensor> = {};
   const scalars = stepScalars(config, priorStep + 1, config.lr);
   for (const s of STEP_SCALARS) feeds[s] = new ort.Tensor('float32', new Float32Array([scalars[s]]), []);
   for (const t of tensors) {

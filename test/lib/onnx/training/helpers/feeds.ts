@@ -9,7 +9,7 @@ export function shapesOf(fixture: GradFixture) {
   return { ...FIXTURE_SHAPES, encoderWidth: fixture.config.spec.embd };
 }
 
-export function fixtureInputFeeds(fixture: GradFixture): Record<string, InstanceType<typeof ort.Tensor>> {
+export function fixtureInputFeeds(fixture: GradFixture): Record<string, ort.Tensor> {
   const feed = (key: string) => {
     const a = fixture.get(`input.${key}`);
     const dims = fixture.shape(`input.${key}`);

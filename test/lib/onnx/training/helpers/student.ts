@@ -80,13 +80,13 @@ export async function loadStudentData(pairs = PAIRS): Promise<StudentData> {
     captions: pairs.map((p) => p.caption),
     encoderSequence,
     encoderWidth,
-    decode: (tokens) => tokenizer.decode(tokens, { skip_special_tokens: true }),
+    decode: (tokens) => tokenizer.decode([...tokens], { skip_special_tokens: true }),
   };
 }
 
 /** Greedy decoding with the plain decoder (no cache): start token, then argmax until the end token. */
 export async function greedyCaption(
-  decoder: InstanceType<typeof ort.InferenceSession>,
+  decoder: ort.InferenceSession,
   encoderStates: Float32Array,
   encoderSequence: number,
   maxLength = 20,
