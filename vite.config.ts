@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Connect, Plugin } from 'vite';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { serveTeacherData } from './scripts/teacher-data-plugin';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
@@ -106,7 +107,7 @@ function serveModels(): Plugin {
 }
 
 export default defineConfig(({ mode }) => ({
-  plugins: [react(), serveOrtWasm(), serveModels()],
+  plugins: [react(), serveOrtWasm(), serveTeacherData(root), serveModels()],
   define: {
     // True only in test builds (`vite --mode test`): the typed e2e hook is compiled out of real builds.
     __CAPGRAD_TEST__: JSON.stringify(mode === 'test'),

@@ -1,128 +1,114 @@
+#!/usr/bin/env node
 /**
- * `npm run models:fetch [-- --only NAME]`: downloads the real default models into public/models/<id>/ so the
- * studio serves them itself (git-ignored; needs internet, never run in CI, where tests use the tiny models).
- * Files already present with the expected size are skipped, so an interrupted download resumes.
+ * `npm run models:fetch [-- --only teacher-data|florence-2|vit-gpt2] [--dry-run] [--force]`
+ *
+ * Downloads the real models and data files the studio loads from its own public/models/ (git-ignored), on a
+ * machine with internet. Tests never need this: they use the tiny models in public/models/tiny-random/ and the
+ * shared data folder.
+ * - teacher-data: FastestDet (dog-qiuqiu/FastestDet, BSD-3-Clause), its class names, and the CHAIR synonym
+ *   list, as listed in scripts/teacher-files.json (the same table the dev server's fallback reads).
+ * - florence-2: onnx-community/Florence-2-base-ft, the files the teacher's dtype table can pick
+ *   (src/lib/models/teacher/dtypes.ts): fp16 and fp32 embed_tokens / vision_encoder, q4 encoder and decoder.
+ * - vit-gpt2: Xenova/vit-gpt2-image-captioning in fp32, with the plain decoder the training graph is built from.
  */
-import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const publicModels = join(root, 'public', 'models');
 const HUB = 'https://huggingface.co';
+const CONFIG_FILES = [
+  'config.json',
+  'generation_config.json',
+  'preprocessor_config.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'added_tokens.json',
+  'vocab.json',
+  'merges.txt',
+];
 
-/** What the studio loads for each role (DESIGN.md, "Facts about the models"). */
-const MODELS = {
-  student: {
-    id: 'Xenova/vit-gpt2-image-captioning',
-    files: [
-      'config.json',
-      'generation_config.json',
-      'preprocessor_config.json',
-      'tokenizer.json',
-      'tokenizer_config.json',
-      'special_tokens_map.json',
-      'vocab.json',
-      'merges.txt',
-      'onnx/encoder_model.onnx',
-      'onnx/decoder_model_merged.onnx',
-      // The plain no-cache decoder: not loaded by transformers.js, but it is what the studio trains from.
-      'onnx/decoder_model.onnx',
-    ],
+const hubModel = (id, onnx) => ({
+  describe: id,
+  files: [...CONFIG_FILES, ...onnx.map((f) => `onnx/${f}.onnx`)].map((file) => ({
+    path: `${id}/${file}`,
+    url: `${HUB}/${id}/resolve/main/${file}`,
+    // Not every repo has every tokenizer side file.
+    optional: CONFIG_FILES.includes(file) && !['config.json', 'preprocessor_config.json'].includes(file),
+  })),
+});
+
+const teacherFiles = JSON.parse(readFileSync(join(root, 'scripts', 'teacher-files.json'), 'utf8')).files;
+
+const GROUPS = {
+  'teacher-data': {
+    describe: 'FastestDet, its COCO class names, the CHAIR synonyms',
+    files: teacherFiles.map(({ path, url }) => ({ path, url, optional: false })),
   },
-  teacher: {
-    id: 'onnx-community/Florence-2-base-ft',
-    files: [
-      'config.json',
-      'generation_config.json',
-      'preprocessor_config.json',
-      'tokenizer.json',
-      'tokenizer_config.json',
-      'special_tokens_map.json',
-      'vocab.json',
-      'merges.txt',
-      'added_tokens.json',
-      // fp16 vision encoder and embeddings (fp32 where the adapter lacks shader-f16), q4 encoder/decoder.
-      'onnx/embed_tokens_fp16.onnx',
-      'onnx/embed_tokens.onnx',
-      'onnx/vision_encoder_fp16.onnx',
-      'onnx/vision_encoder.onnx',
-      'onnx/encoder_model_q4.onnx',
-      'onnx/decoder_model_merged_q4.onnx',
-    ],
-  },
-  clip: {
-    id: 'Xenova/clip-vit-base-patch32',
-    files: [
-      'config.json',
-      'preprocessor_config.json',
-      'tokenizer.json',
-      'tokenizer_config.json',
-      'special_tokens_map.json',
-      'vocab.json',
-      'merges.txt',
-      'onnx/text_model.onnx',
-      'onnx/vision_model.onnx',
-    ],
-  },
-  detector: {
-    id: 'fastestdet',
-    // FastestDet (BSD-3-Clause), the 1 MB COCO-80 detector, from its author's repository.
-    base: 'https://raw.githubusercontent.com/dog-qiuqiu/FastestDet/main',
-    files: [
-      ['example/onnx-runtime/FastestDet.onnx', 'FastestDet.onnx'],
-      ['data/coco.names', 'coco.names'],
-      ['LICENSE', 'LICENSE.md'],
-    ],
-  },
+  'florence-2': hubModel('onnx-community/Florence-2-base-ft', [
+    'embed_tokens',
+    'embed_tokens_fp16',
+    'vision_encoder',
+    'vision_encoder_fp16',
+    'encoder_model_q4',
+    'decoder_model_merged_q4',
+  ]),
+  'vit-gpt2': hubModel('Xenova/vit-gpt2-image-captioning', [
+    'encoder_model',
+    'decoder_model_merged',
+    'decoder_model',
+  ]),
 };
 
-async function download(url, target) {
-  const response = await fetch(url, { redirect: 'follow' });
+async function download(file, force) {
+  const target = join(publicModels, file.path);
+  if (existsSync(target) && !force) return 'kept';
+  const response = await fetch(file.url, { redirect: 'follow' });
   if (!response.ok || response.body === null) {
-    throw new Error(`${url}: HTTP ${response.status} ${response.statusText}`);
-  }
-  const expected = Number(response.headers.get('content-length') ?? NaN);
-  if (existsSync(target) && statSync(target).size === expected) {
-    await response.body.cancel();
-    return 'kept';
+    if (file.optional && response.status === 404) return 'absent';
+    throw new Error(`${file.url}: HTTP ${response.status}`);
   }
   mkdirSync(dirname(target), { recursive: true });
-  const partial = `${target}.partial`;
+  const partial = `${target}.part`;
   await pipeline(Readable.fromWeb(response.body), createWriteStream(partial));
   renameSync(partial, target);
   return 'downloaded';
 }
 
-async function fetchModel(name, model) {
-  const folder = join(root, 'public', 'models', model.id);
-  let failed = 0;
-  for (const entry of model.files) {
-    const [remote, local] = Array.isArray(entry) ? entry : [entry, entry];
-    const url = model.base ? `${model.base}/${remote}` : `${HUB}/${model.id}/resolve/main/${remote}`;
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+    force: { type: 'boolean', default: false },
+  },
+});
+const names = values.only ? values.only.split(',') : Object.keys(GROUPS);
+for (const name of names) {
+  if (!(name in GROUPS)) {
+    console.error(`unknown group '${name}': choose from ${Object.keys(GROUPS).join(', ')}`);
+    process.exit(2);
+  }
+}
+let failed = 0;
+for (const name of names) {
+  const group = GROUPS[name];
+  console.log(`${name}: ${group.describe}`);
+  for (const file of group.files) {
+    if (values['dry-run']) {
+      console.log(`  ${file.url}\n    -> public/models/${file.path}`);
+      continue;
+    }
     try {
-      const what = await download(url, join(folder, local));
-      console.log(`${name}: ${local} ${what}`);
+      console.log(`  ${await download(file, values.force)}  public/models/${file.path}`);
     } catch (error) {
-      failed += 1;
-      console.error(`${name}: ${local} FAILED: ${error instanceof Error ? error.message : String(error)}`);
+      failed++;
+      console.error(`  FAILED ${file.path}: ${error.message}`);
     }
   }
-  return failed;
 }
-
-const onlyIndex = process.argv.indexOf('--only');
-const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : undefined;
-if (only !== undefined && !(only in MODELS)) {
-  console.error(`--only takes one of: ${Object.keys(MODELS).join(', ')}`);
-  process.exit(2);
-}
-let failures = 0;
-for (const [name, model] of Object.entries(MODELS)) {
-  if (only === undefined || only === name) failures += await fetchModel(name, model);
-}
-if (failures > 0) {
-  console.error(`${failures} file(s) failed; run again to resume.`);
-  process.exit(1);
-}
+process.exit(failed > 0 ? 1 : 0);

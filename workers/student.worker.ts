@@ -7,16 +7,18 @@
 import * as Comlink from 'comlink';
 import { StudentService } from '../src/lib/models/student/student-service';
 import type { StudentWorkerApi } from '../src/lib/models/student/worker-api';
+import type { TrainingWorkerApi } from '../src/lib/tuning/worker-api';
 import { configureOrt, webStudentPlatform } from './student/web-platform';
+import { createTuningService, studentWithTraining } from './student/training';
 
 configureOrt(self.location.origin);
 
 let service: StudentService | null = null;
-service = new StudentService(
-  webStudentPlatform(self.location.origin, {
-    onDeviceLost: (reason) => service?.deviceLost(reason),
-  }),
-);
+const platform = webStudentPlatform(self.location.origin, {
+  onDeviceLost: (reason) => service?.deviceLost(reason),
+});
+service = new StudentService(platform);
 
-const api: StudentWorkerApi = service;
+// Training shares the platform, the ORT module and the GPU device (workers/student/training.ts).
+const api: StudentWorkerApi & TrainingWorkerApi = studentWithTraining(service, createTuningService(platform, service));
 Comlink.expose(api);

@@ -8,7 +8,7 @@ export function StorageBanner() {
   return (
     <section className="banner banner-warning" role="alert" data-testid="storage-banner">
       <p>{problem.message}</p>
-      <p>Not saved (kept in this tab only until it closes):</p>
+      <p>Not saved:</p>
       <ul>
         {problem.what.map((what) => (
           <li key={what} data-testid="storage-not-saved">

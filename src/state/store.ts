@@ -1,6 +1,6 @@
 import { persist } from 'zustand/middleware';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { errorSummary } from './bridge/errors';
+import { notSavedMessage } from './persist/not-saved';
 import {
   MIGRATIONS,
   PERSIST_KEY,
@@ -25,14 +25,6 @@ export interface StudioStore {
   flush: () => Promise<void>;
 }
 
-/** True for the browsers' "storage is full" errors. */
-export function isQuotaError(error: unknown): boolean {
-  const { name } = errorSummary(error);
-  return (
-    name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED' || name === 'StorageFullError'
-  );
-}
-
 /**
  * The combined store: four slices, with the persist middleware applied once, here. `kv` is idb-keyval
  * bound to the studio's own database in the app, and the same over fake-indexeddb in tests.
@@ -40,12 +32,8 @@ export function isQuotaError(error: unknown): boolean {
 export function createStudioStore(kv: KeyValue): StudioStore {
   let api: StoreApi<StudioState> | null = null;
   const storage = createStudioStorage<PersistedState>(kv, {
-    onWriteError: (error) => {
-      const problem = isQuotaError(error)
-        ? 'Storage is full: the latest captions and statuses were not saved.'
-        : `Saving the studio state failed (${errorSummary(error).message}).`;
-      api?.getState().reportNotSaved('captions and statuses since the last save', problem);
-    },
+    onWriteError: (error) =>
+      api?.getState().reportNotSaved('captions and statuses since the last save', notSavedMessage(error)),
     onBlocked: (error) => api?.getState().reportNotSaved('anything in this tab', error.message),
   });
   let markHydrated: () => void = () => {};

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { idbKeyValue } from '../../src/state/persist/idb';
+import { STORAGE_FULL_MESSAGE } from '../../src/state/persist/not-saved';
 import { PERSIST_KEY, PERSIST_VERSION } from '../../src/state/persist/schema';
 import type { KeyValue } from '../../src/state/persist/storage';
 import type { ImageCard } from '../../src/state/slices/images';
@@ -120,7 +121,7 @@ describe('studio store persistence (idb-keyval over fake-indexeddb)', () => {
     await store.flush();
     expect(store.api.getState().storageProblem).toEqual({
       what: ['captions and statuses since the last save'],
-      message: 'Storage is full: the latest captions and statuses were not saved.',
+      message: STORAGE_FULL_MESSAGE,
     });
     const reloaded = createStudioStore(kv);
     await reloaded.hydrated;

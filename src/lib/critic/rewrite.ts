@@ -5,7 +5,8 @@
  * couch"), remove the other hallucinated phrases with their connecting words ("… with a dog", "a dog and
  * …"), then add the remaining missed objects ("… with two remote controls" or "There are also …").
  */
-import type { Findings } from './critique';
+import { cocoSupercategory } from '../models/detector/coco-names';
+import type { Findings, Omission } from './critique';
 import type { ObjectPhrase } from './mentions';
 import { extractObjectPhrases } from './mentions';
 import { extractRelations } from './relations';
@@ -135,6 +136,16 @@ function rawWordSpan(text: string, word: string): { start: number; end: number }
   return m ? { start: m.index, end: m.index + m[0].length } : undefined;
 }
 
+/**
+ * The missed object that takes a hallucinated subject's place: one of the same COCO supercategory if any
+ * ("A dog is sleeping" → cats, not the couch), else the most salient. Removed from `omissions`.
+ */
+function takeSubstitute(omissions: Omission[], category: string): Omission | undefined {
+  const kind = cocoSupercategory(category);
+  const same = kind === undefined ? -1 : omissions.findIndex((o) => cocoSupercategory(o.object) === kind);
+  return omissions.splice(same >= 0 ? same : 0, 1)[0];
+}
+
 function tidy(text: string, endWithPeriod: boolean): string {
   let out = text
     .replace(/\s+/g, ' ')
@@ -171,7 +182,7 @@ export function rewriteCaption(caption: string, f: Findings, table: SynonymTable
       /(,|\band|\bor)\s*$/i.test(text.slice(0, victim.start)) ||
       /^\s*,?\s*(and|or)\b/i.test(text.slice(victim.end));
     if (isSubject && !connected) {
-      const substitute = omissions.shift();
+      const substitute = takeSubstitute(omissions, victim.category);
       if (substitute) {
         const phrase = countedCategory(substitute.count, substitute.object);
         text = splice(text, victim.start, victim.end, phrase);
@@ -203,7 +214,9 @@ export function rewriteCaption(caption: string, f: Findings, table: SynonymTable
   if (omissions.length > 0) {
     const list = joinList(omissions.map((o) => countedCategory(o.count, o.object)));
     const body = tidy(text, false).replace(/[.!?]+$/, '');
-    if (!/\bwith\b/i.test(body)) {
+    // "A photo of a couch with two cats"; but a caption with a verb or a "with" already gets a sentence of
+    // its own, since "Two cats sleeping with a couch" would say something else.
+    if (!/\b(with|is|are|was|were|\w{3,}ing)\b/i.test(body)) {
       text = `${body} with ${list}.`;
     } else {
       const verb = (omissions[0]?.count ?? 1) > 1 ? 'are' : 'is';

@@ -9,7 +9,9 @@
  *   image, or at two zoom levels, or by two sources), scoring at least `minSalientScore` and covering at
  *   least `minSalientArea` of the image. A box seen in one crop only is too often a part or a mistake.
  * - Counted: corroborated whole objects, per source; the largest count of any source is the actual count
- *   (detectors miss objects far more often than they invent corroborated ones).
+ *   (detectors miss objects far more often than they invent corroborated ones). "a cat" with two cats
+ *   found is a count mismatch; "a man" among three people is not (captions describe people one by one,
+ *   so for persons an "a/an" phrase claims at least one), but "two people" among three is.
  */
 import type { Box } from '../evidence/boxes';
 import { boxArea } from '../evidence/boxes';
@@ -26,6 +28,7 @@ import type { Evidence, EvidenceObject } from './evidence';
 import { FLORENCE_OD_SOURCE } from './evidence';
 import type { ObjectPhrase } from './mentions';
 import { extractObjectPhrases } from './mentions';
+import { countedCategory } from './words';
 import { checkRelation, extractRelations } from './relations';
 import type { SynonymTable } from './synonyms';
 
@@ -83,27 +86,45 @@ export function boxesFor(category: string, e: Evidence): Box[] {
   return (e.grounding?.phrases ?? []).filter((g) => g.categories.at(-1) === category).map((g) => g.box);
 }
 
-/** What all phrases of one category claim together: the largest stated number, plus each "another". */
-function claimedFor(phrases: readonly ObjectPhrase[]): { claimed: number | 'many'; text: string } | null {
-  let exact = 0;
+interface Claim {
+  readonly claimed: number | 'many';
+  readonly text: string;
+  /** "a man" claims at least one person, not exactly one (see checkCaption). */
+  readonly atLeast: boolean;
+}
+
+/**
+ * What all phrases of one category claim together: the largest stated number or the number of "a/an"
+ * phrases ("a man and a woman" are two), whichever is larger, plus one for each "another"; a bare plural
+ * claims more than one. Definite phrases ("the cat") refer back and claim nothing.
+ */
+function claimedFor(category: string, phrases: readonly ObjectPhrase[]): Claim | null {
+  let numbered = 0;
+  let numberedText = '';
+  let singles = 0;
   let additive = 0;
   let many = false;
   let text = '';
   for (const p of phrases) {
     if (p.count.kind === 'exact') {
       if (p.count.additive) additive += 1;
-      else if (p.count.n > exact) {
-        exact = p.count.n;
-        text = p.text;
+      else if (/^(a|an)\b/i.test(p.text) && p.count.n === 1) singles += 1;
+      else if (p.count.n > numbered) {
+        numbered = p.count.n;
+        numberedText = p.text;
       }
-      if (!text) text = p.text;
+      text ||= p.text;
     } else if (p.count.kind === 'many') {
       many = true;
-      if (!text) text = p.text;
+      text ||= p.text;
     }
   }
-  if (exact > 0) return { claimed: exact + additive, text };
-  if (many || additive > 0) return { claimed: 'many', text };
+  const exact = Math.max(numbered, singles);
+  if (exact > 0) {
+    const atLeast = category === 'person' && numbered < singles;
+    return { claimed: exact + additive, text: numbered >= singles ? numberedText : text, atLeast };
+  }
+  if (many || additive > 0) return { claimed: 'many', text, atLeast: false };
   return null;
 }
 
@@ -127,14 +148,19 @@ export function checkCaption(
       hallucinations.push({
         object: category,
         text,
-        reason: `No detector box, Florence-2 object, region description or detailed caption shows a ${category}.`,
+        reason: `No detector box, Florence-2 object, region description or detailed caption shows ${countedCategory(1, category)}.`,
       });
       continue;
     }
     const actual = evidenceCount(category, e);
-    const claim = claimedFor(ofCategory);
+    const claim = claimedFor(category, ofCategory);
     if (actual > 0 && claim) {
-      const wrong = claim.claimed === 'many' ? actual === 1 : claim.claimed !== actual;
+      const wrong =
+        claim.claimed === 'many'
+          ? actual === 1
+          : claim.atLeast
+            ? claim.claimed > actual
+            : claim.claimed !== actual;
       if (wrong) countMismatches.push({ object: category, text: claim.text, claimed: claim.claimed, actual });
     }
   }

@@ -6,6 +6,7 @@ import type {
   GenerationSettings,
 } from '../../lib/models/student/types';
 import { errorSummary } from '../bridge/errors';
+import { notSavedMessage } from '../persist/not-saved';
 import type { ErrorInfo, ImageProgress } from '../slices/images';
 import type { StudioState } from '../studio-state';
 import { ImageMissingError } from './errors';
@@ -245,7 +246,7 @@ export class CaptionRunner {
       if (card.saved) {
         const extra = { tokenIds: item.tokenIds, settings: { ...s.settings.generation } };
         this.#deps.images.addCaption(item.id, modelId, item.caption, extra).catch((error: unknown) => {
-          s.reportNotSaved(`caption of "${card.name}"`, errorSummary(error).message);
+          s.reportNotSaved(`caption of "${card.name}"`, notSavedMessage(error));
         });
       }
     } else if (item.status === 'failed') {

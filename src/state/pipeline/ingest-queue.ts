@@ -1,5 +1,6 @@
 import { sha256Hex } from '../../lib/images';
 import { errorSummary } from '../bridge/errors';
+import { notSavedMessage } from '../persist/not-saved';
 import type { StudioState } from '../studio-state';
 import type { IncomingFile, ImageStorePort, IngestPort } from './ports';
 import { FileReadError } from './errors';
@@ -124,9 +125,11 @@ export class IngestQueue {
     } catch (error) {
       saved = false;
       memory.rememberUnsavedFile(id, bytes);
-      const { message } = errorSummary(error);
+      // src/lib/store's StorageFullError says what was not saved (the image's name and size).
       const what = (error as { what?: unknown }).what;
-      store.getState().reportNotSaved(typeof what === 'string' ? what : `image "${file.name}"`, message);
+      store
+        .getState()
+        .reportNotSaved(typeof what === 'string' ? what : `image "${file.name}"`, notSavedMessage(error));
     }
     store.getState().updateCard(id, {
       status: 'queued',

@@ -31,6 +31,8 @@ export interface OpenAIEngineOptions {
   readonly fetch?: Fetch;
   /** Injected for tests; Math.random by default (backoff jitter). */
   readonly random?: () => number;
+  /** Injected for tests; waits `ms` or rejects when `signal` fires. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
@@ -83,7 +85,7 @@ export class OpenAIEngine implements CriticEngine {
       lastProblem = outcome.problem;
       if (attempt === maxRetries) break;
       const backoff = Math.min(maxDelay, baseDelay * 2 ** attempt) * (0.5 + random() / 2);
-      await abortableSleep(Math.min(maxDelay, outcome.retryAfter ?? backoff), options.signal);
+      await (o.sleep ?? abortableSleep)(Math.min(maxDelay, outcome.retryAfter ?? backoff), options.signal);
     }
     throw new CriticRetriesExhaustedError(
       maxRetries + 1,

@@ -2,10 +2,11 @@
  * The default critic engine: no model, no download, deterministic. It answers each prompt from the
  * prompt's structured data: the rule checker's findings as the critique JSON, the feedback writer's
  * sentences as the textual gradient, and the template rewrite as the improved caption, each in the same
- * reply format an LLM must use, so that its replies go through the same parser.
+ * reply format an LLM must use, so that its replies go through the same parser (which also bounds the
+ * feedback's length).
  */
 import { writeFeedback } from '../feedback';
-import { boundText, findingsToReply } from '../parse';
+import { findingsToReply } from '../parse';
 import { rewriteCaption } from '../rewrite';
 import type { SynonymTable } from '../synonyms';
 import type { CriticEngine, EnginePrompt, GenerateOptions } from './engine';
@@ -26,9 +27,7 @@ export class TemplateEngine implements CriticEngine {
       case 'critique':
         return Promise.resolve(findingsToReply(d.ruleFindings));
       case 'feedback':
-        return Promise.resolve(
-          `<FEEDBACK>${boundText(writeFeedback(d.caption, d.critique), d.maxChars).text}</FEEDBACK>`,
-        );
+        return Promise.resolve(`<FEEDBACK>${writeFeedback(d.caption, d.critique)}</FEEDBACK>`);
       case 'rewrite':
         return Promise.resolve(
           `<IMPROVED_CAPTION>${rewriteCaption(d.caption, d.critique, this.#table)}</IMPROVED_CAPTION>`,

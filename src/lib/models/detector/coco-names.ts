@@ -51,3 +51,16 @@ export function parseClassNames(text: string): string[] {
     .filter((l) => l.length > 0)
     .map(toCocoName);
 }
+
+/** COCO's supercategory of each category (from the COCO 2017 annotations' `categories`). */
+// prettier-ignore
+const SUPERCATEGORY_RANGES: ReadonlyArray<readonly [string, number, number]> = [
+  ['person', 0, 0], ['vehicle', 1, 8], ['outdoor', 9, 13], ['animal', 14, 23], ['accessory', 24, 28],
+  ['sports', 29, 38], ['kitchen', 39, 45], ['food', 46, 55], ['furniture', 56, 61], ['electronic', 62, 67],
+  ['appliance', 68, 72], ['indoor', 73, 79],
+];
+
+export function cocoSupercategory(category: string): string | undefined {
+  const i = COCO_CATEGORIES.indexOf(category);
+  return SUPERCATEGORY_RANGES.find(([, from, to]) => i >= from && i <= to)?.[0];
+}

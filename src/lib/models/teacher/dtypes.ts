@@ -14,30 +14,30 @@ import { FLORENCE_SESSIONS } from './types';
 
 type Choices = Readonly<Record<FlorenceSession, readonly ModelDtype[]>>;
 
-export const FLORENCE_DTYPE_TABLE: Readonly<{
-  webgpuF16: Choices;
-  webgpu: Choices;
-  wasm: Choices;
-}> = Object.freeze({
-  webgpuF16: Object.freeze({
-    embed_tokens: ['fp16', 'fp32'],
-    vision_encoder: ['fp16', 'fp32'],
-    encoder_model: ['q4', 'fp32'],
-    decoder_model_merged: ['q4', 'fp32'],
-  }),
-  webgpu: Object.freeze({
-    embed_tokens: ['fp32'],
-    vision_encoder: ['fp32'],
-    encoder_model: ['q4', 'fp32'],
-    decoder_model_merged: ['q4', 'fp32'],
-  }),
-  wasm: Object.freeze({
-    embed_tokens: ['fp32'],
-    vision_encoder: ['fp32'],
-    encoder_model: ['q4', 'fp32'],
-    decoder_model_merged: ['q4', 'fp32'],
-  }),
-});
+const choices = (c: Record<FlorenceSession, readonly ModelDtype[]>): Choices =>
+  Object.freeze(Object.fromEntries(Object.entries(c).map(([k, v]) => [k, Object.freeze([...v])]))) as Choices;
+
+export const FLORENCE_DTYPE_TABLE: Readonly<{ webgpuF16: Choices; webgpu: Choices; wasm: Choices }> =
+  Object.freeze({
+    webgpuF16: choices({
+      embed_tokens: ['fp16', 'fp32'],
+      vision_encoder: ['fp16', 'fp32'],
+      encoder_model: ['q4', 'fp32'],
+      decoder_model_merged: ['q4', 'fp32'],
+    }),
+    webgpu: choices({
+      embed_tokens: ['fp32'],
+      vision_encoder: ['fp32'],
+      encoder_model: ['q4', 'fp32'],
+      decoder_model_merged: ['q4', 'fp32'],
+    }),
+    wasm: choices({
+      embed_tokens: ['fp32'],
+      vision_encoder: ['fp32'],
+      encoder_model: ['q4', 'fp32'],
+      decoder_model_merged: ['q4', 'fp32'],
+    }),
+  });
 
 /** Dtypes whose kernels need `shader-f16` on WebGPU. */
 const NEEDS_F16: ReadonlySet<ModelDtype> = new Set(['fp16', 'q4f16']);

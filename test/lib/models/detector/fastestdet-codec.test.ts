@@ -14,7 +14,11 @@ describe('FastestDet preprocessing', () => {
     // A 2×2 RGB image of one colour: every output pixel is that colour.
     const data = new Uint8Array([255, 128, 0, 255, 128, 0, 255, 128, 0, 255, 128, 0]);
     const out = new Float32Array(3 * PLANE);
-    writeFastestDetInput({ width: 2, height: 2, channels: 3, data }, { x: 0, y: 0, width: 2, height: 2 }, out);
+    writeFastestDetInput(
+      { width: 2, height: 2, channels: 3, data },
+      { x: 0, y: 0, width: 2, height: 2 },
+      out,
+    );
     expect(out[0]).toBe(0); // B
     expect(out[PLANE + 1234]).toBeCloseTo(128 / 255, 6); // G
     expect(out[2 * PLANE + PLANE - 1]).toBe(1); // R
@@ -24,7 +28,11 @@ describe('FastestDet preprocessing', () => {
     // A 2×1 grey ramp 0 → 255 (RGBA, alpha ignored) stretched to 352 wide: src x = (dx + 0.5)·2/352 − 0.5.
     const data = new Uint8Array([0, 0, 0, 7, 255, 255, 255, 7]);
     const out = new Float32Array(3 * PLANE);
-    writeFastestDetInput({ width: 2, height: 1, channels: 4, data }, { x: 0, y: 0, width: 2, height: 1 }, out);
+    writeFastestDetInput(
+      { width: 2, height: 1, channels: 4, data },
+      { x: 0, y: 0, width: 2, height: 1 },
+      out,
+    );
     for (const dx of [0, 50, 87, 88, 175, 176, 200, 263, 264, 351]) {
       const src = Math.min(Math.max((dx + 0.5) * (2 / S) - 0.5, 0), 1);
       expect(out[dx]).toBeCloseTo(src, 6); // blue plane, row 0
@@ -38,14 +46,21 @@ describe('FastestDet preprocessing', () => {
     // 4×1 image: black, black, white, white. The right half is all white.
     const data = new Uint8Array([0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255]);
     const out = new Float32Array(2 * 3 * PLANE).fill(-1);
-    writeFastestDetInput({ width: 4, height: 1, channels: 3, data }, { x: 2, y: 0, width: 2, height: 1 }, out, 3 * PLANE);
+    writeFastestDetInput(
+      { width: 4, height: 1, channels: 3, data },
+      { x: 2, y: 0, width: 2, height: 1 },
+      out,
+      3 * PLANE,
+    );
     expect(out[0]).toBe(-1); // first image untouched
     expect(out.subarray(3 * PLANE).every((v) => v === 1)).toBe(true);
   });
 });
 
 /** An output tensor [85, 22, 22] that is zero except for what `set` writes. */
-function output(set: (put: (channel: number, gx: number, gy: number, v: number) => void) => void): Float32Array {
+function output(
+  set: (put: (channel: number, gx: number, gy: number, v: number) => void) => void,
+): Float32Array {
   const cells = FASTESTDET_GRID * FASTESTDET_GRID;
   const o = new Float32Array(FASTESTDET_CHANNELS * cells);
   set((channel, gx, gy, v) => {

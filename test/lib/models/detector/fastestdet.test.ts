@@ -32,17 +32,27 @@ function echoSession(calls: number[][]): SessionLike & { inputMetadata: unknown[
         out[base] = 0.9; // objectness of cell 0
         out[base + (5 + Math.round(red * 79)) * CELLS] = 0.9;
       }
-      return Promise.resolve({ '758': ortTensor(out, [n, FASTESTDET_CHANNELS, FASTESTDET_GRID, FASTESTDET_GRID]) });
+      return Promise.resolve({
+        '758': ortTensor(out, [n, FASTESTDET_CHANNELS, FASTESTDET_GRID, FASTESTDET_GRID]),
+      });
     },
   };
 }
 
-const solid = (red: number): RasterImage => ({ width: 4, height: 4, channels: 3, data: new Uint8Array(48).fill(0).map((_, i) => (i % 3 === 0 ? red : 0)) });
+const solid = (red: number): RasterImage => ({
+  width: 4,
+  height: 4,
+  channels: 3,
+  data: new Uint8Array(48).fill(0).map((_, i) => (i % 3 === 0 ? red : 0)),
+});
 
 describe('FastestDetDetector', () => {
   it('batches crops up to the batch size and returns results in input order', async () => {
     const calls: number[][] = [];
-    const detector = new FastestDetDetector(echoSession(calls), ortTensor, { classNames: COCO_CATEGORIES, maxBatch: 2 });
+    const detector = new FastestDetDetector(echoSession(calls), ortTensor, {
+      classNames: COCO_CATEGORIES,
+      maxBatch: 2,
+    });
     expect(detector.batchSize).toBe(2);
     const reds = [0, 255, 51, 102, 204];
     const region = { x: 0, y: 0, width: 4, height: 4 };
@@ -65,13 +75,15 @@ describe('FastestDetDetector', () => {
       run: () => Promise.resolve({ '758': ortTensor(new Float32Array(85), [1, 85, 1, 1]) }),
     };
     const detector = new FastestDetDetector(bad, ortTensor, { classNames: COCO_CATEGORIES });
-    await expect(detector.detect([{ image: solid(0), region: { x: 0, y: 0, width: 4, height: 4 } }])).rejects.toThrow(
-      DetectorOutputError,
-    );
+    await expect(
+      detector.detect([{ image: solid(0), region: { x: 0, y: 0, width: 4, height: 4 } }]),
+    ).rejects.toThrow(DetectorOutputError);
   });
 
   it('refuses a class list of the wrong length', () => {
-    expect(() => new FastestDetDetector(echoSession([]), ortTensor, { classNames: ['cat'] })).toThrow(/80 classes/);
+    expect(() => new FastestDetDetector(echoSession([]), ortTensor, { classNames: ['cat'] })).toThrow(
+      /80 classes/,
+    );
   });
 });
 
@@ -86,7 +98,9 @@ describe('the real FastestDet (onnxruntime-node, CPU)', () => {
   it('finds both cats on the whole two-cats photo with scores above 0.8', async () => {
     const image = await loadRaster('coco_val2017_000000039769.png');
     const detector = await realFastestDet();
-    const [found] = await detector.detect([{ image, region: { x: 0, y: 0, width: image.width, height: image.height } }]);
+    const [found] = await detector.detect([
+      { image, region: { x: 0, y: 0, width: image.width, height: image.height } },
+    ]);
     const cats = found!.filter((d) => d.label === 'cat');
     expect(cats).toHaveLength(2);
     for (const c of cats) expect(c.score).toBeGreaterThan(0.8);

@@ -1,0 +1,129 @@
+/**
+ * One training benchmark in Node (onnxruntime-node, CPU or WebGPU EP): build the artifacts for a decoder, run
+ * warm-up steps, then time steps on random captions and random encoder states. Used by bench/train.mjs and, on
+ * a lent GPU, bundled by it (see README of src/lib/onnx/training).
+ */
+import * as ort from 'onnxruntime-node';
+import { buildTrainingArtifacts } from '../src/lib/onnx/training/artifacts';
+import { makeBatch, type TrainingSample } from '../src/lib/onnx/training/batches';
+import { OnnxModel } from '../src/lib/onnx/graph/model';
+import { DataType, float32Tensor } from '../src/lib/onnx/proto/tensor';
+import { SeededRandom } from '../src/lib/onnx/training/rng';
+import { trainablePreset } from '../src/lib/onnx/training/selection';
+import { Trainer } from '../src/lib/onnx/training/trainer';
+
+export interface TrainBenchOptions {
+  readonly decoder: Uint8Array;
+  readonly preset: string;
+  readonly ep: 'cpu' | 'webgpu';
+  readonly batch: number;
+  readonly tokens: number;
+  readonly encoderSequence: number;
+  readonly steps: number;
+  readonly warmup: number;
+}
+
+export interface TrainBenchResult {
+  readonly preset: string;
+  readonly ep: string;
+  readonly batch: number;
+  readonly tokens: number;
+  readonly trainableParameters: number;
+  /** Float32 bytes the trainer keeps between steps: params, both moments, and one set of gradients. */
+  readonly trainerBytes: number;
+  readonly buildSeconds: number;
+  readonly sessionSeconds: number;
+  readonly firstStepSeconds: number;
+  readonly stepsPerSecond: number;
+  readonly samplesPerSecond: number;
+  readonly losses: number[];
+}
+
+/**
+ * Fills initializers that have dims but no data (a decoder stripped of its weights so that it can travel) with
+ * seeded random values: N(0, 0.02²) like GPT-2's initialization, ones for layer-norm scales (1-D weights named
+ * like them) and zeros for other 1-D tensors.
+ */
+export function fillStrippedWeights(bytes: Uint8Array, seed = 0): Uint8Array {
+  const model = OnnxModel.decode(bytes);
+  const random = new SeededRandom(seed);
+  let filled = 0;
+  for (const [name, t] of model.graph.initializers) {
+    if (t.rawData || t.dataType !== DataType.FLOAT || (t.floatData?.length ?? 0) > 0) continue;
+    const dims = t.dims ?? [];
+    const size = dims.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(size);
+    if (dims.length === 1) data.fill(/ln_|layer_?norm/i.test(name) && /weight|scale/.test(name) ? 1 : 0);
+    else
+      for (let i = 0; i < size; i += 2) {
+        // Box–Muller: two normals from two uniforms.
+        const r = Math.sqrt(-2 * Math.log(1 - random.next())) * 0.02;
+        const a = 2 * Math.PI * random.next();
+        data[i] = r * Math.cos(a);
+        if (i + 1 < size) data[i + 1] = r * Math.sin(a);
+      }
+    model.graph.initializers.set(name, float32Tensor(name, dims, data));
+    filled++;
+  }
+  return filled > 0 ? model.encode() : bytes;
+}
+
+export async function benchTraining(options: TrainBenchOptions): Promise<TrainBenchResult> {
+  const { batch, tokens, encoderSequence, steps, warmup } = options;
+  const t0 = performance.now();
+  const probe = OnnxModel.decode(options.decoder);
+  const wte = [...probe.graph.nodes].find((n) => n.opType === 'Gather' && probe.graph.initializers.has(n.input![0]!));
+  const [vocab, width] = probe.graph.initializers.get(wte!.input![0]!)!.dims!;
+  const shapes = { batch, sequence: tokens, encoderSequence, encoderWidth: width! };
+  const artifacts = buildTrainingArtifacts(options.decoder, trainablePreset(options.preset), shapes);
+  const t1 = performance.now();
+  const trainer = await Trainer.create({
+    runtime: { ort, executionProviders: [options.ep], placement: 'cpu' },
+    artifacts,
+    modelId: 'bench',
+  });
+  const t2 = performance.now();
+
+  const random = new SeededRandom(1);
+  const samples: TrainingSample[] = Array.from({ length: batch }, () => ({
+    tokens: Array.from({ length: tokens - 1 }, () => Math.floor(random.next() * (vocab! - 1))),
+    encoderStates: Float32Array.from({ length: encoderSequence * width! }, () => random.uniform(1)),
+  }));
+  const data = makeBatch(samples, shapes, { start: vocab! - 1, end: vocab! - 1, pad: vocab! - 1 });
+  const losses: number[] = [];
+  const t3 = performance.now();
+  losses.push((await trainer.trainStep(data)).loss);
+  const t4 = performance.now();
+  for (let i = 1; i < warmup; i++) losses.push((await trainer.trainStep(data)).loss);
+  const t5 = performance.now();
+  for (let i = 0; i < steps; i++) losses.push((await trainer.trainStep(data)).loss);
+  const seconds = (performance.now() - t5) / 1000;
+  await trainer.release();
+  const trainableParameters = artifacts.trainables.reduce((n, t) => n + t.dims.reduce((a, b) => a * b, 1), 0);
+  return {
+    preset: options.preset,
+    ep: options.ep,
+    batch,
+    tokens,
+    trainableParameters,
+    trainerBytes: trainableParameters * 4 * 4,
+    buildSeconds: (t1 - t0) / 1000,
+    sessionSeconds: (t2 - t1) / 1000,
+    firstStepSeconds: (t4 - t3) / 1000,
+    stepsPerSecond: steps / seconds,
+    samplesPerSecond: (steps * batch) / seconds,
+    losses,
+  };
+}
+
+/** The decoder without the data of its large float initializers (dims kept): fillStrippedWeights restores values. */
+export function stripWeights(bytes: Uint8Array): Uint8Array {
+  const model = OnnxModel.decode(bytes);
+  for (const [name, t] of model.graph.initializers) {
+    const size = (t.dims ?? []).reduce((a, b) => a * b, 1);
+    if (t.dataType !== DataType.FLOAT || size <= 1024) continue;
+    const { rawData: _raw, floatData: _float, ...rest } = t;
+    model.graph.initializers.set(name, rest);
+  }
+  return model.encode();
+}

@@ -1,0 +1,106 @@
+/**
+ * `npm run bench -- train [--model tiny|real-size|PATH] [--presets lora-r8,last-2-blocks] [--eps cpu,webgpu]
+ *                         [--batch 8] [--tokens 20] [--steps 5] [--warmup 2] [--torch] [--bundle FILE]`
+ *
+ * Steps and samples per second of our training graphs (src/lib/onnx/training) on onnxruntime-node's CPU and
+ * WebGPU EPs (the WebGPU EP is ORT's native one, the kernels the browser runs; SwiftShader here, a real GPU on a
+ * lent machine), beside PyTorch running the same step on the same shapes (tools/bench_train_torch.py, --torch).
+ * Models: the tiny student (public/models/tiny-random/vit-gpt2) or the random-weight real-size ViT-GPT2
+ * decoder (public/models/bench/vit-gpt2-real-size, from tools/make_real_size_models.py). Prints one JSON object.
+ * --bundle FILE writes bench/train-node.ts and the library as one .mjs (for a GPU machine without the repo's
+ * toolchain) and exits.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const MODELS = {
+  tiny: 'public/models/tiny-random/vit-gpt2',
+  'real-size': 'public/models/bench/vit-gpt2-real-size',
+};
+
+function encoderSequence(config) {
+  const { image_size: image, patch_size: patch } = config.encoder;
+  return (image / patch) ** 2 + 1;
+}
+
+export async function run(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string', default: 'tiny' },
+      presets: { type: 'string', default: 'lora-r8,last-2-blocks' },
+      eps: { type: 'string', default: 'cpu,webgpu' },
+      batch: { type: 'string', default: '8' },
+      tokens: { type: 'string', default: '20' },
+      steps: { type: 'string', default: '5' },
+      warmup: { type: 'string', default: '2' },
+      torch: { type: 'boolean', default: false },
+      bundle: { type: 'string' },
+    },
+  });
+  const { createServer, build } = await import('vite');
+  if (values.bundle) {
+    await build({
+      configFile: false,
+      publicDir: false,
+      logLevel: 'error',
+      build: {
+        ssr: 'bench/train-node.ts',
+        outDir: join(values.bundle, '..'),
+        emptyOutDir: false,
+        rollupOptions: { external: ['onnxruntime-node'], output: { entryFileNames: values.bundle.split('/').pop() } },
+      },
+    });
+    return { bundle: values.bundle };
+  }
+  const eps = values.eps.split(',');
+  // Dawn finds Vulkan only through environment present when the process starts: run again with it.
+  const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
+  if (eps.includes('webgpu') && !process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) {
+    const env = { ...process.env, VK_ICD_FILENAMES: swiftshader, LD_LIBRARY_PATH: '/usr/lib/chromium' };
+    const child = spawnSync(process.execPath, process.argv.slice(1), { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    if (child.status !== 0) throw new Error(`bench child exited ${child.status}`);
+    return JSON.parse(child.stdout.toString());
+  }
+  const dir = MODELS[values.model] ?? values.model;
+  const decoderPath = join(dir, 'onnx', 'decoder_model.onnx');
+  if (!existsSync(decoderPath))
+    throw new Error(`no decoder at ${decoderPath} (real-size: python3 tools/make_real_size_models.py)`);
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+  const shape = {
+    batch: Number(values.batch),
+    tokens: Number(values.tokens),
+    steps: Number(values.steps),
+    warmup: Number(values.warmup),
+    encoderSequence: encoderSequence(config),
+  };
+
+  const server = await createServer({ configFile: false, logLevel: 'error', server: { middlewareMode: true }, appType: 'custom' });
+  const results = [];
+  try {
+    const { benchTraining } = await server.ssrLoadModule('/bench/train-node.ts');
+    const decoder = new Uint8Array(readFileSync(decoderPath));
+    for (const preset of values.presets.split(','))
+      for (const ep of eps) results.push({ runtime: `onnxruntime-node ${ep}`, ...(await benchTraining({ decoder, preset, ep, ...shape })) });
+  } finally {
+    await server.close();
+  }
+  if (values.torch) {
+    const d = config.decoder;
+    for (const preset of values.presets.split(',')) {
+      const args = ['tools/bench_train_torch.py', '--preset', preset, '--vocab', d.vocab_size, '--positions', d.n_positions,
+        '--embd', d.n_embd, '--layers', d.n_layer, '--heads', d.n_head, '--encoder-seq', shape.encoderSequence,
+        '--batch', shape.batch, '--tokens', shape.tokens, '--steps', shape.steps, '--warmup', shape.warmup].map(String);
+      const py = spawnSync('python3', args, { encoding: 'utf8' });
+      results.push(py.status === 0 ? JSON.parse(py.stdout) : { runtime: 'pytorch cpu', preset, error: py.stderr.slice(-500) });
+    }
+  }
+  return {
+    model: values.model,
+    machine: `${process.platform} ${process.arch}, ${(await import('node:os')).cpus().length} cores`,
+    ...shape,
+    results: results.map(({ losses, ...r }) => ({ ...r, firstLoss: losses?.[0], lastLoss: losses?.at(-1) })),
+  };
+}

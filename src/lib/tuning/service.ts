@@ -1,0 +1,288 @@
+/**
+ * Training behind the student worker's boundary (TrainingWorkerApi): reads the student's files, tokenizes the
+ * accepted captions with its tokenizer, encodes each image once (cached for later rounds), runs the loop on the
+ * worker's ONNX Runtime and GPU device, and afterwards loads the tuned weights for captioning. The worker
+ * exposes an instance beside the StudentService (one ORT module, one device); Node tests drive the same class
+ * over onnxruntime-node.
+ */
+import type { ModelFiles } from '../models/sources';
+import type { OwnedSession, SessionRole } from '../models/student/load';
+import { studentConfigFrom } from '../models/student/model-config';
+import { loadProcessors } from '../models/student/processors';
+import type { TensorFactory } from '../models/student/session';
+import type { ImageDecoder } from '../models/student/student-model';
+import type {
+  CaptionRequest,
+  LoadStudentOptions,
+  ModelSource,
+  StudentDevice,
+  StudentModelInfo,
+} from '../models/student/types';
+import type { TrainingSample } from '../onnx/training/batches';
+import { CheckpointMismatchError, modelIdentity } from '../onnx/training/checkpoint';
+import type { RuntimeOptions } from '../onnx/training/runtime';
+import { readTuningCheckpoint, warmStartFrom, type TuningCheckpoint } from './checkpoint-data';
+import { TrainingControl } from './control';
+import { encodeImages } from './encode-images';
+import { EncoderStatesCache } from './encoder-cache';
+import { NoTrainingDataError, TrainingBusyError } from './errors';
+import { runTuningLoop } from './loop';
+import { plannedSteps, validateTuningSettings } from './settings';
+import { loadCaptionTokenizer } from './tokenizer';
+import { ArtifactsCache, trainerFactory } from './trainer-factory';
+import { MERGED_DECODER_PATH, MODEL_SIDE_FILES, readTrainingDecoder, tunedDecoderFiles, tunedModelFolder } from './tuned-files';
+import type { TrainRequest, TrainResult, TrainingEvent, TrainingWorkerApi } from './worker-api';
+
+/** What training needs from where it runs (the student worker with onnxruntime-web, Node tests). */
+export interface TuningPlatform {
+  openModel(source: ModelSource): Promise<ModelFiles>;
+  /** A session on the student's device (the same factory captioning uses). */
+  createSession(bytes: Uint8Array, role: SessionRole, device: StudentDevice): Promise<OwnedSession>;
+  readonly tensors: TensorFactory;
+  readonly decodeImage?: ImageDecoder;
+  /** The ORT module, providers and tensor placement for the training graphs on `device`. */
+  trainingRuntime(device: StudentDevice): RuntimeOptions;
+  /** Reloads the captioning student (the worker's StudentService.load). */
+  loadStudent(options: LoadStudentOptions): Promise<StudentModelInfo>;
+  /** Hands buffers over without copying (Comlink.transfer in the worker; identity elsewhere). */
+  transfer?<T>(value: T, buffers: ArrayBuffer[]): T;
+}
+
+const ENCODE_BATCH = 4;
+
+export class TuningService implements TrainingWorkerApi {
+  readonly #platform: TuningPlatform;
+  readonly #encoded = new EncoderStatesCache();
+  readonly #artifacts = new ArtifactsCache();
+  #control: TrainingControl | null = null;
+  #decoderIds = new Map<string, string>();
+
+  constructor(platform: TuningPlatform) {
+    this.#platform = platform;
+  }
+
+  /** Graph builds so far (tests check that a second round reuses the first one's graphs). */
+  get artifactBuilds(): number {
+    return this.#artifacts.builds;
+  }
+
+  async train(
+    request: TrainRequest,
+    onEvent: (event: TrainingEvent) => void | Promise<void>,
+    images: (ids: string[]) => Promise<CaptionRequest[]>,
+  ): Promise<TrainResult> {
+    if (this.#control !== null) throw new TrainingBusyError('A training run is already going on.');
+    validateTuningSettings(request.settings);
+    const control = new TrainingControl((state) => void send({ kind: 'state', state }));
+    this.#control = control;
+    const began = Date.now();
+    // Steps and notices are not awaited (the page may be busy drawing); Comlink keeps them in order.
+    const send = (event: TrainingEvent): void => void Promise.resolve(onEvent(event)).catch(() => undefined);
+    try {
+      send({ kind: 'phase', phase: 'reading-model' });
+      const files = await this.#platform.openModel(request.source);
+      const decoder = await readTrainingDecoder(files);
+      const decoderId = await this.#decoderId(files, decoder);
+      const config = studentConfigFrom(
+        files.modelId,
+        await files.readJson('config.json'),
+        await files.readJson('generation_config.json').catch(() => ({})),
+      );
+      const tokenizer = await loadCaptionTokenizer(files);
+      const texts = request.samples
+        .map((s) => ({ ...s, tokens: tokenizer.encode(s.text) }))
+        .filter((s) => s.tokens.length > 0 && s.weight > 0);
+      if (texts.length === 0)
+        throw new NoTrainingDataError('None of the accepted captions has a word to train on.');
+
+      const encodeStarted = Date.now();
+      this.#encoded.useEncoder(`${files.modelId}:${decoderId}`);
+      await this.#encodeMissing(files, request.device, texts.map((t) => t.imageId), images, send);
+      const encodeMs = Date.now() - encodeStarted;
+
+      const samples: TrainingSample[] = texts.map((t) => ({
+        tokens: t.tokens,
+        encoderStates: this.#encoded.get(t.imageId)!.data,
+        weight: t.weight,
+      }));
+      const first = this.#encoded.get(texts[0]!.imageId)!;
+      const start = this.#startFrom(request, decoderId);
+      const runId = request.runId;
+      const createTrainer = trainerFactory({
+        runtime: this.#platform.trainingRuntime(request.device),
+        source: {
+          decoder,
+          decoderId,
+          baseModelId: files.modelId,
+          encoderSequence: first.sequence,
+          encoderWidth: first.width,
+        },
+        settings: request.settings,
+        totalSteps: plannedSteps(request.settings, samples.length),
+        cache: this.#artifacts,
+        onBuild: () => send({ kind: 'phase', phase: 'building-graph' }),
+      });
+      let batch = { batchSize: request.settings.batchSize, accumulation: request.settings.accumulation };
+      const result = await runTuningLoop({
+        runId,
+        samples,
+        special: {
+          start: config.special.decoderStartTokenId,
+          end: config.special.eosTokenId,
+          pad: config.special.padTokenId,
+        },
+        epochs: request.settings.epochs,
+        seed: request.settings.seed,
+        ...batch,
+        checkpointEvery: request.settings.checkpointEvery,
+        ...(request.guardrails ? { guardrails: request.guardrails } : {}),
+        ...(start ? { start } : {}),
+        control: {
+          yieldPoint: async () => {
+            send({ kind: 'phase', phase: 'training' });
+            await control.yieldPoint();
+          },
+        },
+        createTrainer,
+        onEvent: (event) => {
+          if (event.kind === 'batch-size') batch = event;
+          send(event);
+        },
+        onCheckpoint: async ({ checkpoint, bytes }) => {
+          const event: TrainingEvent = {
+            kind: 'checkpoint',
+            bytes,
+            step: checkpoint.step,
+            epoch: checkpoint.extra.cursor.epoch,
+            loss: checkpoint.extra.loss,
+            final: checkpoint.extra.kind === 'final',
+          };
+          await onEvent(this.#transfer(event, [bytes.buffer as ArrayBuffer]));
+        },
+      });
+      return {
+        steps: result.runSteps,
+        lastLoss: result.lastLoss,
+        ...batch,
+        elapsedMs: Date.now() - began,
+        encodeMs,
+      };
+    } finally {
+      this.#control = null;
+    }
+  }
+
+  async pauseTraining(): Promise<void> {
+    this.#control?.pause();
+  }
+
+  async resumeTraining(): Promise<void> {
+    this.#control?.resume();
+  }
+
+  async stopTraining(): Promise<void> {
+    this.#control?.stop();
+  }
+
+  async useWeights(
+    source: ModelSource,
+    device: StudentDevice,
+    checkpoint: { readonly bytes: Uint8Array; readonly label: string } | null,
+  ): Promise<StudentModelInfo> {
+    if (checkpoint === null) return this.#platform.loadStudent({ source, device, dtype: 'fp32' });
+    const files = await this.#platform.openModel(source);
+    const tuned = await tunedDecoderFiles(files, readTuningCheckpoint(checkpoint.bytes));
+    const folder: Record<string, Uint8Array> = {};
+    for (const path of [...MODEL_SIDE_FILES, 'onnx/encoder_model.onnx']) {
+      const bytes = await files.read(path).catch(() => undefined);
+      if (bytes !== undefined) folder[path] = bytes;
+    }
+    folder[MERGED_DECODER_PATH] = tuned.get(MERGED_DECODER_PATH)!;
+    return this.#platform.loadStudent({
+      source: { kind: 'folder', name: tunedModelId(files.modelId, checkpoint.label), files: folder },
+      device,
+      dtype: 'fp32',
+    });
+  }
+
+  async tunedFolder(
+    source: ModelSource,
+    checkpoint: Uint8Array,
+  ): Promise<{ source: Record<string, Uint8Array>; tuned: Record<string, Uint8Array> }> {
+    const files = await this.#platform.openModel(source);
+    const folder = await tunedModelFolder(files, readTuningCheckpoint(checkpoint));
+    const result = { source: Object.fromEntries(folder.source), tuned: Object.fromEntries(folder.tuned) };
+    const buffers = [...folder.tuned.values()].map((b) => b.buffer as ArrayBuffer);
+    return this.#transfer(result, buffers);
+  }
+
+  #transfer<T>(value: T, buffers: ArrayBuffer[]): T {
+    return this.#platform.transfer ? this.#platform.transfer(value, buffers) : value;
+  }
+
+  async #decoderId(files: ModelFiles, decoder: Uint8Array): Promise<string> {
+    // Hashing a real-size decoder (500+ MB) takes seconds: once per model and size.
+    const key = `${files.origin}:${files.modelId}:${decoder.byteLength}`;
+    const known = this.#decoderIds.get(key);
+    if (known !== undefined) return known;
+    const id = await modelIdentity(decoder);
+    this.#decoderIds.set(key, id);
+    return id;
+  }
+
+  #startFrom(request: TrainRequest, decoderId: string) {
+    if (request.start === undefined) return undefined;
+    const checkpoint: TuningCheckpoint = readTuningCheckpoint(request.start.bytes);
+    if (checkpoint.modelId !== decoderId)
+      throw new CheckpointMismatchError('The checkpoint was trained on another student than the one loaded.');
+    return request.start.continues
+      ? { checkpoint, continues: true }
+      : { checkpoint: warmStartFrom(checkpoint, request.runId), continues: false };
+  }
+
+  async #encodeMissing(
+    files: ModelFiles,
+    device: StudentDevice,
+    imageIds: readonly string[],
+    images: (ids: string[]) => Promise<CaptionRequest[]>,
+    send: (event: TrainingEvent) => void,
+  ): Promise<void> {
+    const missing = this.#encoded.missing(imageIds);
+    if (missing.length === 0) return;
+    send({ kind: 'phase', phase: 'encoding', done: 0, total: missing.length });
+    const processors = await loadProcessors(files);
+    const session = await this.#platform.createSession(
+      await files.read('onnx/encoder_model.onnx'),
+      'encoder',
+      device,
+    );
+    try {
+      const encoder = {
+        session,
+        tensors: this.#platform.tensors,
+        preprocess: processors.preprocess,
+        ...(this.#platform.decodeImage ? { decodeImage: this.#platform.decodeImage } : {}),
+      };
+      // Ask for a few images at a time: the page keeps pixels of only so many in memory.
+      for (let i = 0; i < missing.length; i += ENCODE_BATCH) {
+        const requests = await images(missing.slice(i, i + ENCODE_BATCH));
+        await this.#encoded.fill(
+          requests.map((r) => ({ id: r.id, image: r.image })),
+          (batch) => encodeImages(encoder, batch),
+          ENCODE_BATCH,
+        );
+        send({ kind: 'phase', phase: 'encoding', done: Math.min(i + ENCODE_BATCH, missing.length), total: missing.length });
+      }
+    } finally {
+      await session.release();
+    }
+    const still = this.#encoded.missing(imageIds);
+    if (still.length > 0)
+      throw new NoTrainingDataError(`The images of ${still.length} accepted captions could not be read.`);
+  }
+}
+
+/** The model id captions of tuned weights are stored under. */
+export function tunedModelId(baseModelId: string, label: string): string {
+  return `${baseModelId}+tuned@${label}`;
+}

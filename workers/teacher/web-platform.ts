@@ -1,0 +1,71 @@
+import { env, pipeline } from '@huggingface/transformers';
+import * as ort from 'onnxruntime-web/webgpu';
+import type { WebGpuProbe } from '../../src/lib/models/devices';
+import { loadTransformersFlorence } from '../../src/lib/models/teacher/florence-transformers';
+import type { TeacherPlatform } from '../../src/lib/models/teacher/teacher-service';
+import { ContentCache, idbKeyvalBackend } from '../../src/lib/store';
+import { configureOrt } from '../student/web-platform';
+
+/** Where the app serves public/models/ (vite serves public/ at the root; vite.config.ts adds the detector). */
+const MODELS_PATH = '/models/';
+const HUB = 'https://huggingface.co/';
+
+/**
+ * The browser side of the teacher: onnxruntime-web/webgpu (the one runtime transformers.js also uses, with the
+ * app's own WASM files), transformers.js reading the app's public/models/ before the hub, and the studio's
+ * content-addressed cache in IndexedDB (the same `capgrad-cache` database the page uses).
+ */
+export function webTeacherPlatform(origin: string): TeacherPlatform {
+  configureOrt(origin);
+  env.allowLocalModels = true; // false by default in browsers (DESIGN.md decision 6)
+  env.localModelPath = `${origin}${MODELS_PATH}`;
+  let creating: Promise<unknown> = Promise.resolve();
+
+  const exists = async (url: string): Promise<boolean> => {
+    try {
+      return (await fetch(url, { method: 'HEAD' })).ok;
+    } catch {
+      return false;
+    }
+  };
+
+  return {
+    gpu: () => webGpuProbe(),
+    async shaderF16() {
+      const adapter = (await webGpuProbe()?.requestAdapter()) as { features?: { has(f: string): boolean } } | null;
+      return adapter?.features?.has('shader-f16') === true;
+    },
+    async modelFileExists(modelId, path) {
+      if (await exists(`${origin}${MODELS_PATH}${modelId}/${path}`)) return true;
+      return env.allowRemoteModels && (await exists(`${HUB}${modelId}/resolve/main/${path}`));
+    },
+    async fetchBytes(url) {
+      const response = await fetch(new URL(url, origin).href);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return new Uint8Array(await response.arrayBuffer());
+    },
+    loadFlorence: (modelId, device, dtypes) => loadTransformersFlorence(modelId, { device, dtypes }),
+    async createSession(bytes, device) {
+      // Two WebGPU sessions created at once throw (DESIGN.md decision 6): one creation at a time.
+      const next = creating.then(() =>
+        ort.InferenceSession.create(bytes, { executionProviders: [device === 'webgpu' ? 'webgpu' : 'wasm'] }),
+      );
+      creating = next.catch(() => undefined);
+      return next;
+    },
+    tensor: (data, dims) => new ort.Tensor('float32', data, [...dims]),
+    cache: new ContentCache(idbKeyvalBackend('capgrad')('cache')),
+    async loadTextGeneration(modelId, device) {
+      const generator = await pipeline('text-generation', modelId, { device });
+      return (messages, options) => generator(messages as never, options);
+    },
+  };
+}
+
+function webGpuProbe(): WebGpuProbe | null {
+  const gpu: unknown = Reflect.get(self.navigator, 'gpu');
+  const requestAdapter: unknown =
+    typeof gpu === 'object' && gpu !== null ? Reflect.get(gpu, 'requestAdapter') : undefined;
+  if (typeof requestAdapter !== 'function') return null;
+  return { requestAdapter: async (): Promise<unknown> => requestAdapter.call(gpu) };
+}
