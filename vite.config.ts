@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connect, Plugin } from 'vite';
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { serveTeacherData } from './scripts/teacher-data-plugin';
 
@@ -111,6 +111,11 @@ export default defineConfig(({ mode }) => ({
   define: {
     // True only in test builds (`vite --mode test`): the typed e2e hook is compiled out of real builds.
     __CAPGRAD_TEST__: JSON.stringify(mode === 'test'),
+  },
+  resolve: {
+    // `onnxruntime-web/webgpu` (ours and transformers.js's: one runtime) without the WASM binary bundled in:
+    // the bundled build makes Vite emit a second 27 MB copy; this one loads both files from /ort/.
+    conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions],
   },
   worker: { format: 'es' },
   // ORT's bundle resolves its files relative to import.meta.url; pre-bundling would move it.

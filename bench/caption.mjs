@@ -48,7 +48,14 @@ export async function run(argv) {
     .filter((n) => /\.(jpe?g|png)$/i.test(n))
     .sort();
 
-  const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', server: { port: 0 } });
+  // No file watching and no HMR: other edits in the checkout must not reload the page mid-run, and every
+  // dependency is optimized up front (a late discovery would reload it too).
+  const server = await createServer({
+    configFile: 'vite.config.ts',
+    logLevel: 'error',
+    server: { port: 0, watch: null, hmr: false },
+    optimizeDeps: { entries: ['bench/caption.html', 'workers/student.worker.ts'], include: ['comlink'], noDiscovery: true },
+  });
   await server.listen();
   const origin = (server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
   const browser = await chromium.launch({

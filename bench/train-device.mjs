@@ -35,7 +35,14 @@ if (command === 'strip') {
       steps: Number(process.env.STEPS ?? 10),
       warmup: 2,
     });
-    console.log(JSON.stringify({ runtime: `onnxruntime-node ${result.ep}`, ...result, firstLoss: losses[0], lastLoss: losses.at(-1) }));
+    console.log(
+      JSON.stringify({
+        runtime: `onnxruntime-node ${result.ep}`,
+        ...result,
+        firstLoss: losses[0],
+        lastLoss: losses.at(-1),
+      }),
+    );
   }
 } else {
   console.error('usage: node bench/train-device.mjs strip MODEL_DIR OUT_DIR | run DIR');

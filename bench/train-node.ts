@@ -72,7 +72,9 @@ export async function benchTraining(options: TrainBenchOptions): Promise<TrainBe
   const { batch, tokens, encoderSequence, steps, warmup } = options;
   const t0 = performance.now();
   const probe = OnnxModel.decode(options.decoder);
-  const wte = [...probe.graph.nodes].find((n) => n.opType === 'Gather' && probe.graph.initializers.has(n.input![0]!));
+  const wte = [...probe.graph.nodes].find(
+    (n) => n.opType === 'Gather' && probe.graph.initializers.has(n.input![0]!),
+  );
   const [vocab, width] = probe.graph.initializers.get(wte!.input![0]!)!.dims!;
   const shapes = { batch, sequence: tokens, encoderSequence, encoderWidth: width! };
   const artifacts = buildTrainingArtifacts(options.decoder, trainablePreset(options.preset), shapes);

@@ -12,15 +12,19 @@ test.beforeEach(({}, testInfo) => {
 
 test('full storage: the banner names every image that was not saved; a reload shows exactly the saved ones, whole', async ({
   page,
+  baseURL,
 }) => {
-  const studio = new StudioPage(page);
-  await studio.open();
-  // A real quota, enforced by Chromium's quota manager for this origin (DevTools protocol).
+  // A real quota, enforced by Chromium's quota manager (DevTools protocol). It holds only when set while a
+  // page of the origin is loaded (set before, it is dropped) and before the studio opens its databases (an
+  // open database keeps the quota it started with): so first a page of the origin without the app.
   const cdp = await page.context().newCDPSession(page);
+  await page.goto('/models/not-a-model');
   await cdp.send('Storage.overrideQuotaForOrigin', {
-    origin: new URL(page.url()).origin,
+    origin: new URL(baseURL!).origin,
     quotaSize: QUOTA_BYTES,
   });
+  const studio = new StudioPage(page);
+  await studio.open();
   await studio.useModel(TINY_MODEL);
   await studio.setMaxNewTokens(4);
   const photos = photoPaths();

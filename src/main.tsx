@@ -3,18 +3,23 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { StudioProvider } from './app/studio-context';
 import { installTestHook } from './app/test-hook';
+import { installTrainingTestHook } from './app/training/test-hook';
+import { TrainingProvider } from './app/training/training-context';
 import { createBrowserStudio } from './state/browser-studio';
 import './app/styles.css';
 
 const studio = createBrowserStudio();
 installTestHook(studio);
+installTrainingTestHook(studio, studio.training);
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
     <StudioProvider studio={studio}>
-      <App />
+      <TrainingProvider actions={studio.training}>
+        <App />
+      </TrainingProvider>
     </StudioProvider>
   </StrictMode>,
 );

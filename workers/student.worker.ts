@@ -20,5 +20,8 @@ const platform = webStudentPlatform(self.location.origin, {
 service = new StudentService(platform);
 
 // Training shares the platform, the ORT module and the GPU device (workers/student/training.ts).
-const api: StudentWorkerApi & TrainingWorkerApi = studentWithTraining(service, createTuningService(platform, service));
+const api: StudentWorkerApi & TrainingWorkerApi = studentWithTraining(
+  service,
+  createTuningService(platform, service),
+);
 Comlink.expose(api);

@@ -1,9 +1,13 @@
+import { CriticPanel } from './critic/CriticPanel';
+import { CriticSettingsPanel } from './critic/CriticSettingsPanel';
+import { CriticWorkspace } from './critic/CriticWorkspace';
 import { DeviceBadge } from './DeviceBadge';
 import { DropZone } from './DropZone';
 import { ImageGrid } from './ImageGrid';
 import { RunPanel } from './RunPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { StorageBanner } from './StorageBanner';
+import { TrainingView } from './training/TrainingView';
 
 export function App() {
   return (
@@ -19,10 +23,14 @@ export function App() {
         <main className="main">
           <DropZone />
           <ImageGrid />
+          <CriticWorkspace />
+          <TrainingView />
         </main>
         <aside className="side">
           <RunPanel />
           <SettingsPanel />
+          <CriticPanel />
+          <CriticSettingsPanel />
         </aside>
       </div>
     </div>

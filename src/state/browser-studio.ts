@@ -6,9 +6,10 @@ import { idbKeyValue } from './persist/idb';
 import { loadModelFolder } from './persist/model-folders';
 import { createStudio, type Studio } from './pipeline/studio';
 import { createStudioStore } from './store';
+import { createBrowserTraining, type TrainingActions } from './training/browser-training';
 
 /** The studio as the browser runs it: state in IndexedDB, images through the ingest worker, the student worker. */
-export function createBrowserStudio(): Studio {
+export function createBrowserStudio(): Studio & { training: TrainingActions } {
   const state = createStudioStore(idbKeyValue());
   const opened = openStudioStore({
     backend: idbKeyvalBackend('capgrad'),
@@ -24,10 +25,21 @@ export function createBrowserStudio(): Studio {
     images: imageStorePort(opened),
     student: student.port,
   });
+  // Training shares the student worker (and its GPU device) through the same bridge.
+  const training = createBrowserTraining({
+    store: state.api,
+    opened,
+    bridge: student.bridge,
+    studio,
+    ingest: ingestPort(ingestBridge),
+    images: imageStorePort(opened),
+    folderFiles: loadModelFolder,
+  });
   // Writes still pending when the tab goes away: give them their chance.
   addEventListener('pagehide', () => void state.flush());
   return {
     ...studio,
+    training,
     dispose() {
       studio.dispose();
       ingestBridge.dispose();

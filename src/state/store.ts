@@ -11,10 +11,12 @@ import {
   type PersistedState,
 } from './persist/schema';
 import { createStudioStorage, type KeyValue } from './persist/storage';
+import { createCriticSlice } from './critic/slice';
 import { createImagesSlice } from './slices/images';
 import { createModelsSlice } from './slices/models';
 import { createRunsSlice } from './slices/runs';
 import { createSettingsSlice } from './slices/settings';
+import { createTrainingSlice } from './slices/training';
 import type { StudioState } from './studio-state';
 
 export interface StudioStore {
@@ -45,6 +47,8 @@ export function createStudioStore(kv: KeyValue): StudioStore {
         ...createModelsSlice(...a),
         ...createRunsSlice(...a),
         ...createSettingsSlice(...a),
+        ...createCriticSlice(...a),
+        ...createTrainingSlice(...a),
       }),
       {
         name: PERSIST_KEY,

@@ -37,14 +37,21 @@ export function webTeacherPlatform(origin: string): TeacherPlatform {
     },
     async modelFileExists(modelId, path) {
       if (await exists(`${origin}${MODELS_PATH}${modelId}/${path}`)) return true;
-      return env.allowRemoteModels && (await exists(`${HUB}${modelId}/resolve/main/${path}`));
+      if (await exists(`${origin}${MODELS_PATH}${modelId}/config.json`)) return false; // served here: no hub
+      return exists(`${HUB}${modelId}/resolve/main/${path}`);
     },
     async fetchBytes(url) {
       const response = await fetch(new URL(url, origin).href);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       return new Uint8Array(await response.arrayBuffer());
     },
-    loadFlorence: (modelId, device, dtypes) => loadTransformersFlorence(modelId, { device, dtypes }),
+    async loadFlorence(modelId, device, dtypes) {
+      // A model the app serves is read from the app only: transformers.js would otherwise ask the hub for
+      // every optional file the folder lacks, and fail offline (TypeError: Failed to fetch).
+      const local = await exists(`${origin}${MODELS_PATH}${modelId}/config.json`);
+      env.allowRemoteModels = !local;
+      return loadTransformersFlorence(modelId, { device, dtypes });
+    },
     async createSession(bytes, device) {
       // Two WebGPU sessions created at once throw (DESIGN.md decision 6): one creation at a time.
       const next = creating.then(() =>
@@ -56,6 +63,7 @@ export function webTeacherPlatform(origin: string): TeacherPlatform {
     tensor: (data, dims) => new ort.Tensor('float32', data, [...dims]),
     cache: new ContentCache(idbKeyvalBackend('capgrad')('cache')),
     async loadTextGeneration(modelId, device) {
+      env.allowRemoteModels = !(await exists(`${origin}${MODELS_PATH}${modelId}/config.json`));
       const generator = await pipeline('text-generation', modelId, { device });
       return (messages, options) => generator(messages as never, options);
     },

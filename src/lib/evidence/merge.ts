@@ -47,7 +47,10 @@ export interface MergedObject {
 export type MergeMethod = 'nms' | 'wbf';
 
 export interface MergeSettings {
-  /** 'nms' keeps the best box of each group; 'wbf' (weighted box fusion) averages the group's boxes by score. */
+  /**
+   * 'wbf' (weighted box fusion): the score-weighted mean of the group's whole boxes, scored by the mean
+   * score; 'nms': the group's anchor box (uncut, coarsest zoom, best score first), scored by the best score.
+   */
   readonly method: MergeMethod;
   readonly iouThreshold: number;
   readonly cutOverlapThreshold: number;

@@ -60,8 +60,15 @@ export function asTuningCheckpoint(checkpoint: Checkpoint): TuningCheckpoint {
     !Array.isArray(user['trainables']) ||
     typeof user['sequence'] !== 'number'
   )
-    throw new TuningCheckpointError('This checkpoint has no fine-tuning settings: it was not written by the studio.');
-  if (!isRecord(extra) || !isRecord(extra['cursor']) || !isRecord(extra['guard']) || typeof extra['runId'] !== 'string')
+    throw new TuningCheckpointError(
+      'This checkpoint has no fine-tuning settings: it was not written by the studio.',
+    );
+  if (
+    !isRecord(extra) ||
+    !isRecord(extra['cursor']) ||
+    !isRecord(extra['guard']) ||
+    typeof extra['runId'] !== 'string'
+  )
     throw new TuningCheckpointError('This checkpoint does not say where its run stood (no cursor).');
   return checkpoint as TuningCheckpoint;
 }

@@ -16,7 +16,10 @@ export interface ImageEncoder {
   readonly decodeImage?: ImageDecoder;
 }
 
-async function pixelsOf(image: CaptionRequest['image'], decode: ImageDecoder | undefined): Promise<PixelImage> {
+async function pixelsOf(
+  image: CaptionRequest['image'],
+  decode: ImageDecoder | undefined,
+): Promise<PixelImage> {
   if ('data' in image) return image;
   if (decode === undefined) throw new ImageInputError('no image decoder here to read the file bytes');
   return decode(image);
@@ -28,12 +31,14 @@ export async function encodeImages(
 ): Promise<EncoderStates[]> {
   if (images.length === 0) return [];
   const values: PixelValues[] = [];
-  for (const image of images) values.push(await encoder.preprocess(await pixelsOf(image, encoder.decodeImage)));
+  for (const image of images)
+    values.push(await encoder.preprocess(await pixelsOf(image, encoder.decodeImage)));
   const [c, h, w] = values[0]!.dims;
   const size = c * h * w;
   const stacked = new Float32Array(values.length * size);
   values.forEach((v, i) => {
-    if (v.data.length !== size) throw new ImageInputError('the image processor gave images of different sizes');
+    if (v.data.length !== size)
+      throw new ImageInputError('the image processor gave images of different sizes');
     stacked.set(v.data, i * size);
   });
   const input = encoder.tensors.float32(stacked, [values.length, c, h, w]);

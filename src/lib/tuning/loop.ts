@@ -49,7 +49,9 @@ export interface TrainerRequest {
   readonly resume?: TuningCheckpoint;
 }
 
-export type CreateTrainer = (request: TrainerRequest) => Promise<{ trainer: TrainerLike; shapes: TrainingShapes }>;
+export type CreateTrainer = (
+  request: TrainerRequest,
+) => Promise<{ trainer: TrainerLike; shapes: TrainingShapes }>;
 
 export type LoopEvent =
   | {
@@ -202,7 +204,14 @@ export async function runTuningLoop(options: TuningLoopOptions): Promise<TuningL
       // Keep what was learned since the last update: apply the partial accumulation, then carry the state over.
       if (pendingMicro > 0) await afterUpdate((await handle.trainer.flush())!);
       const current = asTuningCheckpoint(
-        await handle.trainer.checkpoint({ runId: options.runId, cursor, guard, kind: 'interval', loss: lastLoss, runSteps }),
+        await handle.trainer.checkpoint({
+          runId: options.runId,
+          cursor,
+          guard,
+          kind: 'interval',
+          loss: lastLoss,
+          runSteps,
+        }),
       );
       guard = decision.state;
       await replaceTrainer({ batchSize: guard.batchSize, accumulation: guard.accumulation, resume: current });
@@ -214,7 +223,8 @@ export async function runTuningLoop(options: TuningLoopOptions): Promise<TuningL
       {
         kind: 'device-lost',
         detail: String(error),
-        lastCheckpoint: last && last.extra.runId === options.runId ? { id: String(last.step), step: last.step } : null,
+        lastCheckpoint:
+          last && last.extra.runId === options.runId ? { id: String(last.step), step: last.step } : null,
       },
       guard,
       policy,

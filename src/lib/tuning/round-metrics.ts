@@ -54,7 +54,8 @@ function split(
   value: (members: readonly ImageScoreInput[]) => number,
 ): SplitValue | null {
   const members: Record<Group, ImageScoreInput[]> = { all: [], simple: [], complex: [] };
-  for (const input of inputs) if (has(input)) for (const g of groupsOf(input, threshold)) members[g].push(input);
+  for (const input of inputs)
+    if (has(input)) for (const g of groupsOf(input, threshold)) members[g].push(input);
   if (members.all.length === 0) return null;
   const of = (g: Group) => (members[g].length === 0 ? null : value(members[g]));
   return {

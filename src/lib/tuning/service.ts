@@ -30,7 +30,13 @@ import { runTuningLoop } from './loop';
 import { plannedSteps, validateTuningSettings } from './settings';
 import { loadCaptionTokenizer } from './tokenizer';
 import { ArtifactsCache, trainerFactory } from './trainer-factory';
-import { MERGED_DECODER_PATH, MODEL_SIDE_FILES, readTrainingDecoder, tunedDecoderFiles, tunedModelFolder } from './tuned-files';
+import {
+  MERGED_DECODER_PATH,
+  MODEL_SIDE_FILES,
+  readTrainingDecoder,
+  tunedDecoderFiles,
+  tunedModelFolder,
+} from './tuned-files';
 import type { TrainRequest, TrainResult, TrainingEvent, TrainingWorkerApi } from './worker-api';
 
 /** What training needs from where it runs (the student worker with onnxruntime-web, Node tests). */
@@ -97,7 +103,13 @@ export class TuningService implements TrainingWorkerApi {
 
       const encodeStarted = Date.now();
       this.#encoded.useEncoder(`${files.modelId}:${decoderId}`);
-      await this.#encodeMissing(files, request.device, texts.map((t) => t.imageId), images, send);
+      await this.#encodeMissing(
+        files,
+        request.device,
+        texts.map((t) => t.imageId),
+        images,
+        send,
+      );
       const encodeMs = Date.now() - encodeStarted;
 
       const samples: TrainingSample[] = texts.map((t) => ({
@@ -271,7 +283,12 @@ export class TuningService implements TrainingWorkerApi {
           (batch) => encodeImages(encoder, batch),
           ENCODE_BATCH,
         );
-        send({ kind: 'phase', phase: 'encoding', done: Math.min(i + ENCODE_BATCH, missing.length), total: missing.length });
+        send({
+          kind: 'phase',
+          phase: 'encoding',
+          done: Math.min(i + ENCODE_BATCH, missing.length),
+          total: missing.length,
+        });
       }
     } finally {
       await session.release();

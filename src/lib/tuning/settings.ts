@@ -90,8 +90,10 @@ export function validateTuningSettings(s: TuningSettings): void {
   wholeIn('The caption length', s.maxTokens, TUNING_LIMITS.maxTokens);
   wholeIn('Checkpoints every N steps', s.checkpointEvery, TUNING_LIMITS.checkpointEvery);
   wholeIn('Warm-up steps', s.warmupSteps, TUNING_LIMITS.warmupSteps);
-  if (!Number.isInteger(s.seed)) throw new TuningSettingsError(`The seed must be a whole number, got ${s.seed}.`);
-  if (!(s.lr > 0 && s.lr <= 1)) throw new TuningSettingsError(`The learning rate must be in (0, 1], got ${s.lr}.`);
+  if (!Number.isInteger(s.seed))
+    throw new TuningSettingsError(`The seed must be a whole number, got ${s.seed}.`);
+  if (!(s.lr > 0 && s.lr <= 1))
+    throw new TuningSettingsError(`The learning rate must be in (0, 1], got ${s.lr}.`);
   if (s.optimizer !== 'radam' && s.optimizer !== 'adamw')
     throw new TuningSettingsError(`The optimizer must be radam or adamw, got ${String(s.optimizer)}.`);
   if (!(s.weightDecay >= 0 && s.weightDecay < 1))
@@ -99,13 +101,17 @@ export function validateTuningSettings(s: TuningSettings): void {
   if (s.maxGradNorm !== null && !(s.maxGradNorm > 0))
     throw new TuningSettingsError(`Gradient clipping must be above 0 (or off), got ${s.maxGradNorm}.`);
   if (!['constant', 'linear', 'cosine'].includes(s.schedule))
-    throw new TuningSettingsError(`The schedule must be constant, linear or cosine, got ${String(s.schedule)}.`);
+    throw new TuningSettingsError(
+      `The schedule must be constant, linear or cosine, got ${String(s.schedule)}.`,
+    );
   const t = s.trainable;
   if (t.kind === 'lora') {
     wholeIn('The LoRA rank', t.rank, TUNING_LIMITS.rank);
     if (!(t.alpha > 0)) throw new TuningSettingsError(`LoRA alpha must be above 0, got ${t.alpha}.`);
     if (t.roles.length === 0 || t.roles.some((r) => !LORA_ROLES.includes(r)))
-      throw new TuningSettingsError(`LoRA goes into some of ${LORA_ROLES.join(', ')}; got [${t.roles.join(', ')}].`);
+      throw new TuningSettingsError(
+        `LoRA goes into some of ${LORA_ROLES.join(', ')}; got [${t.roles.join(', ')}].`,
+      );
     if (t.lastBlocks !== undefined) wholeIn('LoRA in the last k blocks', t.lastBlocks, TUNING_LIMITS.blocks);
   } else if (t.kind === 'last-blocks') {
     wholeIn('The number of trained blocks', t.blocks, TUNING_LIMITS.blocks);
@@ -144,7 +150,10 @@ export function optimizerOf(s: TuningSettings): OptimizerConfig {
 }
 
 /** Optimizer updates in a run of `samples` samples (a short last micro-batch and group still make a step). */
-export function plannedSteps(s: Pick<TuningSettings, 'epochs' | 'batchSize' | 'accumulation'>, samples: number) {
+export function plannedSteps(
+  s: Pick<TuningSettings, 'epochs' | 'batchSize' | 'accumulation'>,
+  samples: number,
+) {
   const microBatches = Math.ceil(samples / s.batchSize);
   return s.epochs * Math.ceil(microBatches / s.accumulation);
 }

@@ -4,7 +4,11 @@
  * trainable spec and shapes stay the same (the next round reuses them), and the trainer created on the
  * worker's ONNX Runtime with the checkpoint config that turns its checkpoints into model files later.
  */
-import { buildTrainingArtifacts, type TrainingArtifacts, type TrainingShapes } from '../onnx/training/artifacts';
+import {
+  buildTrainingArtifacts,
+  type TrainingArtifacts,
+  type TrainingShapes,
+} from '../onnx/training/artifacts';
 import type { RuntimeOptions } from '../onnx/training/runtime';
 import { Trainer } from '../onnx/training/trainer';
 import type { TuningCheckpointConfig } from './checkpoint-data';

@@ -69,7 +69,12 @@ export async function tunedModelFolder(
   checkpoint: TuningCheckpoint,
 ): Promise<{ source: Map<string, Uint8Array>; tuned: Map<string, Uint8Array> }> {
   const source = new Map<string, Uint8Array>();
-  for (const path of [...MODEL_SIDE_FILES, 'onnx/encoder_model.onnx', TRAINING_DECODER_PATH, MERGED_DECODER_PATH]) {
+  for (const path of [
+    ...MODEL_SIDE_FILES,
+    'onnx/encoder_model.onnx',
+    TRAINING_DECODER_PATH,
+    MERGED_DECODER_PATH,
+  ]) {
     const bytes = await files.read(path).catch(() => undefined);
     if (bytes !== undefined) source.set(path, bytes);
   }

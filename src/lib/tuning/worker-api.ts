@@ -1,9 +1,4 @@
-import type {
-  CaptionRequest,
-  ModelSource,
-  StudentDevice,
-  StudentModelInfo,
-} from '../models/student/types';
+import type { CaptionRequest, ModelSource, StudentDevice, StudentModelInfo } from '../models/student/types';
 import type { StudentWorkerApi } from '../models/student/worker-api';
 import type { GuardrailPolicy } from '../train-loop/guardrails';
 import type { TrainingRunState } from './control';

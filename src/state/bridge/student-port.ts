@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { StoreApi } from 'zustand/vanilla';
 import type { StudentWorkerApi } from '../../lib/models/student/worker-api';
+import type { StudentWithTrainingApi } from '../../lib/tuning/worker-api';
 import type { ModelSource } from '../../lib/models/student/types';
 import type { StudentPort } from '../pipeline/ports';
 import { modelLabel } from '../slices/settings';
@@ -23,7 +24,7 @@ export interface StudentPortDeps {
 
 export function createStudentPort(deps: StudentPortDeps): {
   port: StudentPort;
-  bridge: WorkerBridge<StudentWorkerApi>;
+  bridge: WorkerBridge<StudentWithTrainingApi>;
 } {
   const { store } = deps;
 
@@ -46,7 +47,8 @@ export function createStudentPort(deps: StudentPortDeps): {
     }
   };
 
-  const bridge = new WorkerBridge<StudentWorkerApi>({
+  // The worker also trains (workers/student/training.ts): one bridge, one queue, one GPU device.
+  const bridge = new WorkerBridge<StudentWithTrainingApi>({
     name: 'student worker',
     idleMs: STUDENT_IDLE_MS,
     create:

@@ -7,6 +7,7 @@ import {
 } from '../slices/settings';
 import type { StudioState } from '../studio-state';
 import type { DevicePreference } from '../../lib/models/student/types';
+import { readPersistedTraining, toPersistedTraining, type PersistedTraining } from './training';
 
 /** Bump when the persisted shape changes, and add the step from the previous version to MIGRATIONS. */
 export const PERSIST_VERSION = 1;
@@ -18,6 +19,8 @@ export interface PersistedStateV1 {
   order: string[];
   settings: StudioSettings;
   paused: boolean;
+  /** Added without a version bump: optional, and absent reads as no training yet. */
+  training?: PersistedTraining;
 }
 export type PersistedState = PersistedStateV1;
 
@@ -70,7 +73,13 @@ export function toPersisted(state: StudioState): PersistedState {
     cards[id] = card.status === 'captioning' ? { ...card, status: 'queued' } : card;
     order.push(id);
   }
-  return { cards, order, settings: state.settings, paused: state.run.paused };
+  return {
+    cards,
+    order,
+    settings: state.settings,
+    paused: state.run.paused,
+    training: toPersistedTraining(state.training),
+  };
 }
 
 const STATUSES: readonly ImageStatus[] = ['queued', 'captioning', 'captioned', 'failed', 'cancelled'];
@@ -128,7 +137,13 @@ export function readPersisted(value: unknown): PersistedState {
     cards[id] = card;
     order.push(id);
   }
-  return { cards, order, settings: readSettings(record['settings']), paused: record['paused'] === true };
+  return {
+    cards,
+    order,
+    settings: readSettings(record['settings']),
+    paused: record['paused'] === true,
+    training: readPersistedTraining(record['training']),
+  };
 }
 
 /** Puts the stored state into the live one; cards added before hydration finished are kept after them. */
@@ -149,5 +164,6 @@ export function mergePersisted(persisted: unknown, current: StudioState): Studio
     order,
     settings: saved.settings,
     run: { ...current.run, paused: saved.paused },
+    training: readPersistedTraining(saved.training),
   };
 }

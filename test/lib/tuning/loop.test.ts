@@ -61,7 +61,8 @@ class FakeTrainer implements TrainerLike {
     const call = ++this.script.calls;
     const ids = Array.from({ length: batch.samples }, (_, b) => Number(batch.tokens[b * SEQ + 1]));
     const fault = this.script.faults.get(call);
-    if (fault === 'oom') throw Object.assign(new Error('failed to allocate a buffer'), { name: 'GPUOutOfMemoryError' });
+    if (fault === 'oom')
+      throw Object.assign(new Error('failed to allocate a buffer'), { name: 'GPUOutOfMemoryError' });
     if (fault === 'lost') throw new Error('GPU device was lost: destroyed');
     if (fault === 'bug') throw new TypeError('a bug');
     this.script.seen.push(ids);
@@ -84,7 +85,12 @@ class FakeTrainer implements TrainerLike {
       step: this.step,
       modelId: 'fake',
       config: { lrScale: this.lrScale, user: { settings: {}, sequence: SEQ, adapters: [], trainables: [] } },
-      tensors: (['param', 'exp_avg', 'exp_avg_sq'] as const).map((slot) => ({ name: 'w', slot, dims: [1], data })),
+      tensors: (['param', 'exp_avg', 'exp_avg_sq'] as const).map((slot) => ({
+        name: 'w',
+        slot,
+        dims: [1],
+        data,
+      })),
       extra,
     };
   }
@@ -116,7 +122,12 @@ function setup(overrides: Partial<TuningLoopOptions> & { faults?: Map<number, Fa
     control: { yieldPoint: async () => {} },
     createTrainer: async (request) => {
       script.created.push(request);
-      const shapes: TrainingShapes = { batch: request.batchSize, sequence: SEQ, encoderSequence: 1, encoderWidth: 1 };
+      const shapes: TrainingShapes = {
+        batch: request.batchSize,
+        sequence: SEQ,
+        encoderSequence: 1,
+        encoderWidth: 1,
+      };
       return { trainer: new FakeTrainer(script, request.accumulation, request.resume), shapes };
     },
     onEvent: (event) => events.push(event),
@@ -177,7 +188,9 @@ describe('runTuningLoop', () => {
     expect(events).toContainEqual({ kind: 'batch-size', batchSize: 1, accumulation: 2 });
     const notice = events.find((e) => e.kind === 'notice');
     expect(notice).toMatchObject({ notice: { level: 'warning' } });
-    expect(notice?.kind === 'notice' && notice.notice.message).toContain('continuing with 1 and 2 accumulated');
+    expect(notice?.kind === 'notice' && notice.notice.message).toContain(
+      'continuing with 1 and 2 accumulated',
+    );
     expect(epochSamples(script.seen, 0, 5)).toEqual([0, 1, 2, 3, 4, 5]);
     // The effective batch stays 2 samples a step: 3 steps per epoch, as before.
     expect(steps(events).map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 6]);

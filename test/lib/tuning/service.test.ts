@@ -39,7 +39,8 @@ function recorder(onEvent?: (event: TrainingEvent) => void) {
     onEvent: (event: TrainingEvent) => {
       r.events.push(event);
       if (event.kind === 'step') r.steps.push({ step: event.step, loss: event.loss, lr: event.lr });
-      if (event.kind === 'checkpoint') r.checkpoints.push({ step: event.step, bytes: event.bytes, final: event.final });
+      if (event.kind === 'checkpoint')
+        r.checkpoints.push({ step: event.step, bytes: event.bytes, final: event.final });
       onEvent?.(event);
     },
     images: async (ids: string[]) => {
@@ -77,7 +78,12 @@ describe('TuningService on the tiny student (CPU EP)', () => {
       [12, true],
     ]);
     const last = readTuningCheckpoint(first.r.checkpoints.at(-1)!.bytes);
-    expect(last.extra).toMatchObject({ runId: 'run-1', kind: 'final', cursor: { epoch: 3, offset: 0 }, runSteps: 12 });
+    expect(last.extra).toMatchObject({
+      runId: 'run-1',
+      kind: 'final',
+      cursor: { epoch: 3, offset: 0 },
+      runSteps: 12,
+    });
     expect(last.config.user.settings.lr).toBe(1e-2);
     expect(last.config.user.adapters.length).toBeGreaterThan(0);
   });
@@ -177,7 +183,9 @@ describe('control and guardrails (CPU EP)', () => {
     });
     await going;
     const empty = TRAIN_SAMPLES.map((s) => ({ ...s, text: '   ' }));
-    await expect(tuning.train(request({}, { samples: empty }), run.onEvent, run.images)).rejects.toMatchObject({
+    await expect(
+      tuning.train(request({}, { samples: empty }), run.onEvent, run.images),
+    ).rejects.toMatchObject({
       name: 'NoTrainingDataError',
     });
     const foreign = decodeCheckpoint(run.r.checkpoints.at(-1)!.bytes);

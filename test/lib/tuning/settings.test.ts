@@ -12,7 +12,8 @@ import {
   type TuningSettings,
 } from '../../../src/lib/tuning/settings';
 
-const valid = (patch: Partial<TuningSettings>) => () => validateTuningSettings({ ...DEFAULT_TUNING_SETTINGS, ...patch });
+const valid = (patch: Partial<TuningSettings>) => () =>
+  validateTuningSettings({ ...DEFAULT_TUNING_SETTINGS, ...patch });
 
 describe('tuning settings', () => {
   it("defaults to the seed's RAdam, lr 5e-5, 3 epochs, with LoRA r8 in every projection", () => {
@@ -29,16 +30,26 @@ describe('tuning settings', () => {
   });
 
   it('maps the other modes and schedules onto the training engine', () => {
-    expect(trainableSpecOf({ ...DEFAULT_TUNING_SETTINGS, trainable: { kind: 'last-blocks', blocks: 2 } })).toEqual({
+    expect(
+      trainableSpecOf({ ...DEFAULT_TUNING_SETTINGS, trainable: { kind: 'last-blocks', blocks: 2 } }),
+    ).toEqual({
       kind: 'subset',
       lastBlocks: 2,
     });
-    expect(trainableSpecOf({ ...DEFAULT_TUNING_SETTINGS, trainable: { kind: 'full' } })).toEqual({ kind: 'full' });
+    expect(trainableSpecOf({ ...DEFAULT_TUNING_SETTINGS, trainable: { kind: 'full' } })).toEqual({
+      kind: 'full',
+    });
     const lastTwo = { ...DEFAULT_TUNING_SETTINGS.trainable, lastBlocks: 2 } as const;
-    expect(trainableSpecOf({ ...DEFAULT_TUNING_SETTINGS, trainable: lastTwo })).toMatchObject({ lastBlocks: 2 });
+    expect(trainableSpecOf({ ...DEFAULT_TUNING_SETTINGS, trainable: lastTwo })).toMatchObject({
+      lastBlocks: 2,
+    });
     const s = { ...DEFAULT_TUNING_SETTINGS, schedule: 'cosine', warmupSteps: 3 } as const;
     expect(scheduleOf(s, 30)).toEqual({ kind: 'cosine', warmupSteps: 3, totalSteps: 30, minFactor: 0 });
-    expect(scheduleOf({ ...s, schedule: 'linear' }, 30)).toEqual({ kind: 'linear', warmupSteps: 3, totalSteps: 30 });
+    expect(scheduleOf({ ...s, schedule: 'linear' }, 30)).toEqual({
+      kind: 'linear',
+      warmupSteps: 3,
+      totalSteps: 30,
+    });
     expect(scheduleOf(DEFAULT_TUNING_SETTINGS, 30)).toEqual({ kind: 'constant' });
   });
 

@@ -22,7 +22,8 @@ const GREEDY: GenerationSettings = {
 };
 const source = { kind: 'id', modelId: TINY_ID } as const;
 
-const captions = (items: CaptionItemResult[]) => items.map((i) => (i.status === 'done' ? i.caption : i.status));
+const captions = (items: CaptionItemResult[]) =>
+  items.map((i) => (i.status === 'done' ? i.caption : i.status));
 
 describe('captioning with the tuned weights (CPU EP)', () => {
   let worker: ReturnType<typeof nodeWorker>;
@@ -76,8 +77,16 @@ describe('captioning with the tuned weights (CPU EP)', () => {
 
   it('gives the tuned folder: every file transformers.js reads, both decoders rewritten', async () => {
     const folder = await worker.tuning.tunedFolder(source, final);
-    expect(Object.keys(folder.tuned).sort()).toEqual(['onnx/decoder_model.onnx', 'onnx/decoder_model_merged.onnx']);
-    for (const path of ['config.json', 'tokenizer.json', 'preprocessor_config.json', 'onnx/encoder_model.onnx'])
+    expect(Object.keys(folder.tuned).sort()).toEqual([
+      'onnx/decoder_model.onnx',
+      'onnx/decoder_model_merged.onnx',
+    ]);
+    for (const path of [
+      'config.json',
+      'tokenizer.json',
+      'preprocessor_config.json',
+      'onnx/encoder_model.onnx',
+    ])
       expect(Object.keys(folder.source)).toContain(path);
     for (const [path, bytes] of Object.entries(folder.tuned)) {
       const original = folder.source[path]!;
@@ -113,7 +122,9 @@ describe('LoRA weights in the captioner (CPU EP)', () => {
     const data = await loadStudentData(samples.map((s) => ({ image: s.imageId, caption: s.text })));
     const expected: string[] = [];
     for (const sample of data.samples)
-      expected.push(data.decode(await greedyCaption(plain, sample.encoderStates, data.encoderSequence, 21)).trim());
+      expected.push(
+        data.decode(await greedyCaption(plain, sample.encoderStates, data.encoderSequence, 21)).trim(),
+      );
     await plain.release();
 
     await worker.tuning.useWeights(source, 'wasm', { bytes: final!, label: 'lora' });

@@ -176,7 +176,11 @@ export async function gatherEvidence(
         caption: request.caption,
         evidence,
         crops: found.crops,
-        models: { detector: deps.detector.id, florence: deps.florence?.modelId ?? null },
+        models: {
+          detector: deps.detector.id,
+          florence: deps.florence?.modelId ?? null,
+          florenceRevision: deps.florence?.revision ?? null,
+        },
         stats: {
           detectorCrops: found.crops.length,
           detectorRuns: detector.ranByImage.get(imageId) ?? 0,

@@ -116,7 +116,11 @@ export interface TeacherEvidence {
   readonly caption: string | null;
   readonly evidence: Evidence;
   readonly crops: readonly Crop[];
-  readonly models: { readonly detector: string; readonly florence: string | null };
+  readonly models: {
+    readonly detector: string;
+    readonly florence: string | null;
+    readonly florenceRevision: string | null;
+  };
   readonly stats: EvidenceStats;
   /** Florence-2 tasks or detector crops that failed; the evidence is built from the rest. */
   readonly failures: readonly TaskFailure[];

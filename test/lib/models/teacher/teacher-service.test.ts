@@ -60,7 +60,11 @@ describe('TeacherService in Node (real FastestDet, tiny Florence-2)', () => {
     expect(first.evidence.grounding?.caption).toBe(CAPTION);
     expect(first.evidence.detailedCaption).not.toBeNull();
     expect(new Set(first.evidence.regions.map((r) => r.zoom))).toEqual(new Set([1, 2, 3]));
-    expect(first.models).toEqual({ detector: 'fastestdet@coco80-352', florence: 'tiny-random/florence-2' });
+    expect(first.models).toEqual({
+      detector: 'fastestdet@coco80-352',
+      florence: 'tiny-random/florence-2',
+      florenceRevision: 'main|fp32/fp32/fp32/fp32',
+    });
   });
 
   it('finds both annotated cats (IoU ≥ 0.5) among the merged objects, seen at several zoom levels', () => {

@@ -1,8 +1,7 @@
 /**
  * The optimizer graph against torch.optim.RAdam / AdamW (+ clip_grad_norm_) single updates, float64 reference.
  * Tolerance 2e-6 of each tensor's scale: about 10 float32 operations per element (each within 6e-8 relative)
- * from inputs that are themselves float32; PyTorch's own float32 update differs from its float64 one by up
- * to ~2e-7 here.
+ * from inputs that are themselves float32. Measured: 1.8e-7 on the CPU and WebGPU EPs.
  */
 import { describe, expect, it } from 'vitest';
 import {

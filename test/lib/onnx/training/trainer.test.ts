@@ -1,9 +1,9 @@
 /**
  * The trainer against PyTorch: TRAJECTORY_STEPS updates of LoRA adapters on one fixed batch, with
  * torch.optim.RAdam / AdamW, weight decay and clip_grad_norm_ (tools/make_grad_fixtures.py, float32).
- * Both sides run float32 in different orders, and the differences compound over the steps; measured, losses agree
- * to 2e-6 and the final adapters to 3e-5 of their scale. Tolerances: 2e-5 for the losses, 3e-4 for the
- * adapters; a wrong update (lr, bias correction, clipping, weight decay) is off by 1e-2 or more after 8 steps.
+ * Both sides run float32 in different orders, and differences compound over the steps; measured on the CPU and
+ * WebGPU EPs: losses within 1.2e-6 relative, final adapters within 3.5e-6 of their scale. Tolerances 1e-5 and
+ * 5e-5; a wrong update (lr, bias correction, rectification, clipping, weight decay) is off by 1e-2 or more.
  */
 import { describe, expect, it } from 'vitest';
 import { buildTrainingArtifacts } from '../../../../src/lib/onnx/training/artifacts';
@@ -15,8 +15,8 @@ import { fixtureBatch } from './helpers/batch';
 import { fixtureLoraValues, shapesOf } from './helpers/feeds';
 import { GradFixture, manifest, relativeMaxError } from './helpers/grad-fixtures';
 
-const LOSS_TOLERANCE = 2e-5;
-const WEIGHT_TOLERANCE = 3e-4;
+const LOSS_TOLERANCE = 1e-5;
+const WEIGHT_TOLERANCE = 5e-5;
 const LORA: TrainableSpec = {
   kind: 'lora',
   rank: 2,

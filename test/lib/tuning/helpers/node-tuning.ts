@@ -60,7 +60,11 @@ export function nodeWorker(): { student: StudentService; tuning: TuningService }
 }
 
 /** The 8 photos and captions of the overfitting test, as the page would send them (id = file name). */
-export const TRAIN_SAMPLES: TrainSample[] = PAIRS.map((p) => ({ imageId: p.image, text: p.caption, weight: 1 }));
+export const TRAIN_SAMPLES: TrainSample[] = PAIRS.map((p) => ({
+  imageId: p.image,
+  text: p.caption,
+  weight: 1,
+}));
 
 export async function photosById(ids: readonly string[]) {
   const requests = await photoRequests(ids.map((id) => join(SHARED_DIR, 'data', 'images', id)));

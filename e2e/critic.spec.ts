@@ -1,0 +1,188 @@
+import { expect, test } from '@playwright/test';
+import { CriticPage } from './pages/critic-page';
+import { StudioPage, TINY_MODEL } from './pages/studio-page';
+import { pageFile, PHOTOS_DIR } from './support/files';
+import { startFakeOpenAI } from './support/openai-server';
+
+const CATS = 'coco_val2017_000000039769.png';
+const ROOM = 'coco_val2017_000000000139.jpg';
+const device = (metadata: Record<string, unknown>) => metadata['device'] as 'webgpu' | 'wasm';
+
+/** Drops the photos and captions them with the tiny student (8 new tokens). */
+async function captioned(studio: StudioPage, names: string[]): Promise<void> {
+  await studio.open();
+  await studio.useModel(TINY_MODEL);
+  await studio.setMaxNewTokens(8);
+  await studio.drop(names.map((n) => pageFile(`${PHOTOS_DIR}/${n}`)));
+  await studio.settled();
+}
+
+test('template critic: evidence, critique, versions; accept one, edit one; paused queue and decisions survive reloads', async ({
+  page,
+}, testInfo) => {
+  const expected = device(testInfo.project.metadata);
+  const studio = new StudioPage(page);
+  const critic = new CriticPage(page);
+  await captioned(studio, [CATS, ROOM]);
+  await critic.ready();
+  await critic.useTinyTeacher({ florence: true, dense: '1, 2' });
+
+  // Paused before it starts: the queue is kept, across a reload, until Resume.
+  await page.getByTestId('critic-pause').click();
+  await critic.start();
+  await expect(critic.items).toHaveCount(2);
+  await studio.reload();
+  await critic.ready();
+  let snap = await critic.snapshot();
+  expect(snap.run.paused).toBe(true);
+  expect(snap.items.map((i) => i.status)).toEqual(['queued', 'queued']);
+  await page.getByTestId('critic-resume').click();
+  await critic.settled();
+
+  snap = await critic.snapshot();
+  expect(snap.teacher).toMatchObject({ status: 'ready', device: { device: expected } });
+  expect(snap.teacher.info).toMatchObject({
+    detector: { id: 'fastestdet@coco80-352', batchSize: 16 },
+    florence: {
+      modelId: 'tiny-random/florence-2',
+      dtypes: { embed_tokens: 'fp32', vision_encoder: 'fp32', encoder_model: 'fp32', decoder_model_merged: 'fp32' },
+    },
+  });
+  await expect(critic.teacherBadge).toHaveAttribute('data-device', expected);
+  expect(snap.items.map((i) => i.status)).toEqual(['done', 'done']);
+  for (const item of snap.items) {
+    expect(item.versions, item.imageId).toBeGreaterThanOrEqual(1);
+    expect(item.bestScore!).toBeGreaterThanOrEqual(item.originalScore!);
+  }
+
+  // The two-cats photo: the real detector's cats over the image, filterable by zoom and source.
+  const catsId = (await studio.snapshot()).cards.find((c) => c.name === CATS)!.id;
+  const cats = snap.items.find((i) => i.imageId === catsId)!;
+  const stored = await critic.stored(cats.imageId);
+  expect(stored.evidence?.stats).toMatchObject({ detectorCrops: 14, florenceCalls: 3 + 1 + 4 });
+  await critic.open(CATS);
+  const boxes = await critic.boxes();
+  expect(boxes.filter((b) => b.source === 'fastestdet' && b.label === 'cat').length).toBeGreaterThanOrEqual(2);
+  expect(new Set(boxes.map((b) => b.zoom))).toEqual(new Set([1, 2, 3]));
+  await page.getByTestId('evidence-filter-zoom-1').uncheck();
+  await page.getByTestId('evidence-filter-zoom-2').uncheck();
+  expect(new Set((await critic.boxes()).map((b) => b.zoom))).toEqual(new Set([3]));
+  await page.getByTestId('evidence-filter-source-fastestdet').uncheck();
+  await page.getByTestId('evidence-filter-source-florence-od').uncheck();
+  await page.getByTestId('evidence-filter-source-region').check();
+  await page.getByTestId('evidence-filter-zoom-2').check();
+  const regions = await critic.boxes();
+  expect(regions.length).toBeGreaterThan(0);
+  expect(regions.every((b) => b.source === 'region' && b.zoom === 2)).toBe(true);
+
+  // The critique names the cats the tiny student left out; the versions show a word diff.
+  await expect(critic.detail.getByTestId('critique-finding').first()).toContainText('cat');
+  const versions = critic.detail.getByTestId('version');
+  expect(await versions.count()).toBe(stored.refinement!.refinement.versions.length);
+  await expect(critic.detail.getByTestId('diff-added').first()).toBeVisible();
+  await expect(critic.detail.getByTestId('feedback-text').first()).toContainText('cat');
+  await page.screenshot({ path: testInfo.outputPath(`critic-${expected}.png`), fullPage: true });
+
+  // Accept the refined caption of the cats; edit the living room's.
+  await critic.detail.getByTestId('critic-accept').click();
+  await expect(critic.item(CATS)).toHaveAttribute('data-decision', 'accepted');
+  const refined = (await critic.snapshot()).items.find((i) => i.imageId === cats.imageId)!.refined!;
+  await expect(critic.detail.getByTestId('critic-target')).toHaveText(`Training target: ${refined}`);
+  await critic.open(ROOM);
+  await critic.detail.getByTestId('critic-edit').click();
+  await critic.detail.getByTestId('critic-edit-text').fill('A living room with <b>a person</b>, a TV and chairs.');
+  await critic.detail.getByTestId('critic-edit-save').click();
+  await expect(critic.item(ROOM)).toHaveAttribute('data-decision', 'edited');
+  // Typed markup stays text.
+  await expect(critic.detail.getByTestId('critic-target')).toHaveText(
+    'Training target: A living room with <b>a person</b>, a TV and chairs.',
+  );
+  await expect(page.locator('[data-testid="critic-detail"] b')).toHaveCount(0);
+  await critic.settled();
+  const before = await critic.snapshot();
+
+  // Reload: items, decisions, targets, evidence and versions all come back from IndexedDB.
+  await studio.reload();
+  await critic.ready();
+  await critic.settled();
+  const after = await critic.snapshot();
+  expect(after.items).toEqual(before.items);
+  expect(after.settings).toEqual(before.settings);
+  expect((await critic.stored(cats.imageId)).refinement).toEqual(stored.refinement);
+  await critic.open(CATS);
+  await expect(critic.detail.getByTestId('critic-target')).toHaveText(`Training target: ${refined}`);
+  expect(await critic.detail.getByTestId('version').count()).toBe(stored.refinement!.refinement.versions.length);
+  expect((await critic.boxes()).filter((b) => b.label === 'cat').length).toBeGreaterThanOrEqual(2);
+});
+
+test('endpoint critic: a 429 with Retry-After, a malformed reply retried then recorded, then answers', async ({
+  page,
+}, testInfo) => {
+  test.skip(device(testInfo.project.metadata) !== 'wasm', 'the endpoint engine does not depend on the device');
+  const server = await startFakeOpenAI(
+    [
+      { status: 429, headers: { 'Retry-After': '1' } },
+      { reply: 'Sure! The caption looks fine to me.' },
+      { reply: 'As I said, it is fine.' },
+    ],
+    (kind, messages) => {
+      if (kind === 'feedback') return '<FEEDBACK>Mention the two cats lying on the couch.</FEEDBACK>';
+      if (kind === 'rewrite') return '<IMPROVED_CAPTION>Two cats lying on a pink couch.</IMPROVED_CAPTION>';
+      const caption = /Caption: "(.*)"/.exec(messages[1]?.content ?? '')?.[1] ?? '';
+      return caption.includes('cats')
+        ? '{"mentioned": ["cat", "couch"], "hallucinated": [], "missing": [], "count_errors": [], "relation_errors": []}'
+        : '{"mentioned": [], "hallucinated": [], "missing": [{"object": "cat", "count": 2}], "count_errors": [], "relation_errors": []}';
+    },
+  );
+  try {
+    const studio = new StudioPage(page);
+    const critic = new CriticPage(page);
+    await captioned(studio, [CATS]);
+    await critic.ready();
+    await critic.useTinyTeacher({ florence: false });
+    await critic.useEndpoint(server.url, 'test-model', 'sk-test-123');
+    await expect(page.getByTestId('critic-remote-warning')).toContainText('Images leave this device');
+    await expect(page.getByTestId('critic-remote-warning')).toContainText(new URL(server.url).host);
+    await critic.start();
+    await critic.settled();
+
+    const seen = server.seen;
+    expect(seen.slice(0, 3).map((r) => [r.kind, r.status])).toEqual([
+      ['critique', 429],
+      ['critique', 200],
+      ['critique', 200],
+    ]);
+    expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(950); // Retry-After: 1 honoured
+    expect(seen.every((r) => r.authorization === 'Bearer sk-test-123')).toBe(true);
+    // The retry carries the bad reply and a reminder of the format.
+    expect(seen[2]!.messages.at(-2)).toEqual({ role: 'assistant', content: 'Sure! The caption looks fine to me.' });
+    expect(seen[2]!.messages.at(-1)!.content).toMatch(/^Your reply could not be used \(malformed JSON/);
+    expect(seen.slice(3).map((r) => r.kind)).toEqual(['feedback', 'rewrite', 'critique']);
+
+    const [item] = (await critic.snapshot()).items;
+    expect(item).toMatchObject({
+      status: 'done',
+      engine: 'openai:test-model',
+      refined: 'Two cats lying on a pink couch.',
+      stop: 'clean',
+      failures: 1,
+    });
+    await critic.open(CATS);
+    const failure = critic.detail.getByTestId('critic-failure');
+    await expect(failure).toHaveCount(1);
+    await expect(failure).toContainText('malformed JSON');
+    await expect(failure).toHaveAttribute('data-prompt', 'critique.enhancing');
+    await expect(critic.detail.getByTestId('version').last()).toContainText('Two cats lying on a pink couch.');
+
+    // The key was not saved: gone after a reload; the results are not.
+    await critic.settled();
+    await studio.reload();
+    await critic.ready();
+    const after = await critic.snapshot();
+    expect(after.hasKey).toBe(false);
+    expect(after.items[0]).toMatchObject({ status: 'done', refined: 'Two cats lying on a pink couch.' });
+    expect(server.seen.length).toBe(seen.length);
+  } finally {
+    await server.close();
+  }
+});

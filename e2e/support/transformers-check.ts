@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from '@playwright/test';
+import { createServer } from 'vite';
+import { openModelZip } from '../../src/lib/export';
+import type { CheckRequest } from '../web/transformers-check';
+import { PHOTOS_DIR } from './files';
+
+const inflateRaw = async (data: Uint8Array): Promise<Uint8Array> =>
+  new Uint8Array(
+    await new Response(
+      new Blob([data as Uint8Array<ArrayBuffer>])
+        .stream()
+        .pipeThrough(new DecompressionStream('deflate-raw')),
+    ).arrayBuffer(),
+  );
+
+/** The exported zip's model folder, opened as the studio would open it (CRC, manifest sizes and SHA-256). */
+export async function exportedModel(zipPath: string) {
+  return openModelZip(new Uint8Array(readFileSync(zipPath)), { inflateRaw });
+}
+
+/**
+ * Captions the photos with transformers.js in a fresh browser context (no studio, nothing stored), loading the
+ * model from the zip's files: a vite dev server serves the check page (e2e/web/transformers-check.ts) with the
+ * app's own transformers.js and ONNX Runtime; the test routes /exported/ and /photos/ to the files.
+ */
+export async function captionInFreshPage(
+  browser: Browser,
+  files: Record<string, Uint8Array>,
+  request: Omit<CheckRequest, 'modelId'>,
+): Promise<string[]> {
+  const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', server: { port: 0 } });
+  await server.listen();
+  const origin = (server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.route('**/exported/**', async (route) => {
+      const path = decodeURIComponent(new URL(route.request().url()).pathname).replace(
+        /^\/exported\/tuned\//,
+        '',
+      );
+      const bytes = files[path];
+      return bytes ? route.fulfill({ body: Buffer.from(bytes) }) : route.fulfill({ status: 404 });
+    });
+    await page.route('**/photos/**', (route) =>
+      route.fulfill({
+        body: readFileSync(
+          join(PHOTOS_DIR, decodeURIComponent(new URL(route.request().url()).pathname.split('/').pop()!)),
+        ),
+      }),
+    );
+    await page.goto(`${origin}/e2e/web/transformers-check.html`);
+    await page.waitForFunction(() => window.captionWithTransformers !== undefined, null, {
+      timeout: 120_000,
+    });
+    return await page.evaluate((r) => window.captionWithTransformers!(r), { ...request, modelId: 'tuned' });
+  } finally {
+    await context.close();
+    await server.close();
+  }
+}

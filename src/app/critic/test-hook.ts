@@ -1,0 +1,46 @@
+import type { CriticItem } from '../../lib/critic-run/records';
+import type { Critic, CriticDetail } from '../../state/critic/critic';
+import type { CriticRunState, CriticSettings, TeacherState } from '../../state/critic/slice';
+import type { Studio } from '../../state/pipeline/studio';
+
+/** What `window.__capgradCritic` offers e2e tests in test builds: plain data, read through page.evaluate. */
+export interface CriticTestHook {
+  settled(): Promise<void>;
+  snapshot(): CriticSnapshot;
+  detail(id: string): Promise<CriticDetail>;
+}
+
+export interface CriticSnapshot {
+  items: CriticItem[];
+  run: CriticRunState;
+  teacher: TeacherState;
+  /** Without the key; `hasKey` says whether one is held. */
+  settings: CriticSettings;
+  hasKey: boolean;
+}
+
+declare global {
+  interface Window {
+    /** Present in test builds only. */
+    __capgradCritic?: CriticTestHook;
+  }
+}
+
+/** `__CAPGRAD_TEST__` is false outside test builds, so the bundler drops this body. */
+export function installCriticTestHook(studio: Studio, critic: Critic): void {
+  if (!__CAPGRAD_TEST__ || window.__capgradCritic !== undefined) return;
+  window.__capgradCritic = {
+    settled: () => critic.settled(),
+    detail: (id) => critic.detail(id),
+    snapshot: () => {
+      const s = studio.store.getState();
+      return {
+        items: s.order.map((id) => s.critic.items[id]).filter((i): i is CriticItem => i !== undefined),
+        run: s.critic.run,
+        teacher: s.critic.teacher,
+        settings: s.critic.settings,
+        hasKey: s.critic.apiKey !== '',
+      };
+    },
+  };
+}

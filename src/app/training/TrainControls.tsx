@@ -1,0 +1,108 @@
+import { useShallow } from 'zustand/react/shallow';
+import { trainingCandidate } from '../../lib/critic-run/records';
+import { useStudioState } from '../studio-context';
+import { useTraining } from './training-context';
+
+const STAGE_WORDS = {
+  caption: 'captioning',
+  refine: 'refining',
+  train: 'training',
+  recaption: 're-captioning',
+  rescore: 're-scoring',
+} as const;
+
+/** The Train button, Pause / Resume / Stop, where the rounds stand, and what the guardrails said. */
+export function TrainControls() {
+  const { controller } = useTraining();
+  const t = useStudioState(
+    useShallow((s) => ({
+      status: s.training.status,
+      position: s.training.position,
+      phase: s.training.phase,
+      rounds: s.training.settings.loop.rounds,
+      notices: s.training.notices,
+      error: s.training.error,
+      lastStart: s.training.lastStart,
+    })),
+  );
+  const accepted = useStudioState(
+    (s) => Object.values(s.critic.items).filter((i) => trainingCandidate(i).status === 'accepted').length,
+  );
+  const { status, position } = t;
+  const busy = status === 'running' || status === 'pausing' || status === 'paused' || status === 'stopping';
+  const canContinue = (status === 'stopped' || status === 'failed') && position !== null;
+  const where = position ? `round ${position.round + 1} · ${STAGE_WORDS[position.stage]}` : '';
+  return (
+    <div className="train-controls">
+      <div className="buttons">
+        <button
+          type="button"
+          className="primary"
+          data-testid="train-button"
+          disabled={busy || accepted === 0}
+          onClick={() => controller.train()}
+          title={
+            accepted === 0
+              ? 'Accept or edit refined captions first'
+              : `Train on ${accepted} accepted captions`
+          }
+        >
+          Train{t.rounds > 1 ? ` ${t.rounds} rounds` : ''}
+        </button>
+        {status === 'paused' || status === 'pausing' ? (
+          <button type="button" data-testid="train-resume-button" onClick={() => controller.resume()}>
+            Resume
+          </button>
+        ) : (
+          <button
+            type="button"
+            data-testid="train-pause-button"
+            disabled={status !== 'running'}
+            onClick={() => controller.pause()}
+          >
+            Pause
+          </button>
+        )}
+        <button
+          type="button"
+          data-testid="train-stop-button"
+          disabled={!busy}
+          onClick={() => controller.stop()}
+        >
+          Stop
+        </button>
+        {canContinue && (
+          <button type="button" data-testid="train-continue-button" onClick={() => controller.continue()}>
+            Continue
+          </button>
+        )}
+      </div>
+      <p
+        className="train-status"
+        data-testid="train-status"
+        data-status={status}
+        data-stage={position?.stage ?? ''}
+      >
+        <strong>{status}</strong>
+        {where && ` · ${where}`}
+        {t.phase && status === 'running' ? ` · ${t.phase}` : ''} · {accepted} accepted caption
+        {accepted === 1 ? '' : 's'}
+      </p>
+      {t.lastStart?.continues && status === 'running' && (
+        <p className="muted" data-testid="train-resumed" data-step={t.lastStart.fromStep ?? ''}>
+          Resumed from the checkpoint at step {t.lastStart.fromStep}.
+        </p>
+      )}
+      {t.notices.map((n, i) => (
+        <p key={i} className={`notice notice-${n.level}`} data-testid="train-notice">
+          {n.message}
+        </p>
+      ))}
+      {t.error && (
+        <p className="run-error" role="alert" data-testid="train-error" data-error-name={t.error.name}>
+          {t.error.name}: {t.error.message}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+import type { Studio } from '../../state/pipeline/studio';
+import type { TrainingState } from '../../state/slices/training';
+import type { TrainingActions } from '../../state/training/browser-training';
+
+/** What `window.__capgradTraining` offers e2e tests in test builds: plain data, read through page.evaluate. */
+export interface TrainingTestHook {
+  /** Resolves when no round is running in this page. */
+  idle(): Promise<void>;
+  snapshot(): TrainingState;
+}
+
+declare global {
+  interface Window {
+    /** Present in test builds only. */
+    __capgradTraining?: TrainingTestHook;
+  }
+}
+
+/** `__CAPGRAD_TEST__` is false outside test builds, so the bundler drops this body. */
+export function installTrainingTestHook(studio: Studio, training: TrainingActions): void {
+  if (!__CAPGRAD_TEST__) return;
+  window.__capgradTraining = {
+    idle: () => training.controller.idle(),
+    snapshot: () => studio.store.getState().training,
+  };
+}

@@ -1,0 +1,131 @@
+import type { StoreApi } from 'zustand/vanilla';
+import { scoreFindings } from '../../lib/critic/critique';
+import { checkCaption } from '../../lib/critic/rules';
+import type { CriticItem } from '../../lib/critic-run/records';
+import { decide } from '../../lib/critic-run/records';
+import type { ImageRefinement } from '../../lib/critic-run/refine-image';
+import type { TeacherEvidence } from '../../lib/models/teacher/types';
+import { errorSummary } from '../bridge/errors';
+import type { StudioState } from '../studio-state';
+import { engineFromSettings } from './engines';
+import type { CriticPersistence } from './persist';
+import type { CriticDataPort, TeacherPort } from './ports';
+import { CriticRunner } from './runner';
+import { needsReload } from './teacher-settings';
+
+export interface CriticDetail {
+  evidence: TeacherEvidence | undefined;
+  refinement: ImageRefinement | undefined;
+}
+
+/** What the UI can ask of the critic; components never see the worker, the cache or the queue. */
+export interface Critic {
+  readonly ready: Promise<void>;
+  /** Queues captioned images (all when omitted); returns how many were queued. */
+  start(ids?: readonly string[]): number;
+  /** Critiques these images again even if done. */
+  again(ids: readonly string[]): number;
+  pause(): void;
+  resume(): void;
+  cancel(): void;
+  accept(id: string): Promise<void>;
+  edit(id: string, text: string): Promise<void>;
+  reject(id: string): Promise<void>;
+  /** The stored evidence and refinement of an image (from IndexedDB). */
+  detail(id: string): Promise<CriticDetail>;
+  /** Resolves when nothing is being critiqued and the critic's state is written. */
+  settled(): Promise<void>;
+  dispose(): void;
+}
+
+export interface CriticDeps {
+  store: StoreApi<StudioState>;
+  teacher: TeacherPort;
+  data: CriticDataPort;
+  persistence: CriticPersistence;
+  /** Resolves when the studio's own state is loaded (cards, captions). */
+  studioReady: Promise<void>;
+  now?: () => number;
+}
+
+export function createCritic(deps: CriticDeps): Critic {
+  const { store, teacher, data } = deps;
+  const now = deps.now ?? Date.now;
+  const state = () => store.getState();
+  const runner = new CriticRunner({
+    store,
+    teacher,
+    data,
+    engine: async () => engineFromSettings(state().critic, await data.synonyms(), teacher),
+  });
+
+  const unsubscribe = store.subscribe((s, prev) => {
+    if (needsReload(s.critic.settings.teacher, prev.critic.settings.teacher)) {
+      teacher.invalidate();
+      void teacher.resolveDevice().catch(() => {});
+    }
+    if (s.cards !== prev.cards) {
+      for (const id of Object.keys(s.critic.items)) if (s.cards[id] === undefined) s.criticRemoveItem(id);
+    }
+  });
+
+  const ready = Promise.all([deps.studioReady, deps.persistence.hydrated]).then(() => {
+    void teacher.resolveDevice().catch((error: unknown) => {
+      state().criticTeacherPatch({ status: 'error', error: errorSummary(error) });
+    });
+    runner.kick(); // unfinished work from before the reload (unless paused)
+  });
+
+  const item = (id: string): CriticItem => {
+    const found = state().critic.items[id];
+    if (found === undefined) throw new Error(`The critic has not looked at image ${id}.`);
+    return found;
+  };
+
+  const record = async (decided: CriticItem): Promise<void> => {
+    state().criticPutItem(decided);
+    if (decided.target === undefined) return;
+    await data.addTarget(decided.imageId, decided.captionModel, decided.target, decided.decision === 'edited' ? 'user' : 'refined', {
+      decision: decided.decision,
+      ...(decided.targetScore === undefined ? {} : { score: decided.targetScore }),
+      ...(decided.refinementKey ? { refinementKey: decided.refinementKey } : {}),
+      ...(decided.engine ? { engine: decided.engine } : {}),
+    });
+  };
+
+  const detail = async (id: string): Promise<CriticDetail> => {
+    const it = state().critic.items[id];
+    const [evidence, refinement] = await Promise.all([
+      it?.evidenceKey ? data.cache.get<TeacherEvidence>(it.evidenceKey) : undefined,
+      it?.refinementKey ? data.cache.get<ImageRefinement>(it.refinementKey) : undefined,
+    ]);
+    return { evidence, refinement };
+  };
+
+  return {
+    ready,
+    start: (ids) => runner.enqueue(ids ?? state().order),
+    again: (ids) => runner.enqueue(ids, true),
+    pause: () => runner.pause(),
+    resume: () => runner.resume(),
+    cancel: () => runner.cancel(),
+    accept: (id) => record(decide(item(id), 'accepted', undefined, now())),
+    async edit(id, text) {
+      // The person's caption gets the rules' score on the same evidence, for weighting in training.
+      const { evidence } = await detail(id);
+      const score = evidence ? scoreFindings(checkCaption(text, evidence.evidence, await data.synonyms())) : undefined;
+      await record(decide(item(id), 'edited', { text, ...(score === undefined ? {} : { score }) }, now()));
+    },
+    reject: (id) => record(decide(item(id), 'rejected', undefined, now())),
+    detail,
+    async settled() {
+      await ready;
+      await runner.idle();
+      await deps.persistence.flush();
+    },
+    dispose: () => {
+      unsubscribe();
+      deps.persistence.dispose();
+    },
+  };
+}

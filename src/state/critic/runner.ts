@@ -1,0 +1,253 @@
+import type { StoreApi } from 'zustand/vanilla';
+import type { CriticEngine } from '../../lib/critic/engines/engine';
+import { PROMPTS } from '../../lib/critic/prompts';
+import type { CriticItem } from '../../lib/critic-run/records';
+import { summarize } from '../../lib/critic-run/records';
+import type { CriticRunSettings, ImageRefinement } from '../../lib/critic-run/refine-image';
+import { DEFAULT_CRITIC_RUN_SETTINGS, refineImage } from '../../lib/critic-run/refine-image';
+import { TEACHER_CACHE_VERSION } from '../../lib/models/teacher/cache';
+import type { EvidenceRequest, TeacherEvidence, TeacherSettings } from '../../lib/models/teacher/types';
+import { cacheKey } from '../../lib/store/cache-key';
+import { errorSummary } from '../bridge/errors';
+import type { StudioState } from '../studio-state';
+import type { CriticDataPort, TeacherPort } from './ports';
+import { toTeacherSettings } from './teacher-settings';
+
+export interface CriticRunnerDeps {
+  store: StoreApi<StudioState>;
+  teacher: TeacherPort;
+  data: CriticDataPort;
+  /** The engine of the current settings, and what else changes its replies (e.g. the endpoint). */
+  engine: () => Promise<{ engine: CriticEngine; revision: string }>;
+  /** Images per teacher call (the detector batches their crops together). */
+  imagesPerCall?: number;
+}
+
+const PROMPT_VERSIONS = PROMPTS.map((p) => `${p.id}@${p.version}`).join(',');
+
+function cancelledError(): { name: string; message: string } {
+  return { name: 'AbortError', message: 'Cancelled before the critic finished this image.' };
+}
+
+/**
+ * The critic's queue: items wait as 'queued'; the runner takes a few at a time, gets their evidence from the
+ * teacher worker, runs the TextGrad-style loop in the page, and stores both (content-addressed) before marking
+ * the item done. Pause takes effect inside the teacher (between model runs) and between images; cancel stops
+ * the teacher at its next model run and leaves the rest 'cancelled'. Nothing is lost on a reload: the queue is
+ * in the persisted items, and every teacher and engine call made so far is in the cache.
+ */
+export class CriticRunner {
+  readonly #deps: CriticRunnerDeps;
+  #running: Promise<void> | null = null;
+  #abort: AbortController | null = null;
+  #wake: (() => void) | null = null;
+
+  constructor(deps: CriticRunnerDeps) {
+    this.#deps = deps;
+  }
+
+  #state(): StudioState {
+    return this.#deps.store.getState();
+  }
+
+  /** Queues these images (captioned ones only) for the critic; `again` redoes finished ones too. */
+  enqueue(ids: readonly string[], again = false): number {
+    const s = this.#state();
+    let queued = 0;
+    for (const id of ids) {
+      const card = s.cards[id];
+      if (card?.caption === undefined || card.status !== 'captioned') continue;
+      const item = s.critic.items[id];
+      const busy = item?.status === 'evidence' || item?.status === 'refining' || item?.status === 'queued';
+      if (busy) continue;
+      const fresh = item === undefined || item.caption !== card.caption;
+      if (!fresh && !again && item.status === 'done') continue;
+      s.criticPutItem({
+        imageId: id,
+        caption: card.caption,
+        captionModel: card.captionModel ?? '',
+        status: 'queued',
+        // A decision on the same caption stands; a new caption starts over.
+        decision: fresh ? 'pending' : item.decision,
+        ...(fresh || item.target === undefined ? {} : { target: item.target }),
+        ...(fresh || item.targetScore === undefined ? {} : { targetScore: item.targetScore }),
+      });
+      queued++;
+    }
+    this.kick();
+    return queued;
+  }
+
+  /** Starts working through the queue unless it already does, or the person paused it. */
+  kick(): void {
+    if (this.#running !== null || this.#state().critic.run.paused) return;
+    if (this.#queued().length === 0) return;
+    this.#running = this.#loop().finally(() => {
+      this.#running = null;
+    });
+  }
+
+  pause(): void {
+    this.#state().criticRunPatch({ paused: true, ...(this.#running ? { state: 'paused' } : {}) });
+    void this.#deps.teacher.pause().catch(() => {});
+  }
+
+  resume(): void {
+    this.#state().criticRunPatch({ paused: false, ...(this.#running ? { state: 'running' } : {}) });
+    void this.#deps.teacher.resume().catch(() => {});
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
+    this.kick();
+  }
+
+  cancel(): void {
+    const s = this.#state();
+    for (const item of this.#queued()) s.criticPatchItem(item.imageId, { status: 'cancelled', error: cancelledError() });
+    if (this.#running === null) return;
+    s.criticRunPatch({ state: 'cancelling' });
+    this.#abort?.abort();
+    // A paused run must wake up to notice.
+    if (s.critic.run.paused) this.resume();
+  }
+
+  /** Resolves when no critic work is going on. */
+  async idle(): Promise<void> {
+    while (this.#running !== null) await this.#running;
+  }
+
+  #queued(): CriticItem[] {
+    const s = this.#state();
+    return s.order.map((id) => s.critic.items[id]).filter((i): i is CriticItem => i?.status === 'queued');
+  }
+
+  async #loop(): Promise<void> {
+    const s = this.#state();
+    const abort = new AbortController();
+    this.#abort = abort;
+    let completed = 0;
+    s.criticRunPatch({ state: 'running', completed: 0, total: this.#queued().length, error: null, current: null });
+    try {
+      for (;;) {
+        while (this.#state().critic.run.paused && !abort.signal.aborted) {
+          this.#state().criticRunPatch({ state: 'paused' });
+          await new Promise<void>((resolve) => (this.#wake = resolve));
+        }
+        if (abort.signal.aborted) break;
+        const batch = this.#queued().slice(0, this.#deps.imagesPerCall ?? 2);
+        if (batch.length === 0) break;
+        this.#state().criticRunPatch({ total: completed + this.#queued().length });
+        completed += await this.#process(batch, abort.signal);
+        this.#state().criticRunPatch({ completed });
+      }
+    } catch (error) {
+      this.#state().criticRunPatch({ error: errorSummary(error) });
+    } finally {
+      this.#abort = null;
+      this.#state().criticRunPatch({ state: 'idle', current: null });
+    }
+  }
+
+  /** One teacher call for the batch, then the critic on each image. Returns how many finished (done or failed). */
+  async #process(batch: CriticItem[], signal: AbortSignal): Promise<number> {
+    const s = this.#state();
+    const { teacher, data } = this.#deps;
+    const settings = toTeacherSettings(s.critic.settings.teacher);
+    const requests: EvidenceRequest[] = [];
+    let finished = 0;
+    for (const item of batch) {
+      s.criticPatchItem(item.imageId, { status: 'evidence' });
+      try {
+        const name = s.cards[item.imageId]?.name ?? item.imageId;
+        const pixels = await data.pixels(item.imageId, name);
+        requests.push({ imageId: item.imageId, image: { ...pixels, channels: 4 }, caption: item.caption });
+      } catch (error) {
+        s.criticPatchItem(item.imageId, { status: 'failed', error: errorSummary(error) });
+        finished++;
+      }
+    }
+    if (requests.length === 0) return finished;
+    let outcomes;
+    try {
+      outcomes = await teacher.evidence(
+        requests,
+        settings,
+        (p) => this.#state().criticRunPatch({ current: { imageId: p.imageId, stage: p.stage, done: p.done, total: p.total } }),
+        signal,
+      );
+    } catch (error) {
+      const info = signal.aborted ? cancelledError() : errorSummary(error);
+      for (const r of requests) {
+        this.#state().criticPatchItem(r.imageId, { status: signal.aborted ? 'cancelled' : 'failed', error: info });
+      }
+      if (!signal.aborted) throw error; // the teacher itself failed (load, crash): stop the run, say why
+      return finished;
+    }
+    for (const outcome of outcomes) {
+      const id = outcome.imageId;
+      if (!outcome.ok) {
+        const cancelled = outcome.error.name === 'AbortError';
+        this.#state().criticPatchItem(id, { status: cancelled ? 'cancelled' : 'failed', error: outcome.error });
+        if (!cancelled) finished++;
+        continue;
+      }
+      try {
+        await this.#critique(outcome.result, settings, signal);
+      } catch (error) {
+        const cancelled = signal.aborted;
+        this.#state().criticPatchItem(id, {
+          status: cancelled ? 'cancelled' : 'failed',
+          error: cancelled ? cancelledError() : errorSummary(error),
+        });
+      }
+      finished++;
+    }
+    return finished;
+  }
+
+  async #critique(result: TeacherEvidence, settings: TeacherSettings, signal: AbortSignal): Promise<void> {
+    const { data } = this.#deps;
+    const item = this.#state().critic.items[result.imageId];
+    if (item === undefined) return; // removed meanwhile
+    const evidenceKey = await cacheKey({
+      imageId: result.imageId,
+      model: { id: result.models.florence ?? 'detector-only', revision: `${result.models.detector}|${result.models.florenceRevision ?? ''}` },
+      task: 'evidence',
+      promptVersion: TEACHER_CACHE_VERSION,
+      extra: { caption: result.caption, settings },
+    });
+    await data.cache.put(evidenceKey, result, 'the evidence of an image');
+    this.#state().criticPatchItem(result.imageId, { status: 'refining', evidenceKey });
+    const run: CriticRunSettings = { ...DEFAULT_CRITIC_RUN_SETTINGS, ...this.#runSettings() };
+    const { engine, revision } = await this.#deps.engine();
+    const refined: ImageRefinement = await refineImage(
+      { imageId: result.imageId, caption: item.caption, evidence: result.evidence },
+      engine,
+      { table: await data.synonyms(), cache: data.cache, engineRevision: revision },
+      run,
+      signal,
+    );
+    const refinementKey = await cacheKey({
+      imageId: result.imageId,
+      model: { id: engine.id, revision },
+      task: 'refinement',
+      promptVersion: PROMPT_VERSIONS,
+      extra: { evidenceKey, caption: item.caption, run },
+    });
+    await data.cache.put(refinementKey, refined, 'the critique of an image');
+    const { error: _error, ...rest } = this.#state().critic.items[result.imageId] ?? item;
+    this.#state().criticPutItem({
+      ...rest,
+      status: 'done',
+      evidenceKey,
+      refinementKey,
+      engine: engine.id,
+      ...summarize(refined.refinement),
+    });
+  }
+
+  #runSettings(): Partial<CriticRunSettings> {
+    const c = this.#state().critic.settings;
+    return { maxSteps: c.maxSteps, ensemble: c.ensemble };
+  }
+}

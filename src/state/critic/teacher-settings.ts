@@ -1,0 +1,43 @@
+import type { TeacherLoadOptions, TeacherSettings } from '../../lib/models/teacher/types';
+import { DEFAULT_TEACHER_SETTINGS } from '../../lib/models/teacher/types';
+import type { TeacherUserSettings } from './slice';
+
+/** Where the app serves the teacher's data files (scripts/teacher-files.json; vite serves them in dev and tests). */
+export const TEACHER_DATA_URLS = {
+  detectorModel: '/models/fastestdet/FastestDet.onnx',
+  detectorNames: '/models/fastestdet/coco.names',
+  synonyms: '/models/chair/synonyms.txt',
+} as const;
+
+const clampInt = (v: number, min: number, max: number, fallback: number): number =>
+  Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : fallback;
+
+/** The evidence settings the worker takes, from what the person set (dense zoom levels kept to the grids). */
+export function toTeacherSettings(u: TeacherUserSettings): TeacherSettings {
+  const d = DEFAULT_TEACHER_SETTINGS;
+  const grids = [...new Set(u.grids)].sort((a, b) => a - b);
+  return {
+    ...d,
+    crops: { grids: grids.length > 0 ? grids : [...d.crops.grids], overlap: u.overlap },
+    denseRegionZooms: u.denseZooms.filter((z) => grids.includes(z)),
+    maxNewTokens: clampInt(u.maxNewTokens, 1, 1024, d.maxNewTokens),
+    numBeams: clampInt(u.numBeams, 1, 8, d.numBeams),
+  };
+}
+
+export function toTeacherLoadOptions(u: TeacherUserSettings, origin: string): TeacherLoadOptions {
+  return {
+    florenceModelId: u.useFlorence && u.florenceModelId.trim() !== '' ? u.florenceModelId.trim() : null,
+    device: u.device,
+    detector: {
+      modelUrl: `${origin}${TEACHER_DATA_URLS.detectorModel}`,
+      namesUrl: `${origin}${TEACHER_DATA_URLS.detectorNames}`,
+    },
+    synonymsUrl: `${origin}${TEACHER_DATA_URLS.synonyms}`,
+  };
+}
+
+/** Whether a settings change means the loaded teacher no longer counts. */
+export function needsReload(a: TeacherUserSettings, b: TeacherUserSettings): boolean {
+  return a.useFlorence !== b.useFlorence || a.florenceModelId !== b.florenceModelId || a.device !== b.device;
+}

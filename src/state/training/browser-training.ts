@@ -1,0 +1,183 @@
+/**
+ * Training as the browser runs it: the student worker's bridge (training shares its worker and GPU device),
+ * checkpoints in IndexedDB, the studio's captioning, the teacher's evidence from the content cache, CLIP on
+ * the page when loaded, and the export zip. What the training components call (TrainingActions).
+ */
+import type { StoreApi } from 'zustand/vanilla';
+import { parseSynonyms, type SynonymTable } from '../../lib/critic/synonyms';
+import type { ZipOutput } from '../../lib/export';
+import { COCO_CATEGORIES } from '../../lib/models/detector/coco-names';
+import type { CaptionRequest } from '../../lib/models/student/types';
+import type { StudioStore } from '../../lib/store';
+import type { StudentWithTrainingApi } from '../../lib/tuning/worker-api';
+import { errorSummary } from '../bridge/errors';
+import type { WorkerBridge } from '../bridge/worker-bridge';
+import type { ImageStorePort, IngestPort } from '../pipeline/ports';
+import type { Studio } from '../pipeline/studio';
+import type { StudioState } from '../studio-state';
+import { browserCritic } from '../critic/browser-critic';
+import { PageClip } from './clip';
+import { importCoco } from './coco';
+import { TrainingController } from './controller';
+import { buildExportZip } from './export-zip';
+import type { CriticRunPort, ImagePixels, ScoringPort } from './ports';
+import { createTrainingPort } from './training-port';
+
+/** Where the app serves the CHAIR synonym list (scripts/teacher-files.json). */
+const SYNONYMS_URL = '/models/chair/synonyms.txt';
+
+export interface TrainingActions {
+  readonly controller: TrainingController;
+  importCoco(fileName: string, text: string): Promise<void>;
+  loadClip(modelId: string): Promise<void>;
+  exportZip(): Promise<{ zip: ZipOutput; fileName: string }>;
+}
+
+export interface BrowserTrainingDeps {
+  readonly store: StoreApi<StudioState>;
+  readonly opened: Promise<StudioStore>;
+  readonly bridge: WorkerBridge<StudentWithTrainingApi>;
+  readonly studio: Studio;
+  readonly ingest: IngestPort;
+  readonly images: ImageStorePort;
+  readonly folderFiles: (name: string) => Promise<Record<string, Uint8Array>>;
+}
+
+async function deflateRaw(data: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([data as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new CompressionStream('deflate-raw'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** A table of COCO's category names alone, when the CHAIR synonym list cannot be fetched. */
+function categoryNamesTable(): SynonymTable {
+  return parseSynonyms(COCO_CATEGORIES.join('\n'));
+}
+
+export function createBrowserTraining(deps: BrowserTrainingDeps): TrainingActions {
+  const { store, opened } = deps;
+  const port = createTrainingPort({ store, bridge: deps.bridge, folderFiles: deps.folderFiles });
+  const clip = new PageClip();
+
+  let synonyms: Promise<{ table: SynonymTable; source: 'chair-list' | 'category-names' }> | null = null;
+  const loadSynonyms = () =>
+    (synonyms ??= fetch(SYNONYMS_URL)
+      .then(async (r) => {
+        if (!r.ok) throw new Error(`HTTP ${r.status}`);
+        return { table: parseSynonyms(await r.text()), source: 'chair-list' as const };
+      })
+      .catch(() => ({ table: categoryNamesTable(), source: 'category-names' as const })));
+
+  const decoded = async (id: string) => {
+    const card = store.getState().cards[id];
+    const file = await deps.images.getFile(id);
+    if (!card || !file) throw new Error(`image ${id.slice(0, 12)}… is no longer stored`);
+    return deps.ingest.decode(file, card.name);
+  };
+  const pixels: ImagePixels = async (ids) => {
+    const out: CaptionRequest[] = [];
+    for (const id of ids) {
+      const p = await decoded(id);
+      out.push({ id, image: { width: p.width, height: p.height, channels: 4, data: p.data } });
+    }
+    return out;
+  };
+
+  const scoring: ScoringPort = {
+    synonyms: async () => (await loadSynonyms()).table,
+    async evidence(imageId) {
+      if (!store.getState().critic.items[imageId]?.evidenceKey) return undefined;
+      return (await critic().detail(imageId)).evidence?.evidence;
+    },
+    clipScores: (items) =>
+      clip.scores(items, async (ids) => {
+        const map = new Map();
+        for (const id of ids) {
+          const p = await decoded(id);
+          map.set(id, { width: p.width, height: p.height, channels: 4, data: p.data });
+        }
+        return map;
+      }),
+  };
+
+  // The critic is created on first use (src/state/critic/browser-critic.ts keeps one per studio).
+  const critic = () => browserCritic(deps.studio);
+  const criticRun: CriticRunPort = {
+    /**
+     * Later rounds: the critic looks at the new captions again, and the refinements of the images the person
+     * chose to train on (accepted or edited before) are accepted, as the seed's automated rounds do.
+     */
+    async refine(imageIds, signal) {
+      const items = store.getState().critic.items;
+      const chosen = imageIds.filter((id) => ['accepted', 'edited'].includes(items[id]?.decision ?? ''));
+      critic().again(chosen);
+      const onAbort = () => critic().cancel();
+      signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        await critic().settled();
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+      }
+      for (const id of chosen)
+        if (store.getState().critic.items[id]?.status === 'done') await critic().accept(id);
+    },
+  };
+
+  const controller = new TrainingController({
+    store,
+    port,
+    checkpoints: {
+      async put(id, label, bytes) {
+        const meta = await (await opened).checkpoints.put({ id, label, bytes });
+        return { byteLength: meta.byteLength, createdAt: meta.createdAt };
+      },
+      get: async (id) => (await opened).checkpoints.get(id),
+      delete: async (id) => (await opened).checkpoints.delete(id),
+      estimate: async () => (await opened).estimate(),
+    },
+    captioning: {
+      settled: () => deps.studio.settled(),
+      captionAgain: (ids) => deps.studio.captionAgain(ids),
+    },
+    scoring,
+    pixels,
+    critic: criticRun,
+  });
+
+  // A run that was going on resumes once the studio and the critic's decisions (its targets) are loaded.
+  void Promise.all([deps.studio.ready, critic().ready]).then(() => {
+    controller.resumeAfterReload();
+    void controller.book.refreshStorage();
+  });
+
+  return {
+    controller,
+    async importCoco(fileName, text) {
+      const { table, source } = await loadSynonyms();
+      try {
+        importCoco(store, fileName, text, table, source);
+      } catch (error) {
+        store.getState().patchTraining({ error: errorSummary(error) });
+      }
+    },
+    async loadClip(modelId) {
+      const patch = store.getState().patchTraining;
+      patch({ clip: { status: 'loading', modelId } });
+      try {
+        await clip.load(modelId, location.origin);
+        patch({ clip: { status: 'ready', modelId } });
+      } catch (error) {
+        patch({ clip: { status: 'error', modelId, error: errorSummary(error) } });
+      }
+    },
+    exportZip: () =>
+      buildExportZip({
+        store,
+        port,
+        book: controller.book,
+        deflateRaw,
+        imageFile: (id) => deps.images.getFile(id),
+      }),
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * The Train button's side of the studio: runs the rounds with train-loop's RoundScheduler over the studio's
+ * stages (round-stages.ts), forwards Pause / Resume / Stop to the worker (cooperative, between steps), keeps
+ * the scheduler's status and position in the training slice (persisted), and after a reload picks up a run
+ * that was going on at its last checkpoint. Rollback, delete and the active weights go through here too.
+ */
+import type { StoreApi } from 'zustand/vanilla';
+import { errorSummary } from '../bridge/errors';
+import { RoundScheduler } from '../../lib/train-loop/round-scheduler';
+import type { RoundPosition } from '../../lib/train-loop/scheduler-state';
+import type { StudioState } from '../studio-state';
+import { CheckpointBook } from './checkpoint-book';
+import type {
+  CaptioningPort,
+  CheckpointBytes,
+  CriticRunPort,
+  ImagePixels,
+  ScoringPort,
+  TrainingPort,
+} from './ports';
+import { roundStages } from './round-stages';
+
+export interface TrainingControllerDeps {
+  readonly store: StoreApi<StudioState>;
+  readonly port: TrainingPort;
+  readonly checkpoints: CheckpointBytes;
+  readonly captioning: CaptioningPort;
+  readonly scoring: ScoringPort;
+  readonly pixels: ImagePixels;
+  readonly critic?: CriticRunPort;
+  readonly newId?: () => string;
+}
+
+export class TrainingController {
+  readonly book: CheckpointBook;
+  #scheduler: RoundScheduler | null = null;
+  #running: Promise<unknown> | null = null;
+  readonly #deps: TrainingControllerDeps;
+
+  constructor(deps: TrainingControllerDeps) {
+    this.#deps = deps;
+    this.book = new CheckpointBook(deps.store, deps.checkpoints);
+  }
+
+  private get state() {
+    return this.#deps.store.getState().training;
+  }
+
+  /** Starts new rounds after the ones done so far (continuing from the active weights). */
+  train(): void {
+    if (this.#running) return;
+    const done = Math.max(
+      -1,
+      ...this.state.scores.map((s) => s.round),
+      ...this.state.checkpoints.map((c) => c.round),
+    );
+    const first = done + 1;
+    this.#patch({ error: null, notices: [], runIds: {} });
+    this.#run({ round: first, stage: 'caption' }, first + this.state.settings.loop.rounds);
+  }
+
+  /** Goes on from where Stop, a failure or a reload left the rounds. */
+  continue(): void {
+    if (this.#running || this.state.position === null) return;
+    const rounds = Math.max(this.state.position.round + 1, this.#roundsTarget());
+    this.#patch({ error: null });
+    this.#run(this.state.position, rounds);
+  }
+
+  /** After a reload: a run that was going on goes on at its last checkpoint. */
+  resumeAfterReload(): void {
+    if (this.state.status === 'running' && this.state.position !== null) this.continue();
+  }
+
+  pause(): void {
+    this.#scheduler?.pause();
+    void this.#deps.port.pause().catch(() => undefined);
+  }
+
+  resume(): void {
+    // Paused before a reload: nothing runs in this page yet, so go on from the stored position.
+    if (!this.#scheduler && this.state.status === 'paused') return this.continue();
+    this.#scheduler?.resume();
+    void this.#deps.port.resume().catch(() => undefined);
+  }
+
+  stop(): void {
+    this.#scheduler?.stop();
+    void this.#deps.port.stop().catch(() => undefined);
+  }
+
+  /** Waits for the rounds to end (tests; the UI reads the slice). */
+  async idle(): Promise<void> {
+    await this.#running;
+  }
+
+  /** Captioning and the next training start from this checkpoint's weights. */
+  async rollBack(id: string): Promise<void> {
+    if (this.#running) return;
+    const row = this.book.rows().find((r) => r.id === id);
+    if (!row) return;
+    const info = await this.#deps.port.useWeights({
+      bytes: await this.book.read(id),
+      label: `r${row.round + 1}s${row.step}`,
+    });
+    this.#deps.store.getState().studentReady(info);
+    this.#patch({ active: id });
+    this.#deps.captioning.captionAgain(this.#deps.store.getState().order);
+  }
+
+  async deleteCheckpoint(id: string): Promise<void> {
+    try {
+      await this.book.remove(id);
+    } catch (error) {
+      this.#patch({ error: errorSummary(error) });
+    }
+  }
+
+  #roundsTarget(): number {
+    const firstOfSeries = Math.min(
+      ...Object.keys(this.state.runIds).map(Number),
+      this.state.position?.round ?? 0,
+    );
+    return firstOfSeries + this.state.settings.loop.rounds;
+  }
+
+  #run(start: RoundPosition, rounds: number): void {
+    const deps = this.#deps;
+    const newId = deps.newId ?? (() => crypto.randomUUID().slice(0, 8));
+    const scheduler = new RoundScheduler(
+      roundStages({ ...deps, book: this.book, newRunId: (round) => `r${round + 1}-${newId()}` }),
+      {
+        rounds,
+        start,
+        onState: (s) =>
+          this.#patch({ status: s.status, position: s.position, ...(s.error ? { error: s.error } : {}) }),
+      },
+    );
+    this.#scheduler = scheduler;
+    this.#running = scheduler
+      .run()
+      .catch((error: unknown) => this.#patch({ status: 'failed', error: errorSummary(error) }))
+      .finally(() => {
+        this.#scheduler = null;
+        this.#running = null;
+      });
+  }
+
+  #patch(patch: Parameters<StudioState['patchTraining']>[0]): void {
+    this.#deps.store.getState().patchTraining(patch);
+  }
+}
