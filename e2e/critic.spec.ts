@@ -45,7 +45,12 @@ test('template critic: evidence, critique, versions; accept one, edit one; pause
     detector: { id: 'fastestdet@coco80-352', batchSize: 16 },
     florence: {
       modelId: 'tiny-random/florence-2',
-      dtypes: { embed_tokens: 'fp32', vision_encoder: 'fp32', encoder_model: 'fp32', decoder_model_merged: 'fp32' },
+      dtypes: {
+        embed_tokens: 'fp32',
+        vision_encoder: 'fp32',
+        encoder_model: 'fp32',
+        decoder_model_merged: 'fp32',
+      },
     },
   });
   await expect(critic.teacherBadge).toHaveAttribute('data-device', expected);
@@ -62,7 +67,9 @@ test('template critic: evidence, critique, versions; accept one, edit one; pause
   expect(stored.evidence?.stats).toMatchObject({ detectorCrops: 14, florenceCalls: 3 + 1 + 4 });
   await critic.open(CATS);
   const boxes = await critic.boxes();
-  expect(boxes.filter((b) => b.source === 'fastestdet' && b.label === 'cat').length).toBeGreaterThanOrEqual(2);
+  expect(boxes.filter((b) => b.source === 'fastestdet' && b.label === 'cat').length).toBeGreaterThanOrEqual(
+    2,
+  );
   expect(new Set(boxes.map((b) => b.zoom))).toEqual(new Set([1, 2, 3]));
   await page.getByTestId('evidence-filter-zoom-1').uncheck();
   await page.getByTestId('evidence-filter-zoom-2').uncheck();
@@ -90,7 +97,9 @@ test('template critic: evidence, critique, versions; accept one, edit one; pause
   await expect(critic.detail.getByTestId('critic-target')).toHaveText(`Training target: ${refined}`);
   await critic.open(ROOM);
   await critic.detail.getByTestId('critic-edit').click();
-  await critic.detail.getByTestId('critic-edit-text').fill('A living room with <b>a person</b>, a TV and chairs.');
+  await critic.detail
+    .getByTestId('critic-edit-text')
+    .fill('A living room with <b>a person</b>, a TV and chairs.');
   await critic.detail.getByTestId('critic-edit-save').click();
   await expect(critic.item(ROOM)).toHaveAttribute('data-decision', 'edited');
   // Typed markup stays text.
@@ -111,14 +120,19 @@ test('template critic: evidence, critique, versions; accept one, edit one; pause
   expect((await critic.stored(cats.imageId)).refinement).toEqual(stored.refinement);
   await critic.open(CATS);
   await expect(critic.detail.getByTestId('critic-target')).toHaveText(`Training target: ${refined}`);
-  expect(await critic.detail.getByTestId('version').count()).toBe(stored.refinement!.refinement.versions.length);
+  expect(await critic.detail.getByTestId('version').count()).toBe(
+    stored.refinement!.refinement.versions.length,
+  );
   expect((await critic.boxes()).filter((b) => b.label === 'cat').length).toBeGreaterThanOrEqual(2);
 });
 
 test('endpoint critic: a 429 with Retry-After, a malformed reply retried then recorded, then answers', async ({
   page,
 }, testInfo) => {
-  test.skip(device(testInfo.project.metadata) !== 'wasm', 'the endpoint engine does not depend on the device');
+  test.skip(
+    device(testInfo.project.metadata) !== 'wasm',
+    'the endpoint engine does not depend on the device',
+  );
   const server = await startFakeOpenAI(
     [
       { status: 429, headers: { 'Retry-After': '1' } },
@@ -155,7 +169,10 @@ test('endpoint critic: a 429 with Retry-After, a malformed reply retried then re
     expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(950); // Retry-After: 1 honoured
     expect(seen.every((r) => r.authorization === 'Bearer sk-test-123')).toBe(true);
     // The retry carries the bad reply and a reminder of the format.
-    expect(seen[2]!.messages.at(-2)).toEqual({ role: 'assistant', content: 'Sure! The caption looks fine to me.' });
+    expect(seen[2]!.messages.at(-2)).toEqual({
+      role: 'assistant',
+      content: 'Sure! The caption looks fine to me.',
+    });
     expect(seen[2]!.messages.at(-1)!.content).toMatch(/^Your reply could not be used \(malformed JSON/);
     expect(seen.slice(3).map((r) => r.kind)).toEqual(['feedback', 'rewrite', 'critique']);
 
@@ -172,7 +189,9 @@ test('endpoint critic: a 429 with Retry-After, a malformed reply retried then re
     await expect(failure).toHaveCount(1);
     await expect(failure).toContainText('malformed JSON');
     await expect(failure).toHaveAttribute('data-prompt', 'critique.enhancing');
-    await expect(critic.detail.getByTestId('version').last()).toContainText('Two cats lying on a pink couch.');
+    await expect(critic.detail.getByTestId('version').last()).toContainText(
+      'Two cats lying on a pink couch.',
+    );
 
     // The key was not saved: gone after a reload; the results are not.
     await critic.settled();

@@ -76,3 +76,26 @@ test('pause holds the run, resume finishes it, cancel stops it until captioned a
   await studio.settled();
   await expect(captioned).toHaveCount(photos.length);
 });
+
+test('a local model folder captions exactly as the same model by id', async ({ page }) => {
+  const studio = new StudioPage(page);
+  await studio.open();
+  await studio.useModel(TINY_MODEL);
+  await studio.setMaxNewTokens(6);
+  await studio.pickFiles(photoPaths().slice(0, 3));
+  await studio.settled();
+  const byId = await studio.snapshot();
+
+  await page.getByTestId('settings-folder-input').setInputFiles(join('public', 'models', TINY_MODEL));
+  await expect(page.getByTestId('settings-current-model')).toHaveText('Using folder "vit-gpt2"');
+  await page.getByTestId('caption-again-button').click();
+  await studio.settled();
+  const byFolder = await studio.snapshot();
+
+  expect(byFolder.student).toMatchObject({ status: 'ready', modelId: 'vit-gpt2' });
+  expect(byFolder.cards.map((c) => c.captionModel)).toEqual(['vit-gpt2', 'vit-gpt2', 'vit-gpt2']);
+  expect(byFolder.cards.map((c) => c.caption)).toEqual(byId.cards.map((c) => c.caption));
+  // The folder is kept in IndexedDB: after a reload the setting still works.
+  await studio.reload();
+  await expect(page.getByTestId('settings-current-model')).toHaveText('Using folder "vit-gpt2"');
+});

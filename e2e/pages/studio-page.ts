@@ -30,8 +30,9 @@ export class StudioPage {
     await this.page.waitForFunction(() => window.__capgrad !== undefined);
   }
 
+  /** The card of a file, by its full name (a path inside a dropped folder); JSON quoting is valid CSS. */
   card(name: string): Locator {
-    return this.cards.filter({ has: this.page.getByTestId('card-name').getByText(name, { exact: true }) });
+    return this.page.locator(`[data-testid="image-card"][data-name=${JSON.stringify(name)}]`);
   }
 
   async useModel(modelId: string): Promise<void> {

@@ -11,7 +11,8 @@ export interface SeenRequest {
 }
 
 /** A scripted answer: a status with headers, or a reply text for choices[0].message.content. */
-export type Scripted = { status: number; headers?: Record<string, string>; body?: string } | { reply: string };
+export type Scripted =
+  { status: number; headers?: Record<string, string>; body?: string } | { reply: string };
 
 export interface FakeOpenAI {
   url: string;
@@ -59,14 +60,22 @@ export async function startFakeOpenAI(
       const kind = kindOf(parsed.messages[0]?.content ?? '');
       const step = script[seen.length] ?? { reply: answer(kind, parsed.messages) };
       const status = 'status' in step ? step.status : 200;
-      seen.push({ at: Date.now(), authorization: req.headers.authorization, kind, messages: parsed.messages, status });
+      seen.push({
+        at: Date.now(),
+        authorization: req.headers.authorization,
+        kind,
+        messages: parsed.messages,
+        status,
+      });
       if ('status' in step) {
         res.writeHead(step.status, { ...CORS, 'Content-Type': 'application/json', ...step.headers });
         res.end(step.body ?? JSON.stringify({ error: { message: `scripted ${step.status}` } }));
         return;
       }
       res.writeHead(200, { ...CORS, 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: step.reply } }] }));
+      res.end(
+        JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: step.reply } }] }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -58,6 +58,15 @@ function CardProgress({ id }: { id: string }) {
   );
 }
 
+/** A dropped folder's files are named by their path: the card shows the file name, the folder below it. */
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+function folderOf(path: string): string | null {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? null : path.slice(0, slash);
+}
+
 /** One image: thumbnail, name, size, status, then its caption or its error, as plain text. */
 export const ImageCardView = memo(function ImageCardView({ card }: { card: ImageCard }) {
   const studio = useStudio();
@@ -79,7 +88,7 @@ export const ImageCardView = memo(function ImageCardView({ card }: { card: Image
       <div className="card-body">
         <div className="card-head">
           <span className="card-name" data-testid="card-name" title={card.name}>
-            {card.name}
+            {baseName(card.name)}
           </span>
           <span className={`status status-${card.status}`} data-testid="card-status">
             {STATUS_TEXT[card.status]}
@@ -88,7 +97,8 @@ export const ImageCardView = memo(function ImageCardView({ card }: { card: Image
         <div className="card-meta" data-testid="card-size">
           {formatBytes(card.byteLength)}
           {card.width !== undefined && card.height !== undefined ? ` · ${card.width}×${card.height}` : ''}
-          {card.saved ? '' : ' · not saved'}
+          {folderOf(card.name) === null ? '' : ` · in ${folderOf(card.name)}/`}
+          {card.saved || card.status === 'ingesting' ? '' : ' · not saved'}
         </div>
         {card.status === 'captioning' && <CardProgress id={card.id} />}
         {card.caption !== undefined && (

@@ -18,7 +18,9 @@ const HUB = 'https://huggingface.co/';
 export function webTeacherPlatform(origin: string): TeacherPlatform {
   configureOrt(origin);
   env.allowLocalModels = true; // false by default in browsers (DESIGN.md decision 6)
-  env.localModelPath = `${origin}${MODELS_PATH}`;
+  // A path, not a URL: transformers.js checks the local folder only for paths that are not http(s) URLs
+  // (get_file_metadata tests the joined local path), so a full URL here skips the app's own files.
+  env.localModelPath = MODELS_PATH;
   let creating: Promise<unknown> = Promise.resolve();
 
   const exists = async (url: string): Promise<boolean> => {

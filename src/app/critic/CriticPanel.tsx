@@ -9,7 +9,7 @@ function TeacherBadge() {
   const device = teacher.device;
   return (
     <div
-      className={`device-badge device-${device?.device ?? 'unknown'}`}
+      className={`teacher-badge teacher-${device?.device ?? 'unknown'}`}
       data-testid="teacher-badge"
       data-device={device?.device ?? ''}
       data-status={teacher.status}

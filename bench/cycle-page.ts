@@ -1,0 +1,219 @@
+/**
+ * Benchmark page (served by vite, driven by bench/cycle.mjs): one full round of the studio's loop, with the
+ * studio's own workers, on N photos: captioning (student worker), evidence (teacher worker: FastestDet and
+ * Florence-2), critique (the template engine's TextGrad loop, in the page), training (student worker, the
+ * accepted refinements), re-captioning (the tuned weights loaded into the same worker). Each stage timed.
+ */
+import * as Comlink from 'comlink';
+import { TemplateEngine } from '../src/lib/critic/engines/template';
+import { parseSynonyms } from '../src/lib/critic/synonyms';
+import { refineImage } from '../src/lib/critic-run/refine-image';
+import type { CaptionRequest, PixelImage, StudentDevice } from '../src/lib/models/student/types';
+import type { TeacherWorkerApi } from '../src/lib/models/teacher/worker-api';
+import { DEFAULT_TEACHER_SETTINGS, type EvidenceProgress, type TeacherSettings } from '../src/lib/models/teacher/types';
+import { DEFAULT_TUNING_SETTINGS, type TuningSettings } from '../src/lib/tuning/settings';
+import type { StudentWithTrainingApi, TrainingEvent } from '../src/lib/tuning/worker-api';
+
+const status = (text: string): void => {
+  const element = document.getElementById('status');
+  if (element !== null) element.textContent = text;
+};
+const now = () => performance.now();
+const seconds = (start: number) => (now() - start) / 1000;
+
+async function loadPixels(count: number): Promise<{ name: string; image: PixelImage }[]> {
+  const names = (await (await fetch('/bench-images/list.json')).json()) as string[];
+  const out: { name: string; image: PixelImage }[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = names[i % names.length]!;
+    const bitmap = await createImageBitmap(await (await fetch(`/bench-images/${name}`)).blob());
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext('2d')!;
+    context.drawImage(bitmap, 0, 0);
+    const { data, width, height } = context.getImageData(0, 0, bitmap.width, bitmap.height);
+    out.push({
+      name: `${i}-${name}`,
+      image: { width, height, channels: 4, data: new Uint8Array(data.buffer) },
+    });
+  }
+  return out;
+}
+
+const copy = (image: PixelImage): PixelImage => ({ ...image, data: image.data.slice() });
+
+async function main(): Promise<void> {
+  const q = new URLSearchParams(location.search);
+  const device: StudentDevice = q.get('device') === 'wasm' ? 'wasm' : 'webgpu';
+  const student = q.get('student') ?? 'bench/vit-gpt2-real-size';
+  const florence = q.get('florence') ?? 'bench/florence-2-real-size';
+  const images = Number(q.get('images') ?? 10);
+  const tokens = Number(q.get('tokens') ?? 20);
+  const grids = (q.get('grids') ?? '1,2').split(',').map(Number);
+  const teacherSettings: TeacherSettings = {
+    ...DEFAULT_TEACHER_SETTINGS,
+    crops: { ...DEFAULT_TEACHER_SETTINGS.crops, grids },
+    denseRegionZooms: (q.get('dense') ?? '1').split(',').filter(Boolean).map(Number),
+    maxNewTokens: Number(q.get('florenceTokens') ?? 32),
+    numBeams: Number(q.get('beams') ?? 1),
+  };
+  const tuning: TuningSettings = {
+    ...DEFAULT_TUNING_SETTINGS,
+    epochs: Number(q.get('epochs') ?? 3),
+    batchSize: Number(q.get('batch') ?? 4),
+    maxTokens: tokens,
+    checkpointEvery: 1000,
+  };
+  const timings: Record<string, unknown> = {};
+
+  status('decoding images');
+  const photos = await loadPixels(images);
+  const source = { kind: 'id', modelId: student, allowRemote: false } as const;
+
+  const studentWorker = new Worker(new URL('../workers/student.worker.ts', import.meta.url), {
+    type: 'module',
+  });
+  const studentApi = Comlink.wrap<StudentWithTrainingApi>(studentWorker);
+  const teacherWorker = new Worker(new URL('../workers/teacher.worker.ts', import.meta.url), {
+    type: 'module',
+  });
+  const teacherApi = Comlink.wrap<TeacherWorkerApi>(teacherWorker);
+  try {
+    status('loading the student');
+    let t = now();
+    await studentApi.load({ source, device, dtype: 'fp32' });
+    timings['studentLoad'] = seconds(t);
+    const captionSettings = {
+      strategy: 'greedy' as const,
+      numBeams: 1,
+      maxNewTokens: tokens,
+      minNewTokens: 0,
+      batchSize: Number(q.get('captionBatch') ?? 10),
+    };
+    const requests = (): CaptionRequest[] => photos.map((p) => ({ id: p.name, image: copy(p.image) }));
+
+    status('captioning');
+    t = now();
+    const first = await studentApi.caption(requests(), captionSettings);
+    timings['captioning'] = seconds(t);
+    const captions = first.items.map((i) => (i.status === 'done' ? i.caption : ''));
+
+    status('loading the teacher');
+    t = now();
+    await teacherApi.load({
+      florenceModelId: florence === 'none' ? null : florence,
+      device,
+      detector: { modelUrl: '/models/fastestdet/FastestDet.onnx', namesUrl: '/models/fastestdet/coco.names' },
+      synonymsUrl: '/models/chair/synonyms.txt',
+    });
+    timings['teacherLoad'] = seconds(t);
+
+    status('evidence');
+    t = now();
+    const outcomes = await teacherApi.evidence(
+      photos.map((p, i) => ({
+        imageId: p.name,
+        image: { ...copy(p.image), channels: 4 },
+        caption: captions[i] ?? null,
+      })),
+      teacherSettings,
+      Comlink.proxy((p: EvidenceProgress) => status(`evidence ${p.imageId} ${p.stage} ${p.done}/${p.total}`)),
+    );
+    timings['evidence'] = seconds(t);
+
+    status('critique');
+    const table = parseSynonyms(await (await fetch('/models/chair/synonyms.txt')).text());
+    const cache = new Map<string, unknown>();
+    const replyCache = {
+      get: async <T>(key: string) => cache.get(key) as T | undefined,
+      put: async (key: string, value: unknown) => void cache.set(key, value),
+    };
+    const engine = new TemplateEngine(table);
+    t = now();
+    const targets: { imageId: string; text: string; weight: number }[] = [];
+    const scores: { original: number; best: number }[] = [];
+    for (const [i, outcome] of outcomes.entries()) {
+      if (!outcome.ok) continue;
+      const refined = await refineImage(
+        { imageId: outcome.imageId, caption: captions[i]!, evidence: outcome.result.evidence },
+        engine,
+        { table, cache: replyCache },
+      );
+      const best = refined.refinement.versions[refined.refinement.best]!;
+      scores.push({ original: refined.refinement.versions[0]!.score, best: best.score });
+      targets.push({ imageId: outcome.imageId, text: best.caption, weight: 1 });
+    }
+    timings['critique'] = seconds(t);
+    await teacherApi.unload();
+
+    status('training');
+    const phases: Record<string, number> = {};
+    const stepTimes: number[] = [];
+    const losses: number[] = [];
+    let final: Uint8Array | null = null;
+    t = now();
+    const result = await studentApi.train(
+      { runId: 'bench', source, device, samples: targets, settings: tuning },
+      Comlink.proxy((event: TrainingEvent) => {
+        if (event.kind === 'phase') {
+          phases[event.phase] ??= seconds(t);
+          status(`training: ${event.phase} ${event.done ?? ''}/${event.total ?? ''}`);
+        }
+        if (event.kind === 'step') {
+          stepTimes.push(now());
+          losses.push(event.loss);
+          status(`training: step ${event.step} loss ${event.loss.toFixed(3)}`);
+        }
+        if (event.kind === 'checkpoint' && event.final) final = event.bytes;
+      }),
+      Comlink.proxy(async (ids: string[]) =>
+        ids.map((id) => ({ id, image: copy(photos.find((p) => p.name === id)!.image) })),
+      ),
+    );
+    const training = seconds(t);
+    const firstStep = phases['training'] ?? 0;
+    timings['training'] = {
+      seconds: training,
+      encodeSeconds: result.encodeMs / 1000,
+      untilFirstStepSeconds: firstStep,
+      steps: result.steps,
+      secondsPerStep:
+        stepTimes.length > 1 ? (stepTimes.at(-1)! - stepTimes[0]!) / 1000 / (stepTimes.length - 1) : null,
+      losses,
+    };
+
+    status('re-captioning');
+    t = now();
+    await studentApi.useWeights(source, device, { bytes: final!, label: 'bench' });
+    const reload = seconds(t);
+    t = now();
+    const second = await studentApi.caption(requests(), captionSettings);
+    timings['recaptioning'] = {
+      seconds: reload + seconds(t),
+      reloadSeconds: reload,
+      captionSeconds: seconds(t),
+    };
+
+    Object.assign(window, {
+      __benchResult: {
+        timings,
+        settings: { device, student, florence, images, tokens, teacher: teacherSettings, tuning },
+        accepted: targets.length,
+        criticScores: scores,
+        changedCaptions: second.items.filter(
+          (item, i) => item.status === 'done' && item.caption !== captions[i],
+        ).length,
+      },
+    });
+    status('done');
+  } finally {
+    studentWorker.terminate();
+    teacherWorker.terminate();
+  }
+}
+
+main().catch((error: unknown) => {
+  const message =
+    error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error);
+  Object.assign(window, { __benchError: message });
+  status(`failed: ${message}`);
+});
