@@ -33,6 +33,7 @@ export async function run(argv) {
       chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
       timeout: { type: 'string', default: '1800' },
       only: { type: 'string', default: '' },
+      verbose: { type: 'boolean', default: false },
     },
   });
   if (!['webgpu', 'wasm'].includes(values.device))
@@ -66,8 +67,14 @@ export async function run(argv) {
   try {
     const page = await browser.newPage();
     const logs = [];
-    page.on('console', (message) => logs.push(`${message.type()}: ${message.text()}`));
-    page.on('pageerror', (error) => logs.push(`pageerror: ${error.message}`));
+    const log = (line) => {
+      logs.push(line);
+      if (values.verbose) process.stderr.write(`[page] ${line.slice(0, 300)}\n`);
+    };
+    page.on('console', (message) => log(`${message.type()}: ${message.text()}`));
+    page.on('pageerror', (error) => log(`pageerror: ${error.message}`));
+    page.on('requestfailed', (request) => log(`request failed: ${request.url()} ${request.failure()?.errorText}`));
+    page.on('response', (response) => response.status() >= 400 && log(`HTTP ${response.status()} ${response.url()}`));
     // The photos live outside the app (../shared): serve them to the page under /bench-images/.
     await page.route('**/bench-images/**', async (route) => {
       const name = decodeURIComponent(new URL(route.request().url()).pathname.split('/').pop() ?? '');

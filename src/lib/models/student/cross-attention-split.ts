@@ -139,11 +139,18 @@ export function splitCrossAttention(decoderBytes: Uint8Array): CrossAttentionSpl
   );
   // The decoder: lifted tensors become graph inputs, read from the outer scope by the cached branch.
   const rename = (name: string): string => renamed.get(name) ?? name;
-  const cachedNodes = cached.node
-    .filter((node) => !movedSet.has(node))
-    .map((node) => ({ ...node, input: (node.input ?? []).map(rename) }));
+  const cachedNodes = withoutUnusedConstants(
+    cached.node
+      .filter((node) => !movedSet.has(node))
+      .map((node) => ({ ...node, input: (node.input ?? []).map(rename) })),
+    (cached.output ?? []).map((o) => o.name ?? ''),
+  );
+  const firstStep = ifNode.attribute?.find((a) => a.name === 'else_branch')?.g?.node ?? [];
+  const stillUsed = new Set([...cachedNodes, ...firstStep].flatMap((node) => node.input ?? []));
   const decoderGraph: GraphProto = {
     ...main,
+    // Weights only the moved nodes read now live in the cross model alone.
+    initializer: (main.initializer ?? []).filter((t) => stillUsed.has(t.name ?? '')),
     input: [...(main.input ?? []), ...original.map((name) => valueInfo(name, rename(name)))],
     node: [
       {
@@ -191,6 +198,12 @@ function crossModelOf(
       node: [...constants, ...moved, ...identities],
     },
   };
+}
+
+/** Drops Constant nodes nobody reads any more (ORT would warn about each). */
+function withoutUnusedConstants(nodes: NodeProto[], outputs: readonly string[]): NodeProto[] {
+  const read = new Set([...nodes.flatMap((node) => node.input ?? []), ...outputs]);
+  return nodes.filter((node) => node.opType !== 'Constant' || (node.output ?? []).some((o) => read.has(o)));
 }
 
 function hasSubgraph(node: NodeProto): boolean {

@@ -1,43 +1,21 @@
 /**
  * The trainer against PyTorch: TRAJECTORY_STEPS updates of LoRA adapters on one fixed batch, with
  * torch.optim.RAdam / AdamW, weight decay and clip_grad_norm_ (tools/make_grad_fixtures.py, float32).
- * Both sides run float32 in different orders, and differences compound over the steps; measured on the CPU and
- * WebGPU EPs: losses within 1.2e-6 relative, final adapters within 3.5e-6 of their scale. Tolerances 1e-5 and
- * 5e-5; a wrong update (lr, bias correction, rectification, clipping, weight decay) is off by 1e-2 or more.
+ * Tolerances and their reasons: TRAJECTORY_TOLERANCE in helpers/reference.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { buildTrainingArtifacts } from '../../../../src/lib/onnx/training/artifacts';
-import type { OptimizerConfig } from '../../../../src/lib/onnx/training/optimizer-config';
-import type { TrainableSpec } from '../../../../src/lib/onnx/training/selection';
 import { Trainer } from '../../../../src/lib/onnx/training/trainer';
 import { BACKENDS, runtimeFor } from './helpers/backends';
 import { fixtureBatch } from './helpers/batch';
 import { fixtureLoraValues, shapesOf } from './helpers/feeds';
 import { GradFixture, manifest, relativeMaxError } from './helpers/grad-fixtures';
+import { FIXTURE_LORA as LORA, fixtureOptimizer, TRAJECTORY_TOLERANCE } from './helpers/reference';
 
-const LOSS_TOLERANCE = 1e-5;
-const WEIGHT_TOLERANCE = 5e-5;
-const LORA: TrainableSpec = {
-  kind: 'lora',
-  rank: 2,
-  alpha: 4,
-  roles: ['self-attn', 'cross-attn', 'mlp'],
-  seed: 0,
-};
+const LOSS_TOLERANCE = TRAJECTORY_TOLERANCE.loss;
+const WEIGHT_TOLERANCE = TRAJECTORY_TOLERANCE.weights;
 
 const fixture = new GradFixture('gpt2-a');
-
-function optimizerFor(algorithm: 'radam' | 'adamw'): OptimizerConfig {
-  const h = manifest.optimizer;
-  return {
-    algorithm,
-    lr: h.lr,
-    betas: h.betas,
-    eps: h.eps,
-    weightDecay: h.weight_decay,
-    maxGradNorm: h.max_grad_norm,
-  };
-}
 
 describe.each(BACKENDS)('trainer on %s', (backend) => {
   // One graph serves both: they differ only in the step scalars, so WebGPU runs the default (RAdam) alone.
@@ -51,7 +29,7 @@ describe.each(BACKENDS)('trainer on %s', (backend) => {
         runtime: runtimeFor(backend),
         artifacts,
         modelId: 'gpt2-a',
-        optimizer: optimizerFor(algorithm),
+        optimizer: fixtureOptimizer(manifest, algorithm),
       });
       const reference = fixture.config.trajectory![algorithm];
       const batch = fixtureBatch(fixture);

@@ -3,11 +3,7 @@ import type { TrainingArtifacts } from '../../../../../src/lib/onnx/training/art
 import { ort } from './backends';
 import type { GradFixture } from './grad-fixtures';
 
-export const FIXTURE_SHAPES = { batch: 3, sequence: 7, encoderSequence: 5 } as const;
-
-export function shapesOf(fixture: GradFixture) {
-  return { ...FIXTURE_SHAPES, encoderWidth: fixture.config.spec.embd };
-}
+export { FIXTURE_SHAPES, fixtureLoraValues, shapesOf } from './batch';
 
 export function fixtureInputFeeds(fixture: GradFixture): Record<string, ort.Tensor> {
   const feed = (key: string) => {
@@ -36,17 +32,4 @@ export function trainableFeeds(
       new ort.Tensor('float32', Float32Array.from(values.get(t.name)!), t.dims),
     ]),
   );
-}
-
-/** The fixture's LoRA A and B, under the trainable names the artifacts use. */
-export function fixtureLoraValues(
-  fixture: GradFixture,
-  artifacts: TrainingArtifacts,
-): Map<string, Float32Array> {
-  const values = new Map<string, Float32Array>();
-  for (const adapter of artifacts.adapters) {
-    values.set(adapter.a, Float32Array.from(fixture.float(`lora.A.${adapter.target}`)));
-    values.set(adapter.b, Float32Array.from(fixture.float(`lora.B.${adapter.target}`)));
-  }
-  return values;
 }
