@@ -55,7 +55,11 @@ export async function run(argv) {
     configFile: 'vite.config.ts',
     logLevel: 'error',
     server: { port: 0, watch: null, hmr: false },
-    optimizeDeps: { entries: ['bench/caption.html', 'workers/student.worker.ts'], include: ['comlink'], noDiscovery: true },
+    optimizeDeps: {
+      entries: ['bench/caption.html', 'workers/student.worker.ts'],
+      include: ['comlink'],
+      noDiscovery: true,
+    },
   });
   await server.listen();
   const origin = (server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
@@ -73,8 +77,13 @@ export async function run(argv) {
     };
     page.on('console', (message) => log(`${message.type()}: ${message.text()}`));
     page.on('pageerror', (error) => log(`pageerror: ${error.message}`));
-    page.on('requestfailed', (request) => log(`request failed: ${request.url()} ${request.failure()?.errorText}`));
-    page.on('response', (response) => response.status() >= 400 && log(`HTTP ${response.status()} ${response.url()}`));
+    page.on('requestfailed', (request) =>
+      log(`request failed: ${request.url()} ${request.failure()?.errorText}`),
+    );
+    page.on(
+      'response',
+      (response) => response.status() >= 400 && log(`HTTP ${response.status()} ${response.url()}`),
+    );
     // The photos live outside the app (../shared): serve them to the page under /bench-images/.
     await page.route('**/bench-images/**', async (route) => {
       const name = decodeURIComponent(new URL(route.request().url()).pathname.split('/').pop() ?? '');

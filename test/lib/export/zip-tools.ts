@@ -20,13 +20,15 @@ export const inflateRaw = async (data: Uint8Array) => new Uint8Array(inflateRawS
 export const webDeflateRaw = async (data: Uint8Array) =>
   new Uint8Array(
     await new Response(
-      new Blob([data]).stream().pipeThrough(new CompressionStream('deflate-raw')),
+      new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('deflate-raw')),
     ).arrayBuffer(),
   );
 export const webInflateRaw = async (data: Uint8Array) =>
   new Uint8Array(
     await new Response(
-      new Blob([data]).stream().pipeThrough(new DecompressionStream('deflate-raw')),
+      new Blob([data as Uint8Array<ArrayBuffer>])
+        .stream()
+        .pipeThrough(new DecompressionStream('deflate-raw')),
     ).arrayBuffer(),
   );
 

@@ -16,6 +16,8 @@ export interface VisionFeatures {
 export interface FlorenceGeneration {
   readonly maxNewTokens: number;
   readonly numBeams: number;
+  /** End-of-text suppressed until this many tokens (benchmarks force a length; 0 or absent = off). */
+  readonly minNewTokens?: number;
 }
 
 export interface FlorenceRunResult {

@@ -45,6 +45,17 @@ class Features implements VisionFeatures {
   ) {}
 }
 
+/** Our runtime, plus transformers.js's own one-image path (pixels in, generate) on the same weights. */
+export interface TransformersFlorence extends FlorenceRuntime {
+  /** What transformers.js does by itself: preprocess, vision encoder, prompt, generate, for one image. */
+  runFromPixels(
+    task: FlorenceTask,
+    image: RasterImage,
+    text: string,
+    generation: FlorenceGeneration,
+  ): Promise<FlorenceRunResult>;
+}
+
 export interface TransformersFlorenceOptions {
   /** transformers.js device: 'webgpu' or 'wasm' in browsers, 'cpu' in Node. */
   readonly device: 'webgpu' | 'wasm' | 'cpu';
@@ -55,6 +66,15 @@ export interface TransformersFlorenceOptions {
 
 function toRawImage(image: RasterImage): RawImage {
   return new RawImage(image.data, image.width, image.height, image.channels);
+}
+
+function generationArgs(g: FlorenceGeneration): Record<string, unknown> {
+  return {
+    max_new_tokens: g.maxNewTokens,
+    num_beams: g.numBeams,
+    do_sample: false,
+    ...(g.minNewTokens ? { min_new_tokens: g.minNewTokens } : {}),
+  };
 }
 
 function generatedIds(output: unknown): { ids: unknown; length: number } {
@@ -69,7 +89,7 @@ function generatedIds(output: unknown): { ids: unknown; length: number } {
 export async function loadTransformersFlorence(
   modelId: string,
   options: TransformersFlorenceOptions,
-): Promise<FlorenceRuntime> {
+): Promise<TransformersFlorence> {
   const revision = options.revision ?? 'main';
   const hub = {
     revision,
@@ -90,6 +110,15 @@ export async function loadTransformersFlorence(
       cause: error,
     });
   }
+
+  const finish = (task: FlorenceTask, output: unknown, width: number, height: number): FlorenceRunResult => {
+    const { ids, length } = generatedIds(output);
+    const decoded = processor.batch_decode(ids, { skip_special_tokens: false })[0];
+    if (decoded === undefined) throw new FlorenceRunError('Florence-2 decoded no text.');
+    const result = processor.post_process_generation(decoded, task, [width, height]);
+    // Decoder start and forced BOS are not new text.
+    return { result, text: decoded, newTokens: Math.max(0, length - 1) };
+  };
 
   return {
     modelId,
@@ -121,20 +150,19 @@ export async function loadTransformersFlorence(
       const image = features.tensor;
       const inputs_embeds = cat([image, promptEmbeds], 1);
       const attention_mask = cat([ones(image.dims.slice(0, 2)), tokens.attention_mask], 1);
-      const output = await model.generate({
-        inputs_embeds,
-        attention_mask,
-        max_new_tokens: generation.maxNewTokens,
-        num_beams: generation.numBeams,
-        do_sample: false,
-      });
+      const output = await model.generate({ inputs_embeds, attention_mask, ...generationArgs(generation) });
       for (const t of [promptEmbeds, inputs_embeds, attention_mask]) t.dispose();
-      const { ids, length } = generatedIds(output);
-      const decoded = processor.batch_decode(ids, { skip_special_tokens: false })[0];
-      if (decoded === undefined) throw new FlorenceRunError('Florence-2 decoded no text.');
-      const result = processor.post_process_generation(decoded, task, [features.width, features.height]);
-      // Decoder start and forced BOS are not new text.
-      return { result, text: decoded, newTokens: Math.max(0, length - 1) } satisfies FlorenceRunResult;
+      return finish(task, output, features.width, features.height);
+    },
+
+    async runFromPixels(task, image, text, generation) {
+      const raw = toRawImage(image);
+      const inputs = (await (processor as unknown as (i: RawImage, t: string[]) => Promise<Record<string, Tensor>>)(
+        raw,
+        processor.construct_prompts(task + text),
+      ));
+      const output = await model.generate({ ...inputs, ...generationArgs(generation) });
+      return finish(task, output, image.width, image.height);
     },
 
     release(list) {
