@@ -6,7 +6,12 @@
 import { env, pipeline, RawImage } from '@huggingface/transformers';
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web/webgpu';
-import type { CaptionRequest, PixelImage, StudentDevice } from '../src/lib/models/student/types';
+import type {
+  CaptionProgress,
+  CaptionRequest,
+  PixelImage,
+  StudentDevice,
+} from '../src/lib/models/student/types';
 import type { StudentWorkerApi } from '../src/lib/models/student/worker-api';
 
 export interface BenchParams {
@@ -71,6 +76,7 @@ async function benchOurs(params: BenchParams, pixels: PixelImage[]): Promise<Ben
   const worker = new Worker(new URL('../workers/student.worker.ts', import.meta.url), { type: 'module' });
   const student = Comlink.wrap<StudentWorkerApi>(worker);
   try {
+    status('ours: loading the model');
     let start = performance.now();
     await student.load({
       source: { kind: 'id', modelId: params.modelId, allowRemote: false },
@@ -87,6 +93,7 @@ async function benchOurs(params: BenchParams, pixels: PixelImage[]): Promise<Ben
     const requests = (): CaptionRequest[] =>
       pixels.map((image, i) => ({ id: String(i), image: { ...image, data: image.data.slice() } }));
     // Warm-up: one full batch compiles every shader shape the timed run will use.
+    status('ours: warm-up batch');
     start = performance.now();
     await student.caption(requests().slice(0, params.batchSize), settings);
     const warmupSeconds = seconds(start);
@@ -96,7 +103,10 @@ async function benchOurs(params: BenchParams, pixels: PixelImage[]): Promise<Ben
     const result = await student.caption(
       requests(),
       settings,
-      Comlink.proxy(() => void reportTimes.push(performance.now())),
+      Comlink.proxy((p: CaptionProgress) => {
+        reportTimes.push(performance.now());
+        status(`ours: timed run, ${(p.fraction * 100).toFixed(0)} %`);
+      }),
     );
     const elapsed = seconds(start);
     const gaps = reportTimes
@@ -128,18 +138,21 @@ async function benchPipeline(params: BenchParams, pixels: PixelImage[]): Promise
   env.allowRemoteModels = false;
   env.localModelPath = '/models/';
   env.useBrowserCache = false;
+  status('pipeline: loading the model');
   let start = performance.now();
   const captioner = await pipeline('image-to-text', params.modelId, { device: params.device, dtype: 'fp32' });
   const loadSeconds = seconds(start);
   const options = { max_new_tokens: params.tokens, min_new_tokens: params.tokens };
   const images = pixels.map((p) => new RawImage(p.data, p.width, p.height, 4));
+  status('pipeline: warm-up image');
   start = performance.now();
   await captioner(images[0] as RawImage, options);
   const warmupSeconds = seconds(start);
   status('pipeline: timed run');
   const captions: string[] = [];
   start = performance.now();
-  for (const image of images) {
+  for (const [i, image] of images.entries()) {
+    status(`pipeline: timed image ${i + 1}/${images.length}`);
     const [output] = (await captioner(image, options)) as { generated_text: string }[];
     captions.push(output?.generated_text ?? '<none>');
   }

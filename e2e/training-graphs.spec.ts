@@ -26,11 +26,11 @@ import {
   LOSS_TOLERANCE,
   TRAJECTORY_TOLERANCE,
 } from '../test/lib/onnx/training/helpers/reference';
-import type { GradientRequest, PageEp, TrainerRequest, TrainerResult } from './web/training-graphs';
+import type { PageEp, TrainerResult } from './web/training-graphs';
 
 const FIXTURE = 'gpt2-a';
-/** PyTorch's whole trajectory: RAdam's momentum-only steps 1–5 and its rectified steps from 6 on (β2 0.999). */
-const TRAINER_STEPS = 8;
+/** RAdam's momentum-only steps 1–5 and its first rectified step (β2 0.999: the variance is trusted from t = 6). */
+const STEPS = 6;
 
 const FIXTURES_DIR = resolve('test/fixtures/grad');
 const manifest = JSON.parse(readFileSync(join(FIXTURES_DIR, 'manifest.json'), 'utf8')) as FixtureManifest;
@@ -72,88 +72,75 @@ test('the browser has a WebGPU adapter (SwiftShader here)', async () => {
   });
 });
 
-const EPS: PageEp[] = ['webgpu', 'wasm'];
-const KINDS = ['lora', 'weights'] as const;
-
-for (const ep of EPS)
-  for (const kind of KINDS)
-    test(`${ep} EP: ${kind === 'lora' ? 'LoRA' : 'full-decoder'} loss and gradients match PyTorch float64`, async () => {
-      const request: GradientRequest = { fixture: FIXTURE, kind, ep };
-      const result = await page.evaluate((r) => window.trainingGraphs!.gradients(r), request);
-      const reference = gradientReference(fixture, kind, result.adapters);
-
-      const lossError = Math.abs(result.loss - reference.loss) / reference.loss;
-      expect(lossError).toBeLessThan(LOSS_TOLERANCE);
-      if (kind === 'lora')
-        expect(result.adapters.map((a) => a.target).sort()).toEqual([...fixture.config.lora!.targets].sort());
-      expect([...result.trainables].sort()).toEqual([...reference.gradients.keys()].sort());
-      const bound = gradientTolerance(reference.torchFloat32Error);
-      let worst = 0;
-      for (const [trainable, expected] of reference.gradients) {
-        const error = relativeMaxError(result.gradients[trainable]!, expected);
-        worst = Math.max(worst, error);
-        expect(error, trainable).toBeLessThan(bound);
-      }
-      test.info().annotations.push({
-        type: 'measured',
-        description: `loss ${lossError.toExponential(2)}, gradients ${worst.toExponential(2)} (bound ${bound.toExponential(2)}), ${result.seconds.toFixed(1)} s`,
-      });
-    });
-
-test(`trainer: ${TRAINER_STEPS} RAdam LoRA steps on WebGPU with tensors kept on the GPU follow WASM and PyTorch`, async () => {
-  const run = (ep: PageEp, placement: TrainerRequest['placement']): Promise<TrainerResult> =>
-    page.evaluate((r) => window.trainingGraphs!.trainer(r), {
-      fixture: FIXTURE,
-      ep,
-      placement,
-      algorithm: 'radam',
-      steps: TRAINER_STEPS,
-    } satisfies TrainerRequest);
-  const gpu = await run('webgpu', 'gpu-buffer');
-  const wasm = await run('wasm', 'cpu');
-
-  // The keep-on-GPU path: from the second step on, every param, gradient and moment fed to a graph is a GPU
-  // buffer that a previous run left there, and each run reads back one scalar (training: the loss; optimizer:
-  // the gradient norm, which the trainer reports). Sessions: 0 = training graph, 1 = optimizer graph.
-  expect(gpu.runs.map((r) => r.session)).toEqual(Array.from({ length: TRAINER_STEPS }, () => [0, 1]).flat());
-  const trainables = gpu.adapters.flatMap((a) => [a.a, a.b]);
-  for (const [i, r] of gpu.runs.entries()) {
-    const step = Math.floor(i / 2) + 1;
-    expect(r.outputs['cpu'], `step ${step}, session ${r.session}`).toEqual(
-      r.session === 0 ? ['loss'] : [GRAD_NORM_OUTPUT],
-    );
-    // The training graph's outputs: the loss and one gradient per trainable; the optimizer's: 3 per trainable.
-    expect(r.outputs['gpu-buffer']?.length ?? 0).toBe(trainables.length * (r.session === 0 ? 1 : 3));
-    if (step === 1) continue;
-    // Fed back on the GPU: the training graph's params; the optimizer's params, gradients and both moments.
-    expect(r.feeds['gpu-buffer']?.length ?? 0).toBe(trainables.length * (r.session === 0 ? 1 : 4));
-  }
-  // WASM copies everything: nothing is a GPU buffer there.
-  expect(wasm.runs.every((r) => !r.feeds['gpu-buffer'] && !r.outputs['gpu-buffer'])).toBe(true);
-
-  const reference = fixture.config.trajectory!.radam;
-  let curve = 0;
-  let torch = 0;
-  for (let i = 0; i < TRAINER_STEPS; i++) {
-    curve = Math.max(curve, Math.abs(gpu.losses[i]! - wasm.losses[i]!) / wasm.losses[i]!);
-    torch = Math.max(torch, Math.abs(gpu.losses[i]! - reference.losses[i]!) / reference.losses[i]!);
-    expect(Math.abs(wasm.losses[i]! - reference.losses[i]!) / reference.losses[i]!).toBeLessThan(
-      TRAJECTORY_TOLERANCE.loss,
-    );
-  }
-  expect(curve).toBeLessThan(TRAJECTORY_TOLERANCE.loss);
-  expect(torch).toBeLessThan(TRAJECTORY_TOLERANCE.loss);
-  // The losses moved (a trainer that never updated would pass the comparisons above only by accident).
-  expect(gpu.losses.at(-1)!).toBeLessThan(gpu.losses[0]!);
-
-  let weights = 0;
-  for (const name of trainables)
-    weights = Math.max(weights, relativeMaxError(gpu.weights[name]!, wasm.weights[name]!));
-  expect(weights).toBeLessThan(TRAJECTORY_TOLERANCE.weights);
-  test.info().annotations.push({
-    type: 'measured',
-    description:
-      `WebGPU vs WASM losses ${curve.toExponential(2)}, adapters ${weights.toExponential(2)}; ` +
-      `WebGPU vs PyTorch losses ${torch.toExponential(2)}; ${gpu.seconds.toFixed(1)} s WebGPU, ${wasm.seconds.toFixed(1)} s WASM`,
+const trainOn = (ep: PageEp): Promise<TrainerResult> =>
+  page.evaluate((r) => window.trainingGraphs!.trainer(r), {
+    fixture: FIXTURE,
+    kind: 'weights' as const,
+    ep,
+    placement: ep === 'webgpu' ? ('gpu-buffer' as const) : ('cpu' as const),
+    algorithm: 'radam' as const,
+    steps: STEPS,
   });
+
+const results = new Map<PageEp, TrainerResult>();
+const relative = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
+const measured = (description: string) => test.info().annotations.push({ type: 'measured', description });
+
+for (const ep of ['webgpu', 'wasm'] as const)
+  test(`${ep} EP: the first step's loss and gradients match PyTorch float64`, async () => {
+    const result = await trainOn(ep);
+    results.set(ep, result);
+    const reference = gradientReference(fixture, 'weights', result.adapters);
+    expect([...result.trainables].sort()).toEqual([...reference.gradients.keys()].sort());
+    const lossError = relative(result.losses[0]!, reference.loss);
+    expect(lossError).toBeLessThan(LOSS_TOLERANCE);
+    const bound = gradientTolerance(reference.torchFloat32Error);
+    let worst = 0;
+    for (const [trainable, expected] of reference.gradients) {
+      const error = relativeMaxError(result.firstGradients[trainable]!, expected);
+      worst = Math.max(worst, error);
+      expect(error, trainable).toBeLessThan(bound);
+    }
+    // The losses moved: a trainer that never updated would pass the comparisons below only by accident.
+    expect(result.losses.at(-1)!).toBeLessThan(result.losses[0]! * 0.99);
+    measured(
+      `loss ${lossError.toExponential(2)}, gradients ${worst.toExponential(2)} (bound ${bound.toExponential(2)}); ` +
+        `sessions ${result.sessionSeconds.toFixed(1)} s, steps ${result.stepSeconds.map((t) => t.toFixed(1)).join(', ')} s`,
+    );
+  });
+
+test('WebGPU keeps params, gradients and moments on the GPU and reads back only the loss and gradient norm', () => {
+  const gpu = results.get('webgpu');
+  test.skip(!gpu, 'the WebGPU run failed');
+  const { runs, trainables } = gpu!;
+  // Sessions: 0 = training graph, 1 = optimizer graph, one run of each per step.
+  expect(runs.map((r) => r.session)).toEqual(Array.from({ length: STEPS }, () => [0, 1]).flat());
+  for (const [i, r] of runs.entries()) {
+    const where = `step ${Math.floor(i / 2) + 1}, session ${r.session}`;
+    // Read back: the training graph's loss, the optimizer's gradient norm; everything else stays a GPU buffer
+    // (training: one gradient per trainable; optimizer: new param and both moments per trainable).
+    expect(r.outputs['cpu'], where).toEqual(r.session === 0 ? ['loss'] : [GRAD_NORM_OUTPUT]);
+    expect(r.outputs['gpu-buffer']?.length ?? 0, where).toBe(trainables.length * (r.session === 0 ? 1 : 3));
+    // Fed as GPU buffers left by earlier runs: from step 2 the params (training) and params, gradients and
+    // moments (optimizer); at step 1 only the gradients (params and moments start on the CPU).
+    const onGpu = i < 2 ? (r.session === 0 ? 0 : 1) : r.session === 0 ? 1 : 4;
+    expect(r.feeds['gpu-buffer']?.length ?? 0, where).toBe(trainables.length * onGpu);
+  }
+  // WASM copies everything: its runs see no GPU buffer.
+  const wasm = results.get('wasm');
+  if (wasm) expect(wasm.runs.every((r) => !r.feeds['gpu-buffer'] && !r.outputs['gpu-buffer'])).toBe(true);
+});
+
+test(`the WebGPU loss curve equals the WASM curve over ${STEPS} RAdam steps`, () => {
+  const gpu = results.get('webgpu');
+  const wasm = results.get('wasm');
+  test.skip(!gpu || !wasm, 'a run failed');
+  let curve = 0;
+  for (let i = 0; i < STEPS; i++) curve = Math.max(curve, relative(gpu!.losses[i]!, wasm!.losses[i]!));
+  expect(curve).toBeLessThan(TRAJECTORY_TOLERANCE.loss);
+  let weights = 0;
+  for (const name of gpu!.trainables)
+    weights = Math.max(weights, relativeMaxError(gpu!.weights[name]!, wasm!.weights[name]!));
+  expect(weights).toBeLessThan(TRAJECTORY_TOLERANCE.weights);
+  measured(`losses ${curve.toExponential(2)}, final weights ${weights.toExponential(2)} (relative to scale)`);
 });

@@ -1,23 +1,20 @@
 /**
  * A bare page (no studio) that runs OUR training graphs in Chromium with onnxruntime-web/webgpu: artifacts built
  * here by src/lib/onnx/training from the committed PyTorch fixtures (test/fixtures/grad, served by the vite dev
- * server), run on the WebGPU EP or the WASM EP. Driven by e2e/training-graphs.spec.ts, which compares what it
- * returns with PyTorch's numbers in Node. The page only runs and reports; it judges nothing.
+ * server), trained for a few steps by our Trainer on the WebGPU EP or the WASM EP. Driven by
+ * e2e/training-graphs.spec.ts, which compares what it returns with PyTorch's numbers in Node. The page only runs
+ * and reports; it judges nothing.
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import { buildTrainingArtifacts, type TrainingArtifacts } from '../../src/lib/onnx/training/artifacts';
-import type { TrainingBatch } from '../../src/lib/onnx/training/batches';
-import { LOSS_NAMES } from '../../src/lib/onnx/training/loss';
-import {
-  createSession,
-  type OrtModule,
-  type OrtTensor,
-  type TensorPlacement,
-} from '../../src/lib/onnx/training/runtime';
+import type { OrtModule, OrtTensor, TensorPlacement } from '../../src/lib/onnx/training/runtime';
 import { trainablePreset } from '../../src/lib/onnx/training/selection';
 import { Trainer } from '../../src/lib/onnx/training/trainer';
 import { fixtureBatch, fixtureLoraValues, shapesOf } from '../../test/lib/onnx/training/helpers/batch';
-import { GradFixtureData, type FixtureManifest } from '../../test/lib/onnx/training/helpers/grad-fixture-data';
+import {
+  GradFixtureData,
+  type FixtureManifest,
+} from '../../test/lib/onnx/training/helpers/grad-fixture-data';
 import {
   FIXTURE_LORA,
   fixtureOptimizer,
@@ -31,23 +28,10 @@ export interface AdapterReport {
   features: string[];
 }
 
-export interface GradientRequest {
-  fixture: string;
-  kind: ReferenceKind;
-  ep: PageEp;
-}
-
-export interface GradientResult {
-  loss: number;
-  trainables: string[];
-  adapters: { a: string; b: string; target: string }[];
-  /** trainable name → its gradient. */
-  gradients: Record<string, number[]>;
-  seconds: number;
-}
-
 export interface TrainerRequest {
   fixture: string;
+  /** What trains: the fixture's LoRA adapters (PyTorch has their trajectory) or every decoder weight. */
+  kind: ReferenceKind;
   ep: PageEp;
   placement: TensorPlacement;
   algorithm: 'radam' | 'adamw';
@@ -65,20 +49,27 @@ export interface RunRecord {
 }
 
 export interface TrainerResult {
+  trainables: string[];
+  adapters: { a: string; b: string; target: string }[];
+  /**
+   * The first step's gradients, trainable name → values: the recording wrapper downloads them once from the
+   * training graph's outputs (a copy; the trainer still feeds the GPU buffers to the optimizer).
+   */
+  firstGradients: Record<string, number[]>;
   losses: number[];
   gradNorms: number[];
   /** Final trainable values (read back once, after the last step). */
   weights: Record<string, number[]>;
-  adapters: { a: string; b: string; target: string }[];
   runs: RunRecord[];
-  seconds: number;
+  /** Creating the sessions, then each step (the first one compiles the GPU kernels). */
+  sessionSeconds: number;
+  stepSeconds: number[];
 }
 
 declare global {
   interface Window {
     trainingGraphs?: {
       adapter(): Promise<AdapterReport | null>;
-      gradients(request: GradientRequest): Promise<GradientResult>;
       trainer(request: TrainerRequest): Promise<TrainerResult>;
     };
   }
@@ -123,26 +114,14 @@ function artifactsFor(fixture: GradFixtureData, kind: ReferenceKind): TrainingAr
   return kind === 'lora' ? { ...built, initial: fixtureLoraValues(fixture, built) } : built;
 }
 
-function batchFeeds(artifacts: TrainingArtifacts, batch: TrainingBatch): Record<string, OrtTensor> {
-  const { batch: b, sequence: s, encoderSequence, encoderWidth } = artifacts.shapes;
-  return {
-    [artifacts.names.tokens]: new ort.Tensor('int64', batch.tokens, [b, s]),
-    [artifacts.names.encoderStates]: new ort.Tensor('float32', batch.encoderStates, [
-      b,
-      encoderSequence,
-      encoderWidth,
-    ]),
-    [LOSS_NAMES.labels]: new ort.Tensor('int64', batch.labels, [b, s, 1]),
-    [LOSS_NAMES.mask]: new ort.Tensor('float32', batch.mask, [b, s]),
-    [LOSS_NAMES.weights]: new ort.Tensor('float32', batch.weights, [b]),
-  };
-}
-
-const adapterNames = (artifacts: TrainingArtifacts) =>
-  artifacts.adapters.map(({ a, b, target }) => ({ a, b, target }));
-
-/** The ORT module with every session's runs recorded: where each feed and output lived. */
-function recordingOrt(runs: RunRecord[]): OrtModule {
+/**
+ * The ORT module with every session's runs recorded (where each feed and output lived); `peek` sees the outputs
+ * of the first run of the first session (the training graph) before the trainer does.
+ */
+function recordingOrt(
+  runs: RunRecord[],
+  peek: (outputs: Record<string, OrtTensor>) => Promise<void>,
+): OrtModule {
   let created = 0;
   const byLocation = (tensors: Record<string, OrtTensor>): Record<string, string[]> => {
     const out: Record<string, string[]> = {};
@@ -155,7 +134,11 @@ function recordingOrt(runs: RunRecord[]): OrtModule {
     const run = session.run.bind(session);
     return Object.assign(session, {
       run: async (feeds: Record<string, OrtTensor>, ...rest: unknown[]) => {
-        const outputs = await (run as (...a: unknown[]) => Promise<Record<string, OrtTensor>>)(feeds, ...rest);
+        const outputs = await (run as (...a: unknown[]) => Promise<Record<string, OrtTensor>>)(
+          feeds,
+          ...rest,
+        );
+        if (id === 0 && !runs.some((r) => r.session === 0)) await peek(outputs);
         runs.push({ session: id, feeds: byLocation(feeds), outputs: byLocation(outputs) });
         return outputs;
       },
@@ -175,45 +158,31 @@ window.trainingGraphs = {
     };
   },
 
-  async gradients({ fixture: name, kind, ep }) {
+  async trainer({ fixture: name, kind, ep, placement, algorithm, steps }) {
     const fixture = await loadFixture(name);
     const start = performance.now();
     const artifacts = artifactsFor(fixture, kind);
-    const session = await createSession({ ort, executionProviders: [ep], placement: 'cpu' }, artifacts.training);
-    const feeds = batchFeeds(artifacts, fixtureBatch(fixture));
-    for (const t of artifacts.trainables)
-      feeds[t.name] = new ort.Tensor('float32', Float32Array.from(artifacts.initial.get(t.name)!), t.dims);
-    const out = await session.run(feeds);
-    const gradients: Record<string, number[]> = {};
-    for (const [trainable, output] of artifacts.gradients)
-      gradients[trainable] = Array.from((await out[output]!.getData()) as Float32Array);
-    const loss = ((await out[LOSS_NAMES.loss]!.getData()) as Float32Array)[0]!;
-    await session.release();
-    return {
-      loss,
-      trainables: artifacts.trainables.map((t) => t.name),
-      adapters: adapterNames(artifacts),
-      gradients,
-      seconds: (performance.now() - start) / 1000,
-    };
-  },
-
-  async trainer({ fixture: name, ep, placement, algorithm, steps }) {
-    const fixture = await loadFixture(name);
-    const start = performance.now();
-    const artifacts = artifactsFor(fixture, 'lora');
     const runs: RunRecord[] = [];
+    const firstGradients: Record<string, number[]> = {};
+    const peek = async (outputs: Record<string, OrtTensor>) => {
+      for (const [trainable, output] of artifacts.gradients)
+        firstGradients[trainable] = Array.from((await outputs[output]!.getData()) as Float32Array);
+    };
     const trainer = await Trainer.create({
-      runtime: { ort: recordingOrt(runs), executionProviders: [ep], placement },
+      runtime: { ort: recordingOrt(runs, peek), executionProviders: [ep], placement },
       artifacts,
       modelId: name,
       optimizer: fixtureOptimizer(fixture.manifest, algorithm),
     });
+    const sessionSeconds = (performance.now() - start) / 1000;
     const batch = fixtureBatch(fixture);
     const losses: number[] = [];
     const gradNorms: number[] = [];
+    const stepSeconds: number[] = [];
     for (let i = 0; i < steps; i++) {
+      const stepStart = performance.now();
       const report = await trainer.trainStep(batch);
+      stepSeconds.push((performance.now() - stepStart) / 1000);
       if (!report.updated) throw new Error(`step ${i + 1} did not update: ${JSON.stringify(report)}`);
       losses.push(report.loss);
       gradNorms.push(report.gradNorm!);
@@ -221,12 +190,15 @@ window.trainingGraphs = {
     const weights = Object.fromEntries([...(await trainer.weights())].map(([n, v]) => [n, Array.from(v)]));
     await trainer.release();
     return {
+      trainables: artifacts.trainables.map((t) => t.name),
+      adapters: artifacts.adapters.map(({ a, b, target }) => ({ a, b, target })),
+      firstGradients,
       losses,
       gradNorms,
       weights,
-      adapters: adapterNames(artifacts),
       runs,
-      seconds: (performance.now() - start) / 1000,
+      sessionSeconds,
+      stepSeconds,
     };
   },
 };

@@ -27,18 +27,6 @@ export interface RuntimeOptions {
   readonly sessionOptions?: SessionOptions;
 }
 
-/**
- * Session config for our graphs. ORT's level-2 optimizations fuse a decomposed layer norm (torch.onnx below
- * opset 17) into a LayerNormalization or SimplifiedLayerNormalization kernel wherever the backward pass needs
- * none of its intermediates (block 0's ln_1 in LoRA mode), and those kernels round differently per platform and
- * version: on ORT Web 1.31's WASM EP, gpt2-a's LoRA gradients came 5.0e-5 from PyTorch float64 with the fusion
- * and 1.2e-5 without (PyTorch's own float32: 6.6e-6); onnxruntime-node 1.30 fuses the simplified kernel when
- * the other is disabled (6.0e-5). Our graphs are float32 decompositions checked against PyTorch: keep them.
- */
-export const TRAINING_SESSION_CONFIG: Readonly<Record<string, string>> = {
-  'optimization.disable_specified_optimizers': 'LayerNormFusionL2;SimplifiedLayerNormFusion',
-};
-
 /** Creating sessions one at a time: two WebGPU sessions created at once throw (DESIGN decision 6). */
 let sessionQueue: Promise<unknown> = Promise.resolve();
 
@@ -53,7 +41,6 @@ export function createSession(
       : undefined;
   const options: SessionOptions = {
     ...runtime.sessionOptions,
-    extra: { ...TRAINING_SESSION_CONFIG, ...(runtime.sessionOptions?.extra as object | undefined) },
     executionProviders: [...runtime.executionProviders],
     ...(preferredOutputLocation ? { preferredOutputLocation } : {}),
   };
