@@ -45,7 +45,11 @@ export async function run(argv) {
   const photos = readdirSync(photosDir)
     .filter((n) => /\.(jpe?g|png)$/i.test(n))
     .sort();
-  const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', server: { port: 0 } });
+  const server = await createServer({
+    configFile: 'vite.config.ts',
+    logLevel: 'error',
+    server: { port: 0, hmr: false, watch: null },
+  });
   await server.listen();
   const origin = (server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
   const browser = await chromium.launch({

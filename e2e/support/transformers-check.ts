@@ -30,7 +30,11 @@ export async function captionInFreshPage(
   files: Record<string, Uint8Array>,
   request: Omit<CheckRequest, 'modelId'>,
 ): Promise<string[]> {
-  const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', server: { port: 0 } });
+  const server = await createServer({
+    configFile: 'vite.config.ts',
+    logLevel: 'error',
+    server: { port: 0, hmr: false, watch: null },
+  });
   await server.listen();
   const origin = (server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
   const context = await browser.newContext();

@@ -52,8 +52,9 @@ export interface TrainerResult {
   trainables: string[];
   adapters: { a: string; b: string; target: string }[];
   /**
-   * The first step's gradients, trainable name → values: the recording wrapper downloads them once from the
-   * training graph's outputs (a copy; the trainer still feeds the GPU buffers to the optimizer).
+   * The first step's gradients, trainable name → values, downloaded by the recording wrapper from the training
+   * graph's outputs. A download makes ORT Web mark a tensor 'cpu' (it keeps its GPU buffer too), so the first
+   * optimizer run uploads the gradients again; from the second step on nothing is downloaded but the scalars.
    */
   firstGradients: Record<string, number[]>;
   losses: number[];
@@ -138,8 +139,10 @@ function recordingOrt(
           feeds,
           ...rest,
         );
-        if (id === 0 && !runs.some((r) => r.session === 0)) await peek(outputs);
+        const first = id === 0 && !runs.some((r) => r.session === 0);
+        // Recorded before the peek: a download turns a tensor's location into 'cpu'.
         runs.push({ session: id, feeds: byLocation(feeds), outputs: byLocation(outputs) });
+        if (first) await peek(outputs);
         return outputs;
       },
     });

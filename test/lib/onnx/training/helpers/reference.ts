@@ -79,7 +79,9 @@ export function gradientReference(
     for (const w of fixture.config.gradients.weights!) keys.set(w, (p) => `grad.${p}.${w}`);
   }
   const torchFloat32Error = Math.max(
-    ...[...keys.values()].map((key) => relativeMaxError(fixture.float(key('f32')), fixture.float(key('f64')))),
+    ...[...keys.values()].map((key) =>
+      relativeMaxError(fixture.float(key('f32')), fixture.float(key('f64'))),
+    ),
   );
   return {
     loss: kind === 'lora' ? fixture.config.lora!.loss_f64 : fixture.config.gradients.loss_f64,
