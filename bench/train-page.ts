@@ -1,46 +1,62 @@
 /**
- * Benchmark page (served by vite, driven by `npm run bench -- train --browser`): training steps in Chromium with
- * onnxruntime-web/webgpu, on the WebGPU EP with params, gradients and moments kept on the GPU ('gpu-buffer'),
+ * Benchmark page (served by vite, driven by `npm run bench -- train`): training steps in Chromium with
+ * onnxruntime-web/webgpu, on the WebGPU EP with params, gradients and moments kept on the GPU ('gpu-buffer')
  * and on the WASM EP ('cpu'), from the same start on the same batch, so the loss curves can be compared.
+ * Besides speed it reports what the trainer holds: accounted from the training graph (src/lib/onnx/training/
+ * memory.ts) and measured as the bytes of the GPU buffers ORT has allocated and not destroyed.
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import { buildTrainingArtifacts } from '../src/lib/onnx/training/artifacts';
 import { makeBatch, type TrainingSample } from '../src/lib/onnx/training/batches';
+import { trainingMemory, type TrainingMemory } from '../src/lib/onnx/training/memory';
 import { SeededRandom } from '../src/lib/onnx/training/rng';
 import type { OrtModule, TensorPlacement } from '../src/lib/onnx/training/runtime';
 import { trainablePreset } from '../src/lib/onnx/training/selection';
 import { Trainer } from '../src/lib/onnx/training/trainer';
+import { trackGpuBuffers } from './train-gpu-buffers';
 
 interface RunResult {
   ep: string;
   placement: TensorPlacement;
   preset: string;
+  trainableParameters: number;
+  warmupSteps: number;
+  timedSteps: number;
+  buildSeconds: number;
   sessionSeconds: number;
+  /** The first step alone: it compiles the kernels (WebGPU) and allocates the buffers. */
   firstStepSeconds: number;
   stepsPerSecond: number;
   samplesPerSecond: number;
   losses: number[];
+  memory: Omit<TrainingMemory, 'savedActivations'>;
+  /** WebGPU only: bytes of live GPU buffers (created by ORT, not destroyed) at three moments. */
+  gpuBuffers?: { afterSessions: number; peak: number; afterSteps: number };
 }
 
-const status = (text: string): void => {
+const stepsFor = (params: URLSearchParams, ep: string, key: 'steps' | 'warmup', fallback: number): number =>
+  Number(params.get(`${ep}-${key}`) ?? params.get(key) ?? fallback);
+
+function report(text: string): void {
   const element = document.getElementById('status');
   if (element !== null) element.textContent = text;
-};
+  console.log(`[train-bench] ${text}`);
+}
 
 async function main(): Promise<void> {
+  const gpuBuffers = trackGpuBuffers();
   const params = new URLSearchParams(location.search);
   const model = params.get('model') ?? 'tiny-random/vit-gpt2';
   const presets = (params.get('presets') ?? 'lora-r8').split(',');
   const eps = (params.get('eps') ?? 'webgpu,wasm').split(',');
   const batch = Number(params.get('batch') ?? 8);
   const tokens = Number(params.get('tokens') ?? 20);
-  const steps = Number(params.get('steps') ?? 5);
-  const warmup = Number(params.get('warmup') ?? 2);
   ort.env.wasm.wasmPaths = '/ort/';
   const config = (await (await fetch(`/models/${model}/config.json`)).json()) as {
     encoder: { image_size: number; patch_size: number };
     decoder: { vocab_size: number; n_embd: number };
   };
+  report(`${model}: fetching the decoder`);
   const decoder = new Uint8Array(
     await (await fetch(`/models/${model}/onnx/decoder_model.onnx`)).arrayBuffer(),
   );
@@ -57,62 +73,63 @@ async function main(): Promise<void> {
     encoderStates: Float32Array.from({ length: shapes.encoderSequence * width }, () => random.uniform(1)),
   }));
   const data = makeBatch(samples, shapes, { start: vocab - 1, end: vocab - 1, pad: vocab - 1 });
-  const adapterInfo =
-    'gpu' in navigator
-      ? await (
-          navigator as unknown as {
-            gpu: {
-              requestAdapter(): Promise<{
-                info?: { vendor: string; architecture: string; description: string };
-              } | null>;
-            };
-          }
-        ).gpu.requestAdapter()
-      : null;
   const results: RunResult[] = [];
   for (const preset of presets) {
+    report(`${preset}: building the training artifacts`);
+    const t0 = performance.now();
     const artifacts = buildTrainingArtifacts(decoder, trainablePreset(preset), shapes);
+    const buildSeconds = (performance.now() - t0) / 1000;
+    const { savedActivations: _names, ...memory } = trainingMemory(artifacts.training, artifacts.trainables);
     for (const ep of eps) {
+      const warmup = stepsFor(params, ep, 'warmup', 2);
+      const steps = stepsFor(params, ep, 'steps', 5);
       const placement: TensorPlacement = ep === 'webgpu' ? 'gpu-buffer' : 'cpu';
-      status(`${preset} on ${ep}: creating sessions`);
-      const t0 = performance.now();
+      report(`${preset} on ${ep}: creating sessions`);
+      const t1 = performance.now();
       const trainer = await Trainer.create({
         runtime: { ort: ort as unknown as OrtModule, executionProviders: [ep], placement },
         artifacts,
         modelId: 'bench',
       });
-      const t1 = performance.now();
-      const losses = [(await trainer.trainStep(data)).loss];
       const t2 = performance.now();
-      for (let i = 1; i < warmup; i++) losses.push((await trainer.trainStep(data)).loss);
+      const afterSessions = gpuBuffers.live();
+      gpuBuffers.resetPeak();
+      report(`${preset} on ${ep}: step 1 (${warmup} warm-up, ${steps} timed)`);
+      const losses = [(await trainer.trainStep(data)).loss];
       const t3 = performance.now();
+      for (let i = 1; i < warmup; i++) losses.push((await trainer.trainStep(data)).loss);
+      const t4 = performance.now();
       for (let i = 0; i < steps; i++) {
-        status(`${preset} on ${ep}: step ${i + 1}/${steps}`);
+        report(`${preset} on ${ep}: timed step ${i + 1}/${steps}`);
         losses.push((await trainer.trainStep(data)).loss);
       }
-      const seconds = (performance.now() - t3) / 1000;
+      const seconds = (performance.now() - t4) / 1000;
+      const buffers = { afterSessions, peak: gpuBuffers.peak(), afterSteps: gpuBuffers.live() };
       await trainer.release();
       results.push({
         ep,
         placement,
         preset,
-        sessionSeconds: (t1 - t0) / 1000,
-        firstStepSeconds: (t2 - t1) / 1000,
+        trainableParameters: memory.paramBytes / 4,
+        warmupSteps: warmup,
+        timedSteps: steps,
+        buildSeconds,
+        sessionSeconds: (t2 - t1) / 1000,
+        firstStepSeconds: (t3 - t2) / 1000,
         stepsPerSecond: steps / seconds,
         samplesPerSecond: (steps * batch) / seconds,
         losses,
+        memory,
+        ...(ep === 'webgpu' ? { gpuBuffers: buffers } : {}),
       });
+      report(`${preset} on ${ep}: ${(steps / seconds).toPrecision(3)} steps/s`);
     }
   }
-  const info = adapterInfo?.info;
-  (globalThis as Record<string, unknown>).__benchResult = {
-    adapter: info ? `${info.vendor} ${info.architecture} ${info.description}`.trim() : null,
-    results,
-  };
-  status('done');
+  (globalThis as Record<string, unknown>).__benchResult = { adapter: await gpuBuffers.adapter(), results };
+  report('done');
 }
 
 main().catch((error: unknown) => {
   (globalThis as Record<string, unknown>).__benchError = String((error as Error)?.stack ?? error);
-  status(`failed: ${String(error)}`);
+  report(`failed: ${String(error)}`);
 });

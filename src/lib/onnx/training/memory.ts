@@ -21,6 +21,7 @@ export interface TrainingMemory {
   readonly frozenBytes: number;
   /** Forward tensors the backward pass reads, at the artifact's batch and caption length. */
   readonly savedActivationBytes: number;
+  readonly savedActivations: readonly string[];
   /** Graph inputs other than the trainables (tokens, encoder states, labels, mask, weights). */
   readonly inputBytes: number;
   /** Saved activations whose size shape inference could not tell (not in savedActivationBytes). */
@@ -35,7 +36,7 @@ export function trainingMemory(
 ): TrainingMemory {
   const model = OnnxModel.decode(trainingGraph);
   const g = model.graph;
-  const known = inferShapes(g, model.opsetVersion(''));
+  const known = inferShapes(g, model.requireOpset());
   const bytesOf = (name: string): number | null => {
     const k = known.get(name);
     if (!k?.dims || !k.dims.every((d): d is number => typeof d === 'number')) return null;
@@ -82,6 +83,7 @@ export function trainingMemory(
     momentBytes: 2 * trainableBytes,
     frozenBytes,
     savedActivationBytes,
+    savedActivations: [...saved],
     inputBytes,
     unknownSizeTensors,
   };

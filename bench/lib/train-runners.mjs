@@ -1,0 +1,123 @@
+/**
+ * The three ways bench/train.mjs runs the same training step (batch, caption length, encoder states of the
+ * model's size): in headless Chromium with onnxruntime-web/webgpu (bench/train.html: WebGPU EP keeping tensors
+ * on the GPU, and the WASM EP), in Node with onnxruntime-node (bench/train-node.ts: CPU EP, native WebGPU EP),
+ * and in PyTorch (tools/bench_train_torch.py) as the reference.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+
+export const MODELS = {
+  tiny: 'public/models/tiny-random/vit-gpt2',
+  'real-size': 'public/models/bench/vit-gpt2-real-size',
+};
+
+export const machine = () => `${process.platform} ${process.arch}, ${cpus().length} cores`;
+
+export function modelConfig(model) {
+  const dir = MODELS[model] ?? model;
+  const decoderPath = join(dir, 'onnx', 'decoder_model.onnx');
+  if (!existsSync(decoderPath))
+    throw new Error(`no decoder at ${decoderPath} (real-size: python3 tools/make_real_size_models.py)`);
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+  const { image_size: image, patch_size: patch } = config.encoder;
+  return { dir, decoderPath, config, encoderSequence: (image / patch) ** 2 + 1 };
+}
+
+/**
+ * One model in Chromium: every preset on every EP, in one page. `plan[ep]` = { warmup, steps }. Progress lines
+ * of the page go to stderr. Resolves to the page's result ({ adapter, results }) plus the browser's version.
+ */
+export async function runInBrowser({ model, presets, eps, batch, tokens, plan, chromium, timeoutSeconds }) {
+  const { createServer } = await import('vite');
+  const { chromium: launcher } = await import('playwright-core');
+  const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', server: { port: 0 } });
+  await server.listen();
+  const origin = (server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
+  const browser = await launcher.launch({
+    executablePath: chromium,
+    headless: true,
+    args: ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--ignore-gpu-blocklist'],
+  });
+  try {
+    const page = await browser.newPage();
+    const logs = [];
+    page.on('console', (m) => {
+      logs.push(`${m.type()}: ${m.text()}`);
+      if (m.text().startsWith('[train-bench]')) console.error(`${new Date().toISOString()} ${model} ${m.text()}`);
+    });
+    page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+    const query = new URLSearchParams({ model: MODELS[model].replace(/^public\/models\//, ''), batch, tokens });
+    query.set('presets', presets.join(','));
+    query.set('eps', eps.join(','));
+    for (const [ep, { warmup, steps }] of Object.entries(plan)) {
+      query.set(`${ep}-warmup`, String(warmup));
+      query.set(`${ep}-steps`, String(steps));
+    }
+    await page.goto(`${origin}/bench/train.html?${query}`);
+    await page.waitForFunction(() => '__benchResult' in globalThis || '__benchError' in globalThis, null, {
+      timeout: timeoutSeconds * 1000,
+      polling: 1000,
+    });
+    const error = await page.evaluate(() => globalThis.__benchError);
+    if (error !== undefined) throw new Error(`bench page failed: ${error}\n${logs.slice(-20).join('\n')}`);
+    return { browser: browser.version(), ...(await page.evaluate(() => globalThis.__benchResult)) };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+/** One model in Node (onnxruntime-node): every preset on every EP ('cpu', 'webgpu'). */
+export async function runInNode({ model, presets, eps, batch, tokens, plan }) {
+  const { createServer } = await import('vite');
+  const { decoderPath, encoderSequence } = modelConfig(model);
+  const server = await createServer({
+    configFile: false,
+    logLevel: 'error',
+    server: { middlewareMode: true },
+    appType: 'custom',
+  });
+  const results = [];
+  try {
+    const { benchTraining } = await server.ssrLoadModule('/bench/train-node.ts');
+    const decoder = new Uint8Array(readFileSync(decoderPath));
+    for (const preset of presets)
+      for (const ep of eps)
+        results.push({
+          runtime: `onnxruntime-node ${ep}`,
+          ...(await benchTraining({ decoder, preset, ep, batch, tokens, encoderSequence, ...plan[ep] })),
+        });
+  } finally {
+    await server.close();
+  }
+  return results;
+}
+
+/** PyTorch on the CPU, the same step on the same shapes; an { error } entry when Python or torch is missing. */
+export function runTorch({ model, preset, batch, tokens, warmup, steps }) {
+  const { config, encoderSequence } = modelConfig(model);
+  const d = config.decoder;
+  const args = {
+    preset,
+    vocab: d.vocab_size,
+    positions: d.n_positions,
+    embd: d.n_embd,
+    layers: d.n_layer,
+    heads: d.n_head,
+    'encoder-seq': encoderSequence,
+    batch,
+    tokens,
+    steps,
+    warmup,
+  };
+  const py = spawnSync(
+    'python3',
+    ['tools/bench_train_torch.py', ...Object.entries(args).flatMap(([k, v]) => [`--${k}`, String(v)])],
+    { encoding: 'utf8' },
+  );
+  if (py.status !== 0) return { runtime: 'pytorch cpu', preset, error: (py.stderr ?? '').slice(-500) };
+  return { ...JSON.parse(py.stdout), warmupSteps: warmup, timedSteps: steps };
+}
