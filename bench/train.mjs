@@ -92,7 +92,13 @@ export async function run(argv) {
     if (!values['no-torch'])
       for (const preset of presets)
         entry.results.push(
-          runTorch({ model, preset, batch, tokens, ...override(TORCH_PLAN[model] ?? TORCH_PLAN['real-size']) }),
+          runTorch({
+            model,
+            preset,
+            batch,
+            tokens,
+            ...override(TORCH_PLAN[model] ?? TORCH_PLAN['real-size']),
+          }),
         );
     entry.results = entry.results.map(({ losses, ...r }) => ({
       ...r,
@@ -135,7 +141,10 @@ async function rerunWithSwiftShader() {
     VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json',
     LD_LIBRARY_PATH: '/usr/lib/chromium',
   };
-  const child = spawnSync(process.execPath, process.argv.slice(1), { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnSync(process.execPath, process.argv.slice(1), {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (child.status !== 0) throw new Error(`bench child exited ${child.status}`);
   return JSON.parse(child.stdout.toString());
 }

@@ -46,10 +46,15 @@ export async function runInBrowser({ model, presets, eps, batch, tokens, plan, c
     const logs = [];
     page.on('console', (m) => {
       logs.push(`${m.type()}: ${m.text()}`);
-      if (m.text().startsWith('[train-bench]')) console.error(`${new Date().toISOString()} ${model} ${m.text()}`);
+      if (m.text().startsWith('[train-bench]'))
+        console.error(`${new Date().toISOString()} ${model} ${m.text()}`);
     });
     page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
-    const query = new URLSearchParams({ model: MODELS[model].replace(/^public\/models\//, ''), batch, tokens });
+    const query = new URLSearchParams({
+      model: MODELS[model].replace(/^public\/models\//, ''),
+      batch,
+      tokens,
+    });
     query.set('presets', presets.join(','));
     query.set('eps', eps.join(','));
     for (const [ep, { warmup, steps }] of Object.entries(plan)) {

@@ -7,11 +7,12 @@
  * _merge_input_ids_with_image_features builds them, so the result is the one generate() gives from pixels.
  * Where the files come from (public/models, the hub) is transformers.js's `env`, set by the caller.
  */
+import type {
+  Tensor} from '@huggingface/transformers';
 import {
   AutoProcessor,
   Florence2ForConditionalGeneration,
   RawImage,
-  Tensor,
   cat,
   ones,
 } from '@huggingface/transformers';

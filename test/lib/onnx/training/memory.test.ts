@@ -51,6 +51,8 @@ describe('trainingMemory', () => {
     expect(memory.frozenBytes).toBe(initializers.reduce((n, t) => n + t.rawData!.byteLength, 0));
     // At least the logits [batch, seq, vocab] are read by the backward pass (softmax − one-hot).
     const { batch, sequence } = FIXTURE_SHAPES;
-    expect(memory.savedActivationBytes).toBeGreaterThanOrEqual(4 * batch * sequence * fixture.config.spec.vocab);
+    expect(memory.savedActivationBytes).toBeGreaterThanOrEqual(
+      4 * batch * sequence * fixture.config.spec.vocab,
+    );
   });
 });
