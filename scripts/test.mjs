@@ -55,4 +55,11 @@ for (const { label, code, summary } of results) {
   console.log(`${code === 0 ? 'PASS' : 'FAIL'}  ${label}${code === 0 ? '' : ` (exit ${code})`}`);
   for (const line of summary) console.log(`      ${line}`);
 }
+// One plain closing line over both runners, e.g. '850 passed, 0 failed'.
+const count = (word) =>
+  results
+    .flatMap((r) => r.summary)
+    .filter((line) => !line.startsWith('Test Files'))
+    .reduce((sum, line) => sum + Number(line.match(new RegExp(`(\\d+) ${word}`))?.[1] ?? 0), 0);
+console.log(`${count('passed')} passed, ${count('failed')} failed`);
 process.exit(results.some((r) => r.code !== 0) ? 1 : 0);
