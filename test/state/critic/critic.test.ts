@@ -1,0 +1,207 @@
+/**
+ * The critic's queue in the page (createCritic) with a fake teacher worker and in-memory storage: evidence from
+ * the hand-written Florence-2 fixtures, the real template engine and loop, decisions stored as training targets,
+ * pause across a reload, cancel, and a teacher that fails.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { trainingCandidate } from '../../../src/lib/critic-run/records';
+import { MemoryTeacherCache } from '../../../src/lib/models/teacher/cache';
+import type { EvidenceOutcome, EvidenceRequest } from '../../../src/lib/models/teacher/types';
+import type { Critic } from '../../../src/state/critic/critic';
+import { createCritic } from '../../../src/state/critic/critic';
+import { persistCritic } from '../../../src/state/critic/persist';
+import type { CriticDataPort, TeacherPort } from '../../../src/state/critic/ports';
+import { createStudioStore } from '../../../src/state/store';
+import { fixtureEvidence, table } from '../../lib/critic/helpers/florence-fixtures';
+import { memoryKv, tick, until } from '../pipeline/fakes';
+
+const CATS = fixtureEvidence('coco_val2017_000000039769');
+const STOP = fixtureEvidence('coco_val2017_000000000724');
+
+class FakeTeacher implements TeacherPort {
+  calls: string[][] = [];
+  failWith: Error | null = null;
+  gate: Promise<void> | null = null;
+  paused = 0;
+  async resolveDevice() {}
+  async evidence(requests: EvidenceRequest[], _s: unknown, _p: unknown, signal: AbortSignal): Promise<EvidenceOutcome[]> {
+    this.calls.push(requests.map((r) => r.imageId));
+    if (this.gate) await this.gate;
+    if (this.failWith) throw this.failWith;
+    return requests.map((r) =>
+      signal.aborted
+        ? { imageId: r.imageId, ok: false, error: { name: 'AbortError', message: 'cancelled' } }
+        : {
+            imageId: r.imageId,
+            ok: true,
+            result: {
+              imageId: r.imageId,
+              caption: r.caption,
+              evidence: r.imageId === 'cats' ? CATS : STOP,
+              crops: [],
+              models: { detector: 'fake-det', florence: 'fake-florence', florenceRevision: 'r1' },
+              stats: { detectorCrops: 14, detectorRuns: 14, florenceCalls: 17, florenceRuns: 17, visionEncoded: 14, elapsedMs: 1 },
+              failures: [],
+            },
+          },
+    );
+  }
+  async pause() {
+    this.paused++;
+  }
+  async resume() {}
+  invalidate() {}
+  async textModel(): Promise<never> {
+    throw new Error('no text model here');
+  }
+}
+
+class FakeData implements CriticDataPort {
+  readonly cache = new MemoryTeacherCache();
+  readonly targets: Array<{ imageId: string; text: string; source: string; extra: Record<string, unknown> }> = [];
+  async pixels() {
+    return { width: 2, height: 2, data: new Uint8Array(16) };
+  }
+  async addTarget(imageId: string, _model: string, text: string, source: string, extra: Record<string, unknown>) {
+    this.targets.push({ imageId, text, source, extra });
+  }
+  async synonyms() {
+    return table;
+  }
+}
+
+const critics: Critic[] = [];
+afterEach(() => {
+  for (const c of critics.splice(0)) c.dispose();
+});
+
+function setup(kv = memoryKv(), data = new FakeData(), teacher = new FakeTeacher()) {
+  const state = createStudioStore(kv);
+  const store = state.api;
+  const critic = createCritic({
+    store,
+    teacher,
+    data,
+    persistence: persistCritic(store, kv, (e) => {
+      throw e;
+    }),
+    studioReady: state.hydrated,
+  });
+  critics.push(critic);
+  const addCard = (id: string, caption: string) =>
+    store.getState().addCard({
+      id,
+      name: `${id}.jpg`,
+      byteLength: 10,
+      width: 640,
+      height: 480,
+      status: 'captioned',
+      caption,
+      captionModel: 'student',
+      warnings: [],
+      addedAt: 1,
+      saved: true,
+    });
+  const items = () => store.getState().critic.items;
+  return { kv, data, teacher, store, critic, state, addCard, items };
+}
+
+describe('the critic queue', () => {
+  it('critiques captioned images in batches and keeps evidence and refinement under content keys', async () => {
+    const { critic, addCard, items, teacher, data, store } = setup();
+    await critic.ready;
+    addCard('cats', 'A dog lying on a couch.');
+    addCard('stop', 'A stop sign on a street.');
+    expect(critic.start()).toBe(2);
+    await critic.settled();
+    expect(teacher.calls).toEqual([['cats', 'stop']]);
+    const cats = items()['cats']!;
+    expect(cats).toMatchObject({ status: 'done', engine: 'template@1', decision: 'pending' });
+    expect(cats.refined!.toLowerCase()).toContain('cats');
+    expect(cats.refined!.toLowerCase()).not.toContain('dog');
+    expect(cats.bestScore!).toBeGreaterThan(cats.originalScore!);
+    const detail = await critic.detail('cats');
+    expect(detail.evidence?.evidence).toEqual(CATS);
+    expect(detail.refinement?.refinement.versions.at(-1)?.caption).toBe(cats.refined);
+    expect(store.getState().critic.run).toMatchObject({ state: 'idle', completed: 2, total: 2 });
+    // Done items are not queued again unless asked; asking again answers every engine call from the cache.
+    expect(critic.start()).toBe(0);
+    const entries = data.cache.entries.size;
+    expect(critic.again(['cats'])).toBe(1);
+    await critic.settled();
+    expect(data.cache.entries.size).toBe(entries);
+    expect(items()['cats']!.refinementKey).toBe(cats.refinementKey);
+  });
+
+  it('stores accepted and edited captions as training targets, rejects drop them', async () => {
+    const { critic, addCard, items, data } = setup();
+    await critic.ready;
+    addCard('cats', 'A dog lying on a couch.');
+    addCard('stop', 'A cat next to a stop sign.');
+    critic.start();
+    await critic.settled();
+    await critic.accept('cats');
+    await critic.edit('stop', 'A red stop sign on a pole.');
+    expect(data.targets.map((t) => [t.imageId, t.source, t.text])).toEqual([
+      ['cats', 'refined', items()['cats']!.refined],
+      ['stop', 'user', 'A red stop sign on a pole.'],
+    ]);
+    expect(items()['stop']!.targetScore).toBe(1); // the edit names only what the evidence shows
+    expect(trainingCandidate(items()['cats']!)).toMatchObject({ status: 'accepted', target: items()['cats']!.refined });
+    await critic.reject('cats');
+    expect(trainingCandidate(items()['cats']!).status).toBe('rejected');
+  });
+
+  it('keeps a paused queue paused across a reload, and resumes it there', async () => {
+    const kv = memoryKv();
+    const first = setup(kv);
+    await first.critic.ready;
+    first.addCard('cats', 'A dog lying on a couch.');
+    first.critic.pause();
+    first.critic.start();
+    await tick(20);
+    expect(first.teacher.calls).toEqual([]);
+    expect(first.items()['cats']!.status).toBe('queued');
+    await first.critic.settled();
+    await first.state.flush();
+    first.critic.dispose();
+
+    const second = setup(kv, first.data);
+    await second.critic.ready;
+    expect(second.store.getState().critic.run.paused).toBe(true);
+    expect(second.items()['cats']!.status).toBe('queued');
+    second.critic.resume();
+    await until(() => second.items()['cats']!.status === 'done');
+    await second.critic.settled();
+    expect(second.teacher.calls).toEqual([['cats']]);
+  });
+
+  it('cancels: the running batch and the waiting images end cancelled, and can be started again', async () => {
+    const { critic, addCard, items, teacher } = setup();
+    await critic.ready;
+    for (const id of ['cats', 'stop', 'x']) addCard(id, 'A dog.');
+    let open: () => void = () => {};
+    teacher.gate = new Promise((resolve) => (open = resolve));
+    critic.start();
+    await until(() => teacher.calls.length === 1);
+    critic.cancel();
+    open();
+    await critic.settled();
+    expect(Object.values(items()).map((i) => i.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    teacher.gate = null;
+    expect(critic.start()).toBe(3);
+    await critic.settled();
+    expect(Object.values(items()).every((i) => i.status === 'done')).toBe(true);
+  });
+
+  it('stops with the reason when the teacher itself fails, and marks the batch failed', async () => {
+    const { critic, addCard, items, teacher, store } = setup();
+    await critic.ready;
+    addCard('cats', 'A dog.');
+    teacher.failWith = Object.assign(new Error('no detector'), { name: 'TeacherLoadError' });
+    critic.start();
+    await critic.settled();
+    expect(items()['cats']).toMatchObject({ status: 'failed', error: { name: 'TeacherLoadError' } });
+    expect(store.getState().critic.run.error).toEqual({ name: 'TeacherLoadError', message: 'no detector' });
+  });
+});
