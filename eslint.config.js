@@ -37,7 +37,14 @@ export default tseslint.config(
     languageOptions: { globals: globals.worker },
   },
   {
-    files: ['scripts/**/*.{js,mjs}', 'tools/**/*.{js,mjs}', 'test/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.{ts,mjs}', '*.config.{ts,js}'],
+    files: [
+      'scripts/**/*.{js,mjs}',
+      'tools/**/*.{js,mjs}',
+      'test/**/*.ts',
+      'e2e/**/*.ts',
+      'bench/**/*.{ts,mjs}',
+      '*.config.{ts,js}',
+    ],
     languageOptions: { globals: globals.node },
   },
   {

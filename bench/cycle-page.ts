@@ -10,7 +10,11 @@ import { parseSynonyms } from '../src/lib/critic/synonyms';
 import { refineImage } from '../src/lib/critic-run/refine-image';
 import type { CaptionRequest, PixelImage, StudentDevice } from '../src/lib/models/student/types';
 import type { TeacherWorkerApi } from '../src/lib/models/teacher/worker-api';
-import { DEFAULT_TEACHER_SETTINGS, type EvidenceProgress, type TeacherSettings } from '../src/lib/models/teacher/types';
+import {
+  DEFAULT_TEACHER_SETTINGS,
+  type EvidenceProgress,
+  type TeacherSettings,
+} from '../src/lib/models/teacher/types';
 import { DEFAULT_TUNING_SETTINGS, type TuningSettings } from '../src/lib/tuning/settings';
 import type { StudentWithTrainingApi, TrainingEvent } from '../src/lib/tuning/worker-api';
 

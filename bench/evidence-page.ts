@@ -41,7 +41,9 @@ async function photos(count: number): Promise<RasterImage[]> {
   const names = (await (await fetch('/bench-images/list.json')).json()) as string[];
   const out: RasterImage[] = [];
   for (let i = 0; i < count; i++) {
-    const bitmap = await createImageBitmap(await (await fetch(`/bench-images/${names[i % names.length]}`)).blob());
+    const bitmap = await createImageBitmap(
+      await (await fetch(`/bench-images/${names[i % names.length]}`)).blob(),
+    );
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const ctx = canvas.getContext('2d')!;
     ctx.drawImage(bitmap, 0, 0);
@@ -64,7 +66,9 @@ async function benchDetector(p: Params, images: RasterImage[]) {
     tensor,
     { classNames: names, maxBatch: p.detBatch },
   );
-  const inputs = images.flatMap((image) => planCrops(image.width, image.height).map((region) => ({ image, region })));
+  const inputs = images.flatMap((image) =>
+    planCrops(image.width, image.height).map((region) => ({ image, region })),
+  );
   // Warm-up: every shape the timed runs use (a full batch and the last, smaller one).
   await shipped.detect(inputs.slice(0, 1));
   await batched.detect(inputs.slice(0, p.detBatch));
@@ -82,7 +86,9 @@ async function benchDetector(p: Params, images: RasterImage[]) {
   one.forEach((list, i) => {
     const other = many[i]!;
     if (list.map((d) => d.label).join() !== other.map((d) => d.label).join()) sameLabels = false;
-    list.forEach((d, k) => (maxScoreDiff = Math.max(maxScoreDiff, Math.abs(d.score - (other[k]?.score ?? 0)))));
+    list.forEach(
+      (d, k) => (maxScoreDiff = Math.max(maxScoreDiff, Math.abs(d.score - (other[k]?.score ?? 0)))),
+    );
   });
   return {
     crops: inputs.length,
@@ -195,7 +201,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error);
+  const message =
+    error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error);
   Object.assign(window, { __benchError: message });
   status(`failed: ${message}`);
 });

@@ -31,7 +31,8 @@ export async function run(argv) {
       timeout: { type: 'string', default: '3600' },
     },
   });
-  if (!['webgpu', 'wasm'].includes(values.device)) throw new Error(`--device must be webgpu or wasm, got ${values.device}`);
+  if (!['webgpu', 'wasm'].includes(values.device))
+    throw new Error(`--device must be webgpu or wasm, got ${values.device}`);
   if (values.only !== 'detector' && !existsSync(join('public', 'models', values.model, 'config.json'))) {
     throw new Error(
       `no model at public/models/${values.model}: python3 tools/make_real_size_models.py --model florence-2 (or --only detector)`,
@@ -80,7 +81,9 @@ export async function run(argv) {
         .then((text) => {
           if (text !== null && text !== last) {
             last = text;
-            process.stderr.write(`[bench ${Math.round((Date.now() - started) / 1000)}s] ${text.slice(0, 200)}\n`);
+            process.stderr.write(
+              `[bench ${Math.round((Date.now() - started) / 1000)}s] ${text.slice(0, 200)}\n`,
+            );
           }
         })
         .catch(() => undefined);
@@ -96,7 +99,9 @@ export async function run(argv) {
     const result = await page.evaluate(() => globalThis.__benchResult);
     const adapter = await page.evaluate(async () => {
       const a = await navigator.gpu?.requestAdapter();
-      return a ? [a.info?.vendor, a.info?.architecture, a.info?.description].filter(Boolean).join(' / ') : null;
+      return a
+        ? [a.info?.vendor, a.info?.architecture, a.info?.description].filter(Boolean).join(' / ')
+        : null;
     });
     return {
       bench: 'evidence',

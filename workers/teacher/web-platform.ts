@@ -34,7 +34,9 @@ export function webTeacherPlatform(origin: string): TeacherPlatform {
   return {
     gpu: () => webGpuProbe(),
     async shaderF16() {
-      const adapter = (await webGpuProbe()?.requestAdapter()) as { features?: { has(f: string): boolean } } | null;
+      const adapter = (await webGpuProbe()?.requestAdapter()) as {
+        features?: { has(f: string): boolean };
+      } | null;
       return adapter?.features?.has('shader-f16') === true;
     },
     async modelFileExists(modelId, path) {

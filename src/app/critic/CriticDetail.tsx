@@ -14,7 +14,9 @@ function Findings({ version }: { version: CaptionVersion }) {
     ...c.hallucinations.map((h) => `Not in the image: "${h.text}" (${h.object}). ${h.reason}`),
     ...c.omissions.map((o) => `Missing: ${o.count} × ${o.object}`),
     ...c.countMismatches.map((m) => `Count: "${m.text}" says ${m.claimed}, the evidence shows ${m.actual}`),
-    ...c.relationMismatches.map((r) => `Relation: "${r.text}" says ${r.relation}${r.observed ? `, boxes show ${r.observed}` : ''}`),
+    ...c.relationMismatches.map(
+      (r) => `Relation: "${r.text}" says ${r.relation}${r.observed ? `, boxes show ${r.observed}` : ''}`,
+    ),
   ];
   return (
     <ul className="critique" data-testid="critique">
@@ -40,7 +42,8 @@ function Failures({ detail }: { detail: Detail }) {
     <ul className="critic-failures" data-testid="critic-failures">
       {failures.map((f, i) => (
         <li key={i} data-testid="critic-failure" data-prompt={f.promptId} data-error-name={f.errorName ?? ''}>
-          {f.engine} could not answer {f.promptId} after {f.attempts} attempt{f.attempts === 1 ? '' : 's'}: {f.problem}
+          {f.engine} could not answer {f.promptId} after {f.attempts} attempt{f.attempts === 1 ? '' : 's'}:{' '}
+          {f.problem}
         </li>
       ))}
     </ul>
@@ -76,7 +79,8 @@ function DecisionBar({ item }: { item: CriticItem }) {
   const critic = useCritic();
   const [editing, setEditing] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const act = (work: Promise<void>) => void work.then(() => setError(null)).catch((e: unknown) => setError(errorSummary(e).message));
+  const act = (work: Promise<void>) =>
+    void work.then(() => setError(null)).catch((e: unknown) => setError(errorSummary(e).message));
   return (
     <div className="decision" data-testid="critic-decision" data-decision={item.decision}>
       {item.target !== undefined && (
@@ -89,7 +93,11 @@ function DecisionBar({ item }: { item: CriticItem }) {
           <button type="button" data-testid="critic-accept" onClick={() => act(critic.accept(item.imageId))}>
             Accept
           </button>
-          <button type="button" data-testid="critic-edit" onClick={() => setEditing(item.target ?? item.refined ?? item.caption)}>
+          <button
+            type="button"
+            data-testid="critic-edit"
+            onClick={() => setEditing(item.target ?? item.refined ?? item.caption)}
+          >
             Edit
           </button>
           <button type="button" data-testid="critic-reject" onClick={() => act(critic.reject(item.imageId))}>
@@ -104,7 +112,12 @@ function DecisionBar({ item }: { item: CriticItem }) {
             act(critic.edit(item.imageId, editing).then(() => setEditing(null)));
           }}
         >
-          <textarea data-testid="critic-edit-text" value={editing} rows={3} onChange={(e) => setEditing(e.currentTarget.value)} />
+          <textarea
+            data-testid="critic-edit-text"
+            value={editing}
+            rows={3}
+            onChange={(e) => setEditing(e.currentTarget.value)}
+          />
           <div className="buttons">
             <button type="submit" data-testid="critic-edit-save">
               Save as training target
@@ -142,10 +155,20 @@ export function CriticDetail({ id }: { id: string }) {
   const evidence = detail?.evidence;
   const refinement = detail?.refinement?.refinement;
   return (
-    <section className="panel critic-detail" data-testid="critic-detail" data-id={id} aria-label={`Critique of ${name}`}>
+    <section
+      className="panel critic-detail"
+      data-testid="critic-detail"
+      data-id={id}
+      aria-label={`Critique of ${name}`}
+    >
       <h2>{name}</h2>
       {item.error && (
-        <p className="card-error" role="alert" data-testid="critic-item-error" data-error-name={item.error.name}>
+        <p
+          className="card-error"
+          role="alert"
+          data-testid="critic-item-error"
+          data-error-name={item.error.name}
+        >
           {item.error.message}
         </p>
       )}
@@ -161,7 +184,11 @@ export function CriticDetail({ id }: { id: string }) {
           <p className="muted">No evidence yet.</p>
         )}
         <div className="critic-text">
-          {refinement ? <Versions versions={refinement.versions} /> : <p className="muted">Not critiqued yet.</p>}
+          {refinement ? (
+            <Versions versions={refinement.versions} />
+          ) : (
+            <p className="muted">Not critiqued yet.</p>
+          )}
           {detail && <Failures detail={detail} />}
           {item.status === 'done' && <DecisionBar item={item} />}
         </div>

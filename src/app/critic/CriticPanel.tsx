@@ -14,7 +14,9 @@ function TeacherBadge() {
       data-device={device?.device ?? ''}
       data-status={teacher.status}
     >
-      <span className="device-name">Teacher: {device === null ? 'checking…' : device.device === 'webgpu' ? 'WebGPU' : 'WASM'}</span>
+      <span className="device-name">
+        Teacher: {device === null ? 'checking…' : device.device === 'webgpu' ? 'WebGPU' : 'WASM'}
+      </span>
       <span className="device-reason" data-testid="teacher-reason">
         {device?.reason ?? ''}
       </span>
@@ -26,7 +28,12 @@ function TeacherBadge() {
             : ''}
       </span>
       {teacher.error && (
-        <span className="field-error" role="alert" data-testid="teacher-error" data-error-name={teacher.error.name}>
+        <span
+          className="field-error"
+          role="alert"
+          data-testid="teacher-error"
+          data-error-name={teacher.error.name}
+        >
           {teacher.error.message}
         </span>
       )}
@@ -39,7 +46,9 @@ export function CriticPanel() {
   const critic = useCritic();
   const run = useStudioState((s) => s.critic.run);
   const items = useStudioState(useShallow(criticItemsInOrder));
-  const captioned = useStudioState((s) => Object.values(s.cards).filter((c) => c.status === 'captioned').length);
+  const captioned = useStudioState(
+    (s) => Object.values(s.cards).filter((c) => c.status === 'captioned').length,
+  );
   const count = (f: (i: (typeof items)[number]) => boolean) => items.filter(f).length;
   const active = run.state !== 'idle';
   const waiting = count((i) => i.status === 'queued' || i.status === 'evidence' || i.status === 'refining');
@@ -50,7 +59,12 @@ export function CriticPanel() {
       <TeacherBadge />
       <div className="run-line">
         <progress data-testid="critic-progress" max={1} value={run.total === 0 ? 0 : fraction} />
-        <span data-testid="critic-run-state" data-state={run.state} data-completed={run.completed} data-total={run.total}>
+        <span
+          data-testid="critic-run-state"
+          data-state={run.state}
+          data-completed={run.completed}
+          data-total={run.total}
+        >
           {run.state === 'idle'
             ? run.paused
               ? 'paused'
@@ -64,7 +78,8 @@ export function CriticPanel() {
         </p>
       )}
       <p className="counts" data-testid="critic-counts">
-        {count((i) => i.status === 'done')} critiqued · {waiting} waiting · {count((i) => i.status === 'failed')} failed ·{' '}
+        {count((i) => i.status === 'done')} critiqued · {waiting} waiting ·{' '}
+        {count((i) => i.status === 'failed')} failed ·{' '}
         {count((i) => i.decision === 'accepted' || i.decision === 'edited')} accepted
       </p>
       <div className="buttons">
@@ -91,7 +106,12 @@ export function CriticPanel() {
             Pause
           </button>
         )}
-        <button type="button" data-testid="critic-cancel" disabled={!active && waiting === 0} onClick={() => critic.cancel()}>
+        <button
+          type="button"
+          data-testid="critic-cancel"
+          disabled={!active && waiting === 0}
+          onClick={() => critic.cancel()}
+        >
           Cancel
         </button>
       </div>

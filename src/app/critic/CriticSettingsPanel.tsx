@@ -15,10 +15,17 @@ function parseGrids(text: string): number[] | null {
     .split(/[\s,]+/)
     .filter((t) => t !== '')
     .map(Number);
-  return values.length > 0 && values.every((v) => Number.isInteger(v) && v >= 1 && v <= 8) ? [...new Set(values)] : null;
+  return values.length > 0 && values.every((v) => Number.isInteger(v) && v >= 1 && v <= 8)
+    ? [...new Set(values)]
+    : null;
 }
 
-function GridField(props: { label: string; testId: string; value: number[]; onChange: (v: number[]) => void }) {
+function GridField(props: {
+  label: string;
+  testId: string;
+  value: number[];
+  onChange: (v: number[]) => void;
+}) {
   const [text, setText] = useState(props.value.join(', '));
   const valid = parseGrids(text) !== null;
   return (
@@ -40,7 +47,14 @@ function GridField(props: { label: string; testId: string; value: number[]; onCh
   );
 }
 
-function IntField(props: { label: string; testId: string; value: number; min: number; max: number; onChange: (v: number) => void }) {
+function IntField(props: {
+  label: string;
+  testId: string;
+  value: number;
+  min: number;
+  max: number;
+  onChange: (v: number) => void;
+}) {
   return (
     <label className="field">
       <span>{props.label}</span>
@@ -93,8 +107,8 @@ export function CriticSettingsPanel() {
       {settings.engine === 'openai' && (
         <>
           <p className="remote-warning" role="note" data-testid="critic-remote-warning">
-            Images leave this device with this engine: each image&apos;s caption and everything the teacher found in
-            it (objects, boxes, descriptions) is sent to {host}.
+            Images leave this device with this engine: each image&apos;s caption and everything the teacher
+            found in it (objects, boxes, descriptions) is sent to {host}.
           </p>
           <label className="field">
             <span>Endpoint (base URL)</span>
@@ -103,7 +117,9 @@ export function CriticSettingsPanel() {
               data-testid="critic-openai-url"
               value={settings.openai.baseUrl}
               spellCheck={false}
-              onChange={(e) => a.criticSetSettings({ openai: { ...settings.openai, baseUrl: e.currentTarget.value } })}
+              onChange={(e) =>
+                a.criticSetSettings({ openai: { ...settings.openai, baseUrl: e.currentTarget.value } })
+              }
             />
           </label>
           <label className="field">
@@ -113,7 +129,9 @@ export function CriticSettingsPanel() {
               data-testid="critic-openai-model"
               value={settings.openai.model}
               spellCheck={false}
-              onChange={(e) => a.criticSetSettings({ openai: { ...settings.openai, model: e.currentTarget.value } })}
+              onChange={(e) =>
+                a.criticSetSettings({ openai: { ...settings.openai, model: e.currentTarget.value } })
+              }
             />
           </label>
           <label className="field">
@@ -131,7 +149,9 @@ export function CriticSettingsPanel() {
               type="checkbox"
               data-testid="critic-save-key"
               checked={settings.openai.saveKey}
-              onChange={(e) => a.criticSetSettings({ openai: { ...settings.openai, saveKey: e.currentTarget.checked } })}
+              onChange={(e) =>
+                a.criticSetSettings({ openai: { ...settings.openai, saveKey: e.currentTarget.checked } })
+              }
             />
             Save key on this device (otherwise it is forgotten when the tab closes)
           </label>
@@ -149,7 +169,14 @@ export function CriticSettingsPanel() {
           />
         </label>
       )}
-      <IntField label="Rewrite steps" testId="critic-max-steps" value={settings.maxSteps} min={1} max={10} onChange={(maxSteps) => a.criticSetSettings({ maxSteps })} />
+      <IntField
+        label="Rewrite steps"
+        testId="critic-max-steps"
+        value={settings.maxSteps}
+        min={1}
+        max={10}
+        onChange={(maxSteps) => a.criticSetSettings({ maxSteps })}
+      />
       <label className="checkbox">
         <input
           type="checkbox"
@@ -192,15 +219,34 @@ export function CriticSettingsPanel() {
           <option value="wasm">WASM (CPU)</option>
         </select>
       </label>
-      <GridField label="Zoom levels (grid sizes)" testId="teacher-grids" value={t.grids} onChange={(grids) => a.criticSetTeacherSettings({ grids })} />
+      <GridField
+        label="Zoom levels (grid sizes)"
+        testId="teacher-grids"
+        value={t.grids}
+        onChange={(grids) => a.criticSetTeacherSettings({ grids })}
+      />
       <GridField
         label="Region descriptions at zoom levels"
         testId="teacher-dense-zooms"
         value={t.denseZooms}
         onChange={(denseZooms) => a.criticSetTeacherSettings({ denseZooms })}
       />
-      <IntField label="Florence-2 max new tokens" testId="teacher-max-tokens" value={t.maxNewTokens} min={1} max={1024} onChange={(maxNewTokens) => a.criticSetTeacherSettings({ maxNewTokens })} />
-      <IntField label="Florence-2 beams" testId="teacher-beams" value={t.numBeams} min={1} max={8} onChange={(numBeams) => a.criticSetTeacherSettings({ numBeams })} />
+      <IntField
+        label="Florence-2 max new tokens"
+        testId="teacher-max-tokens"
+        value={t.maxNewTokens}
+        min={1}
+        max={1024}
+        onChange={(maxNewTokens) => a.criticSetTeacherSettings({ maxNewTokens })}
+      />
+      <IntField
+        label="Florence-2 beams"
+        testId="teacher-beams"
+        value={t.numBeams}
+        min={1}
+        max={8}
+        onChange={(numBeams) => a.criticSetTeacherSettings({ numBeams })}
+      />
     </section>
   );
 }

@@ -29,7 +29,13 @@ function boxesOf(e: Evidence): ShownBox[] {
     zoom: d.zoom,
     score: d.score,
   }));
-  const regions = e.regions.map((r, i) => ({ key: `r${i}`, box: r.box, label: r.text, source: 'region' as const, zoom: r.zoom }));
+  const regions = e.regions.map((r, i) => ({
+    key: `r${i}`,
+    box: r.box,
+    label: r.text,
+    source: 'region' as const,
+    zoom: r.zoom,
+  }));
   const grounding = (e.grounding?.phrases ?? []).map((g, i) => ({
     key: `g${i}`,
     box: g.box,
@@ -51,7 +57,9 @@ function Picture({ id }: { id: string }) {
       if (!live || thumb === undefined || target === null) return;
       target.width = thumb.width;
       target.height = thumb.height;
-      target.getContext('2d')?.putImageData(new ImageData(new Uint8ClampedArray(thumb.data), thumb.width, thumb.height), 0, 0);
+      target
+        .getContext('2d')
+        ?.putImageData(new ImageData(new Uint8ClampedArray(thumb.data), thumb.width, thumb.height), 0, 0);
     });
     return () => {
       live = false;
@@ -68,10 +76,20 @@ function toggle<T>(set: ReadonlySet<T>, value: T): Set<T> {
 }
 
 /** Boxes and labels over the image, filterable by zoom level and source. Labels are text, never markup. */
-export function EvidenceView({ imageId, evidence, crops }: { imageId: string; evidence: Evidence; crops: number[] }) {
+export function EvidenceView({
+  imageId,
+  evidence,
+  crops,
+}: {
+  imageId: string;
+  evidence: Evidence;
+  crops: number[];
+}) {
   const all = useMemo(() => boxesOf(evidence), [evidence]);
   const [zooms, setZooms] = useState<ReadonlySet<number>>(() => new Set(crops));
-  const [sources, setSources] = useState<ReadonlySet<ShownBox['source']>>(() => new Set(['fastestdet', 'florence-od']));
+  const [sources, setSources] = useState<ReadonlySet<ShownBox['source']>>(
+    () => new Set(['fastestdet', 'florence-od']),
+  );
   const shown = all.filter((b) => zooms.has(b.zoom) && sources.has(b.source));
   const W = evidence.imageWidth;
   const H = evidence.imageHeight;
@@ -134,7 +152,8 @@ export function EvidenceView({ imageId, evidence, crops }: { imageId: string; ev
       <ul className="evidence-objects" data-testid="evidence-objects">
         {evidence.objects.map((o, i) => (
           <li key={i} data-testid="evidence-object" data-label={o.label}>
-            {o.label === '' ? '(no label)' : o.label} · seen at zoom {o.zoomLevels.join(', ')} by {o.sources.join(' + ')}
+            {o.label === '' ? '(no label)' : o.label} · seen at zoom {o.zoomLevels.join(', ')} by{' '}
+            {o.sources.join(' + ')}
           </li>
         ))}
       </ul>

@@ -36,10 +36,9 @@ export interface CriticItem {
   readonly decidedAt?: number;
 }
 
-export function summarize(refinement: Refinement): Pick<
-  CriticItem,
-  'originalScore' | 'bestScore' | 'refined' | 'versions' | 'stop' | 'failures'
-> {
+export function summarize(
+  refinement: Refinement,
+): Pick<CriticItem, 'originalScore' | 'bestScore' | 'refined' | 'versions' | 'stop' | 'failures'> {
   const best = refinement.versions[refinement.best]!;
   const memberFailures = refinement.versions.reduce(
     (n, v) => n + v.critique.members.filter((m) => !m.ok).length,
@@ -75,7 +74,13 @@ export function decide(
   const target = text?.replace(/\s+/g, ' ').trim() ?? '';
   if (target === '') throw new DecisionError('An accepted caption cannot be empty.');
   const score = decision === 'accepted' ? item.bestScore : edit?.score;
-  return { ...rest, decision, target, ...(score === undefined ? {} : { targetScore: score }), decidedAt: now };
+  return {
+    ...rest,
+    decision,
+    target,
+    ...(score === undefined ? {} : { targetScore: score }),
+    decidedAt: now,
+  };
 }
 
 /** What the fine-tuning loop trains on (src/lib/train-loop/training-set.ts). */
@@ -87,7 +92,8 @@ export function trainingCandidate(item: CriticItem): TrainingCandidate {
   if (item.decision === 'accepted' || item.decision === 'edited') {
     return { imageId: item.imageId, status: 'accepted', target: item.target ?? '', ...scores };
   }
-  if (item.decision === 'rejected') return { imageId: item.imageId, status: 'rejected', target: '', ...scores };
+  if (item.decision === 'rejected')
+    return { imageId: item.imageId, status: 'rejected', target: '', ...scores };
   if (item.status === 'done' && item.stop === 'clean' && item.versions === 1) {
     return { imageId: item.imageId, status: 'clean', target: item.caption, ...scores };
   }

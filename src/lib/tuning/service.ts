@@ -23,6 +23,7 @@ import { CheckpointMismatchError, modelIdentity } from '../onnx/training/checkpo
 import type { RuntimeOptions } from '../onnx/training/runtime';
 import { readTuningCheckpoint, warmStartFrom, type TuningCheckpoint } from './checkpoint-data';
 import { TrainingControl } from './control';
+import { withDeviceHeld } from './device-anchor';
 import { encodeImages } from './encode-images';
 import { EncoderStatesCache } from './encoder-cache';
 import { NoTrainingDataError, TrainingBusyError } from './errors';
@@ -201,7 +202,14 @@ export class TuningService implements TrainingWorkerApi {
     device: StudentDevice,
     checkpoint: { readonly bytes: Uint8Array; readonly label: string } | null,
   ): Promise<StudentModelInfo> {
-    if (checkpoint === null) return this.#platform.loadStudent({ source, device, dtype: 'fp32' });
+    const reload = (options: LoadStudentOptions) =>
+      device === 'webgpu'
+        ? withDeviceHeld(
+            (bytes) => this.#platform.createSession(bytes, 'encoder', device),
+            () => this.#platform.loadStudent(options),
+          )
+        : this.#platform.loadStudent(options);
+    if (checkpoint === null) return reload({ source, device, dtype: 'fp32' });
     const files = await this.#platform.openModel(source);
     const tuned = await tunedDecoderFiles(files, readTuningCheckpoint(checkpoint.bytes));
     const folder: Record<string, Uint8Array> = {};
@@ -210,7 +218,7 @@ export class TuningService implements TrainingWorkerApi {
       if (bytes !== undefined) folder[path] = bytes;
     }
     folder[MERGED_DECODER_PATH] = tuned.get(MERGED_DECODER_PATH)!;
-    return this.#platform.loadStudent({
+    return reload({
       source: { kind: 'folder', name: tunedModelId(files.modelId, checkpoint.label), files: folder },
       device,
       dtype: 'fp32',

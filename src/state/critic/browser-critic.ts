@@ -17,7 +17,9 @@ export function browserCritic(studio: Studio): Critic {
   const teacher = createTeacherPort(store, origin);
   const ingest = createIngestBridge();
   const persistence = persistCritic(store, idbKeyValue(), (error) =>
-    store.getState().reportNotSaved('the critic’s results', error instanceof Error ? error.message : String(error)),
+    store
+      .getState()
+      .reportNotSaved('the critic’s results', error instanceof Error ? error.message : String(error)),
   );
   const created = createCritic({
     store,

@@ -29,12 +29,19 @@ export function createTeacherPort(
     create:
       create ??
       (() =>
-        new Worker(new URL('../../../workers/teacher.worker.ts', import.meta.url), { type: 'module', name: 'teacher' })),
+        new Worker(new URL('../../../workers/teacher.worker.ts', import.meta.url), {
+          type: 'module',
+          name: 'teacher',
+        })),
     init: async (api) => {
       state().criticTeacherPatch({ status: 'loading', error: null });
       try {
         const info = await api.load(toTeacherLoadOptions(state().critic.settings.teacher, origin));
-        state().criticTeacherPatch({ status: 'ready', info, device: { device: info.device, reason: info.reason } });
+        state().criticTeacherPatch({
+          status: 'ready',
+          info,
+          device: { device: info.device, reason: info.reason },
+        });
       } catch (error) {
         state().criticTeacherPatch({ status: 'error', info: null, error: errorSummary(error) });
         throw error;
@@ -54,7 +61,10 @@ export function createTeacherPort(
       bridge.run(
         (api) =>
           api.evidence(
-            Comlink.transfer(requests, requests.map((r) => r.image.data.buffer as ArrayBuffer)),
+            Comlink.transfer(
+              requests,
+              requests.map((r) => r.image.data.buffer as ArrayBuffer),
+            ),
             settings,
             Comlink.proxy(onProgress),
           ),
@@ -97,7 +107,8 @@ export function createCriticDataPort(ingest: WorkerBridge<IngestWorkerApi>, orig
     },
     synonyms() {
       table ??= fetch(`${origin}${TEACHER_DATA_URLS.synonyms}`).then(async (r) => {
-        if (!r.ok) throw new Error(`The CHAIR synonym list is missing (HTTP ${r.status}); run npm run models:fetch.`);
+        if (!r.ok)
+          throw new Error(`The CHAIR synonym list is missing (HTTP ${r.status}); run npm run models:fetch.`);
         return parseSynonyms(await r.text());
       });
       table.catch(() => (table = null));

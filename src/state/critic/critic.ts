@@ -85,12 +85,18 @@ export function createCritic(deps: CriticDeps): Critic {
   const record = async (decided: CriticItem): Promise<void> => {
     state().criticPutItem(decided);
     if (decided.target === undefined) return;
-    await data.addTarget(decided.imageId, decided.captionModel, decided.target, decided.decision === 'edited' ? 'user' : 'refined', {
-      decision: decided.decision,
-      ...(decided.targetScore === undefined ? {} : { score: decided.targetScore }),
-      ...(decided.refinementKey ? { refinementKey: decided.refinementKey } : {}),
-      ...(decided.engine ? { engine: decided.engine } : {}),
-    });
+    await data.addTarget(
+      decided.imageId,
+      decided.captionModel,
+      decided.target,
+      decided.decision === 'edited' ? 'user' : 'refined',
+      {
+        decision: decided.decision,
+        ...(decided.targetScore === undefined ? {} : { score: decided.targetScore }),
+        ...(decided.refinementKey ? { refinementKey: decided.refinementKey } : {}),
+        ...(decided.engine ? { engine: decided.engine } : {}),
+      },
+    );
   };
 
   const detail = async (id: string): Promise<CriticDetail> => {
@@ -113,7 +119,9 @@ export function createCritic(deps: CriticDeps): Critic {
     async edit(id, text) {
       // The person's caption gets the rules' score on the same evidence, for weighting in training.
       const { evidence } = await detail(id);
-      const score = evidence ? scoreFindings(checkCaption(text, evidence.evidence, await data.synonyms())) : undefined;
+      const score = evidence
+        ? scoreFindings(checkCaption(text, evidence.evidence, await data.synonyms()))
+        : undefined;
       await record(decide(item(id), 'edited', { text, ...(score === undefined ? {} : { score }) }, now()));
     },
     reject: (id) => record(decide(item(id), 'rejected', undefined, now())),

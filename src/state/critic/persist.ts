@@ -25,7 +25,8 @@ interface SavedV1 {
 const STATUSES: readonly CriticStatus[] = ['queued', 'evidence', 'refining', 'done', 'failed', 'cancelled'];
 const DECISIONS: readonly Decision[] = ['pending', 'accepted', 'edited', 'rejected'];
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** An item as read back, or null; work that a reload interrupted comes back queued. */
 function readItem(id: string, v: unknown): CriticItem | null {
@@ -47,7 +48,8 @@ function readSettings(v: unknown): CriticSettings {
   const d = DEFAULT_CRITIC_SETTINGS;
   const teacher = isRecord(v['teacher']) ? v['teacher'] : {};
   const openai = isRecord(v['openai']) ? v['openai'] : {};
-  const pick = <T>(value: unknown, fallback: T, ok: (x: unknown) => boolean): T => (ok(value) ? (value as T) : fallback);
+  const pick = <T>(value: unknown, fallback: T, ok: (x: unknown) => boolean): T =>
+    ok(value) ? (value as T) : fallback;
   const str = (x: unknown) => typeof x === 'string';
   const num = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
   const ints = (x: unknown) => Array.isArray(x) && x.every((n) => Number.isInteger(n) && n >= 1 && n <= 8);
@@ -59,14 +61,26 @@ function readSettings(v: unknown): CriticSettings {
       saveKey: openai['saveKey'] === true,
     },
     transformersModelId: pick(v['transformersModelId'], d.transformersModelId, str),
-    maxSteps: pick(v['maxSteps'], d.maxSteps, (x) => Number.isInteger(x) && (x as number) >= 1 && (x as number) <= 10),
+    maxSteps: pick(
+      v['maxSteps'],
+      d.maxSteps,
+      (x) => Number.isInteger(x) && (x as number) >= 1 && (x as number) <= 10,
+    ),
     ensemble: v['ensemble'] === true,
     teacher: {
       useFlorence: pick(teacher['useFlorence'], d.teacher.useFlorence, (x) => typeof x === 'boolean'),
       florenceModelId: pick(teacher['florenceModelId'], d.teacher.florenceModelId, str),
-      device: pick(teacher['device'], d.teacher.device, (x) => x === 'auto' || x === 'webgpu' || x === 'wasm'),
+      device: pick(
+        teacher['device'],
+        d.teacher.device,
+        (x) => x === 'auto' || x === 'webgpu' || x === 'wasm',
+      ),
       grids: pick(teacher['grids'], d.teacher.grids, ints),
-      overlap: pick(teacher['overlap'], d.teacher.overlap, (x) => num(x) && (x as number) >= 0 && (x as number) < 0.9),
+      overlap: pick(
+        teacher['overlap'],
+        d.teacher.overlap,
+        (x) => num(x) && (x as number) >= 0 && (x as number) < 0.9,
+      ),
       denseZooms: pick(teacher['denseZooms'], d.teacher.denseZooms, ints),
       maxNewTokens: pick(teacher['maxNewTokens'], d.teacher.maxNewTokens, num),
       numBeams: pick(teacher['numBeams'], d.teacher.numBeams, num),
@@ -75,7 +89,9 @@ function readSettings(v: unknown): CriticSettings {
 }
 
 /** The saved value, validated field by field; anything unreadable falls back to defaults (never a crash). */
-export function readSavedCritic(raw: unknown): { items: Record<string, CriticItem>; settings: CriticSettings; paused: boolean; apiKey: string } | null {
+export function readSavedCritic(
+  raw: unknown,
+): { items: Record<string, CriticItem>; settings: CriticSettings; paused: boolean; apiKey: string } | null {
   let value: unknown = raw;
   if (typeof raw === 'string') {
     try {

@@ -1,7 +1,12 @@
 import type { TextGenerationFn } from '../../lib/critic/engines/transformers';
 import type { SynonymTable } from '../../lib/critic/synonyms';
 import type { RgbaImage } from '../../lib/images';
-import type { EvidenceOutcome, EvidenceProgress, EvidenceRequest, TeacherSettings } from '../../lib/models/teacher/types';
+import type {
+  EvidenceOutcome,
+  EvidenceProgress,
+  EvidenceRequest,
+  TeacherSettings,
+} from '../../lib/models/teacher/types';
 
 /**
  * What the critic runner needs from the outside world: the browser wires these to the teacher worker and
@@ -34,6 +39,12 @@ export interface CriticDataPort {
   /** The image's normalized pixels from its stored file. */
   pixels(imageId: string, name: string): Promise<RgbaImage>;
   /** Appends an accepted target to the image's caption history for the student model. */
-  addTarget(imageId: string, modelId: string, text: string, source: 'refined' | 'user', extra: Record<string, unknown>): Promise<void>;
+  addTarget(
+    imageId: string,
+    modelId: string,
+    text: string,
+    source: 'refined' | 'user',
+    extra: Record<string, unknown>,
+  ): Promise<void>;
   synonyms(): Promise<SynonymTable>;
 }

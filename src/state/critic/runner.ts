@@ -103,7 +103,8 @@ export class CriticRunner {
 
   cancel(): void {
     const s = this.#state();
-    for (const item of this.#queued()) s.criticPatchItem(item.imageId, { status: 'cancelled', error: cancelledError() });
+    for (const item of this.#queued())
+      s.criticPatchItem(item.imageId, { status: 'cancelled', error: cancelledError() });
     if (this.#running === null) return;
     s.criticRunPatch({ state: 'cancelling' });
     this.#abort?.abort();
@@ -126,7 +127,13 @@ export class CriticRunner {
     const abort = new AbortController();
     this.#abort = abort;
     let completed = 0;
-    s.criticRunPatch({ state: 'running', completed: 0, total: this.#queued().length, error: null, current: null });
+    s.criticRunPatch({
+      state: 'running',
+      completed: 0,
+      total: this.#queued().length,
+      error: null,
+      current: null,
+    });
     try {
       for (;;) {
         while (this.#state().critic.run.paused && !abort.signal.aborted) {
@@ -172,13 +179,19 @@ export class CriticRunner {
       outcomes = await teacher.evidence(
         requests,
         settings,
-        (p) => this.#state().criticRunPatch({ current: { imageId: p.imageId, stage: p.stage, done: p.done, total: p.total } }),
+        (p) =>
+          this.#state().criticRunPatch({
+            current: { imageId: p.imageId, stage: p.stage, done: p.done, total: p.total },
+          }),
         signal,
       );
     } catch (error) {
       const info = signal.aborted ? cancelledError() : errorSummary(error);
       for (const r of requests) {
-        this.#state().criticPatchItem(r.imageId, { status: signal.aborted ? 'cancelled' : 'failed', error: info });
+        this.#state().criticPatchItem(r.imageId, {
+          status: signal.aborted ? 'cancelled' : 'failed',
+          error: info,
+        });
       }
       if (!signal.aborted) throw error; // the teacher itself failed (load, crash): stop the run, say why
       return finished;
@@ -187,7 +200,10 @@ export class CriticRunner {
       const id = outcome.imageId;
       if (!outcome.ok) {
         const cancelled = outcome.error.name === 'AbortError';
-        this.#state().criticPatchItem(id, { status: cancelled ? 'cancelled' : 'failed', error: outcome.error });
+        this.#state().criticPatchItem(id, {
+          status: cancelled ? 'cancelled' : 'failed',
+          error: outcome.error,
+        });
         if (!cancelled) finished++;
         continue;
       }
@@ -211,7 +227,10 @@ export class CriticRunner {
     if (item === undefined) return; // removed meanwhile
     const evidenceKey = await cacheKey({
       imageId: result.imageId,
-      model: { id: result.models.florence ?? 'detector-only', revision: `${result.models.detector}|${result.models.florenceRevision ?? ''}` },
+      model: {
+        id: result.models.florence ?? 'detector-only',
+        revision: `${result.models.detector}|${result.models.florenceRevision ?? ''}`,
+      },
       task: 'evidence',
       promptVersion: TEACHER_CACHE_VERSION,
       extra: { caption: result.caption, settings },

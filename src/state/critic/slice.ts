@@ -113,7 +113,8 @@ export const INITIAL_CRITIC: CriticState = {
 
 /** The critic's slice: everything under one `critic` key, so it cannot collide with the other slices. */
 export const createCriticSlice: SliceCreator<CriticSlice> = (set) => {
-  const patch = (f: (c: CriticState) => Partial<CriticState>) => set((s) => ({ critic: { ...s.critic, ...f(s.critic) } }));
+  const patch = (f: (c: CriticState) => Partial<CriticState>) =>
+    set((s) => ({ critic: { ...s.critic, ...f(s.critic) } }));
   return {
     critic: INITIAL_CRITIC,
     criticPutItem: (item) => patch((c) => ({ items: { ...c.items, [item.imageId]: item } })),

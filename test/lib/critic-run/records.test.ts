@@ -18,7 +18,12 @@ const done: CriticItem = {
 describe('decisions and training candidates', () => {
   it('accepting takes the refined caption and its score as the training target', () => {
     const item = decide(done, 'accepted', undefined, 5);
-    expect(item).toMatchObject({ decision: 'accepted', target: 'Two cats on a couch.', targetScore: 0.9, decidedAt: 5 });
+    expect(item).toMatchObject({
+      decision: 'accepted',
+      target: 'Two cats on a couch.',
+      targetScore: 0.9,
+      decidedAt: 5,
+    });
     expect(trainingCandidate(item)).toEqual({
       imageId: 'img',
       status: 'accepted',
@@ -30,7 +35,11 @@ describe('decisions and training candidates', () => {
 
   it('an edit takes the person’s text (whitespace tidied) and its own score; rejecting drops the target', () => {
     const edited = decide(done, 'edited', { text: '  Two  tabby cats\non a pink couch. ', score: 1 }, 6);
-    expect(edited).toMatchObject({ decision: 'edited', target: 'Two tabby cats on a pink couch.', targetScore: 1 });
+    expect(edited).toMatchObject({
+      decision: 'edited',
+      target: 'Two tabby cats on a pink couch.',
+      targetScore: 1,
+    });
     const rejected = decide(edited, 'rejected', undefined, 7);
     expect(rejected.target).toBeUndefined();
     expect(rejected.targetScore).toBeUndefined();

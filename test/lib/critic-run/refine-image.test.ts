@@ -32,10 +32,15 @@ describe('refineImage', () => {
   });
 
   it('scores with both prompts in the ensemble', async () => {
-    const out = await refineImage(input, new TemplateEngine(table), { table, cache: new MemoryTeacherCache() }, {
-      ...SETTINGS,
-      ensemble: true,
-    });
+    const out = await refineImage(
+      input,
+      new TemplateEngine(table),
+      { table, cache: new MemoryTeacherCache() },
+      {
+        ...SETTINGS,
+        ensemble: true,
+      },
+    );
     expect(out.refinement.versions[0]!.critique.members.map((m) => m.ok && m.critique.prompt.id)).toEqual([
       'critique.enhancing',
       'critique.checklist',

@@ -17,10 +17,18 @@ describe('wordDiff', () => {
     const before = 'a man riding a  horse on the beach';
     const after = 'A person riding a horse on a beach, near a dog.';
     const parts = wordDiff(before, after);
-    expect(parts.filter((p) => p.op !== 'removed').map((p) => p.text).join('')).toBe(after);
-    expect(parts.filter((p) => p.op !== 'added').map((p) => p.text.trimEnd()).join(' ')).toBe(
-      before.split(/\s+/).join(' '),
-    );
+    expect(
+      parts
+        .filter((p) => p.op !== 'removed')
+        .map((p) => p.text)
+        .join(''),
+    ).toBe(after);
+    expect(
+      parts
+        .filter((p) => p.op !== 'added')
+        .map((p) => p.text.trimEnd())
+        .join(' '),
+    ).toBe(before.split(/\s+/).join(' '));
   });
 
   it('gives one unchanged part for equal texts and handles empty ones', () => {

@@ -24,7 +24,12 @@ class FakeTeacher implements TeacherPort {
   gate: Promise<void> | null = null;
   paused = 0;
   async resolveDevice() {}
-  async evidence(requests: EvidenceRequest[], _s: unknown, _p: unknown, signal: AbortSignal): Promise<EvidenceOutcome[]> {
+  async evidence(
+    requests: EvidenceRequest[],
+    _s: unknown,
+    _p: unknown,
+    signal: AbortSignal,
+  ): Promise<EvidenceOutcome[]> {
     this.calls.push(requests.map((r) => r.imageId));
     if (this.gate) await this.gate;
     if (this.failWith) throw this.failWith;
@@ -40,7 +45,14 @@ class FakeTeacher implements TeacherPort {
               evidence: r.imageId === 'cats' ? CATS : STOP,
               crops: [],
               models: { detector: 'fake-det', florence: 'fake-florence', florenceRevision: 'r1' },
-              stats: { detectorCrops: 14, detectorRuns: 14, florenceCalls: 17, florenceRuns: 17, visionEncoded: 14, elapsedMs: 1 },
+              stats: {
+                detectorCrops: 14,
+                detectorRuns: 14,
+                florenceCalls: 17,
+                florenceRuns: 17,
+                visionEncoded: 14,
+                elapsedMs: 1,
+              },
               failures: [],
             },
           },
@@ -58,11 +70,18 @@ class FakeTeacher implements TeacherPort {
 
 class FakeData implements CriticDataPort {
   readonly cache = new MemoryTeacherCache();
-  readonly targets: Array<{ imageId: string; text: string; source: string; extra: Record<string, unknown> }> = [];
+  readonly targets: Array<{ imageId: string; text: string; source: string; extra: Record<string, unknown> }> =
+    [];
   async pixels() {
     return { width: 2, height: 2, data: new Uint8Array(16) };
   }
-  async addTarget(imageId: string, _model: string, text: string, source: string, extra: Record<string, unknown>) {
+  async addTarget(
+    imageId: string,
+    _model: string,
+    text: string,
+    source: string,
+    extra: Record<string, unknown>,
+  ) {
     this.targets.push({ imageId, text, source, extra });
   }
   async synonyms() {
@@ -147,7 +166,10 @@ describe('the critic queue', () => {
       ['stop', 'user', 'A red stop sign on a pole.'],
     ]);
     expect(items()['stop']!.targetScore).toBe(1); // the edit names only what the evidence shows
-    expect(trainingCandidate(items()['cats']!)).toMatchObject({ status: 'accepted', target: items()['cats']!.refined });
+    expect(trainingCandidate(items()['cats']!)).toMatchObject({
+      status: 'accepted',
+      target: items()['cats']!.refined,
+    });
     await critic.reject('cats');
     expect(trainingCandidate(items()['cats']!).status).toBe('rejected');
   });

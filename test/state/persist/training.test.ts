@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readPersistedTraining, toPersistedTraining } from '../../../src/state/persist/training';
-import { DEFAULT_TRAINING_SETTINGS, INITIAL_TRAINING, type TrainingState } from '../../../src/state/slices/training';
+import {
+  DEFAULT_TRAINING_SETTINGS,
+  INITIAL_TRAINING,
+  type TrainingState,
+} from '../../../src/state/slices/training';
 
 describe('the training slice across a reload', () => {
   const state: TrainingState = {
@@ -37,7 +41,10 @@ describe('the training slice across a reload', () => {
     const back = readPersistedTraining({
       status: 'exploded',
       position: { round: -1, stage: 'train' },
-      losses: [{ round: 0, step: 1, loss: 'x' }, { round: 0, step: 2, epoch: 0, loss: 1 }],
+      losses: [
+        { round: 0, step: 1, loss: 'x' },
+        { round: 0, step: 2, epoch: 0, loss: 1 },
+      ],
       settings: { tuning: { epochs: 0 }, loop: { rounds: 3 } },
       checkpoints: [{ id: 7 }],
     });

@@ -64,12 +64,15 @@ export function validateTeacherSettings(s: TeacherSettings): void {
     ['visionBatch', s.visionBatch],
     ['detectorBatch', s.detectorBatch],
   ] as const) {
-    if (!positiveInt(v)) throw new InvalidTeacherSettingsError(`${name} must be a whole number ≥ 1, got ${v}.`);
+    if (!positiveInt(v))
+      throw new InvalidTeacherSettingsError(`${name} must be a whole number ≥ 1, got ${v}.`);
   }
 }
 
 function errorInfo(error: unknown): { name: string; message: string } {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'Error', message: String(error) };
 }
 
 const WHOLE = (image: RasterImage): Crop => ({
@@ -117,7 +120,14 @@ export async function gatherEvidence(
     }),
   );
   const progress = (imageId: string, stage: EvidenceProgress['stage'], done: number, total: number) =>
-    hooks.onProgress?.({ imageId, stage, done, total, completedImages: completed, totalImages: requests.length });
+    hooks.onProgress?.({
+      imageId,
+      stage,
+      done,
+      total,
+      completedImages: completed,
+      totalImages: requests.length,
+    });
 
   const detector = new CachingDetector(
     deps.detector,

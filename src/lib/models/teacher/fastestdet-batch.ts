@@ -52,7 +52,8 @@ export function makeFastestDetBatchable(bytes: Uint8Array): Uint8Array {
     const values = readIntegers(shape);
     if (values.includes(-1)) continue; // already follows the batch
     const next = consumers.get(node.output?.[0] ?? '') ?? [];
-    const perm = next.length === 1 && next[0]!.opType === 'Transpose' ? attrInts(next[0]!, 'perm') : undefined;
+    const perm =
+      next.length === 1 && next[0]!.opType === 'Transpose' ? attrInts(next[0]!, 'perm') : undefined;
     if (values.length !== 3 || values[1] !== 2 || perm?.join(',') !== '1,0,2') {
       throw new DetectorRewriteError(
         `Reshape ${node.name ?? ''} to [${values.join(', ')}] is not a channel shuffle; the batch may be pinned there.`,

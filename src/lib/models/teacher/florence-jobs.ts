@@ -73,7 +73,10 @@ function validate(task: FlorenceTask, result: unknown): void {
   else readFlorenceBoxes(result, task);
 }
 
-function collect(jobs: readonly FlorenceJob[], answers: ReadonlyMap<FlorenceJob, FlorenceRunResult>): FlorenceResults {
+function collect(
+  jobs: readonly FlorenceJob[],
+  answers: ReadonlyMap<FlorenceJob, FlorenceRunResult>,
+): FlorenceResults {
   const whole = (task: FlorenceTask) => {
     const job = jobs.find((j) => j.task === task);
     return job === undefined ? undefined : answers.get(job)?.result;

@@ -7,8 +7,7 @@
  * _merge_input_ids_with_image_features builds them, so the result is the one generate() gives from pixels.
  * Where the files come from (public/models, the hub) is transformers.js's `env`, set by the caller.
  */
-import type {
-  Tensor} from '@huggingface/transformers';
+import type { Tensor } from '@huggingface/transformers';
 import {
   AutoProcessor,
   Florence2ForConditionalGeneration,
@@ -19,7 +18,12 @@ import {
 import type { RasterImage } from '../../evidence/raster';
 import { dtypeSignature } from './dtypes';
 import { FlorenceRunError, TeacherLoadError } from './errors';
-import type { FlorenceGeneration, FlorenceRunResult, FlorenceRuntime, VisionFeatures } from './florence-runtime';
+import type {
+  FlorenceGeneration,
+  FlorenceRunResult,
+  FlorenceRuntime,
+  VisionFeatures,
+} from './florence-runtime';
 import type { FlorenceDtypes, FlorenceTask } from './types';
 
 /** The parts of the processor and model used here (transformers.js marks some of them internal). */
@@ -107,9 +111,12 @@ export async function loadTransformersFlorence(
     })) as unknown as FlorenceModel;
   } catch (error) {
     const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw new TeacherLoadError(`Florence-2 '${modelId}' could not be loaded on ${options.device}: ${detail}`, {
-      cause: error,
-    });
+    throw new TeacherLoadError(
+      `Florence-2 '${modelId}' could not be loaded on ${options.device}: ${detail}`,
+      {
+        cause: error,
+      },
+    );
   }
 
   const finish = (task: FlorenceTask, output: unknown, width: number, height: number): FlorenceRunResult => {
@@ -137,7 +144,8 @@ export async function loadTransformersFlorence(
         );
       }
       const out = images.map(
-        (image, i) => new Features(images.length === 1 ? all : all.slice([i, i + 1]), image.width, image.height),
+        (image, i) =>
+          new Features(images.length === 1 ? all : all.slice([i, i + 1]), image.width, image.height),
       );
       if (images.length > 1) all.dispose();
       return out;
@@ -158,10 +166,9 @@ export async function loadTransformersFlorence(
 
     async runFromPixels(task, image, text, generation) {
       const raw = toRawImage(image);
-      const inputs = (await (processor as unknown as (i: RawImage, t: string[]) => Promise<Record<string, Tensor>>)(
-        raw,
-        processor.construct_prompts(task + text),
-      ));
+      const inputs = await (
+        processor as unknown as (i: RawImage, t: string[]) => Promise<Record<string, Tensor>>
+      )(raw, processor.construct_prompts(task + text));
       const output = await model.generate({ ...inputs, ...generationArgs(generation) });
       return finish(task, output, image.width, image.height);
     },

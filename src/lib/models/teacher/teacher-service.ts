@@ -16,7 +16,13 @@ import { RunControl } from '../student/control';
 import type { DevicePreference, DeviceResolution } from '../student/types';
 import type { TeacherCache } from './cache';
 import { resolveFlorenceDtypes } from './dtypes';
-import { DetectorRewriteError, TeacherBusyError, TeacherLoadError, TeacherNotLoadedError, TextModelError } from './errors';
+import {
+  DetectorRewriteError,
+  TeacherBusyError,
+  TeacherLoadError,
+  TeacherNotLoadedError,
+  TextModelError,
+} from './errors';
 import { gatherEvidence } from './evidence-path';
 import { makeFastestDetBatchable } from './fastestdet-batch';
 import type { FlorenceRuntime } from './florence-runtime';
@@ -43,7 +49,10 @@ export interface TeacherPlatform {
   modelFileExists(modelId: string, path: string): Promise<boolean>;
   fetchBytes(url: string): Promise<Uint8Array>;
   loadFlorence(modelId: string, device: TeacherDevice, dtypes: FlorenceDtypes): Promise<FlorenceRuntime>;
-  createSession(bytes: Uint8Array, device: TeacherDevice): Promise<SessionLike & { release?(): Promise<void> }>;
+  createSession(
+    bytes: Uint8Array,
+    device: TeacherDevice,
+  ): Promise<SessionLike & { release?(): Promise<void> }>;
   tensor: Float32TensorFactory;
   cache: TeacherCache;
   loadTextGeneration?(modelId: string, device: TeacherDevice): Promise<TextGenerationFn>;
@@ -98,7 +107,12 @@ export class TeacherService implements TeacherWorkerApi {
     try {
       return await gatherEvidence(
         requests,
-        { detector: loaded.detector, florence: loaded.florence, cache: this.platform.cache, table: loaded.table },
+        {
+          detector: loaded.detector,
+          florence: loaded.florence,
+          cache: this.platform.cache,
+          table: loaded.table,
+        },
         settings,
         { checkpoint: () => control.checkpoint(), ...(onProgress ? { onProgress } : {}) },
       );
@@ -119,7 +133,10 @@ export class TeacherService implements TeacherWorkerApi {
     this.#control?.cancel();
   }
 
-  async loadTextModel(modelId: string, preference: DevicePreference): Promise<{ modelId: string; device: string }> {
+  async loadTextModel(
+    modelId: string,
+    preference: DevicePreference,
+  ): Promise<{ modelId: string; device: string }> {
     if (this.#textModel?.modelId === modelId) return { modelId, device: this.#textModel.device };
     const load = this.platform.loadTextGeneration;
     if (load === undefined) throw new TextModelError('This teacher cannot run text models.');
@@ -173,7 +190,9 @@ export class TeacherService implements TeacherWorkerApi {
     try {
       session = await this.platform.createSession(bytes, device);
     } catch (error) {
-      throw new TeacherLoadError(`The detector could not be loaded on ${device}: ${describe(error)}`, { cause: error });
+      throw new TeacherLoadError(`The detector could not be loaded on ${device}: ${describe(error)}`, {
+        cause: error,
+      });
     }
     const detector = new FastestDetDetector(session, this.platform.tensor, {
       classNames: parseClassNames(text(names)),
@@ -199,7 +218,11 @@ export class TeacherService implements TeacherWorkerApi {
       device,
       reason,
       detector: { id: detector.id, batchSize: detector.batchSize },
-      florence: florence && { modelId: florence.modelId, revision: florence.revision, dtypes: florence.dtypes },
+      florence: florence && {
+        modelId: florence.modelId,
+        revision: florence.revision,
+        dtypes: florence.dtypes,
+      },
     };
     this.#loaded = { info, detector, session, florence, table };
     return info;

@@ -23,10 +23,7 @@ export type FlorenceDtypes = Readonly<Record<FlorenceSession, ModelDtype>>;
 export const DEFAULT_FLORENCE_MODEL = 'onnx-community/Florence-2-base-ft';
 
 export type FlorenceTask =
-  | '<OD>'
-  | '<DENSE_REGION_CAPTION>'
-  | '<MORE_DETAILED_CAPTION>'
-  | '<CAPTION_TO_PHRASE_GROUNDING>';
+  '<OD>' | '<DENSE_REGION_CAPTION>' | '<MORE_DETAILED_CAPTION>' | '<CAPTION_TO_PHRASE_GROUNDING>';
 
 export interface TeacherSettings {
   /** Sliding-window zoom levels (grid sizes) and their overlap, for the detector. */
@@ -80,7 +77,11 @@ export interface TeacherInfo {
   readonly device: TeacherDevice;
   readonly reason: string;
   readonly detector: { readonly id: string; readonly batchSize: number };
-  readonly florence: { readonly modelId: string; readonly revision: string; readonly dtypes: FlorenceDtypes } | null;
+  readonly florence: {
+    readonly modelId: string;
+    readonly revision: string;
+    readonly dtypes: FlorenceDtypes;
+  } | null;
 }
 
 export interface EvidenceRequest {

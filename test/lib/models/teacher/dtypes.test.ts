@@ -1,7 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FLORENCE_DTYPE_TABLE, dtypeSignature, resolveFlorenceDtypes } from '../../../../src/lib/models/teacher/dtypes';
+import {
+  FLORENCE_DTYPE_TABLE,
+  dtypeSignature,
+  resolveFlorenceDtypes,
+} from '../../../../src/lib/models/teacher/dtypes';
 import { TeacherDtypeError } from '../../../../src/lib/models/teacher/errors';
 import { FLORENCE_SESSIONS } from '../../../../src/lib/models/teacher/types';
 import { MODELS_DIR } from '../../../models/local-models';
@@ -52,13 +56,28 @@ describe('resolveFlorenceDtypes', () => {
     });
     expect(d.decoder_model_merged).toBe('fp32');
     await expect(
-      resolveFlorenceDtypes({ device: 'webgpu', shaderF16: false, exists: hub, overrides: { vision_encoder: 'fp16' } }),
+      resolveFlorenceDtypes({
+        device: 'webgpu',
+        shaderF16: false,
+        exists: hub,
+        overrides: { vision_encoder: 'fp16' },
+      }),
     ).rejects.toThrow(/shader-f16/);
     await expect(
-      resolveFlorenceDtypes({ device: 'wasm', shaderF16: false, exists: hub, overrides: { encoder_model: 'q3' } }),
+      resolveFlorenceDtypes({
+        device: 'wasm',
+        shaderF16: false,
+        exists: hub,
+        overrides: { encoder_model: 'q3' },
+      }),
     ).rejects.toThrow(/valid choices are fp32, fp16, q8, int8, uint8, q4, q4f16, bnb4/);
     await expect(
-      resolveFlorenceDtypes({ device: 'wasm', shaderF16: false, exists: hub, overrides: { text_encoder: 'fp32' } }),
+      resolveFlorenceDtypes({
+        device: 'wasm',
+        shaderF16: false,
+        exists: hub,
+        overrides: { text_encoder: 'fp32' },
+      }),
     ).rejects.toThrow(/valid sessions are embed_tokens, vision_encoder, encoder_model, decoder_model_merged/);
     const error = await resolveFlorenceDtypes({
       device: 'wasm',

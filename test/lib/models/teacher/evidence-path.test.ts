@@ -7,7 +7,11 @@ import type { DetectorInput, RegionDetection, RegionDetector } from '../../../..
 import { MemoryTeacherCache } from '../../../../src/lib/models/teacher/cache';
 import { gatherEvidence } from '../../../../src/lib/models/teacher/evidence-path';
 import type { FlorenceRuntime, VisionFeatures } from '../../../../src/lib/models/teacher/florence-runtime';
-import type { EvidenceProgress, FlorenceTask, TeacherSettings } from '../../../../src/lib/models/teacher/types';
+import type {
+  EvidenceProgress,
+  FlorenceTask,
+  TeacherSettings,
+} from '../../../../src/lib/models/teacher/types';
 import { DEFAULT_TEACHER_SETTINGS } from '../../../../src/lib/models/teacher/types';
 import { chairSynonyms } from '../../evidence/helpers/real-data';
 
@@ -58,7 +62,12 @@ class FakeFlorence implements FlorenceRuntime {
   async dispose(): Promise<void> {}
 }
 
-const raster = (w: number, h: number) => ({ width: w, height: h, channels: 3 as const, data: new Uint8Array(w * h * 3) });
+const raster = (w: number, h: number) => ({
+  width: w,
+  height: h,
+  channels: 3 as const,
+  data: new Uint8Array(w * h * 3),
+});
 const SETTINGS: TeacherSettings = { ...DEFAULT_TEACHER_SETTINGS, visionBatch: 4, detectorBatch: 10 };
 
 describe('gatherEvidence', () => {
@@ -98,7 +107,12 @@ describe('gatherEvidence', () => {
     const [first] = await gatherEvidence(request, deps, SETTINGS);
     if (!first?.ok) throw new Error('expected evidence');
     expect(first.result.failures).toEqual([
-      { task: '<MORE_DETAILED_CAPTION>', cropId: 'z1-r0-c0', name: 'Error', message: '<MORE_DETAILED_CAPTION> broke' },
+      {
+        task: '<MORE_DETAILED_CAPTION>',
+        cropId: 'z1-r0-c0',
+        name: 'Error',
+        message: '<MORE_DETAILED_CAPTION> broke',
+      },
     ]);
     expect(first.result.evidence.detailedCaption).toBeNull();
     expect(first.result.evidence.objects.map((o) => o.label)).toContain('cat');
@@ -117,7 +131,12 @@ describe('gatherEvidence', () => {
       ...SETTINGS,
       crops: { grids: [1, 2], overlap: 0.25 },
       denseRegionZooms: [2],
-      tasks: { objectDetection: false, denseRegions: true, moreDetailedCaption: false, phraseGrounding: true },
+      tasks: {
+        objectDetection: false,
+        denseRegions: true,
+        moreDetailedCaption: false,
+        phraseGrounding: true,
+      },
     };
     const [out] = await gatherEvidence(
       [{ imageId: 'a', image: raster(64, 48), caption: 'a cat' }],

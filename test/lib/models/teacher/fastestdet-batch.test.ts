@@ -83,7 +83,9 @@ describe('makeFastestDetBatchable', () => {
     const model = decodeModel(original());
     const reshape = model.graph!.node!.find((n) => n.opType === 'Reshape')!;
     const transpose = model.graph!.node!.find((n) => n.input?.[0] === reshape.output![0])!;
-    transpose.attribute = transpose.attribute!.map((a) => (a.name === 'perm' ? { ...a, ints: [0n, 1n, 2n] } : a));
+    transpose.attribute = transpose.attribute!.map((a) =>
+      a.name === 'perm' ? { ...a, ints: [0n, 1n, 2n] } : a,
+    );
     expect(() => makeFastestDetBatchable(encodeModel(model))).toThrow(DetectorRewriteError);
   });
 });

@@ -37,7 +37,10 @@ describe('loadTransformersFlorence (tiny random Florence-2, onnxruntime-node CPU
   beforeAll(async () => {
     useLocalModels();
     runtime = await loadTransformersFlorence(TINY_FLORENCE, { device: 'cpu', dtypes: FP32 });
-    reference = await Florence2ForConditionalGeneration.from_pretrained(TINY_FLORENCE, { device: 'cpu', dtype: 'fp32' });
+    reference = await Florence2ForConditionalGeneration.from_pretrained(TINY_FLORENCE, {
+      device: 'cpu',
+      dtype: 'fp32',
+    });
     processor = (await AutoProcessor.from_pretrained(TINY_FLORENCE)) as Processor;
   });
   afterAll(async () => {
@@ -68,7 +71,9 @@ describe('loadTransformersFlorence (tiny random Florence-2, onnxruntime-node CPU
       const ids = await reference.generate({ ...inputs, max_new_tokens: GREEDY.maxNewTokens, num_beams: 1 });
       const decoded = processor.batch_decode(ids, { skip_special_tokens: false })[0]!;
       expect(ours.text, `${task} on ${crops[c]!.id}`).toBe(decoded);
-      expect(ours.result).toEqual(processor.post_process_generation(decoded, task, raw.size as [number, number]));
+      expect(ours.result).toEqual(
+        processor.post_process_generation(decoded, task, raw.size as [number, number]),
+      );
       expect(ours.newTokens).toBeGreaterThan(0);
     }
     runtime.release(batched);
@@ -79,10 +84,14 @@ describe('loadTransformersFlorence (tiny random Florence-2, onnxruntime-node CPU
     const rasters = planCrops(image.width, image.height)
       .slice(1, 4)
       .map((c) => cropRaster(image, c));
-    const together = (await runtime.encodeImages(rasters)) as unknown as Array<{ tensor: { data: Float32Array } }>;
+    const together = (await runtime.encodeImages(rasters)) as unknown as Array<{
+      tensor: { data: Float32Array };
+    }>;
     let maxDiff = 0;
     for (const [i, r] of rasters.entries()) {
-      const [alone] = (await runtime.encodeImages([r])) as unknown as Array<{ tensor: { data: Float32Array } }>;
+      const [alone] = (await runtime.encodeImages([r])) as unknown as Array<{
+        tensor: { data: Float32Array };
+      }>;
       const a = alone!.tensor.data;
       const b = together[i]!.tensor.data;
       expect(b.length).toBe(a.length);
@@ -94,7 +103,12 @@ describe('loadTransformersFlorence (tiny random Florence-2, onnxruntime-node CPU
 
   it('runs beam search (the repo default, 3 beams) and post-processes boxes in the crop pixels', async () => {
     const image = await RawImage.read(join(IMAGES_DIR, 'coco_val2017_000000000724.jpg'));
-    const raster = { width: image.width, height: image.height, channels: 3 as const, data: image.rgb().data as Uint8Array };
+    const raster = {
+      width: image.width,
+      height: image.height,
+      channels: 3 as const,
+      data: image.rgb().data as Uint8Array,
+    };
     const [features] = await runtime.encodeImages([raster]);
     const a = await runtime.run('<OD>', features!, '', { maxNewTokens: 24, numBeams: 3 });
     const b = await runtime.run('<OD>', features!, '', { maxNewTokens: 24, numBeams: 3 });

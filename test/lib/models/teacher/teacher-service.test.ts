@@ -10,13 +10,22 @@ import type { RasterImage } from '../../../../src/lib/evidence/raster';
 import { checkCaption } from '../../../../src/lib/critic/rules';
 import { MemoryTeacherCache } from '../../../../src/lib/models/teacher/cache';
 import { TeacherService } from '../../../../src/lib/models/teacher/teacher-service';
-import type { EvidenceOutcome, TeacherEvidence, TeacherSettings } from '../../../../src/lib/models/teacher/types';
+import type {
+  EvidenceOutcome,
+  TeacherEvidence,
+  TeacherSettings,
+} from '../../../../src/lib/models/teacher/types';
 import { DEFAULT_TEACHER_SETTINGS } from '../../../../src/lib/models/teacher/types';
 import { chairSynonyms, cocoInstances, loadRaster } from '../../evidence/helpers/real-data';
 import { nodeLoadOptions, nodeTeacherPlatform } from './helpers/node-teacher';
 
 const CATS = 'coco_val2017_000000039769.png';
-const SETTINGS: TeacherSettings = { ...DEFAULT_TEACHER_SETTINGS, maxNewTokens: 12, numBeams: 1, visionBatch: 4 };
+const SETTINGS: TeacherSettings = {
+  ...DEFAULT_TEACHER_SETTINGS,
+  maxNewTokens: 12,
+  numBeams: 1,
+  visionBatch: 4,
+};
 const CAPTION = 'two cats lying on a pink couch';
 
 function annotatedCats() {
@@ -42,7 +51,10 @@ describe('TeacherService in Node (real FastestDet, tiny Florence-2)', () => {
     expect(info).toMatchObject({
       device: 'wasm',
       detector: { id: 'fastestdet@coco80-352', batchSize: 16 },
-      florence: { modelId: 'tiny-random/florence-2', dtypes: { vision_encoder: 'fp32', decoder_model_merged: 'fp32' } },
+      florence: {
+        modelId: 'tiny-random/florence-2',
+        dtypes: { vision_encoder: 'fp32', decoder_model_merged: 'fp32' },
+      },
     });
     first = ok((await service.evidence([{ imageId: 'cats', image, caption: CAPTION }], SETTINGS))[0]);
   });
@@ -86,7 +98,12 @@ describe('TeacherService in Node (real FastestDet, tiny Florence-2)', () => {
 
   it('answers a rerun from the cache: no detector or Florence-2 run, no vision encoding, the same evidence', async () => {
     const again = ok((await service.evidence([{ imageId: 'cats', image, caption: CAPTION }], SETTINGS))[0]);
-    expect(again.stats).toMatchObject({ detectorRuns: 0, florenceRuns: 0, visionEncoded: 0, florenceCalls: 17 });
+    expect(again.stats).toMatchObject({
+      detectorRuns: 0,
+      florenceRuns: 0,
+      visionEncoded: 0,
+      florenceCalls: 17,
+    });
     expect(again.evidence).toEqual(first.evidence);
   });
 
@@ -114,7 +131,9 @@ describe('TeacherService in Node (real FastestDet, tiny Florence-2)', () => {
     ]);
     expect(outcomes[0]).toMatchObject({ error: { name: 'InvalidRasterError' } });
     const running = service.evidence([{ imageId: 'cats2', image, caption: null }], SETTINGS);
-    await expect(service.evidence([{ imageId: 'cats', image, caption: null }], SETTINGS)).rejects.toMatchObject({
+    await expect(
+      service.evidence([{ imageId: 'cats', image, caption: null }], SETTINGS),
+    ).rejects.toMatchObject({
       name: 'TeacherBusyError',
     });
     await service.cancel();
@@ -132,7 +151,54 @@ describe('TeacherService without a model loaded', () => {
     });
     const options = nodeLoadOptions(null);
     await expect(
-      service.load({ ...options, detector: { ...options.detector, modelUrl: 'file:///nonexistent/FastestDet.onnx' } }),
+      service.load({
+        ...options,
+        detector: { ...options.detector, modelUrl: 'file:///nonexistent/FastestDet.onnx' },
+      }),
     ).rejects.toMatchObject({ name: 'TeacherLoadError', message: expect.stringContaining('models:fetch') });
+  });
+});
+
+describe('TeacherService text model (the critic’s in-tab engine)', () => {
+  it('loads a text-generation function once per model id and passes chats through; refuses before loading', async () => {
+    const loads: string[] = [];
+    const platform = {
+      ...nodeTeacherPlatform(),
+      loadTextGeneration: async (modelId: string) => {
+        loads.push(modelId);
+        return async (messages: unknown[], options: unknown) => [
+          { generated_text: [...messages, { role: 'assistant', content: JSON.stringify(options) }] },
+        ];
+      },
+    };
+    const service = new TeacherService(platform);
+    await expect(
+      service.generateText([{ role: 'user', content: 'hi' }], { max_new_tokens: 4, do_sample: false }),
+    ).rejects.toMatchObject({
+      name: 'TextModelError',
+    });
+    expect(await service.loadTextModel('tiny/llm', 'wasm')).toEqual({ modelId: 'tiny/llm', device: 'wasm' });
+    await service.loadTextModel('tiny/llm', 'wasm');
+    expect(loads).toEqual(['tiny/llm']);
+    const out = await service.generateText([{ role: 'user', content: 'hi' }], {
+      max_new_tokens: 4,
+      do_sample: false,
+    });
+    expect(out).toEqual([
+      {
+        generated_text: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: '{"max_new_tokens":4,"do_sample":false}' },
+        ],
+      },
+    ]);
+    const failing = new TeacherService({
+      ...platform,
+      loadTextGeneration: async () => Promise.reject(new Error('404')),
+    });
+    await expect(failing.loadTextModel('missing/llm', 'wasm')).rejects.toMatchObject({
+      name: 'TextModelError',
+      message: expect.stringContaining('missing/llm'),
+    });
   });
 });
