@@ -19,6 +19,22 @@ const MAX_NEW_TOKENS = 8;
 const SETTINGS = { epochs: 2, lr: 0.02, optimizer: 'adamw', batchSize: 1, checkpointEvery: 1 } as const;
 const STEPS = SETTINGS.epochs * PHOTOS.length; // every photo accepted, batches of 1
 
+/** What the page and its workers said, attached when the test fails (a crashed worker says why only there). */
+const logs: string[] = [];
+// eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a hook asks for from this pattern
+test.afterEach(async ({}, testInfo) => {
+  if (testInfo.status !== testInfo.expectedStatus) {
+    await testInfo.attach('console', { body: logs.join('\n'), contentType: 'text/plain' });
+    console.log(
+      logs
+        .filter((l) => !l.includes('VerifyEachNodeIsAssignedToAnEp'))
+        .slice(-40)
+        .join('\n'),
+    );
+  }
+  logs.length = 0;
+});
+
 test('train on accepted refinements, survive a reload mid-training, export, and load the export in transformers.js', async ({
   page,
   browser,
@@ -26,6 +42,11 @@ test('train on accepted refinements, survive a reload mid-training, export, and 
   // Captioning, the teacher and training all run on SwiftShader (a CPU) here: minutes, not a timing test.
   test.setTimeout(45 * 60_000);
   const device = testInfo.project.metadata['device'] as 'webgpu' | 'wasm';
+  page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+  page.on('worker', (w) =>
+    w.on('console', (m) => logs.push(`${w.url().split('/').pop()}: ${m.text().slice(0, 500)}`)),
+  );
+  page.on('console', (m) => logs.push(`page ${m.type()}: ${m.text().slice(0, 500)}`));
   const studio = new StudioPage(page);
   const critic = new CriticPage(page);
   const training = new TrainingPage(page);
