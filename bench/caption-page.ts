@@ -13,6 +13,7 @@ import type {
   StudentDevice,
 } from '../src/lib/models/student/types';
 import type { StudentWorkerApi } from '../src/lib/models/student/worker-api';
+import { adapterName, loadBenchPhotos, runBench, status } from './lib/bench-page';
 
 export interface BenchParams {
   modelId: string;
@@ -36,41 +37,7 @@ export interface BenchPageResult {
   adapter: string | null;
 }
 
-const status = (text: string): void => {
-  const element = document.getElementById('status');
-  if (element !== null) element.textContent = text;
-};
-
 const seconds = (start: number): number => (performance.now() - start) / 1000;
-
-async function loadPixels(count: number): Promise<PixelImage[]> {
-  const names = (await (await fetch('/bench-images/list.json')).json()) as string[];
-  if (names.length === 0) throw new Error('no bench images');
-  const pixels: PixelImage[] = [];
-  for (let i = 0; i < count; i++) {
-    const name = names[i % names.length] as string;
-    const bitmap = await createImageBitmap(await (await fetch(`/bench-images/${name}`)).blob());
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const context = canvas.getContext('2d');
-    if (context === null) throw new Error('no 2D canvas');
-    context.drawImage(bitmap, 0, 0);
-    const { data, width, height } = context.getImageData(0, 0, bitmap.width, bitmap.height);
-    pixels.push({ width, height, channels: 4, data: new Uint8Array(data.buffer) });
-  }
-  return pixels;
-}
-
-async function adapterName(): Promise<string | null> {
-  const gpu = (
-    navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: Record<string, string> } | null> } }
-  ).gpu;
-  const adapter = await gpu?.requestAdapter();
-  if (adapter === null || adapter === undefined) return null;
-  const info = adapter.info ?? {};
-  return [info['vendor'], info['architecture'], info['device'], info['description']]
-    .filter(Boolean)
-    .join(' / ');
-}
 
 async function benchOurs(params: BenchParams, pixels: PixelImage[]): Promise<BenchPageResult['ours']> {
   const worker = new Worker(new URL('../workers/student.worker.ts', import.meta.url), { type: 'module' });
@@ -169,7 +136,7 @@ const emptyResult: PathResult = {
   captions: [],
 };
 
-async function main(): Promise<void> {
+async function main(): Promise<BenchPageResult> {
   const query = new URLSearchParams(location.search);
   const params: BenchParams = {
     modelId: query.get('model') ?? 'bench/vit-gpt2-real-size',
@@ -179,19 +146,12 @@ async function main(): Promise<void> {
     tokens: Number(query.get('tokens') ?? 16),
   };
   status('decoding images');
-  const pixels = await loadPixels(params.images);
+  const pixels: PixelImage[] = await loadBenchPhotos(params.images);
   status('ours');
   const ours = await benchOurs(params, pixels);
   status('pipeline');
   const reference = query.get('only') === 'ours' ? emptyResult : await benchPipeline(params, pixels);
-  const result: BenchPageResult = { ours, pipeline: reference, adapter: await adapterName() };
-  Object.assign(window, { __benchResult: result });
-  status('done');
+  return { ours, pipeline: reference, adapter: await adapterName() };
 }
 
-main().catch((error: unknown) => {
-  const message =
-    error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error);
-  Object.assign(window, { __benchError: message });
-  status(`failed: ${message}`);
-});
+runBench(main);

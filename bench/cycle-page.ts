@@ -17,35 +17,14 @@ import {
 } from '../src/lib/models/teacher/types';
 import { DEFAULT_TUNING_SETTINGS, type TuningSettings } from '../src/lib/tuning/settings';
 import type { StudentWithTrainingApi, TrainingEvent } from '../src/lib/tuning/worker-api';
+import { loadBenchPhotos, runBench, status } from './lib/bench-page';
 
-const status = (text: string): void => {
-  const element = document.getElementById('status');
-  if (element !== null) element.textContent = text;
-};
 const now = () => performance.now();
 const seconds = (start: number) => (now() - start) / 1000;
 
-async function loadPixels(count: number): Promise<{ name: string; image: PixelImage }[]> {
-  const names = (await (await fetch('/bench-images/list.json')).json()) as string[];
-  const out: { name: string; image: PixelImage }[] = [];
-  for (let i = 0; i < count; i++) {
-    const name = names[i % names.length]!;
-    const bitmap = await createImageBitmap(await (await fetch(`/bench-images/${name}`)).blob());
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const context = canvas.getContext('2d')!;
-    context.drawImage(bitmap, 0, 0);
-    const { data, width, height } = context.getImageData(0, 0, bitmap.width, bitmap.height);
-    out.push({
-      name: `${i}-${name}`,
-      image: { width, height, channels: 4, data: new Uint8Array(data.buffer) },
-    });
-  }
-  return out;
-}
-
 const copy = (image: PixelImage): PixelImage => ({ ...image, data: image.data.slice() });
 
-async function main(): Promise<void> {
+async function main() {
   const q = new URLSearchParams(location.search);
   const device: StudentDevice = q.get('device') === 'wasm' ? 'wasm' : 'webgpu';
   const student = q.get('student') ?? 'bench/vit-gpt2-real-size';
@@ -70,7 +49,11 @@ async function main(): Promise<void> {
   const timings: Record<string, unknown> = {};
 
   status('decoding images');
-  const photos = await loadPixels(images);
+  // Names made unique: the list repeats when it is shorter than `images`.
+  const photos = (await loadBenchPhotos(images)).map((photo, i) => ({
+    name: `${i}-${photo.name}`,
+    image: photo,
+  }));
   const source = { kind: 'id', modelId: student, allowRemote: false } as const;
 
   const studentWorker = new Worker(new URL('../workers/student.worker.ts', import.meta.url), {
@@ -197,27 +180,19 @@ async function main(): Promise<void> {
       captionSeconds: seconds(t),
     };
 
-    Object.assign(window, {
-      __benchResult: {
-        timings,
-        settings: { device, student, florence, images, tokens, teacher: teacherSettings, tuning },
-        accepted: targets.length,
-        criticScores: scores,
-        changedCaptions: second.items.filter(
-          (item, i) => item.status === 'done' && item.caption !== captions[i],
-        ).length,
-      },
-    });
-    status('done');
+    return {
+      timings,
+      settings: { device, student, florence, images, tokens, teacher: teacherSettings, tuning },
+      accepted: targets.length,
+      criticScores: scores,
+      changedCaptions: second.items.filter(
+        (item, i) => item.status === 'done' && item.caption !== captions[i],
+      ).length,
+    };
   } finally {
     studentWorker.terminate();
     teacherWorker.terminate();
   }
 }
 
-main().catch((error: unknown) => {
-  const message =
-    error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error);
-  Object.assign(window, { __benchError: message });
-  status(`failed: ${message}`);
-});
+runBench(main);

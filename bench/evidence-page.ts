@@ -18,6 +18,7 @@ import { makeFastestDetBatchable } from '../src/lib/models/teacher/fastestdet-ba
 import { loadTransformersFlorence } from '../src/lib/models/teacher/florence-transformers';
 import { cropRaster } from '../src/lib/models/teacher/raster-crop';
 import type { FlorenceDtypes } from '../src/lib/models/teacher/types';
+import { adapterName, loadBenchPhotos, runBench, status } from './lib/bench-page';
 
 interface Params {
   device: 'webgpu' | 'wasm';
@@ -30,28 +31,8 @@ interface Params {
   only: string;
 }
 
-const status = (text: string): void => {
-  const el = document.getElementById('status');
-  if (el !== null) el.textContent = text;
-};
 const now = () => performance.now();
 const rate = (n: number, ms: number) => (1000 * n) / ms;
-
-async function photos(count: number): Promise<RasterImage[]> {
-  const names = (await (await fetch('/bench-images/list.json')).json()) as string[];
-  const out: RasterImage[] = [];
-  for (let i = 0; i < count; i++) {
-    const bitmap = await createImageBitmap(
-      await (await fetch(`/bench-images/${names[i % names.length]}`)).blob(),
-    );
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const ctx = canvas.getContext('2d')!;
-    ctx.drawImage(bitmap, 0, 0);
-    const { data, width, height } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-    out.push({ width, height, channels: 4, data: new Uint8Array(data.buffer) });
-  }
-  return out;
-}
 
 async function benchDetector(p: Params, images: RasterImage[]) {
   const bytes = new Uint8Array(await (await fetch('/models/fastestdet/FastestDet.onnx')).arrayBuffer());
@@ -176,7 +157,7 @@ async function benchFlorence(p: Params, images: RasterImage[]) {
   };
 }
 
-async function main(): Promise<void> {
+async function main() {
   const q = new URLSearchParams(location.search);
   const p: Params = {
     device: q.get('device') === 'wasm' ? 'wasm' : 'webgpu',
@@ -193,16 +174,10 @@ async function main(): Promise<void> {
     wasm: `${location.origin}/ort/ort-wasm-simd-threaded.asyncify.wasm`,
   };
   status('decoding images');
-  const images = await photos(p.images);
+  const images: RasterImage[] = await loadBenchPhotos(p.images);
   const detector = p.only === 'florence' ? null : await benchDetector(p, images);
   const florence = p.only === 'detector' ? null : await benchFlorence(p, images);
-  Object.assign(window, { __benchResult: { detector, florence } });
-  status('done');
+  return { adapter: await adapterName(), detector, florence };
 }
 
-main().catch((error: unknown) => {
-  const message =
-    error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error);
-  Object.assign(window, { __benchError: message });
-  status(`failed: ${message}`);
-});
+runBench(main);

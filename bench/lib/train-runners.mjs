@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { runBenchPage } from './browser-bench.mjs';
 
 export const MODELS = {
   tiny: 'public/models/tiny-random/vit-gpt2',
@@ -31,48 +32,29 @@ export function modelConfig(model) {
  * of the page go to stderr. Resolves to the page's result ({ adapter, results }) plus the browser's version.
  */
 export async function runInBrowser({ model, presets, eps, batch, tokens, plan, chromium, timeoutSeconds }) {
-  const { createServer } = await import('vite');
-  const { chromium: launcher } = await import('playwright-core');
-  const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', server: { port: 0 } });
-  await server.listen();
-  const origin = (server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
-  const browser = await launcher.launch({
-    executablePath: chromium,
-    headless: true,
-    args: ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--ignore-gpu-blocklist'],
+  const query = new URLSearchParams({
+    model: MODELS[model].replace(/^public\/models\//, ''),
+    batch,
+    tokens,
   });
-  try {
-    const page = await browser.newPage();
-    const logs = [];
-    page.on('console', (m) => {
-      logs.push(`${m.type()}: ${m.text()}`);
-      if (m.text().startsWith('[train-bench]'))
-        console.error(`${new Date().toISOString()} ${model} ${m.text()}`);
-    });
-    page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
-    const query = new URLSearchParams({
-      model: MODELS[model].replace(/^public\/models\//, ''),
-      batch,
-      tokens,
-    });
-    query.set('presets', presets.join(','));
-    query.set('eps', eps.join(','));
-    for (const [ep, { warmup, steps }] of Object.entries(plan)) {
-      query.set(`${ep}-warmup`, String(warmup));
-      query.set(`${ep}-steps`, String(steps));
-    }
-    await page.goto(`${origin}/bench/train.html?${query}`);
-    await page.waitForFunction(() => '__benchResult' in globalThis || '__benchError' in globalThis, null, {
-      timeout: timeoutSeconds * 1000,
-      polling: 1000,
-    });
-    const error = await page.evaluate(() => globalThis.__benchError);
-    if (error !== undefined) throw new Error(`bench page failed: ${error}\n${logs.slice(-20).join('\n')}`);
-    return { browser: browser.version(), ...(await page.evaluate(() => globalThis.__benchResult)) };
-  } finally {
-    await browser.close();
-    await server.close();
+  query.set('presets', presets.join(','));
+  query.set('eps', eps.join(','));
+  for (const [ep, { warmup, steps }] of Object.entries(plan)) {
+    query.set(`${ep}-warmup`, String(warmup));
+    query.set(`${ep}-steps`, String(steps));
   }
+  // The page logs every progress line (the #status line would be polled and could miss some).
+  const { result, browserVersion } = await runBenchPage({
+    name: 'train',
+    query,
+    chromium,
+    timeoutSeconds,
+    progressLabel: null,
+    onConsole: (text) => {
+      if (text.startsWith('[train-bench]')) console.error(`${new Date().toISOString()} ${model} ${text}`);
+    },
+  });
+  return { browser: browserVersion, ...result };
 }
 
 /** One model in Node (onnxruntime-node): every preset on every EP ('cpu', 'webgpu'). */

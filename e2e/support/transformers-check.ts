@@ -3,21 +3,13 @@ import { join } from 'node:path';
 import type { Browser } from '@playwright/test';
 import { createServer } from 'vite';
 import { openModelZip } from '../../src/lib/export';
+import { webInflateRaw } from '../../test/support/web-deflate';
 import type { CheckRequest } from '../web/transformers-check';
 import { PHOTOS_DIR } from './files';
 
-const inflateRaw = async (data: Uint8Array): Promise<Uint8Array> =>
-  new Uint8Array(
-    await new Response(
-      new Blob([data as Uint8Array<ArrayBuffer>])
-        .stream()
-        .pipeThrough(new DecompressionStream('deflate-raw')),
-    ).arrayBuffer(),
-  );
-
 /** The exported zip's model folder, opened as the studio would open it (CRC, manifest sizes and SHA-256). */
 export async function exportedModel(zipPath: string) {
-  return openModelZip(new Uint8Array(readFileSync(zipPath)), { inflateRaw });
+  return openModelZip(new Uint8Array(readFileSync(zipPath)), { inflateRaw: webInflateRaw });
 }
 
 /**

@@ -1,7 +1,8 @@
-import { memo, useEffect, useRef } from 'react';
+import { memo } from 'react';
 import type { ImageCard } from '../state/slices/images';
 import { formatBytes } from './format';
 import { useStudio, useStudioState } from './studio-context';
+import { useThumbnailCanvas } from './use-thumbnail-canvas';
 
 const STATUS_TEXT: Record<ImageCard['status'], string> = {
   ingesting: 'Reading…',
@@ -14,25 +15,7 @@ const STATUS_TEXT: Record<ImageCard['status'], string> = {
 
 /** Draws the stored thumbnail once the image is ingested (`ready`); a bad file gets a mark instead. */
 function Thumbnail({ id, failed, ready }: { id: string; failed: boolean; ready: boolean }) {
-  const studio = useStudio();
-  const canvas = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    if (failed || !ready) return;
-    let live = true;
-    void studio.thumbnail(id).then((thumb) => {
-      const target = canvas.current;
-      if (!live || thumb === undefined || target === null) return;
-      target.width = thumb.width;
-      target.height = thumb.height;
-      // A copy: ImageData wants its own plain ArrayBuffer (the stored one may be shared or a view).
-      const pixels = new Uint8ClampedArray(thumb.data);
-      target.getContext('2d')?.putImageData(new ImageData(pixels, thumb.width, thumb.height), 0, 0);
-      target.dataset['drawn'] = 'true';
-    });
-    return () => {
-      live = false;
-    };
-  }, [studio, id, failed, ready]);
+  const canvas = useThumbnailCanvas(id, !failed && ready);
   return failed ? (
     <div className="thumb thumb-failed" aria-hidden="true">
       !

@@ -1,15 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
-import type { DevicePreference } from '../lib/models/student/types';
 import { errorSummary } from '../state/bridge/errors';
 import { saveModelFolder } from '../state/persist/model-folders';
 import { DEFAULT_MODEL_ID, GENERATION_LIMITS, modelLabel } from '../state/slices/settings';
+import { DEVICE_CHOICES } from './fields/device-choices';
+import { NumberField } from './fields/NumberField';
+import { SelectField } from './fields/SelectField';
+import { TextField } from './fields/TextField';
 import { useStudio, useStudioState } from './studio-context';
-
-const DEVICE_CHOICES: { value: DevicePreference; label: string }[] = [
-  { value: 'auto', label: 'Automatic (WebGPU when available)' },
-  { value: 'webgpu', label: 'WebGPU' },
-  { value: 'wasm', label: 'WASM (CPU)' },
-];
 
 /** Reads a picked model folder into path → bytes, paths relative to the folder itself. */
 async function readFolder(files: FileList): Promise<{ name: string; files: Record<string, Uint8Array> }> {
@@ -24,33 +21,6 @@ async function readFolder(files: FileList): Promise<{ name: string; files: Recor
   return { name, files: out };
 }
 
-function NumberField(props: {
-  label: string;
-  testId: string;
-  value: number;
-  limits: { min: number; max: number };
-  onChange: (value: number) => void;
-  disabled?: boolean;
-}) {
-  return (
-    <label className="field">
-      <span>{props.label}</span>
-      <input
-        type="number"
-        data-testid={props.testId}
-        min={props.limits.min}
-        max={props.limits.max}
-        value={props.value}
-        disabled={props.disabled}
-        onChange={(event) => {
-          const value = event.currentTarget.valueAsNumber;
-          if (Number.isFinite(value)) props.onChange(value);
-        }}
-      />
-    </label>
-  );
-}
-
 /** The model id being typed; starts again from the saved one whenever that changes (keyed by it). */
 function ModelIdForm({ savedId, onUse }: { savedId: string; onUse: (modelId: string) => void }) {
   const [modelId, setModelId] = useState(savedId);
@@ -62,17 +32,13 @@ function ModelIdForm({ savedId, onUse }: { savedId: string; onUse: (modelId: str
         onUse(modelId);
       }}
     >
-      <label className="field">
-        <span>Model id</span>
-        <input
-          type="text"
-          data-testid="settings-model-id"
-          value={modelId}
-          placeholder={DEFAULT_MODEL_ID}
-          spellCheck={false}
-          onChange={(event) => setModelId(event.currentTarget.value)}
-        />
-      </label>
+      <TextField
+        label="Model id"
+        testId="settings-model-id"
+        value={modelId}
+        placeholder={DEFAULT_MODEL_ID}
+        onChange={setModelId}
+      />
       <button type="submit" data-testid="settings-model-apply">
         Use
       </button>
@@ -133,20 +99,13 @@ export function SettingsPanel() {
         </p>
       )}
 
-      <label className="field">
-        <span>Device</span>
-        <select
-          data-testid="settings-device"
-          value={settings.device}
-          onChange={(event) => actions.setDevice(event.currentTarget.value as DevicePreference)}
-        >
-          {DEVICE_CHOICES.map((choice) => (
-            <option key={choice.value} value={choice.value}>
-              {choice.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField
+        label="Device"
+        testId="settings-device"
+        value={settings.device}
+        choices={DEVICE_CHOICES}
+        onChange={(device) => actions.setDevice(device)}
+      />
 
       <h2>Decoding</h2>
       <fieldset className="field radio-row">
@@ -176,7 +135,7 @@ export function SettingsPanel() {
         label="Beams"
         testId="settings-beams"
         value={generation.numBeams}
-        limits={GENERATION_LIMITS.numBeams}
+        {...GENERATION_LIMITS.numBeams}
         disabled={generation.strategy !== 'beam'}
         onChange={(numBeams) => actions.setGeneration({ numBeams })}
       />
@@ -184,14 +143,14 @@ export function SettingsPanel() {
         label="Max new tokens"
         testId="settings-max-tokens"
         value={generation.maxNewTokens}
-        limits={GENERATION_LIMITS.maxNewTokens}
+        {...GENERATION_LIMITS.maxNewTokens}
         onChange={(maxNewTokens) => actions.setGeneration({ maxNewTokens })}
       />
       <NumberField
         label="Batch size"
         testId="settings-batch-size"
         value={generation.batchSize}
-        limits={GENERATION_LIMITS.batchSize}
+        {...GENERATION_LIMITS.batchSize}
         onChange={(batchSize) => actions.setGeneration({ batchSize })}
       />
     </section>

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { env } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
+import { Rng } from '../support/rng';
 
 export const MODELS_DIR = resolve(import.meta.dirname, '..', '..', 'public', 'models');
 export const IMAGES_DIR = join(resolve(process.env.SHARED_DIR ?? '../shared'), 'data', 'images');
@@ -27,14 +28,8 @@ export async function openSession(path: string): Promise<ort.InferenceSession> {
 
 /** Seeded PRNG (mulberry32) for reproducible inputs. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 export function randomFloats(rand: () => number, dims: readonly number[]): ort.Tensor {

@@ -83,7 +83,7 @@ export function buildCase(c: GradientCase, fileOpset: number, seed: number): Bui
       const data = input.float
         ? Float32Array.from(input.float)
         : Float32Array.from({ length: count(input.dims) }, () =>
-            input.uniform ? rng.uniform(input.uniform[0], input.uniform[1]) : rng.normal(),
+            input.uniform ? rng.between(input.uniform[0], input.uniform[1]) : rng.normal(),
           );
       if (input.trainable) {
         g.addInput(input.name, DataType.FLOAT, input.dims);

@@ -1,21 +1,12 @@
-/** Seeded RNG for tests (mulberry32): the same seed gives the same numbers on every machine. */
-export class Rng {
-  private state: number;
+import { SeededRandom } from '../../src/lib/onnx/training/rng';
 
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  uniform(lo: number, hi: number): number {
+/**
+ * Seeded RNG for tests: the library's mulberry32 (the same seed gives the same numbers on every machine) plus
+ * the draws the gradient checks need.
+ */
+export class Rng extends SeededRandom {
+  /** Uniform in [lo, hi). */
+  between(lo: number, hi: number): number {
     return lo + (hi - lo) * this.next();
   }
 

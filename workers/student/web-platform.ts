@@ -1,5 +1,4 @@
 import * as ort from 'onnxruntime-web/webgpu';
-import type { WebGpuProbe } from '../../src/lib/models/devices';
 import { ImageInputError } from '../../src/lib/models/errors';
 import type { SourceEnvironment } from '../../src/lib/models/sources';
 import { openModelSource } from '../../src/lib/models/sources';
@@ -7,6 +6,7 @@ import type { OwnedSession, SessionRole } from '../../src/lib/models/student/loa
 import { tensorFactoryFrom } from '../../src/lib/models/student/session';
 import type { StudentPlatform } from '../../src/lib/models/student/student-service';
 import type { EncodedImage, PixelImage, StudentDevice } from '../../src/lib/models/student/types';
+import { webGpuProbe } from '../platform/webgpu-probe';
 
 /**
  * Where the app serves ONNX Runtime's WASM files (vite.config.ts, ORT_PUBLIC_PATH). transformers.js would
@@ -71,15 +71,6 @@ export function webStudentPlatform(origin: string, hooks: WebPlatformHooks): Stu
     tensors: tensorFactoryFrom(ort.Tensor),
     decodeImage,
   };
-}
-
-function webGpuProbe(): WebGpuProbe | null {
-  // Read without relying on the WebGPU typings of this TypeScript lib: only requestAdapter matters here.
-  const gpu: unknown = Reflect.get(self.navigator, 'gpu');
-  const requestAdapter: unknown =
-    typeof gpu === 'object' && gpu !== null ? Reflect.get(gpu, 'requestAdapter') : undefined;
-  if (typeof requestAdapter !== 'function') return null;
-  return { requestAdapter: async (): Promise<unknown> => requestAdapter.call(gpu) };
 }
 
 /** ORT creates the GPUDevice on its first WebGPU session and exposes it; report when it is lost. */

@@ -1,10 +1,10 @@
 import { env, pipeline } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-web/webgpu';
-import type { WebGpuProbe } from '../../src/lib/models/devices';
 import { loadTransformersFlorence } from '../../src/lib/models/teacher/florence-transformers';
 import type { TeacherPlatform } from '../../src/lib/models/teacher/teacher-service';
 import { ContentCache, idbKeyvalBackend } from '../../src/lib/store';
 import { configureOrt } from '../student/web-platform';
+import { webGpuProbe } from '../platform/webgpu-probe';
 
 /** Where the app serves public/models/ (vite serves public/ at the root; vite.config.ts adds the detector). */
 const MODELS_PATH = '/models/';
@@ -72,12 +72,4 @@ export function webTeacherPlatform(origin: string): TeacherPlatform {
       return (messages, options) => generator(messages as never, options);
     },
   };
-}
-
-function webGpuProbe(): WebGpuProbe | null {
-  const gpu: unknown = Reflect.get(self.navigator, 'gpu');
-  const requestAdapter: unknown =
-    typeof gpu === 'object' && gpu !== null ? Reflect.get(gpu, 'requestAdapter') : undefined;
-  if (typeof requestAdapter !== 'function') return null;
-  return { requestAdapter: async (): Promise<unknown> => requestAdapter.call(gpu) };
 }

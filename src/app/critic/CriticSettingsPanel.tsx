@@ -1,9 +1,15 @@
 import { useState } from 'react';
-import type { DevicePreference } from '../../lib/models/student/types';
 import type { EngineChoice } from '../../state/critic/slice';
+import { OVERLAP_LIMITS } from '../../state/critic/teacher-settings';
+import { CheckboxField } from '../fields/CheckboxField';
+import { DEVICE_CHOICES } from '../fields/device-choices';
+import { Field } from '../fields/Field';
+import { NumberField } from '../fields/NumberField';
+import { SelectField, type Choice } from '../fields/SelectField';
+import { TextField } from '../fields/TextField';
 import { useStudio, useStudioState } from '../studio-context';
 
-const ENGINES: { value: EngineChoice; label: string }[] = [
+const ENGINES: readonly Choice<EngineChoice>[] = [
   { value: 'template', label: 'Template (built in, nothing leaves the device)' },
   { value: 'transformers', label: 'Language model in this tab (download)' },
   { value: 'openai', label: 'OpenAI-compatible endpoint' },
@@ -26,11 +32,17 @@ function GridField(props: {
   value: number[];
   onChange: (v: number[]) => void;
 }) {
-  const [text, setText] = useState(props.value.join(', '));
+  const saved = props.value.join(', ');
+  const [text, setText] = useState(saved);
+  const [shown, setShown] = useState(saved);
+  // The saved value can change without typing (restored after a reload): show it unless the text says the same.
+  if (saved !== shown) {
+    setShown(saved);
+    if (parseGrids(text)?.join(', ') !== saved) setText(saved);
+  }
   const valid = parseGrids(text) !== null;
   return (
-    <label className="field">
-      <span>{props.label}</span>
+    <Field label={props.label}>
       <input
         type="text"
         data-testid={props.testId}
@@ -43,33 +55,7 @@ function GridField(props: {
           if (grids !== null) props.onChange(grids);
         }}
       />
-    </label>
-  );
-}
-
-function IntField(props: {
-  label: string;
-  testId: string;
-  value: number;
-  min: number;
-  max: number;
-  onChange: (v: number) => void;
-}) {
-  return (
-    <label className="field">
-      <span>{props.label}</span>
-      <input
-        type="number"
-        data-testid={props.testId}
-        min={props.min}
-        max={props.max}
-        value={props.value}
-        onChange={(event) => {
-          const v = event.currentTarget.valueAsNumber;
-          if (Number.isInteger(v) && v >= props.min && v <= props.max) props.onChange(v);
-        }}
-      />
-    </label>
+    </Field>
   );
 }
 
@@ -90,140 +76,103 @@ export function CriticSettingsPanel() {
   return (
     <section className="panel critic-settings" aria-label="Critic settings">
       <h2>Critic engine</h2>
-      <label className="field">
-        <span>Engine</span>
-        <select
-          data-testid="critic-engine"
-          value={settings.engine}
-          onChange={(e) => a.criticSetSettings({ engine: e.currentTarget.value as EngineChoice })}
-        >
-          {ENGINES.map((e) => (
-            <option key={e.value} value={e.value}>
-              {e.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField
+        label="Engine"
+        testId="critic-engine"
+        value={settings.engine}
+        choices={ENGINES}
+        onChange={(engine) => a.criticSetSettings({ engine })}
+      />
       {settings.engine === 'openai' && (
         <>
           <p className="remote-warning" role="note" data-testid="critic-remote-warning">
             Images leave this device with this engine: each image&apos;s caption and everything the teacher
             found in it (objects, boxes, descriptions) is sent to {host}.
           </p>
-          <label className="field">
-            <span>Endpoint (base URL)</span>
-            <input
-              type="text"
-              data-testid="critic-openai-url"
-              value={settings.openai.baseUrl}
-              spellCheck={false}
-              onChange={(e) =>
-                a.criticSetSettings({ openai: { ...settings.openai, baseUrl: e.currentTarget.value } })
-              }
-            />
-          </label>
-          <label className="field">
-            <span>Model</span>
-            <input
-              type="text"
-              data-testid="critic-openai-model"
-              value={settings.openai.model}
-              spellCheck={false}
-              onChange={(e) =>
-                a.criticSetSettings({ openai: { ...settings.openai, model: e.currentTarget.value } })
-              }
-            />
-          </label>
-          <label className="field">
-            <span>API key</span>
-            <input
-              type="password"
-              data-testid="critic-openai-key"
-              value={apiKey}
-              autoComplete="off"
-              onChange={(e) => a.criticSetApiKey(e.currentTarget.value)}
-            />
-          </label>
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              data-testid="critic-save-key"
-              checked={settings.openai.saveKey}
-              onChange={(e) =>
-                a.criticSetSettings({ openai: { ...settings.openai, saveKey: e.currentTarget.checked } })
-              }
-            />
-            Save key on this device (otherwise it is forgotten when the tab closes)
-          </label>
+          <TextField
+            label="Endpoint (base URL)"
+            testId="critic-openai-url"
+            value={settings.openai.baseUrl}
+            onChange={(baseUrl) => a.criticSetSettings({ openai: { ...settings.openai, baseUrl } })}
+          />
+          <TextField
+            label="Model"
+            testId="critic-openai-model"
+            value={settings.openai.model}
+            onChange={(model) => a.criticSetSettings({ openai: { ...settings.openai, model } })}
+          />
+          <TextField
+            label="API key"
+            testId="critic-openai-key"
+            value={apiKey}
+            secret
+            onChange={(key) => a.criticSetApiKey(key)}
+          />
+          <CheckboxField
+            label="Save key on this device (otherwise it is forgotten when the tab closes)"
+            testId="critic-save-key"
+            checked={settings.openai.saveKey}
+            onChange={(saveKey) => a.criticSetSettings({ openai: { ...settings.openai, saveKey } })}
+          />
         </>
       )}
       {settings.engine === 'transformers' && (
-        <label className="field">
-          <span>Text-generation model id</span>
-          <input
-            type="text"
-            data-testid="critic-text-model"
-            value={settings.transformersModelId}
-            spellCheck={false}
-            onChange={(e) => a.criticSetSettings({ transformersModelId: e.currentTarget.value })}
-          />
-        </label>
+        <TextField
+          label="Text-generation model id"
+          testId="critic-text-model"
+          value={settings.transformersModelId}
+          onChange={(transformersModelId) => a.criticSetSettings({ transformersModelId })}
+        />
       )}
-      <IntField
+      <NumberField
         label="Rewrite steps"
         testId="critic-max-steps"
         value={settings.maxSteps}
         min={1}
         max={10}
+        wholeWithinLimits
         onChange={(maxSteps) => a.criticSetSettings({ maxSteps })}
       />
-      <label className="checkbox">
-        <input
-          type="checkbox"
-          data-testid="critic-ensemble"
-          checked={settings.ensemble}
-          onChange={(e) => a.criticSetSettings({ ensemble: e.currentTarget.checked })}
-        />
-        Ensemble: score with two prompts, average the loss
-      </label>
+      <CheckboxField
+        label="Ensemble: score with two prompts, average the loss"
+        testId="critic-ensemble"
+        checked={settings.ensemble}
+        onChange={(ensemble) => a.criticSetSettings({ ensemble })}
+      />
 
       <h2>Teacher</h2>
-      <label className="checkbox">
-        <input
-          type="checkbox"
-          data-testid="teacher-use-florence"
-          checked={t.useFlorence}
-          onChange={(e) => a.criticSetTeacherSettings({ useFlorence: e.currentTarget.checked })}
-        />
-        Florence-2 (off: the detector alone)
-      </label>
-      <label className="field">
-        <span>Florence-2 model id</span>
-        <input
-          type="text"
-          data-testid="teacher-model-id"
-          value={t.florenceModelId}
-          spellCheck={false}
-          onChange={(e) => a.criticSetTeacherSettings({ florenceModelId: e.currentTarget.value })}
-        />
-      </label>
-      <label className="field">
-        <span>Device</span>
-        <select
-          data-testid="teacher-device"
-          value={t.device}
-          onChange={(e) => a.criticSetTeacherSettings({ device: e.currentTarget.value as DevicePreference })}
-        >
-          <option value="auto">Automatic (WebGPU when available)</option>
-          <option value="webgpu">WebGPU</option>
-          <option value="wasm">WASM (CPU)</option>
-        </select>
-      </label>
+      <CheckboxField
+        label="Florence-2 (off: the detector alone)"
+        testId="teacher-use-florence"
+        checked={t.useFlorence}
+        onChange={(useFlorence) => a.criticSetTeacherSettings({ useFlorence })}
+      />
+      <TextField
+        label="Florence-2 model id"
+        testId="teacher-model-id"
+        value={t.florenceModelId}
+        onChange={(florenceModelId) => a.criticSetTeacherSettings({ florenceModelId })}
+      />
+      <SelectField
+        label="Device"
+        testId="teacher-device"
+        value={t.device}
+        choices={DEVICE_CHOICES}
+        onChange={(device) => a.criticSetTeacherSettings({ device })}
+      />
       <GridField
         label="Zoom levels (grid sizes)"
         testId="teacher-grids"
         value={t.grids}
         onChange={(grids) => a.criticSetTeacherSettings({ grids })}
+      />
+      <NumberField
+        label="Overlap between neighbouring windows (fraction of a window)"
+        testId="teacher-overlap"
+        value={t.overlap}
+        {...OVERLAP_LIMITS}
+        withinLimits
+        onChange={(overlap) => a.criticSetTeacherSettings({ overlap })}
       />
       <GridField
         label="Region descriptions at zoom levels"
@@ -231,20 +180,22 @@ export function CriticSettingsPanel() {
         value={t.denseZooms}
         onChange={(denseZooms) => a.criticSetTeacherSettings({ denseZooms })}
       />
-      <IntField
+      <NumberField
         label="Florence-2 max new tokens"
         testId="teacher-max-tokens"
         value={t.maxNewTokens}
         min={1}
         max={1024}
+        wholeWithinLimits
         onChange={(maxNewTokens) => a.criticSetTeacherSettings({ maxNewTokens })}
       />
-      <IntField
+      <NumberField
         label="Florence-2 beams"
         testId="teacher-beams"
         value={t.numBeams}
         min={1}
         max={8}
+        wholeWithinLimits
         onChange={(numBeams) => a.criticSetTeacherSettings({ numBeams })}
       />
     </section>

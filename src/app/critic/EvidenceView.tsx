@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { Evidence } from '../../lib/critic/evidence';
 import type { Box } from '../../lib/evidence/boxes';
-import { useStudio } from '../studio-context';
+import { useThumbnailCanvas } from '../use-thumbnail-canvas';
 
 /** One box as drawn: where it came from decides its colour and which filters hide it. */
 interface ShownBox {
@@ -48,23 +48,7 @@ function boxesOf(e: Evidence): ShownBox[] {
 
 /** The image's thumbnail, drawn once it is loaded from IndexedDB. */
 function Picture({ id }: { id: string }) {
-  const studio = useStudio();
-  const canvas = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    let live = true;
-    void studio.thumbnail(id).then((thumb) => {
-      const target = canvas.current;
-      if (!live || thumb === undefined || target === null) return;
-      target.width = thumb.width;
-      target.height = thumb.height;
-      target
-        .getContext('2d')
-        ?.putImageData(new ImageData(new Uint8ClampedArray(thumb.data), thumb.width, thumb.height), 0, 0);
-    });
-    return () => {
-      live = false;
-    };
-  }, [studio, id]);
+  const canvas = useThumbnailCanvas(id);
   return <canvas ref={canvas} className="evidence-picture" aria-hidden="true" />;
 }
 

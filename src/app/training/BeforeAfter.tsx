@@ -1,15 +1,10 @@
 import { useStudioState } from '../studio-context';
 import type { CaptionScores } from '../../state/slices/training';
-import { formatValue } from './chart-math';
+import { captionScoreText } from './score-labels';
 
 function Scores({ scores }: { scores: CaptionScores | undefined }) {
-  if (!scores) return null;
-  const parts = [
-    scores.critic !== undefined && `critic ${formatValue(scores.critic)}`,
-    scores.chairI !== undefined && `CHAIR-i ${formatValue(scores.chairI)}`,
-    scores.clip !== undefined && `CLIP ${formatValue(scores.clip)}`,
-  ].filter(Boolean);
-  return parts.length === 0 ? null : <span className="scores">{parts.join(' · ')}</span>;
+  const text = captionScoreText(scores);
+  return text === '' ? null : <span className="scores">{text}</span>;
 }
 
 /** Per image: the student's caption before training, the refined target, the tuned student's caption. */

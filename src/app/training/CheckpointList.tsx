@@ -1,6 +1,7 @@
 import { formatBytes } from '../format';
 import { useStudioState } from '../studio-context';
 import { formatValue } from './chart-math';
+import { roundScoreText } from './score-labels';
 import { useTraining } from './training-context';
 
 /** Checkpoints in IndexedDB, newest first, with their round's scores; roll back to one, delete old ones. */
@@ -40,13 +41,7 @@ export function CheckpointList() {
             {sorted.map((r) => {
               const summary =
                 r.kind === 'round-end' ? scores.find((s) => s.round === r.round)?.summary : undefined;
-              const parts = summary
-                ? [
-                    summary.criticScore?.all != null && `critic ${formatValue(summary.criticScore.all)}`,
-                    summary.chairI?.all != null && `CHAIR-i ${formatValue(summary.chairI.all)}`,
-                    summary.clipScore?.all != null && `CLIP ${formatValue(summary.clipScore.all)}`,
-                  ].filter(Boolean)
-                : [];
+              const roundText = roundScoreText(summary);
               return (
                 <tr
                   key={r.id}
@@ -63,7 +58,7 @@ export function CheckpointList() {
                   </td>
                   <td>{r.step}</td>
                   <td>{r.loss === null ? '–' : formatValue(r.loss)}</td>
-                  <td>{parts.join(' · ') || '–'}</td>
+                  <td>{roundText || '–'}</td>
                   <td>{formatBytes(r.byteLength)}</td>
                   <td className="row-actions">
                     {r.id === active ? (

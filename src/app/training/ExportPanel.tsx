@@ -1,20 +1,20 @@
 import { useState } from 'react';
 import { errorSummary } from '../../state/bridge/errors';
 import { useStudioState } from '../studio-context';
+import { PreferenceScorers } from './PreferenceScorers';
 import { useTraining } from './training-context';
 
-const DEFAULT_CLIP = 'Xenova/clip-vit-base-patch32';
-
-/** Export the tuned student and the captions; import COCO annotations for CHAIR; load a CLIP model for CLIPScore. */
+/**
+ * Export the tuned student and the captions; import COCO annotations for CHAIR; load the models of the
+ * preference scores (CLIPScore, PickScore).
+ */
 export function ExportPanel() {
   const training = useTraining();
   const active = useStudioState((s) => s.training.active);
   const coco = useStudioState((s) => s.training.coco);
-  const clip = useStudioState((s) => s.training.clip);
   const busy = useStudioState((s) => ['running', 'pausing', 'stopping'].includes(s.training.status));
   const [exporting, setExporting] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
-  const [clipId, setClipId] = useState(DEFAULT_CLIP);
 
   const exportZip = async () => {
     setExporting(true);
@@ -78,32 +78,7 @@ export function ExportPanel() {
           {coco.synonyms === 'category-names' ? ', category names only (no synonym list)' : ''}.
         </p>
       )}
-      <div className="clip-row">
-        <input
-          aria-label="CLIP model id"
-          data-testid="clip-model"
-          value={clipId}
-          onChange={(e) => setClipId(e.target.value)}
-          disabled={clip.status === 'loading'}
-        />
-        <button
-          type="button"
-          className="small"
-          data-testid="clip-load"
-          disabled={clip.status === 'loading'}
-          onClick={() => void training.loadClip(clipId.trim())}
-          title="Optional download: Xenova/clip-vit-base-patch32 is about 600 MB in fp32"
-        >
-          {clip.status === 'loading' ? 'Loading…' : 'Load CLIP for CLIPScore'}
-        </button>
-        <span className="muted" data-testid="clip-status" data-status={clip.status}>
-          {clip.status === 'ready'
-            ? `${clip.modelId} loaded`
-            : clip.status === 'error'
-              ? clip.error?.message
-              : ''}
-        </span>
-      </div>
+      <PreferenceScorers />
     </section>
   );
 }

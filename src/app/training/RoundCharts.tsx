@@ -1,4 +1,5 @@
-import type { MetricName, SplitValue } from '../../lib/tuning/round-metrics';
+import { METRIC_LABELS as LABELS } from '../../lib/tuning/metric-labels';
+import { METRIC_NAMES, type MetricName, type SplitValue } from '../../lib/tuning/round-metrics';
 import type { RoundScores } from '../../state/slices/training';
 import { extent, formatValue, linePath, linearScale, ticks } from './chart-math';
 
@@ -6,26 +7,17 @@ const W = 250;
 const H = 130;
 const M = { left: 36, right: 8, top: 10, bottom: 22 };
 
-const LABELS: Record<MetricName, { title: string; better: 'higher' | 'lower' }> = {
-  criticScore: { title: 'Critic score', better: 'higher' },
-  hallucinationRate: { title: 'Hallucination rate', better: 'lower' },
-  chairI: { title: 'CHAIR-i', better: 'lower' },
-  chairS: { title: 'CHAIR-s', better: 'lower' },
-  clipScore: { title: 'CLIPScore', better: 'higher' },
-};
-
 const GROUPS = ['all', 'simple', 'complex'] as const;
 
 /** One small chart per metric: its value per round (before training, then after each round), split by group. */
 export function RoundCharts({ scores, threshold }: { scores: readonly RoundScores[]; threshold: number }) {
-  const metrics = (Object.keys(LABELS) as MetricName[]).filter((m) =>
-    scores.some((s) => s.summary[m] !== null),
-  );
+  // `!= null`: summaries saved before a metric existed (PickScore) lack it.
+  const metrics = METRIC_NAMES.filter((m) => scores.some((s) => s.summary[m] != null));
   if (metrics.length === 0) {
     return (
       <p className="empty chart-empty" data-testid="round-charts-empty">
         Scores per round appear here: the critic's (once the teacher has looked at the images), CHAIR (with
-        COCO annotations imported) and CLIPScore (with a CLIP model loaded).
+        COCO annotations imported), CLIPScore and PickScore (each with its model loaded).
       </p>
     );
   }
@@ -43,7 +35,10 @@ export function RoundCharts({ scores, threshold }: { scores: readonly RoundScore
 }
 
 function MetricChart({ metric, scores }: { metric: MetricName; scores: readonly RoundScores[] }) {
-  const rows = scores.map((s) => ({ round: s.round, value: s.summary[metric] as SplitValue | null }));
+  const rows = scores.map((s) => ({
+    round: s.round,
+    value: (s.summary[metric] ?? null) as SplitValue | null,
+  }));
   const values = rows
     .flatMap((r) => (r.value ? GROUPS.map((g) => r.value![g]) : []))
     .filter((v): v is number => v !== null);

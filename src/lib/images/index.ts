@@ -21,5 +21,6 @@ export {
   type IngestOptions,
   type DecodeOptions,
   type DecodedImage,
+  type ImageDescription,
   type IngestRecord,
 } from './ingest';

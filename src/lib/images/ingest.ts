@@ -35,21 +35,28 @@ export interface DecodedImage {
   warnings: string[];
 }
 
-export interface IngestRecord {
+/** Everything ingest learns about an image besides its pixels (the store keeps it as the image's meta). */
+export interface ImageDescription {
+  /** SHA-256 of the file bytes. */
   id: string;
   name: string;
   mime: string;
   format: ImageFormat;
   byteLength: number;
+  /** Size of the normalized pixels (orientation applied, at most the stored max side). */
   width: number;
   height: number;
+  /** Full size as the person sees it. */
   sourceWidth: number;
   sourceHeight: number;
   orientation: Orientation;
   info: ImageInfo;
+  warnings: string[];
+}
+
+export interface IngestRecord extends ImageDescription {
   pixels: RgbaImage;
   thumbnail: RgbaImage;
-  warnings: string[];
 }
 
 function headerWarnings(header: ImageHeader): string[] {

@@ -1,26 +1,14 @@
-import type { ImageFormat, ImageInfo, IngestRecord, Orientation } from '../images';
+import type { ImageDescription, IngestRecord } from '../images';
 
 /** Bump with a new entry in MIGRATIONS whenever a stored record changes shape. */
 export const SCHEMA_VERSION = 1;
 export const SCHEMA_VERSION_KEY = 'schemaVersion';
 
-/** Everything about an image except its pixels (area `images`, key `meta/<id>`). */
-export interface ImageMeta {
-  /** SHA-256 of the file bytes. */
-  id: string;
-  name: string;
-  mime: string;
-  format: ImageFormat;
-  byteLength: number;
-  /** Size of the normalized pixels (orientation applied, at most the stored max side). */
-  width: number;
-  height: number;
-  /** Full size as the person sees it. */
-  sourceWidth: number;
-  sourceHeight: number;
-  orientation: Orientation;
-  info: ImageInfo;
-  warnings: string[];
+/**
+ * Everything about an image except its pixels (area `images`, key `meta/<id>`). It is stored: a field added to
+ * ImageDescription changes its shape (bump SCHEMA_VERSION).
+ */
+export interface ImageMeta extends ImageDescription {
   addedAt: number;
 }
 

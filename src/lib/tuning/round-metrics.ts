@@ -2,7 +2,8 @@
  * The scores of one set of captions (a round's, or the captions before any training), each split into simple
  * and complex images by the number of detected objects (metrics/split.ts): the critic's mean score, the
  * grounding-based hallucination rate (ungrounded mentions / mentions), CHAIR-i and CHAIR-s for images with
- * imported COCO annotations, and the mean CLIPScore when a CLIP model scored them. A metric no image has a
+ * imported COCO annotations, and the mean CLIPScore and PickScore when their models scored them (two metrics
+ * on different scales, never mixed). A metric no image has a
  * value for is null (the chart leaves it out).
  */
 import type { SynonymTable } from '../critic/synonyms';
@@ -17,6 +18,7 @@ export interface ImageScoreInput {
   /** COCO categories annotated on the image: CHAIR's ground truth. */
   readonly cocoObjects?: readonly string[];
   readonly clipScore?: number;
+  readonly pickScore?: number;
 }
 
 export interface SplitValue {
@@ -34,9 +36,17 @@ export interface ScoreSummary {
   readonly chairI: SplitValue | null;
   readonly chairS: SplitValue | null;
   readonly clipScore: SplitValue | null;
+  readonly pickScore: SplitValue | null;
 }
 
-export const METRIC_NAMES = ['criticScore', 'hallucinationRate', 'chairI', 'chairS', 'clipScore'] as const;
+export const METRIC_NAMES = [
+  'criticScore',
+  'hallucinationRate',
+  'chairI',
+  'chairS',
+  'clipScore',
+  'pickScore',
+] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 type Group = 'all' | 'simple' | 'complex';
@@ -102,6 +112,12 @@ export function summarizeScores(
       threshold,
       (i) => i.clipScore !== undefined,
       (m) => mean(m.map((i) => i.clipScore!)),
+    ),
+    pickScore: split(
+      inputs,
+      threshold,
+      (i) => i.pickScore !== undefined,
+      (m) => mean(m.map((i) => i.pickScore!)),
     ),
   };
 }

@@ -10,6 +10,7 @@ import type { KeyValue } from '../persist/storage';
 import type { StudioState } from '../studio-state';
 import type { CriticSettings, CriticState } from './slice';
 import { DEFAULT_CRITIC_SETTINGS } from './slice';
+import { isValidOverlap } from './teacher-settings';
 
 export const CRITIC_PERSIST_KEY = 'critic';
 export const CRITIC_PERSIST_VERSION = 1;
@@ -76,11 +77,7 @@ function readSettings(v: unknown): CriticSettings {
         (x) => x === 'auto' || x === 'webgpu' || x === 'wasm',
       ),
       grids: pick(teacher['grids'], d.teacher.grids, ints),
-      overlap: pick(
-        teacher['overlap'],
-        d.teacher.overlap,
-        (x) => num(x) && (x as number) >= 0 && (x as number) < 0.9,
-      ),
+      overlap: pick(teacher['overlap'], d.teacher.overlap, isValidOverlap),
       denseZooms: pick(teacher['denseZooms'], d.teacher.denseZooms, ints),
       maxNewTokens: pick(teacher['maxNewTokens'], d.teacher.maxNewTokens, num),
       numBeams: pick(teacher['numBeams'], d.teacher.numBeams, num),

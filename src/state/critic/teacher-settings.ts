@@ -9,6 +9,16 @@ export const TEACHER_DATA_URLS = {
   synonyms: '/models/chair/synonyms.txt',
 } as const;
 
+/**
+ * The sliding windows' overlap as the settings offer it, in steps of 0.05. The crop planner refuses 0.9 and
+ * above (lib/evidence/crops.ts: windows would barely move), so the largest step is 0.85.
+ */
+export const OVERLAP_LIMITS = { min: 0, max: 0.85, step: 0.05 } as const;
+
+export function isValidOverlap(v: unknown): v is number {
+  return typeof v === 'number' && v >= OVERLAP_LIMITS.min && v <= OVERLAP_LIMITS.max;
+}
+
 const clampInt = (v: number, min: number, max: number, fallback: number): number =>
   Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : fallback;
 
@@ -18,7 +28,10 @@ export function toTeacherSettings(u: TeacherUserSettings): TeacherSettings {
   const grids = [...new Set(u.grids)].sort((a, b) => a - b);
   return {
     ...d,
-    crops: { grids: grids.length > 0 ? grids : [...d.crops.grids], overlap: u.overlap },
+    crops: {
+      grids: grids.length > 0 ? grids : [...d.crops.grids],
+      overlap: isValidOverlap(u.overlap) ? u.overlap : d.crops.overlap,
+    },
     denseRegionZooms: u.denseZooms.filter((z) => grids.includes(z)),
     maxNewTokens: clampInt(u.maxNewTokens, 1, 1024, d.maxNewTokens),
     numBeams: clampInt(u.numBeams, 1, 8, d.numBeams),

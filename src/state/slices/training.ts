@@ -54,7 +54,10 @@ export interface RoundScores {
 /** Per-image scores of one caption. */
 export interface CaptionScores {
   readonly critic?: number;
+  /** CLIPScore (a CLIP model loaded for it). */
   readonly clip?: number;
+  /** PickScore (PickScore_v1 or another model loaded for it): logit_scale · cos, not on CLIPScore's scale. */
+  readonly pick?: number;
   /** CHAIR-i of this caption alone (hallucinated / mentioned COCO objects). */
   readonly chairI?: number;
 }
@@ -95,6 +98,7 @@ export interface CocoState {
   readonly synonyms: 'chair-list' | 'category-names';
 }
 
+/** One preference scorer's model (CLIPScore's or PickScore's): loaded on request, not persisted. */
 export interface ClipState {
   readonly status: 'none' | 'loading' | 'ready' | 'error';
   readonly modelId: string | null;
@@ -119,7 +123,10 @@ export interface TrainingState {
   readonly notices: readonly Notice[];
   readonly error: ErrorInfo | null;
   readonly coco: CocoState | null;
+  /** The CLIPScore model. */
   readonly clip: ClipState;
+  /** The PickScore model. */
+  readonly pickScore: ClipState;
   readonly storage: { readonly usage: number; readonly quota: number } | null;
   /** How the last training run started (this page's life only): from scratch, a round's weights, or its own checkpoint. */
   readonly lastStart: {
@@ -145,6 +152,7 @@ export const INITIAL_TRAINING: TrainingState = {
   error: null,
   coco: null,
   clip: { status: 'none', modelId: null },
+  pickScore: { status: 'none', modelId: null },
   storage: null,
   lastStart: null,
 };

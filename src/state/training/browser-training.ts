@@ -1,12 +1,14 @@
 /**
  * Training as the browser runs it: the student worker's bridge (training shares its worker and GPU device),
- * checkpoints in IndexedDB, the studio's captioning, the teacher's evidence from the content cache, CLIP on
- * the page when loaded, and the export zip. What the training components call (TrainingActions).
+ * checkpoints in IndexedDB, the studio's captioning, the teacher's evidence from the content cache, CLIPScore
+ * and PickScore on the page when their models are loaded, and the export zip. What the training components call (TrainingActions).
  */
 import type { StoreApi } from 'zustand/vanilla';
 import { parseSynonyms, type SynonymTable } from '../../lib/critic/synonyms';
 import type { ZipOutput } from '../../lib/export';
+import type { ImageTextMetric } from '../../lib/metrics/clip-models';
 import { COCO_CATEGORIES } from '../../lib/models/detector/coco-names';
+import type { ClipPixels } from '../../lib/metrics/clip-transformers';
 import type { CaptionRequest } from '../../lib/models/student/types';
 import type { StudioStore } from '../../lib/store';
 import type { StudentWithTrainingApi } from '../../lib/tuning/worker-api';
@@ -29,7 +31,8 @@ const SYNONYMS_URL = '/models/chair/synonyms.txt';
 export interface TrainingActions {
   readonly controller: TrainingController;
   importCoco(fileName: string, text: string): Promise<void>;
-  loadClip(modelId: string): Promise<void>;
+  /** Loads the model of one preference scorer (an optional download the person asked for). */
+  loadScorer(metric: ImageTextMetric, modelId: string): Promise<void>;
   exportZip(): Promise<{ zip: ZipOutput; fileName: string }>;
 }
 
@@ -58,7 +61,9 @@ function categoryNamesTable(): SynonymTable {
 export function createBrowserTraining(deps: BrowserTrainingDeps): TrainingActions {
   const { store, opened } = deps;
   const port = createTrainingPort({ store, bridge: deps.bridge, folderFiles: deps.folderFiles });
-  const clip = new PageClip();
+  const scorers = { clipscore: new PageClip('clipscore'), pickscore: new PageClip('pickscore') };
+  /** The scorers' state in the training slice: CLIPScore's model under `clip`, PickScore's under `pickScore`. */
+  const scorerKey = { clipscore: 'clip', pickscore: 'pickScore' } as const;
 
   let synonyms: Promise<{ table: SynonymTable; source: 'chair-list' | 'category-names' }> | null = null;
   const loadSynonyms = () =>
@@ -84,21 +89,23 @@ export function createBrowserTraining(deps: BrowserTrainingDeps): TrainingAction
     return out;
   };
 
+  const clipPixels = async (ids: string[]) => {
+    const map = new Map<string, ClipPixels>();
+    for (const id of ids) {
+      const p = await decoded(id);
+      map.set(id, { width: p.width, height: p.height, channels: 4, data: p.data });
+    }
+    return map;
+  };
+
   const scoring: ScoringPort = {
     synonyms: async () => (await loadSynonyms()).table,
     async evidence(imageId) {
       if (!store.getState().critic.items[imageId]?.evidenceKey) return undefined;
       return (await critic().detail(imageId)).evidence?.evidence;
     },
-    clipScores: (items) =>
-      clip.scores(items, async (ids) => {
-        const map = new Map();
-        for (const id of ids) {
-          const p = await decoded(id);
-          map.set(id, { width: p.width, height: p.height, channels: 4, data: p.data });
-        }
-        return map;
-      }),
+    clipScores: (items) => scorers.clipscore.scores(items, clipPixels),
+    pickScores: (items) => scorers.pickscore.scores(items, clipPixels),
   };
 
   // The critic is created on first use (src/state/critic/browser-critic.ts keeps one per studio).
@@ -161,14 +168,15 @@ export function createBrowserTraining(deps: BrowserTrainingDeps): TrainingAction
         store.getState().patchTraining({ error: errorSummary(error) });
       }
     },
-    async loadClip(modelId) {
+    async loadScorer(metric, modelId) {
       const patch = store.getState().patchTraining;
-      patch({ clip: { status: 'loading', modelId } });
+      const key = scorerKey[metric];
+      patch({ [key]: { status: 'loading', modelId } });
       try {
-        await clip.load(modelId, location.origin);
-        patch({ clip: { status: 'ready', modelId } });
+        await scorers[metric].load(modelId, location.origin);
+        patch({ [key]: { status: 'ready', modelId } });
       } catch (error) {
-        patch({ clip: { status: 'error', modelId, error: errorSummary(error) } });
+        patch({ [key]: { status: 'error', modelId, error: errorSummary(error) } });
       }
     },
     exportZip: () =>

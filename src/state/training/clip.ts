@@ -1,29 +1,28 @@
 /**
- * CLIPScore for the rounds' charts: a CLIP model through transformers.js (metrics/clip-transformers.ts),
- * loaded on the person's request (an optional download; its size is shown first by the settings), on the page
- * with WASM so that it never competes with the student worker for the GPU device. The formula is the model's
- * (CLIPScore for CLIP, logit_scale · cos for PickScore); a model not in the table is scored as CLIP.
+ * A preference scorer for the rounds' charts, CLIPScore or PickScore: a CLIP-style model through transformers.js
+ * (metrics/clip-transformers.ts), loaded on the person's request (an optional download; its size is shown first
+ * by the settings), on the page with WASM so that it never competes with the student worker for the GPU
+ * device. Which metric, hence which formula, is this scorer's (metrics/preference-scorers.ts), never guessed
+ * from the model id: a PickScore model is never charted as CLIPScore.
  */
-import { CLIPSCORE_PREFIX, CLIPSCORE_WEIGHT } from '../../lib/metrics/clipscore';
-import { CLIP_MODELS, type ClipModelSpec, type ScoreFormula } from '../../lib/metrics/clip-models';
+import type { ImageTextMetric } from '../../lib/metrics/clip-models';
 import { scoreCaptions } from '../../lib/metrics/clip-scorer';
 import type { ClipPixels, TransformersClip } from '../../lib/metrics/clip-transformers';
-
-const CLIP_FORMULA: ScoreFormula = {
-  metric: 'clipscore',
-  textPrefix: CLIPSCORE_PREFIX,
-  weight: CLIPSCORE_WEIGHT,
-};
+import { planScorer, type ScorerPlan } from '../../lib/metrics/preference-scorers';
 
 export class PageClip {
   #model: TransformersClip | null = null;
-  #formula: ScoreFormula = CLIP_FORMULA;
+  #plan: ScorerPlan | null = null;
+
+  constructor(readonly metric: ImageTextMetric) {}
 
   get loaded(): boolean {
     return this.#model !== null;
   }
 
+  /** Throws ScorerModelError before downloading anything when the id does not fit this metric. */
   async load(modelId: string, origin: string): Promise<void> {
+    const plan = planScorer(this.metric, modelId, 'fp32');
     const [{ env }, { loadTransformersClip }] = await Promise.all([
       import('@huggingface/transformers'),
       import('../../lib/metrics/clip-transformers'),
@@ -39,10 +38,10 @@ export class PageClip {
     }
     const previous = this.#model;
     this.#model = null;
+    this.#plan = null;
     await previous?.dispose();
-    this.#model = await loadTransformersClip(modelId, { device: 'wasm', dtype: 'fp32' });
-    const spec = (CLIP_MODELS as Record<string, ClipModelSpec>)[modelId];
-    this.#formula = spec?.formula ?? CLIP_FORMULA;
+    this.#model = await loadTransformersClip(plan.modelId, { device: 'wasm', dtype: 'fp32' });
+    this.#plan = plan;
   }
 
   /** One score per item, or undefined when no model is loaded. */
@@ -51,12 +50,13 @@ export class PageClip {
     pixels: (ids: string[]) => Promise<Map<string, ClipPixels>>,
   ): Promise<number[] | undefined> {
     const model = this.#model;
-    if (model === null || items.length === 0) return undefined;
+    const plan = this.#plan;
+    if (model === null || plan === null || items.length === 0) return undefined;
     const images = await pixels([...new Set(items.map((i) => i.imageId))]);
     const scored = await scoreCaptions(
       model,
       items.map((i) => ({ image: images.get(i.imageId)!, captions: [i.caption] })),
-      this.#formula,
+      plan.formula,
     );
     return scored.map((row) => row[0]!.score);
   }

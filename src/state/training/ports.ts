@@ -47,8 +47,10 @@ export interface ScoringPort {
   synonyms(): Promise<SynonymTable>;
   /** The teacher's evidence for an image, when the critic has gathered it. */
   evidence(imageId: string): Promise<Evidence | undefined>;
-  /** CLIPScore of each caption against its image, when a CLIP model is loaded (else undefined). */
+  /** CLIPScore of each caption against its image, when a CLIP model is loaded for it (else undefined). */
   clipScores?(items: readonly { imageId: string; caption: string }[]): Promise<number[] | undefined>;
+  /** PickScore of each caption, when a PickScore model is loaded (else undefined). */
+  pickScores?(items: readonly { imageId: string; caption: string }[]): Promise<number[] | undefined>;
 }
 
 /** The critic run, for rounds after the first: critique and refine the new captions. */

@@ -2,7 +2,7 @@
  * Scores a set of captions (the student's before training, the targets, a round's re-captions) with what is at
  * hand: the rule-based critique against the teacher's evidence (score, grounded and ungrounded mentions, the
  * detected object count that splits simple from complex), CHAIR against imported COCO annotations, CLIPScore
- * when a CLIP model is loaded. Returns the round's summary and each image's scores.
+ * and PickScore when their models are loaded (each its own metric). Returns the round's summary and each image's scores.
  */
 import { checkCaption } from '../../lib/critic/rules';
 import { scoreFindings } from '../../lib/critic/critique';
@@ -23,6 +23,7 @@ export async function scoreCaptions(
   const table: SynonymTable = await deps.scoring.synonyms();
   const items = [...captions].map(([imageId, caption]) => ({ imageId, caption }));
   const clip = (await deps.scoring.clipScores?.(items)) ?? undefined;
+  const pick = (await deps.scoring.pickScores?.(items)) ?? undefined;
   const inputs: ImageScoreInput[] = [];
   for (const [i, { imageId, caption }] of items.entries()) {
     const evidence = await deps.scoring.evidence(imageId);
@@ -43,6 +44,7 @@ export async function scoreCaptions(
         : {}),
       ...(coco ? { cocoObjects: coco.objects } : {}),
       ...(clip?.[i] !== undefined ? { clipScore: clip[i] } : {}),
+      ...(pick?.[i] !== undefined ? { pickScore: pick[i] } : {}),
     });
   }
   const summary = summarizeScores(inputs, table, deps.threshold);
@@ -52,6 +54,7 @@ export async function scoreCaptions(
     perImage[input.imageId] = {
       ...(input.critic ? { critic: input.critic.score } : {}),
       ...(input.clipScore !== undefined ? { clip: input.clipScore } : {}),
+      ...(input.pickScore !== undefined ? { pick: input.pickScore } : {}),
       ...(chair !== undefined && chair !== null ? { chairI: chair } : {}),
       ...(input.objectCount !== null ? { objectCount: input.objectCount } : {}),
     };

@@ -16,21 +16,7 @@ export const HAS_UNZIP = available('unzip', ['-v']);
 export const deflateRaw = async (data: Uint8Array) => new Uint8Array(deflateRawSync(data));
 export const inflateRaw = async (data: Uint8Array) => new Uint8Array(inflateRawSync(data));
 
-/** The browser's way (src/lib/export/README.md), which Node 20 has too: CompressionStream('deflate-raw'). */
-export const webDeflateRaw = async (data: Uint8Array) =>
-  new Uint8Array(
-    await new Response(
-      new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('deflate-raw')),
-    ).arrayBuffer(),
-  );
-export const webInflateRaw = async (data: Uint8Array) =>
-  new Uint8Array(
-    await new Response(
-      new Blob([data as Uint8Array<ArrayBuffer>])
-        .stream()
-        .pipeThrough(new DecompressionStream('deflate-raw')),
-    ).arrayBuffer(),
-  );
+export { webDeflateRaw, webInflateRaw } from '../../support/web-deflate';
 
 export interface PythonZipEntry {
   name: string;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { crc32 } from '../../../src/lib/images/crc32';
+import { Rng } from '../../support/rng';
 import {
   ZipChecksumError,
   ZipFormatError,
@@ -34,15 +35,10 @@ import {
 const dir = mkdtempSync(join(tmpdir(), 'capgrad-zip-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Seeded bytes (mulberry32): incompressible, the same on every run. */
+/** Seeded bytes (mulberry32: the low byte of each 32-bit draw): incompressible, the same on every run. */
 function randomBytes(n: number, seed: number): Uint8Array {
-  let a = seed >>> 0;
-  return Uint8Array.from({ length: n }, () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) & 0xff;
-  });
+  const rng = new Rng(seed);
+  return Uint8Array.from({ length: n }, () => (rng.next() * 2 ** 32) & 0xff);
 }
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');

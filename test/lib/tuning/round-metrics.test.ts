@@ -77,5 +77,19 @@ describe('summarizeScores', () => {
       3,
     );
     expect(simpleOnly.clipScore).toMatchObject({ all: 2, simple: 2, complex: null });
+    expect(simpleOnly.pickScore).toBeNull();
+  });
+
+  it('keeps PickScore apart from CLIPScore: its own mean over its own images', () => {
+    const both = summarizeScores(
+      [
+        { imageId: 'x', caption: 'a cat', objectCount: 1, clipScore: 0.7, pickScore: 21 },
+        { imageId: 'y', caption: 'a dog', objectCount: 5, pickScore: 19 },
+      ],
+      table,
+      3,
+    );
+    expect(both.clipScore).toMatchObject({ all: 0.7, simple: 0.7, complex: null, counts: { all: 1 } });
+    expect(both.pickScore).toMatchObject({ all: 20, simple: 21, complex: 19, counts: { all: 2 } });
   });
 });

@@ -6,7 +6,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { trainingCandidate } from '../../../src/lib/critic-run/records';
 import { MemoryTeacherCache } from '../../../src/lib/models/teacher/cache';
-import type { EvidenceOutcome, EvidenceRequest } from '../../../src/lib/models/teacher/types';
+import type {
+  EvidenceOutcome,
+  EvidenceRequest,
+  TeacherSettings,
+} from '../../../src/lib/models/teacher/types';
 import type { Critic } from '../../../src/state/critic/critic';
 import { createCritic } from '../../../src/state/critic/critic';
 import { persistCritic } from '../../../src/state/critic/persist';
@@ -20,17 +24,19 @@ const STOP = fixtureEvidence('coco_val2017_000000000724');
 
 class FakeTeacher implements TeacherPort {
   calls: string[][] = [];
+  settings: TeacherSettings[] = [];
   failWith: Error | null = null;
   gate: Promise<void> | null = null;
   paused = 0;
   async resolveDevice() {}
   async evidence(
     requests: EvidenceRequest[],
-    _s: unknown,
+    settings: TeacherSettings,
     _p: unknown,
     signal: AbortSignal,
   ): Promise<EvidenceOutcome[]> {
     this.calls.push(requests.map((r) => r.imageId));
+    this.settings.push(settings);
     if (this.gate) await this.gate;
     if (this.failWith) throw this.failWith;
     return requests.map((r) =>
@@ -150,6 +156,27 @@ describe('the critic queue', () => {
     await critic.settled();
     expect(data.cache.entries.size).toBe(entries);
     expect(items()['cats']!.refinementKey).toBe(cats.refinementKey);
+  });
+
+  it("sends the person's window overlap to the teacher and keys the evidence by it", async () => {
+    const { critic, addCard, items, teacher, store } = setup();
+    await critic.ready;
+    addCard('cats', 'A dog lying on a couch.');
+    critic.start();
+    await critic.settled();
+    const quarter = items()['cats']!.evidenceKey;
+    store.getState().criticSetTeacherSettings({ overlap: 0.5 });
+    critic.again(['cats']);
+    await critic.settled();
+    expect(teacher.settings.map((s) => s.crops.overlap)).toEqual([0.25, 0.5]);
+    const half = items()['cats']!.evidenceKey;
+    expect(half).toBeDefined();
+    expect(half).not.toBe(quarter);
+    // Back to 0.25: the same key as the first time (the cached evidence of that overlap).
+    store.getState().criticSetTeacherSettings({ overlap: 0.25 });
+    critic.again(['cats']);
+    await critic.settled();
+    expect(items()['cats']!.evidenceKey).toBe(quarter);
   });
 
   it('stores accepted and edited captions as training targets, rejects drop them', async () => {

@@ -19,6 +19,20 @@ describe('critic persistence', () => {
     expect(saved.settings).toEqual(DEFAULT_CRITIC_SETTINGS);
   });
 
+  it('keeps the window overlap across a reload; one the crop planner would refuse falls back to 0.25', () => {
+    const at = (overlap: unknown) => ({
+      ...INITIAL_CRITIC,
+      settings: { ...DEFAULT_CRITIC_SETTINGS, teacher: { ...DEFAULT_CRITIC_SETTINGS.teacher, overlap } },
+    });
+    const back = (overlap: unknown) =>
+      readSavedCritic(JSON.stringify(toSavedCritic(at(overlap) as typeof INITIAL_CRITIC)))!.settings.teacher
+        .overlap;
+    expect(back(0.4)).toBe(0.4);
+    expect(back(0)).toBe(0);
+    expect(back(0.85)).toBe(0.85);
+    expect([back(0.9), back(-0.05), back('0.4'), back(null)]).toEqual([0.25, 0.25, 0.25, 0.25]);
+  });
+
   it('saves the API key only when the person asked for it', () => {
     const keep = { ...DEFAULT_CRITIC_SETTINGS, openai: { ...DEFAULT_CRITIC_SETTINGS.openai, saveKey: true } };
     expect(toSavedCritic({ ...INITIAL_CRITIC, apiKey: 'sk-1' }).apiKey).toBeUndefined();

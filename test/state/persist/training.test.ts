@@ -17,12 +17,14 @@ describe('the training slice across a reload', () => {
     notices: [{ level: 'warning', message: 'skipped' }],
     active: 'r1-x-6-end',
     clip: { status: 'ready', modelId: 'tiny' },
+    pickScore: { status: 'ready', modelId: 'tiny-pick' },
   };
 
   it('keeps what resumes the run and drops what only describes this moment', () => {
     const saved = JSON.parse(JSON.stringify(toPersistedTraining(state)));
     expect(saved).not.toHaveProperty('phase');
     expect(saved).not.toHaveProperty('clip');
+    expect(saved).not.toHaveProperty('pickScore');
     const back = readPersistedTraining(saved);
     expect(back).toMatchObject({
       status: 'paused',
@@ -33,6 +35,7 @@ describe('the training slice across a reload', () => {
       phase: null,
       notices: [],
       clip: { status: 'none', modelId: null },
+      pickScore: { status: 'none', modelId: null },
     });
   });
 

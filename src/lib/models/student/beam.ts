@@ -5,7 +5,7 @@ import { validateDecodeSetup } from './decode-setup';
 import { lastPositionRow, logSoftmax, topK } from './logits';
 import type { RowGather } from './row-gather';
 import { isIdentity } from './row-gather';
-import { encoderFeedsFor, runDecoderStep } from './run-step';
+import { encoderFeedsFor, nextCachedStep } from './run-step';
 import type { TensorLike } from './session';
 import { disposeAll } from './session';
 
@@ -50,12 +50,11 @@ export async function beamDecode(setup: BeamSetup): Promise<DecodeOutcome> {
   });
   try {
     while (done.includes(false)) {
-      if (setup.checkpoint !== undefined && !(await setup.checkpoint())) {
+      const step = await nextCachedStep(setup, steps, inputIds, encoder.feeds, past);
+      if (step === null) {
         cancelled = true;
         break;
       }
-      const step = await runDecoderStep(setup, steps, inputIds, encoder.feeds, past);
-      if (past !== null) disposeAll(past);
       past = step.presents;
       const banned = steps < minNewTokens ? special.eosTokenId : -1;
       const wasDone = [...done];

@@ -1,7 +1,7 @@
 import type { DecodeOutcome, DecodeSetup } from './decode-setup';
 import { validateDecodeSetup } from './decode-setup';
 import { argmax, lastPositionRow } from './logits';
-import { encoderFeedsFor, runDecoderStep } from './run-step';
+import { encoderFeedsFor, nextCachedStep } from './run-step';
 import type { TensorLike } from './session';
 import { disposeAll } from './session';
 
@@ -23,12 +23,11 @@ export async function greedyDecode(setup: DecodeSetup): Promise<DecodeOutcome> {
   const encoder = await encoderFeedsFor(setup, setup.encoderHiddenStates);
   try {
     while (finished.includes(false)) {
-      if (setup.checkpoint !== undefined && !(await setup.checkpoint())) {
+      const step = await nextCachedStep(setup, steps, inputIds, encoder.feeds, past);
+      if (step === null) {
         cancelled = true;
         break;
       }
-      const step = await runDecoderStep(setup, steps, inputIds, encoder.feeds, past);
-      if (past !== null) disposeAll(past);
       past = step.presents;
       // Every unfinished row has generated exactly `steps` tokens (rows advance together).
       const banned = steps < minNewTokens ? special.eosTokenId : -1;

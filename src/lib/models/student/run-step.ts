@@ -49,6 +49,23 @@ export async function runDecoderStep(
 }
 
 /**
+ * One step of a decode loop over the KV cache: null, running nothing, when the setup's checkpoint asks to stop
+ * (cancel between steps); otherwise runs the decoder and frees `past`, which the returned presents replace.
+ */
+export async function nextCachedStep(
+  setup: DecodeSetup,
+  step: number,
+  inputIds: BigInt64Array,
+  encoderFeeds: EncoderFeeds,
+  past: readonly TensorLike[] | null,
+): Promise<StepOutput | null> {
+  if (setup.checkpoint !== undefined && !(await setup.checkpoint())) return null;
+  const output = await runDecoderStep(setup, step, inputIds, encoderFeeds, past);
+  if (past !== null) disposeAll(past);
+  return output;
+}
+
+/**
  * The per-batch feeds: the encoder states and, for a split decoder, the cross-attention tensors computed
  * from them once. `release` frees what this made (never `states`, which the caller owns).
  */

@@ -160,7 +160,6 @@ export async function gatherEvidence(
     const request = requests[i]!;
     const { image, imageId } = request;
     const found = detections[k]!;
-    const imageStart = now();
     try {
       let florence: FlorenceJobsOutcome | null = null;
       if (deps.florence !== null) {
@@ -197,7 +196,7 @@ export async function gatherEvidence(
           florenceCalls: florence?.calls ?? 0,
           florenceRuns: florence?.runs ?? 0,
           visionEncoded: florence?.visionEncoded ?? 0,
-          elapsedMs: now() - imageStart + (k === 0 ? imageStart - started : 0),
+          elapsedMs: now() - started,
         },
         failures: florence?.failures ?? [],
       };

@@ -108,6 +108,7 @@ export interface EvidenceStats {
   readonly florenceRuns: number;
   /** Crops put through the vision encoder (0 when every Florence-2 result was cached). */
   readonly visionEncoded: number;
+  /** From the start of the run (the detector runs once for all its images) to this image's evidence. */
   readonly elapsedMs: number;
 }
 

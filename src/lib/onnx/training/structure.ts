@@ -128,35 +128,30 @@ function findProjections(graph: Graph): Map<NodeProto, Omit<Projection, 'role' |
   return found;
 }
 
-/** The nearest projections upstream of `start` (not crossing projections). */
-function projectionsUpstream(
+/** The nodes one step up (the producer) or down (the consumers) from a tensor. */
+function neighboursOf(
   graph: Graph,
-  start: string,
-  isProjection: (n: NodeProto) => boolean,
-): NodeProto[] {
-  const producers = graph.producers();
-  const seen = new Set<string>();
-  const stack = [start];
-  const found = new Set<NodeProto>();
-  while (stack.length > 0) {
-    const name = stack.pop()!;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    const node = producers.get(name);
-    if (!node || SHAPE_ONLY.has(node.opType ?? '')) continue;
-    if (isProjection(node)) found.add(node);
-    else stack.push(...(node.input ?? []).filter(Boolean));
+  direction: 'upstream' | 'downstream',
+): (name: string) => readonly NodeProto[] {
+  if (direction === 'upstream') {
+    const producers = graph.producers();
+    return (name) => {
+      const node = producers.get(name);
+      return node ? [node] : [];
+    };
   }
-  return [...found];
+  const consumers = graph.consumers();
+  return (name) => consumers.get(name) ?? [];
 }
 
-/** The nearest projections downstream of `start` (not crossing projections). */
-function projectionsDownstream(
+/** The nearest projections up- or downstream of `start` (not crossing projections nor shape-only nodes). */
+function nearestProjections(
   graph: Graph,
   start: string,
+  direction: 'upstream' | 'downstream',
   isProjection: (n: NodeProto) => boolean,
 ): NodeProto[] {
-  const consumers = graph.consumers();
+  const neighbours = neighboursOf(graph, direction);
   const seen = new Set<string>();
   const stack = [start];
   const found = new Set<NodeProto>();
@@ -164,10 +159,10 @@ function projectionsDownstream(
     const name = stack.pop()!;
     if (seen.has(name)) continue;
     seen.add(name);
-    for (const node of consumers.get(name) ?? []) {
+    for (const node of neighbours(name)) {
       if (SHAPE_ONLY.has(node.opType ?? '')) continue;
       if (isProjection(node)) found.add(node);
-      else stack.push(...(node.output ?? []).filter(Boolean));
+      else stack.push(...((direction === 'upstream' ? node.input : node.output) ?? []).filter(Boolean));
     }
   }
   return [...found];
@@ -215,12 +210,12 @@ function findAttentions(
   const fromTokens = reachableFrom(graph, tokenInput);
   const attentions: Attention[] = [];
   for (const softmax of graph.nodes.filter((n) => n.opType === 'Softmax')) {
-    const queryKey = projectionsUpstream(graph, softmax.input![0]!, isProjection);
+    const queryKey = nearestProjections(graph, softmax.input![0]!, 'upstream', isProjection);
     const av = attentionValueMatMul(graph, softmax);
     if (queryKey.length === 0 || !av) continue;
     const valueInput = av.input!.find((i) => !reachableFromSoftmax(graph, softmax, i)) ?? '';
-    const value = projectionsUpstream(graph, valueInput, isProjection);
-    const out = projectionsDownstream(graph, av.output![0]!, isProjection);
+    const value = nearestProjections(graph, valueInput, 'upstream', isProjection);
+    const out = nearestProjections(graph, av.output![0]!, 'downstream', isProjection);
     const cross = [...queryKey, ...value].some((p) => {
       const input = p.input![0]!;
       return fromEncoder.has(input) && !fromTokens.has(input);
@@ -231,7 +226,7 @@ function findAttentions(
 }
 
 function reachableFromSoftmax(graph: Graph, softmax: NodeProto, tensor: string): boolean {
-  return projectionsUpstream(graph, tensor, (n) => n === softmax).length > 0;
+  return nearestProjections(graph, tensor, 'upstream', (n) => n === softmax).length > 0;
 }
 
 /** For each tensor: how many self-attention Softmax nodes lie upstream (they form a chain along the residual). */
@@ -318,7 +313,7 @@ export function analyzeDecoder(graph: Graph, names: DecoderNames = OPTIMUM_DECOD
     for (const p of a.members) roleOf.set(p, { role: a.cross ? 'cross-attn' : 'self-attn', block: d });
   }
   const isProjection = (n: NodeProto): boolean => raw.has(n);
-  const head = projectionsUpstream(graph, names.logits, isProjection);
+  const head = nearestProjections(graph, names.logits, 'upstream', isProjection);
   if (head.length !== 1)
     throw new DecoderStructureError(`expected one head projection before the logits, found ${head.length}`);
   roleOf.set(head[0]!, { role: 'head', block: null });
@@ -328,7 +323,7 @@ export function analyzeDecoder(graph: Graph, names: DecoderNames = OPTIMUM_DECOD
   });
   const byNode = new Map(projections.map((p) => [p.node, p]));
   const layerNorms = findLayerNorms(graph).map((ln): LayerNormWeights => {
-    const next = projectionsDownstream(graph, ln.output, isProjection).map((n) => byNode.get(n)!);
+    const next = nearestProjections(graph, ln.output, 'downstream', isProjection).map((n) => byNode.get(n)!);
     const inBlocks = next.filter((p) => p.block !== null).sort((a, b) => a.block! - b.block!);
     const first = inBlocks[0];
     if (!first) return { scale: ln.scale, bias: ln.bias, block: 'head', feeds: 'head' };

@@ -1,17 +1,36 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { ModelFiles } from '../../../../src/lib/models/sources';
-import { folderFiles } from '../../../../src/lib/models/sources';
+import type { FetchBytes, ModelFiles } from '../../../../src/lib/models/sources';
+import { folderFiles, openModelSource } from '../../../../src/lib/models/sources';
 import type { LoadedStudent } from '../../../../src/lib/models/student/load';
 import { loadStudent } from '../../../../src/lib/models/student/load';
 import { tensorFactoryFrom } from '../../../../src/lib/models/student/session';
+import type { ModelSource } from '../../../../src/lib/models/student/types';
 
 /** The committed tiny student (Xenova layout, random weights), relative to the repo root. */
 export const TINY_MODEL_ID = 'tiny-random/vit-gpt2';
 export const MODELS_DIR = 'public/models';
 
 export type NodeExecutionProvider = 'cpu' | 'webgpu';
+
+const APP = 'http://app.test/models/';
+
+/** Serves public/models/ from disk the way the app's server does (404 for what is not there). */
+const diskFetch: FetchBytes = async (url) => {
+  const bytes = await readFile(`${MODELS_DIR}/${url.slice(APP.length)}`).catch(() => null);
+  return {
+    ok: bytes !== null,
+    status: bytes === null ? 404 : 200,
+    arrayBuffer: async () => new Uint8Array(bytes ?? []).buffer,
+  };
+};
+
+/** A StudentPlatform's openModel over public/models/ on disk, as if the app's server served it. */
+export function openDiskModel(source: ModelSource): Promise<ModelFiles> {
+  return openModelSource(source, { appModelsUrl: APP, fetch: diskFetch });
+}
 
 /** Every file of a model folder, as the worker gets a user-picked folder. */
 export function modelFolderFiles(dir: string): ModelFiles {

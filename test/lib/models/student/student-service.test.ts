@@ -1,8 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FetchBytes } from '../../../../src/lib/models/sources';
-import { openModelSource } from '../../../../src/lib/models/sources';
 import type { StudentPlatform } from '../../../../src/lib/models/student/student-service';
 import { StudentService } from '../../../../src/lib/models/student/student-service';
 import type {
@@ -10,27 +7,21 @@ import type {
   CaptionRequest,
   GenerationSettings,
 } from '../../../../src/lib/models/student/types';
-import { MODELS_DIR, modelFolderFiles, nodeTensors, TINY_MODEL_ID } from '../helpers/node-student';
+import {
+  MODELS_DIR,
+  modelFolderFiles,
+  nodeTensors,
+  openDiskModel,
+  TINY_MODEL_ID,
+} from '../helpers/node-student';
 import { photoPaths, photoRequests } from '../helpers/photos';
-
-const APP = 'http://app.test/models/';
-
-/** Serves public/models/ from disk the way the app's server does (404 for what is not there). */
-const diskFetch: FetchBytes = async (url) => {
-  const bytes = await readFile(`${MODELS_DIR}/${url.slice(APP.length)}`).catch(() => null);
-  return {
-    ok: bytes !== null,
-    status: bytes === null ? 404 : 200,
-    arrayBuffer: async () => new Uint8Array(bytes ?? []).buffer,
-  };
-};
 
 function nodePlatform(
   gpu: StudentPlatform['gpu'] = () => ({ requestAdapter: async () => ({}) }),
 ): StudentPlatform {
   return {
     gpu,
-    openModel: (source) => openModelSource(source, { appModelsUrl: APP, fetch: diskFetch }),
+    openModel: openDiskModel,
     // 'webgpu' maps to the CPU EP here: these tests are about the service, the EPs are tested elsewhere.
     createSession: (bytes) => ort.InferenceSession.create(bytes, { executionProviders: ['cpu'] }),
     tensors: nodeTensors,

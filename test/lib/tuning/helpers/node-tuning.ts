@@ -3,33 +3,19 @@
  * (training) over one platform, as workers/student.worker.ts puts them together over onnxruntime-web.
  * 'webgpu' runs ORT's native WebGPU EP where a Vulkan driver is configured (SwiftShader here), else the CPU EP.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { FetchBytes } from '../../../../src/lib/models/sources';
-import { openModelSource } from '../../../../src/lib/models/sources';
 import type { StudentPlatform } from '../../../../src/lib/models/student/student-service';
 import { StudentService } from '../../../../src/lib/models/student/student-service';
 import type { StudentDevice } from '../../../../src/lib/models/student/types';
 import { TuningService } from '../../../../src/lib/tuning/service';
 import type { TrainSample } from '../../../../src/lib/tuning/worker-api';
 import { WEBGPU_CONFIGURED } from '../../onnx/training/helpers/backends';
-import { nodeTensors } from '../../models/helpers/node-student';
+import { nodeTensors, openDiskModel } from '../../models/helpers/node-student';
 import { PAIRS, SHARED_DIR } from '../../onnx/training/helpers/student';
 import { photoRequests } from '../../models/helpers/photos';
 
-export const MODELS_DIR = 'public/models';
-export const TINY_ID = 'tiny-random/vit-gpt2';
-const APP = 'http://app.test/models/';
-
-const diskFetch: FetchBytes = async (url) => {
-  const bytes = await readFile(`${MODELS_DIR}/${url.slice(APP.length)}`).catch(() => null);
-  return {
-    ok: bytes !== null,
-    status: bytes === null ? 404 : 200,
-    arrayBuffer: async () => new Uint8Array(bytes ?? []).buffer,
-  };
-};
+export { TINY_MODEL_ID as TINY_ID } from '../../models/helpers/node-student';
 
 /** The EP a StudentDevice runs on in Node. */
 export function nodeEp(device: StudentDevice): 'webgpu' | 'cpu' {
@@ -39,7 +25,7 @@ export function nodeEp(device: StudentDevice): 'webgpu' | 'cpu' {
 export function nodeStudentPlatform(): StudentPlatform {
   return {
     gpu: () => ({ requestAdapter: async () => ({}) }),
-    openModel: (source) => openModelSource(source, { appModelsUrl: APP, fetch: diskFetch }),
+    openModel: openDiskModel,
     createSession: (bytes, _role, device) =>
       ort.InferenceSession.create(bytes, { executionProviders: [nodeEp(device)] }),
     tensors: nodeTensors,
