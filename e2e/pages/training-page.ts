@@ -10,6 +10,9 @@ export interface TrainSettings {
   checkpointEvery: number;
 }
 
+/** sessionStorage key of the slice as it was when trainAndReloadAtFirstCheckpoint reloaded the page. */
+const AT_RELOAD_KEY = 'capgrad-e2e-training-at-reload';
+
 /** The fine-tuning view as a person sees it, through test ids; numbers come from the training test hook. */
 export class TrainingPage {
   readonly view: Locator;
@@ -43,6 +46,33 @@ export class TrainingPage {
     await this.page.getByTestId('train-button').click();
   }
 
+  /**
+   * Starts training and reloads the page from inside it at the moment the first checkpoint is in the slice: a poll
+   * from Node could miss the middle of the run on a fast device (WASM trains the tiny student's 4 steps in about a
+   * second). Returns the slice as it was at that moment (kept in sessionStorage, which survives the reload) once
+   * the reloaded studio is up; the caller checks that it was mid-run.
+   */
+  async trainAndReloadAtFirstCheckpoint(): Promise<TrainingState> {
+    await this.page.evaluate((key) => {
+      const stop = window.__capgradTraining!.subscribe((t) => {
+        if (t.status !== 'running' || t.checkpoints.length === 0) return;
+        stop();
+        // The page lives on until the reload commits, and WASM would finish the run meanwhile: hold the worker
+        // first (it stops after the step it is in, the slice still says 'running'), as a closed tab would.
+        window.__capgradTraining!.holdWorker();
+        sessionStorage.setItem(key, JSON.stringify(t));
+        location.reload();
+      });
+    }, AT_RELOAD_KEY);
+    const reloaded = this.page.waitForEvent('load', { timeout: 600_000 });
+    await this.train();
+    await reloaded;
+    await this.page.waitForFunction(() => window.__capgrad !== undefined);
+    await this.ready();
+    const seen = await this.page.evaluate((key) => sessionStorage.getItem(key), AT_RELOAD_KEY);
+    return JSON.parse(seen!) as TrainingState;
+  }
+
   async snapshot(): Promise<TrainingState> {
     return this.page.evaluate(() => window.__capgradTraining!.snapshot());
   }
@@ -50,15 +80,29 @@ export class TrainingPage {
   /** Waits until the slice satisfies `condition` (polled in the page). */
   async until(condition: (t: TrainingState) => boolean, timeout = 600_000): Promise<TrainingState> {
     let last: TrainingState | undefined;
-    await expect
-      .poll(
-        async () => {
-          last = await this.snapshot();
-          return condition(last);
-        },
-        { timeout, intervals: [250, 500, 1000] },
-      )
-      .toBe(true);
+    try {
+      await expect
+        .poll(
+          async () => {
+            last = await this.snapshot();
+            return condition(last);
+          },
+          { timeout, intervals: [250, 500, 1000] },
+        )
+        .toBe(true);
+    } catch (error) {
+      // Say where training was, not only that the condition never held.
+      const where = last && {
+        status: last.status,
+        position: last.position,
+        steps: last.losses.length,
+        checkpoints: last.checkpoints.map((c) => c.step),
+        error: last.error,
+      };
+      throw new Error(`training never reached the condition; last seen: ${JSON.stringify(where)}`, {
+        cause: error,
+      });
+    }
     return last!;
   }
 

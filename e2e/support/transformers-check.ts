@@ -32,7 +32,7 @@ export async function captionInFreshPage(
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
-    await page.route('**/exported/**', async (route) => {
+    await context.route('**/exported/**', async (route) => {
       const path = decodeURIComponent(new URL(route.request().url()).pathname).replace(
         /^\/exported\/tuned\//,
         '',
@@ -40,7 +40,7 @@ export async function captionInFreshPage(
       const bytes = files[path];
       return bytes ? route.fulfill({ body: Buffer.from(bytes) }) : route.fulfill({ status: 404 });
     });
-    await page.route('**/photos/**', (route) =>
+    await context.route('**/photos/**', (route) =>
       route.fulfill({
         body: readFileSync(
           join(PHOTOS_DIR, decodeURIComponent(new URL(route.request().url()).pathname.split('/').pop()!)),

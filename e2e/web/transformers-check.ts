@@ -1,9 +1,10 @@
 /**
- * A fresh page (no studio, no IndexedDB) that captions images with transformers.js's own image-to-text pipeline
- * from a model folder served under /exported/<id>/ — the unzipped export. Driven by e2e/training.spec.ts through
+ * A fresh page (no studio, no IndexedDB) that captions images with transformers.js's own image-to-text pipeline,
+ * in a worker (transformers-check.worker.ts), from a model folder served under /exported/<id>/ — the unzipped export. Driven by e2e/training.spec.ts through
  * a vite dev server; the test routes /exported/ and /photos/ to the zip's files and the photos.
  */
-import { env, pipeline } from '@huggingface/transformers';
+import * as Comlink from 'comlink';
+import type { CheckWorkerApi } from './transformers-check.worker';
 
 export interface CheckRequest {
   modelId: string;
@@ -18,27 +19,8 @@ declare global {
   }
 }
 
-env.allowRemoteModels = false;
-env.allowLocalModels = true; // false by default in browsers
-env.localModelPath = `${location.origin}/exported/`;
-const wasm = env.backends.onnx.wasm;
-if (wasm) {
-  wasm.wasmPaths = {
-    mjs: `${location.origin}/ort/ort-wasm-simd-threaded.asyncify.mjs`,
-    wasm: `${location.origin}/ort/ort-wasm-simd-threaded.asyncify.wasm`,
-  };
-}
-
-window.captionWithTransformers = async ({ modelId, device, images, maxNewTokens }) => {
-  const captioner = await pipeline('image-to-text', modelId, { device, dtype: 'fp32' });
-  const out: string[] = [];
-  for (const name of images) {
-    const result = (await captioner(`${location.origin}/photos/${encodeURIComponent(name)}`, {
-      max_new_tokens: maxNewTokens,
-    })) as { generated_text: string }[];
-    out.push(result[0]!.generated_text.trim());
-  }
-  await captioner.dispose();
-  return out;
-};
+const worker = Comlink.wrap<CheckWorkerApi>(
+  new Worker(new URL('./transformers-check.worker.ts', import.meta.url), { type: 'module' }),
+);
+window.captionWithTransformers = (request) => worker.caption(request);
 document.getElementById('status')!.textContent = 'ready';

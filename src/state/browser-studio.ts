@@ -34,6 +34,7 @@ export function createBrowserStudio(): Studio & { training: TrainingActions } {
     ingest: ingestPort(ingestBridge),
     images: imageStorePort(opened),
     folderFiles: loadModelFolder,
+    persisted: state.flush,
   });
   // Writes still pending when the tab goes away: give them their chance.
   addEventListener('pagehide', () => void state.flush());

@@ -7,6 +7,13 @@ export interface TrainingTestHook {
   /** Resolves when no round is running in this page. */
   idle(): Promise<void>;
   snapshot(): TrainingState;
+  /**
+   * Calls `listener` synchronously on every change of the training slice; returns the unsubscribe. Lets a test act
+   * at an exact point of a run (reload at the first checkpoint) however fast the device trains.
+   */
+  subscribe(listener: (training: TrainingState) => void): () => void;
+  /** The worker stops between steps; the slice still says 'running' (see TrainingController.holdWorker). */
+  holdWorker(): void;
 }
 
 declare global {
@@ -22,5 +29,10 @@ export function installTrainingTestHook(studio: Studio, training: TrainingAction
   window.__capgradTraining = {
     idle: () => training.controller.idle(),
     snapshot: () => studio.store.getState().training,
+    subscribe: (listener) =>
+      studio.store.subscribe((state, previous) => {
+        if (state.training !== previous.training) listener(state.training);
+      }),
+    holdWorker: () => training.controller.holdWorker(),
   };
 }

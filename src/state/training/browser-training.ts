@@ -44,6 +44,8 @@ export interface BrowserTrainingDeps {
   readonly ingest: IngestPort;
   readonly images: ImageStorePort;
   readonly folderFiles: (name: string) => Promise<Record<string, Uint8Array>>;
+  /** Resolves once the studio slice's pending writes are in IndexedDB. */
+  readonly persisted: () => Promise<void>;
 }
 
 async function deflateRaw(data: Uint8Array): Promise<Uint8Array> {
@@ -134,6 +136,7 @@ export function createBrowserTraining(deps: BrowserTrainingDeps): TrainingAction
   const controller = new TrainingController({
     store,
     port,
+    persisted: deps.persisted,
     checkpoints: {
       async put(id, label, bytes) {
         const meta = await (await opened).checkpoints.put({ id, label, bytes });

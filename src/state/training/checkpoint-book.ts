@@ -30,9 +30,15 @@ export interface NewCheckpoint {
 }
 
 export class CheckpointBook {
+  /**
+   * @param persisted resolves once the slice's pending writes are in IndexedDB. The worker waits for `add`
+   * before its next step, so a checkpoint counts only when its bytes AND its row are stored: the slice is written
+   * behind, and a reload in between would otherwise find the bytes but no row, and start the run over.
+   */
   constructor(
     private readonly store: StoreApi<StudioState>,
     private readonly bytes: CheckpointBytes,
+    private readonly persisted: () => Promise<void> = async () => undefined,
   ) {}
 
   rows(): readonly CheckpointRow[] {
@@ -69,6 +75,7 @@ export class CheckpointBook {
       : undefined;
     const rows = [...this.rows().filter((r) => r.id !== id && r.id !== duplicate?.id), row];
     this.patch({ checkpoints: rows, ...(c.final ? { active: id } : {}) });
+    await this.persisted();
     if (duplicate) await this.bytes.delete(duplicate.id);
     await this.applyRetention();
     return row;

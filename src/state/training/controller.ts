@@ -29,6 +29,8 @@ export interface TrainingControllerDeps {
   readonly pixels: ImagePixels;
   readonly critic?: CriticRunPort;
   readonly newId?: () => string;
+  /** Resolves once the slice's pending writes are stored (CheckpointBook waits for it after each checkpoint). */
+  readonly persisted?: () => Promise<void>;
 }
 
 export class TrainingController {
@@ -39,7 +41,7 @@ export class TrainingController {
 
   constructor(deps: TrainingControllerDeps) {
     this.#deps = deps;
-    this.book = new CheckpointBook(deps.store, deps.checkpoints);
+    this.book = new CheckpointBook(deps.store, deps.checkpoints, deps.persisted);
   }
 
   private get state() {
@@ -82,6 +84,14 @@ export class TrainingController {
     if (!this.#scheduler && this.state.status === 'paused') return this.continue();
     this.#scheduler?.resume();
     void this.#deps.port.resume().catch(() => undefined);
+  }
+
+  /**
+   * Holds the worker between steps and leaves the run's status as it is ('running'): the state a tab is in when it
+   * is closed mid-step. Test builds use it to reload at an exact step; a reload then goes on from the checkpoint.
+   */
+  holdWorker(): void {
+    void this.#deps.port.pause().catch(() => undefined);
   }
 
   stop(): void {

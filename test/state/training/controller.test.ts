@@ -30,7 +30,11 @@ async function studio(kvName = `training-test-${++db}`) {
   return { state, kvName };
 }
 
-function setup(store: Awaited<ReturnType<typeof studio>>['state'], checkpoints = new MemoryCheckpoints()) {
+function setup(
+  store: Awaited<ReturnType<typeof studio>>['state'],
+  checkpoints = new MemoryCheckpoints(),
+  persisted?: () => Promise<void>,
+) {
   const worker = new FakeTrainingWorker();
   const captioning = fakeCaptioning(store.api);
   const controller = new TrainingController({
@@ -45,6 +49,7 @@ function setup(store: Awaited<ReturnType<typeof studio>>['state'], checkpoints =
     },
     pixels: async (ids) => ids.map((id) => ({ id, image: { width: 1, height: 1, data: new Uint8Array(4) } })),
     newId: () => 'abc',
+    ...(persisted ? { persisted } : {}),
   });
   return { worker, captioning, controller, checkpoints };
 }
@@ -139,6 +144,23 @@ describe('TrainingController', () => {
     expect(t.losses.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(t.status).toBe('done');
     void before.worker.stop();
+  });
+
+  it("has a checkpoint's row in IndexedDB before the worker trains on past it", async () => {
+    // The slice is written behind; without waiting for it, a reload right after a checkpoint would find its
+    // bytes but not its row, and start the run over.
+    const { state, kvName } = await studio();
+    seed(state);
+    const { worker, controller } = setup(state, new MemoryCheckpoints(), state.flush);
+    const listed: number[][] = [];
+    worker.afterCheckpoint = async () => {
+      const reloaded = createStudioStore(idbKeyValue(kvName, 'state'));
+      await reloaded.hydrated;
+      listed.push(reloaded.api.getState().training.checkpoints.map((c) => c.step));
+    };
+    controller.train();
+    await controller.idle();
+    expect(listed).toEqual([[2], [2, 4], [2, 4, 6]]);
   });
 
   it('stops at Stop, and Continue goes on from the same run', async () => {

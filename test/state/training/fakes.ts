@@ -29,6 +29,8 @@ export class FakeTrainingWorker implements TrainingPort {
   steps = 6;
   every = 2;
   hangAfter: number | null = null;
+  /** Awaited right after each checkpoint event was answered: what a reload at that moment would find. */
+  afterCheckpoint: ((step: number) => Promise<void>) | null = null;
   stopped = false;
   #wake: (() => void) | null = null;
 
@@ -53,6 +55,7 @@ export class FakeTrainingWorker implements TrainingPort {
           loss: 10 - step,
           final: false,
         });
+      if (step % this.every === 0) await this.afterCheckpoint?.(step);
       if (this.hangAfter === step) await new Promise<void>((resolve) => (this.#wake = resolve));
       if (this.stopped) throw new RunStoppedError();
     }
