@@ -21,6 +21,8 @@ export interface BenchParams {
   images: number;
   batchSize: number;
   tokens: number;
+  /** WASM threads for the default pipeline; null: ORT's default. (The worker uses every core.) */
+  pipelineThreads: number | null;
 }
 
 interface PathResult {
@@ -35,6 +37,8 @@ export interface BenchPageResult {
   ours: PathResult & { batchSize: number; medianMsBetweenReports: number | null };
   pipeline: PathResult;
   adapter: string | null;
+  /** WASM threads: the worker's (every core) and the default pipeline's (undefined: ORT's default). */
+  threads: { ours: number; pipeline: number | null };
 }
 
 const seconds = (start: number): number => (performance.now() - start) / 1000;
@@ -105,6 +109,9 @@ async function benchPipeline(params: BenchParams, pixels: PixelImage[]): Promise
   env.allowRemoteModels = false;
   env.localModelPath = '/models/';
   env.useBrowserCache = false;
+  // ORT's default (half the cores, at most 4) unless the run asks for the worker's thread count, to split the
+  // speed-up into what threads give and what batching gives.
+  if (params.pipelineThreads !== null) ort.env.wasm.numThreads = params.pipelineThreads;
   status('pipeline: loading the model');
   let start = performance.now();
   const captioner = await pipeline('image-to-text', params.modelId, { device: params.device, dtype: 'fp32' });
@@ -144,6 +151,7 @@ async function main(): Promise<BenchPageResult> {
     images: Number(query.get('images') ?? 8),
     batchSize: Number(query.get('batch') ?? 8),
     tokens: Number(query.get('tokens') ?? 16),
+    pipelineThreads: query.get('pipelineThreads') ? Number(query.get('pipelineThreads')) : null,
   };
   status('decoding images');
   const pixels: PixelImage[] = await loadBenchPhotos(params.images);
@@ -151,7 +159,12 @@ async function main(): Promise<BenchPageResult> {
   const ours = await benchOurs(params, pixels);
   status('pipeline');
   const reference = query.get('only') === 'ours' ? emptyResult : await benchPipeline(params, pixels);
-  return { ours, pipeline: reference, adapter: await adapterName() };
+  return {
+    ours,
+    pipeline: reference,
+    adapter: await adapterName(),
+    threads: { ours: navigator.hardwareConcurrency, pipeline: ort.env.wasm.numThreads ?? null },
+  };
 }
 
 runBench(main);

@@ -1,10 +1,13 @@
 /**
- * `npm run bench -- caption [--model ID] [--device webgpu|wasm] [--images N] [--batch N] [--tokens N]`
+ * `npm run bench -- caption [--model ID] [--device webgpu|wasm] [--images N] [--batch N] [--tokens N]
+ *                           [--pipeline-threads N]`
  *
  * Images per second of the studio's batched student worker against transformers.js's default
  * pipeline('image-to-text') one image at a time, both in the same headless Chromium (Debian's, with
  * --enable-unsafe-webgpu: SwiftShader's WebGPU adapter on machines without a GPU), on a random-weight model
- * with the real ViT-GPT2 dimensions, new tokens forced (min = max). Prints one JSON object.
+ * with the real ViT-GPT2 dimensions, new tokens forced (min = max). The worker's WASM EP uses every core; the
+ * pipeline ORT's default (half the cores) unless --pipeline-threads gives it as many, which splits the speed-up
+ * into threads and batching. Prints one JSON object.
  */
 import { parseArgs } from 'node:util';
 import {
@@ -32,6 +35,8 @@ export async function run(argv) {
       images: { type: 'string', default: DEFAULTS.images },
       batch: { type: 'string', default: DEFAULTS.batch },
       tokens: { type: 'string', default: DEFAULTS.tokens },
+      // The default pipeline's WASM threads (default: ORT's own choice, half the cores); the worker uses them all.
+      'pipeline-threads': { type: 'string', default: '' },
       only: { type: 'string', default: '' },
       verbose: { type: 'boolean', default: false },
       ...browserOptions(1800),
@@ -50,6 +55,7 @@ export async function run(argv) {
       images: values.images,
       batch: values.batch,
       tokens: values.tokens,
+      pipelineThreads: values['pipeline-threads'],
       only: values.only,
     },
     chromium: values.chromium,
@@ -70,6 +76,7 @@ export async function run(argv) {
     adapter: page.adapter,
     images: Number(values.images),
     newTokens: Number(values.tokens),
+    wasmThreads: page.threads,
     browser,
     machine: machineInfo(),
     ours: { ...page.ours, captions: undefined },

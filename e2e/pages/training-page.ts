@@ -59,9 +59,12 @@ export class TrainingPage {
         stop();
         // The page lives on until the reload commits, and WASM would finish the run meanwhile: hold the worker
         // first (it stops after the step it is in, the slice still says 'running'), as a closed tab would.
+        // Then reload once the slice (the checkpoint's row) is stored: a write cut short by the unload would
+        // leave the bytes without their row, and the run would start over (at most one interval lost, but not
+        // the resume this test is about).
         window.__capgradTraining!.holdWorker();
         sessionStorage.setItem(key, JSON.stringify(t));
-        location.reload();
+        void window.__capgradTraining!.persisted().then(() => location.reload());
       });
     }, AT_RELOAD_KEY);
     const reloaded = this.page.waitForEvent('load', { timeout: 600_000 });

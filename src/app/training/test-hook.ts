@@ -14,6 +14,8 @@ export interface TrainingTestHook {
   subscribe(listener: (training: TrainingState) => void): () => void;
   /** The worker stops between steps; the slice still says 'running' (see TrainingController.holdWorker). */
   holdWorker(): void;
+  /** Resolves once the studio slice's pending writes are stored. */
+  persisted(): Promise<void>;
 }
 
 declare global {
@@ -34,5 +36,6 @@ export function installTrainingTestHook(studio: Studio, training: TrainingAction
         if (state.training !== previous.training) listener(state.training);
       }),
     holdWorker: () => training.controller.holdWorker(),
+    persisted: () => training.controller.persisted(),
   };
 }

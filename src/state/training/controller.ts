@@ -94,6 +94,11 @@ export class TrainingController {
     void this.#deps.port.pause().catch(() => undefined);
   }
 
+  /** Resolves once the slice's pending writes are in IndexedDB (what a reload will find). */
+  async persisted(): Promise<void> {
+    await this.#deps.persisted?.();
+  }
+
   stop(): void {
     this.#scheduler?.stop();
     void this.#deps.port.stop().catch(() => undefined);
