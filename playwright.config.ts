@@ -14,9 +14,7 @@ const CHROMIUM_ARGS = [
 
 export default defineConfig({
   testDir: 'e2e',
-  // Specs still being finished when the founding session stopped (critic, training loop, training graphs in the
-  // browser) and throw-away debug specs are not run until they have passed once in full; see the issue notes.
-  // Remove a name from this list when its spec is verified.
+  // Throw-away debugging specs (zz-*) never run in `npm test`.
   testIgnore: ['**/zz-*.spec.ts'],
   // The tiny model on SwiftShader WebGPU (a CPU) takes minutes for a folder of photos; nothing here is a timing test.
   timeout: 15 * 60_000,

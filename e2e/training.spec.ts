@@ -92,7 +92,16 @@ test('train on accepted refinements, survive a reload mid-training, export, and 
   const resumed = await training.until(
     (t) => t.lastStart?.continues === true || t.status === 'done' || t.status === 'failed',
   );
-  expect(resumed.lastStart).toMatchObject({ round: 0, continues: true });
+  const summary = (t: typeof resumed) => ({
+    status: t.status,
+    steps: t.losses.map((l) => l.step),
+    checkpoints: t.checkpoints.map((c) => c.step),
+    lastStart: t.lastStart,
+  });
+  expect(
+    resumed.lastStart,
+    JSON.stringify({ atReload: summary(atReload), after: summary(resumed) }),
+  ).toMatchObject({ round: 0, continues: true });
   expect(resumed.lastStart!.fromStep).toBeGreaterThanOrEqual(resumeStep);
   expect(resumed.runIds[0]).toBe(atReload.runIds[0]);
 

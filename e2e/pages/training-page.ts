@@ -64,7 +64,8 @@ export class TrainingPage {
         // the resume this test is about).
         window.__capgradTraining!.holdWorker();
         sessionStorage.setItem(key, JSON.stringify(t));
-        void window.__capgradTraining!.persisted().then(() => location.reload());
+        // zustand's persist hands the new state to storage only after the listeners ran: wait a task first.
+        setTimeout(() => void window.__capgradTraining!.persisted().then(() => location.reload()), 0);
       });
     }, AT_RELOAD_KEY);
     const reloaded = this.page.waitForEvent('load', { timeout: 600_000 });
