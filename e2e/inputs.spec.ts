@@ -49,11 +49,12 @@ test('pause holds the run, resume finishes it, cancel stops it until captioned a
   await studio.setMaxNewTokens(24);
   await studio.setBatchSize(2);
   const photos = photoPaths();
-  await studio.drop(photos.map((p) => pageFile(p)));
-
   const captioned = page.locator('[data-testid="image-card"][data-status="captioned"]');
-  await expect(captioned.first()).toBeVisible({ timeout: 120_000 });
-  await page.getByTestId('pause-button').click();
+
+  // Pause the moment the first caption lands, in the page: a fast device must not finish the folder first.
+  await studio.clickWhenCaptioned(1, 'pause-button');
+  await studio.drop(photos.map((p) => pageFile(p)));
+  await studio.clicked();
   await expect(page.getByTestId('run-state')).toHaveAttribute('data-state', 'paused');
   // Whatever was mid-step finishes its step; after that nothing moves while paused.
   await page.waitForTimeout(1500);
@@ -62,9 +63,10 @@ test('pause holds the run, resume finishes it, cancel stops it until captioned a
   expect(await captioned.count()).toBe(heldAt);
   expect(heldAt).toBeLessThan(photos.length);
 
+  // Resume, and cancel the moment one more image is captioned.
+  await studio.clickWhenCaptioned(heldAt + 1, 'cancel-button');
   await page.getByTestId('resume-button').click();
-  await expect(captioned).not.toHaveCount(heldAt, { timeout: 120_000 });
-  await page.getByTestId('cancel-button').click();
+  await studio.clicked();
   await studio.settled();
   const afterCancel = await studio.snapshot();
   const cancelled = afterCancel.cards.filter((c) => c.status === 'cancelled').length;

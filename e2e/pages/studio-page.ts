@@ -74,6 +74,40 @@ export class StudioPage {
     await this.page.evaluate(() => window.__capgrad!.settled());
   }
 
+  /**
+   * Arms a click on `testId` for the moment at least `count` cards are captioned: it happens in the page, in the
+   * same task as the store change, so no further batch can finish first however fast the device is. Call it
+   * before the action that starts the work; `clicked()` waits for it.
+   */
+  async clickWhenCaptioned(count: number, testId: string): Promise<void> {
+    await this.page.evaluate(
+      ({ count, testId }) => {
+        const hook = window.__capgrad!;
+        hook.armed = new Promise<void>((resolve) => {
+          const reached = (s: CapgradSnapshot): boolean =>
+            s.cards.filter((c) => c.status === 'captioned').length >= count;
+          const click = (): void => {
+            document.querySelector<HTMLButtonElement>(`[data-testid="${testId}"]`)!.click();
+            resolve();
+          };
+          if (reached(hook.snapshot())) return click();
+          const stop = hook.subscribe((s) => {
+            if (!reached(s)) return;
+            stop();
+            // After this store update has reached every listener (React's too), still before any worker reply.
+            queueMicrotask(click);
+          });
+        });
+      },
+      { count, testId },
+    );
+  }
+
+  /** Waits for the click armed by clickWhenCaptioned. */
+  async clicked(): Promise<void> {
+    await this.page.evaluate(() => window.__capgrad!.armed);
+  }
+
   async snapshot(): Promise<CapgradSnapshot> {
     return this.page.evaluate(() => window.__capgrad!.snapshot());
   }

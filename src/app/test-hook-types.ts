@@ -8,6 +8,13 @@ export interface CapgradTestHook {
   /** Resolves when nothing is being ingested or captioned and the state is written to IndexedDB. */
   settled(): Promise<void>;
   snapshot(): CapgradSnapshot;
+  /**
+   * Calls `listener` synchronously on every store change with the new snapshot; returns the unsubscribe. Lets a
+   * test act at an exact point of a run (pause after the first caption) however fast the device captions.
+   */
+  subscribe(listener: (snapshot: CapgradSnapshot) => void): () => void;
+  /** Where a test keeps a pending in-page action between page.evaluate calls (see StudioPage.clickWhenCaptioned). */
+  armed?: Promise<void>;
 }
 
 export interface CapgradSnapshot {

@@ -1,5 +1,5 @@
 import type { Studio } from '../state/pipeline/studio';
-import type {} from './test-hook-types';
+import type { CapgradSnapshot } from './test-hook-types';
 
 /**
  * The typed hook the e2e tests read numbers through. `__CAPGRAD_TEST__` is false outside test builds, so
@@ -7,21 +7,23 @@ import type {} from './test-hook-types';
  */
 export function installTestHook(studio: Studio): void {
   if (!__CAPGRAD_TEST__) return;
+  const snapshot = (): CapgradSnapshot => {
+    const s = studio.store.getState();
+    return {
+      cards: s.order.map((id) => s.cards[id]).filter((card) => card !== undefined),
+      run: s.run,
+      student: {
+        status: s.student.status,
+        device: s.student.device,
+        modelId: s.student.info?.modelId ?? null,
+      },
+      settings: s.settings,
+      storageProblem: s.storageProblem,
+    };
+  };
   window.__capgrad = {
     settled: () => studio.settled(),
-    snapshot: () => {
-      const s = studio.store.getState();
-      return {
-        cards: s.order.map((id) => s.cards[id]).filter((card) => card !== undefined),
-        run: s.run,
-        student: {
-          status: s.student.status,
-          device: s.student.device,
-          modelId: s.student.info?.modelId ?? null,
-        },
-        settings: s.settings,
-        storageProblem: s.storageProblem,
-      };
-    },
+    snapshot,
+    subscribe: (listener) => studio.store.subscribe(() => listener(snapshot())),
   };
 }
