@@ -1,8 +1,8 @@
 /**
  * Training in the student worker: a TuningService on the same platform as captioning (the one
  * `onnxruntime-web/webgpu` module, the one GPU device ORT created for the student), exposed beside the
- * StudentService as one Comlink API. Captions after training come from the tuned weights (useWeights reloads
- * the StudentService's sessions). All behaviour is in src/lib/tuning; this file only wires it.
+ * StudentService as one Comlink API. Captions after training come from the tuned weights (useWeights replaces
+ * the StudentService's decoder sessions). All behaviour is in src/lib/tuning; this file only wires it.
  */
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web/webgpu';
@@ -22,7 +22,7 @@ export function createTuningService(platform: StudentPlatform, student: StudentS
       // On WebGPU, params, gradients and moments stay on the device between steps (DESIGN decision 1).
       placement: device === 'webgpu' ? 'gpu-buffer' : 'cpu',
     }),
-    loadStudent: (options) => student.load(options),
+    useDecoder: (options, decoder) => student.useDecoder(options, decoder),
     transfer: (value, buffers) => Comlink.transfer(value, buffers),
   });
 }

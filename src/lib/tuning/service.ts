@@ -31,13 +31,7 @@ import { runTuningLoop } from './loop';
 import { plannedSteps, validateTuningSettings } from './settings';
 import { loadCaptionTokenizer } from './tokenizer';
 import { ArtifactsCache, trainerFactory } from './trainer-factory';
-import {
-  MERGED_DECODER_PATH,
-  MODEL_SIDE_FILES,
-  readTrainingDecoder,
-  tunedDecoderFiles,
-  tunedModelFolder,
-} from './tuned-files';
+import { MERGED_DECODER_PATH, readTrainingDecoder, tunedDecoderFiles, tunedModelFolder } from './tuned-files';
 import type { TrainRequest, TrainResult, TrainingEvent, TrainingWorkerApi } from './worker-api';
 
 /** What training needs from where it runs (the student worker with onnxruntime-web, Node tests). */
@@ -49,8 +43,11 @@ export interface TuningPlatform {
   readonly decodeImage?: ImageDecoder;
   /** The ORT module, providers and tensor placement for the training graphs on `device`. */
   trainingRuntime(device: StudentDevice): RuntimeOptions;
-  /** Reloads the captioning student (the worker's StudentService.load). */
-  loadStudent(options: LoadStudentOptions): Promise<StudentModelInfo>;
+  /** Loads the captioning student with another merged decoder, or its own (the worker's StudentService.useDecoder). */
+  useDecoder(
+    options: LoadStudentOptions,
+    decoder: { bytes: Uint8Array; modelId: string } | null,
+  ): Promise<StudentModelInfo>;
   /** Hands buffers over without copying (Comlink.transfer in the worker; identity elsewhere). */
   transfer?<T>(value: T, buffers: ArrayBuffer[]): T;
 }
@@ -202,27 +199,27 @@ export class TuningService implements TrainingWorkerApi {
     device: StudentDevice,
     checkpoint: { readonly bytes: Uint8Array; readonly label: string } | null,
   ): Promise<StudentModelInfo> {
-    const reload = (options: LoadStudentOptions) =>
-      device === 'webgpu'
-        ? withDeviceHeld(
-            (bytes) => this.#platform.createSession(bytes, 'encoder', device),
-            () => this.#platform.loadStudent(options),
-          )
-        : this.#platform.loadStudent(options);
-    if (checkpoint === null) return reload({ source, device, dtype: 'fp32' });
-    const files = await this.#platform.openModel(source);
-    const tuned = await tunedDecoderFiles(files, readTuningCheckpoint(checkpoint.bytes));
-    const folder: Record<string, Uint8Array> = {};
-    for (const path of [...MODEL_SIDE_FILES, 'onnx/encoder_model.onnx']) {
-      const bytes = await files.read(path).catch(() => undefined);
-      if (bytes !== undefined) folder[path] = bytes;
+    const options: LoadStudentOptions = { source, device, dtype: 'fp32' };
+    let decoder: { bytes: Uint8Array; modelId: string } | null = null;
+    if (checkpoint !== null) {
+      const files = await this.#platform.openModel(source);
+      const tuned = await tunedDecoderFiles(files, readTuningCheckpoint(checkpoint.bytes), {
+        paths: [MERGED_DECODER_PATH], // the captioner runs the merged decoder only
+        identify: (bytes) => this.#decoderId(files, bytes),
+      });
+      decoder = {
+        bytes: tuned.get(MERGED_DECODER_PATH)!,
+        modelId: tunedModelId(files.modelId, checkpoint.label),
+      };
     }
-    folder[MERGED_DECODER_PATH] = tuned.get(MERGED_DECODER_PATH)!;
-    return reload({
-      source: { kind: 'folder', name: tunedModelId(files.modelId, checkpoint.label), files: folder },
-      device,
-      dtype: 'fp32',
-    });
+    // Where the student is loaded in full (another model or device), its old sessions go before the new ones
+    // come: an anchor session keeps ORT's WebGPU device alive in between (device-anchor.ts).
+    return device === 'webgpu'
+      ? withDeviceHeld(
+          (bytes) => this.#platform.createSession(bytes, 'encoder', device),
+          () => this.#platform.useDecoder(options, decoder),
+        )
+      : this.#platform.useDecoder(options, decoder);
   }
 
   async tunedFolder(

@@ -41,26 +41,35 @@ export function checkpointParams(checkpoint: TuningCheckpoint): Map<string, Floa
   return new Map(checkpoint.tensors.filter((t) => t.slot === 'param').map((t) => [t.name, t.data]));
 }
 
+export type DecoderPath = typeof TRAINING_DECODER_PATH | typeof MERGED_DECODER_PATH;
+
 /**
- * The tuned plain and merged decoders, by path. The plain decoder must be the one the checkpoint trained
- * (same SHA-256), else CheckpointMismatchError.
+ * The tuned plain and merged decoders (or only those in `paths`), by path. The plain decoder must be the one the
+ * checkpoint trained (same SHA-256; `identify` may answer from a cache), else CheckpointMismatchError.
  */
 export async function tunedDecoderFiles(
   files: ModelFiles,
   checkpoint: TuningCheckpoint,
-): Promise<Map<string, Uint8Array>> {
+  options: {
+    paths?: readonly DecoderPath[];
+    identify?: (decoder: Uint8Array) => Promise<string>;
+  } = {},
+): Promise<Map<DecoderPath, Uint8Array>> {
   const decoder = await readTrainingDecoder(files);
-  if ((await modelIdentity(decoder)) !== checkpoint.modelId)
+  const identify = options.identify ?? modelIdentity;
+  if ((await identify(decoder)) !== checkpoint.modelId)
     throw new CheckpointMismatchError(
       `the checkpoint was trained on another decoder than ${files.modelId}'s ${TRAINING_DECODER_PATH}`,
     );
   const { adapters, trainables } = checkpoint.config.user;
   const weights = trainedWeights({ adapters, trainables }, decoder, checkpointParams(checkpoint));
-  const merged = await files.read(MERGED_DECODER_PATH);
-  return new Map([
-    [TRAINING_DECODER_PATH, writeWeightsToBytes(decoder, weights)],
-    [MERGED_DECODER_PATH, writeWeightsToBytes(merged, weights)],
-  ]);
+  const tuned = new Map<DecoderPath, Uint8Array>();
+  for (const path of options.paths ?? [TRAINING_DECODER_PATH, MERGED_DECODER_PATH])
+    tuned.set(
+      path,
+      writeWeightsToBytes(path === TRAINING_DECODER_PATH ? decoder : await files.read(path), weights),
+    );
+  return tuned;
 }
 
 /** Every file of the student's folder that transformers.js reads, with the tuned decoders in place. */

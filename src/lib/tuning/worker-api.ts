@@ -81,8 +81,9 @@ export interface TrainingWorkerApi {
   resumeTraining(): Promise<void>;
   stopTraining(): Promise<void>;
   /**
-   * Captioning from now on uses the checkpoint's weights (null: the student's own). Reloads the captioning
-   * sessions; the returned info's modelId names the tuned weights (`<model>+tuned@<label>`).
+   * Captioning from now on uses the checkpoint's weights (null: the student's own). Replaces the captioner's
+   * decoder sessions (all its sessions when another model or device is loaded); the returned info's modelId
+   * names the tuned weights (`<model>+tuned@<label>`).
    */
   useWeights(
     source: ModelSource,

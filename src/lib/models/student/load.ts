@@ -2,7 +2,9 @@ import { onnxFilePath } from '../devices';
 import { describeError, ModelLoadError } from '../errors';
 import type { ModelFiles } from '../sources';
 import { splitCrossAttention } from './cross-attention-split';
+import type { DecoderSpec } from './decoder-io';
 import { decoderSpecFrom } from './decoder-io';
+import type { StudentConfig } from './model-config';
 import { studentConfigFrom } from './model-config';
 import { loadProcessors } from './processors';
 import type { RowGather } from './row-gather';
@@ -36,36 +38,104 @@ export interface LoadStudentParts {
 export interface LoadedStudent {
   model: StudentModel;
   imageSize: { width: number; height: number };
+  /**
+   * This student with another merged decoder (tuned weights of the same model): the encoder session, image
+   * processor and tokenizer stay; only the decoder's sessions are released and created. On failure everything
+   * is released (nothing half-loaded stays) and the error is thrown.
+   */
+  replaceDecoder(bytes: Uint8Array): Promise<LoadedStudent>;
   release(): Promise<void>;
 }
 
 /**
- * Loads config, tokenizer and image processor, then the encoder and the merged decoder, one session after
- * the other (two WebGPU sessions created at once throw). On failure nothing stays allocated.
+ * Loads config, tokenizer and image processor, then the encoder and the merged decoder (`decoderBytes`, default
+ * the folder's own), one session after the other (two WebGPU sessions created at once throw). On failure nothing
+ * stays allocated.
  */
-export async function loadStudent(parts: LoadStudentParts): Promise<LoadedStudent> {
+export async function loadStudent(
+  parts: LoadStudentParts,
+  decoderBytes?: Uint8Array,
+): Promise<LoadedStudent> {
   const { files } = parts;
   const config = await files.readJson('config.json');
   const generationConfig = await files.readJson('generation_config.json').catch(() => ({}));
   const studentConfig = studentConfigFrom(files.modelId, config, generationConfig);
   const processors = await loadProcessors(files);
-  const owned: OwnedSession[] = [];
-  const releaseAll = async (): Promise<void> => {
-    await Promise.all(owned.splice(0).map((session) => session.release()));
-  };
+  const encoderPath = onnxFilePath('encoder_model', parts.dtype);
+  const encoder = await createRole(parts, 'encoder', encoderPath, await parts.files.read(encoderPath));
   try {
-    const encoderPath = onnxFilePath('encoder_model', parts.dtype);
-    const encoder = await createRole(parts, 'encoder', encoderPath, await parts.files.read(encoderPath));
-    owned.push(encoder);
     if (!encoder.inputNames.includes('pixel_values') || !encoder.outputNames.includes('last_hidden_state')) {
       throw new ModelLoadError(
         `${files.modelId}: the encoder must take pixel_values and give last_hidden_state ` +
           `(it takes ${encoder.inputNames.join(', ')}; gives ${encoder.outputNames.join(', ')})`,
       );
     }
-    const decoderPath = onnxFilePath('decoder_model_merged', parts.dtype);
-    const decoderBytes = await parts.files.read(decoderPath);
-    const split = parts.splitCrossAttention === false ? null : splitCrossAttention(decoderBytes);
+  } catch (error) {
+    await encoder.release();
+    throw error;
+  }
+  const withDecoder = async (bytes: Uint8Array): Promise<LoadedStudent> => {
+    let decoding: DecoderSessions;
+    try {
+      decoding = await createDecoderSessions(parts, studentConfig, bytes);
+    } catch (error) {
+      await encoder.release();
+      throw error;
+    }
+    return {
+      model: {
+        encoder,
+        decoder: decoding.decoder,
+        ...(decoding.cross === undefined ? {} : { cross: decoding.cross }),
+        spec: decoding.spec,
+        tensors: parts.tensors,
+        gather: parts.gather ?? cpuRowGather(parts.tensors),
+        special: studentConfig.special,
+        preprocess: processors.preprocess,
+        decodeText: processors.decodeText,
+      },
+      imageSize: processors.imageSize,
+      replaceDecoder: async (next) => {
+        await decoding.release();
+        return withDecoder(next);
+      },
+      release: async () => {
+        await Promise.all([encoder.release(), decoding.release()]);
+      },
+    };
+  };
+  return withDecoder(decoderBytes ?? (await readMergedDecoder(parts, encoder)));
+}
+
+async function readMergedDecoder(parts: LoadStudentParts, encoder: OwnedSession): Promise<Uint8Array> {
+  try {
+    return await parts.files.read(onnxFilePath('decoder_model_merged', parts.dtype));
+  } catch (error) {
+    await encoder.release();
+    throw error;
+  }
+}
+
+interface DecoderSessions {
+  decoder: OwnedSession;
+  cross?: OwnedSession;
+  spec: DecoderSpec;
+  release(): Promise<void>;
+}
+
+/** The merged decoder's sessions: split in two when its cross-attention projections are recognized. */
+async function createDecoderSessions(
+  parts: LoadStudentParts,
+  studentConfig: StudentConfig,
+  bytes: Uint8Array,
+): Promise<DecoderSessions> {
+  const decoderPath = onnxFilePath('decoder_model_merged', parts.dtype);
+  const split = parts.splitCrossAttention === false ? null : splitCrossAttention(bytes);
+  const owned: OwnedSession[] = [];
+  const release = async (): Promise<void> => {
+    await Promise.all(owned.splice(0).map((session) => session.release()));
+  };
+  try {
     let cross: OwnedSession | undefined;
     if (split !== null) {
       cross = await createRole(
@@ -76,26 +146,12 @@ export async function loadStudent(parts: LoadStudentParts): Promise<LoadedStuden
       );
       owned.push(cross);
     }
-    const decoder = await createRole(parts, 'decoder', decoderPath, split?.decoder ?? decoderBytes);
+    const decoder = await createRole(parts, 'decoder', decoderPath, split?.decoder ?? bytes);
     owned.push(decoder);
     const spec = decoderSpecFrom(decoder, studentConfig);
-    return {
-      model: {
-        encoder,
-        decoder,
-        ...(cross === undefined ? {} : { cross }),
-        spec,
-        tensors: parts.tensors,
-        gather: parts.gather ?? cpuRowGather(parts.tensors),
-        special: studentConfig.special,
-        preprocess: processors.preprocess,
-        decodeText: processors.decodeText,
-      },
-      imageSize: processors.imageSize,
-      release: releaseAll,
-    };
+    return { decoder, ...(cross === undefined ? {} : { cross }), spec, release };
   } catch (error) {
-    await releaseAll();
+    await release();
     throw error;
   }
 }

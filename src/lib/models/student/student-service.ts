@@ -1,5 +1,5 @@
 import type { WebGpuProbe } from '../devices';
-import { resolveDevice, resolveDtype } from '../devices';
+import { onnxFilePath, resolveDevice, resolveDtype } from '../devices';
 import { DeviceLostError, GenerationError, NotLoadedError, StudentBusyError } from '../errors';
 import type { ModelFiles } from '../sources';
 import { captionBatched } from './captioner';
@@ -39,7 +39,8 @@ export interface StudentPlatform {
  * serialized. The worker exposes an instance as is; Node tests drive the same class.
  */
 export class StudentService implements StudentWorkerApi {
-  private loaded: { student: LoadedStudent; info: StudentModelInfo } | null = null;
+  /** `encoderKey` names the files, device and dtype the encoder session was made from (see useDecoder). */
+  private loaded: { student: LoadedStudent; info: StudentModelInfo; encoderKey: string } | null = null;
   private control: RunControl | null = null;
   private loadChain: Promise<unknown> = Promise.resolve();
   private lostReason: string | null = null;
@@ -51,7 +52,24 @@ export class StudentService implements StudentWorkerApi {
   }
 
   load(options: LoadStudentOptions): Promise<StudentModelInfo> {
-    const next = this.loadChain.then(() => this.loadNow(options));
+    return this.serialized(() => this.loadNow(options, 'full'));
+  }
+
+  /**
+   * The student of `options` with another merged decoder (`decoder.bytes`, reported as `decoder.modelId`), or
+   * with its own again (null). When that model is already loaded on that device and dtype, only the decoder's
+   * sessions are replaced: after training, the encoder, image processor and tokenizer have not changed.
+   * Otherwise a full load. Errors as load().
+   */
+  useDecoder(
+    options: LoadStudentOptions,
+    decoder: { bytes: Uint8Array; modelId: string } | null,
+  ): Promise<StudentModelInfo> {
+    return this.serialized(() => this.loadNow(options, decoder));
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.loadChain.then(work);
     this.loadChain = next.catch(() => undefined);
     return next;
   }
@@ -122,28 +140,44 @@ export class StudentService implements StudentWorkerApi {
     }
   }
 
-  private async loadNow(options: LoadStudentOptions): Promise<StudentModelInfo> {
+  private async loadNow(
+    options: LoadStudentOptions,
+    decoder: { bytes: Uint8Array; modelId: string } | null | 'full',
+  ): Promise<StudentModelInfo> {
     if (this.control !== null) throw new StudentBusyError('cancel the caption run before loading a model');
     const dtype = resolveDtype(options.dtype);
     const device = await resolveDevice(options.device, this.platform.gpu());
     this.throwIfLost(device.device);
     const files = await this.platform.openModel(options.source);
-    await this.unload();
-    const student = await loadStudent({
-      files,
-      dtype,
-      tensors: this.platform.tensors,
-      createSession: (bytes, role) => this.platform.createSession(bytes, role, device.device),
-      ...(this.platform.gather === undefined ? {} : { gather: this.platform.gather }),
-    });
+    const encoderKey = JSON.stringify([files.origin, files.modelId, dtype, device.device]);
+    const loaded = this.loaded;
+    const tuned = decoder === 'full' ? null : decoder;
+    let student: LoadedStudent;
+    if (decoder !== 'full' && loaded?.encoderKey === encoderKey) {
+      const bytes = tuned?.bytes ?? (await files.read(onnxFilePath('decoder_model_merged', dtype)));
+      this.loaded = null; // replaceDecoder releases everything if it fails
+      student = await loaded.student.replaceDecoder(bytes);
+    } else {
+      await this.unload();
+      student = await loadStudent(
+        {
+          files,
+          dtype,
+          tensors: this.platform.tensors,
+          createSession: (bytes, role) => this.platform.createSession(bytes, role, device.device),
+          ...(this.platform.gather === undefined ? {} : { gather: this.platform.gather }),
+        },
+        tuned?.bytes,
+      );
+    }
     const info: StudentModelInfo = {
       ...device,
-      modelId: files.modelId,
+      modelId: tuned?.modelId ?? files.modelId,
       origin: files.origin,
       dtype,
       imageSize: student.imageSize,
     };
-    this.loaded = { student, info };
+    this.loaded = { student, info, encoderKey };
     return info;
   }
 }

@@ -40,7 +40,7 @@ export function nodeWorker(): { student: StudentService; tuning: TuningService }
     createSession: platform.createSession,
     tensors: platform.tensors,
     trainingRuntime: (device) => ({ ort, executionProviders: [nodeEp(device)], placement: 'cpu' }),
-    loadStudent: (options) => student.load(options),
+    useDecoder: (options, decoder) => student.useDecoder(options, decoder),
   });
   return { student, tuning };
 }
