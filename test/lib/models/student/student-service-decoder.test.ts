@@ -45,10 +45,11 @@ function countingPlatform() {
       const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'] });
       created.push(role);
       alive += 1;
+      const release = session.release.bind(session);
       return Object.assign(session, {
         release: async () => {
           alive -= 1;
-          await ort.InferenceSession.prototype.release.call(session);
+          await release();
         },
       });
     },
