@@ -63,6 +63,15 @@ export function parsePlacements(log: string): Map<string, string[]> {
   return result;
 }
 
+/** This process's environment plus what Dawn needs to find SwiftShader's Vulkan (read when a process starts). */
+export function webGpuChildEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? SWIFTSHADER_ICD,
+    LD_LIBRARY_PATH: [CHROMIUM_LIB_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+  };
+}
+
 const CTORS = { float32: Float32Array, int64: BigInt64Array, int32: Int32Array, bool: Uint8Array } as const;
 
 export function runOnWebGpu(jobs: readonly WebGpuJob[]): WebGpuResult[] {
@@ -78,12 +87,11 @@ export function runOnWebGpu(jobs: readonly WebGpuJob[]): WebGpuResult[] {
       return { model: `model-${j}.onnx`, feeds, verbose: !!job.verbose };
     });
     writeFileSync(join(dir, 'jobs.json'), JSON.stringify(manifest));
-    const env = {
-      ...process.env,
-      VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? SWIFTSHADER_ICD,
-      LD_LIBRARY_PATH: [CHROMIUM_LIB_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
-    };
-    const child = spawnSync(process.execPath, [RUNNER, dir], { env, encoding: 'utf8', maxBuffer: 1 << 30 });
+    const child = spawnSync(process.execPath, [RUNNER, dir], {
+      env: webGpuChildEnv(),
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    });
     if (child.status !== 0)
       throw new WebGpuRunError(`WebGPU runner exited ${child.status}: ${child.stderr.slice(-2000)}`);
     const perJob = child.stderr.split(/^@@JOB \d+$/m).slice(1);

@@ -52,6 +52,7 @@ describe(`evidence path on the two-cats photo with FastestDet on the WebGPU EP (
   let inputs: Float32Array[];
   let webgpu: Float32Array[];
   let placements: ReadonlyMap<string, string[]>;
+  let warnings: string[];
   beforeAll(async () => {
     image = await loadRaster('coco_val2017_000000039769.png');
     inputs = planCrops(image.width, image.height, crops).map((region) => {
@@ -62,9 +63,11 @@ describe(`evidence path on the two-cats photo with FastestDet on the WebGPU EP (
     const runs = runFastestDetOnWebGpu(inputs);
     webgpu = runs.outputs;
     placements = runs.placements;
+    warnings = runs.warnings;
   }, 900_000);
   it('places the model on WebGPU and matches the CPU EP to 1e-4', async () => {
-    expect(placements.has('WebGpuExecutionProvider')).toBe(true);
+    const placed = `placed on: ${[...placements.keys()].join(', ') || 'nothing listed'}`;
+    expect(placements.has('WebGpuExecutionProvider'), `${placed}\n${warnings.join('\n')}`).toBe(true);
     const cpu = await fastestDetSession();
     let maxDiff = 0;
     for (const [i, data] of inputs.entries()) {

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SWIFTSHADER_ICD, WebGpuRunError, parsePlacements } from '../../../support/ort-webgpu';
+import { WebGpuRunError, parsePlacements, webGpuChildEnv } from '../../../support/ort-webgpu';
 import { FASTESTDET_DIR } from './real-data';
 
 const RUNNER = join(import.meta.dirname, 'fastestdet-webgpu-runner.mjs');
@@ -16,21 +16,35 @@ export interface WebGpuRuns {
   /** One [85, 22, 22] output per input. */
   readonly outputs: Float32Array[];
   readonly placements: ReadonlyMap<string, string[]>;
+  /** ORT's warnings and errors from the child's log (why a node was not placed on WebGPU, when one was not). */
+  readonly warnings: string[];
 }
 
+/**
+ * Once in the full suite here (not reproduced in 10 runs alone or 6 at once) the session's nodes were not listed
+ * on WebGPU: the runner then goes once more, and the warnings of the last try come back for the test's message.
+ */
 export function runFastestDetOnWebGpu(inputs: readonly Float32Array[]): WebGpuRuns {
+  const first = runOnce(inputs);
+  if (first.placements.has('WebGpuExecutionProvider')) return first;
+  console.warn(
+    `FastestDet was not placed on WebGPU; trying once more. ORT said:\n${first.warnings.join('\n')}`,
+  );
+  return runOnce(inputs);
+}
+
+function runOnce(inputs: readonly Float32Array[]): WebGpuRuns {
   const dir = mkdtempSync(join(tmpdir(), 'capgrad-fastestdet-webgpu-'));
   try {
     writeFileSync(join(dir, 'model.onnx'), readFileSync(join(FASTESTDET_DIR, 'FastestDet.onnx')));
     const flat = new Float32Array(inputs.reduce((n, i) => n + i.length, 0));
     inputs.reduce((at, i) => (flat.set(i, at), at + i.length), 0);
     writeFileSync(join(dir, 'inputs.bin'), new Uint8Array(flat.buffer));
-    const env = {
-      ...process.env,
-      VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? SWIFTSHADER_ICD,
-      LD_LIBRARY_PATH: ['/usr/lib/chromium', process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
-    };
-    const child = spawnSync(process.execPath, [RUNNER, dir], { env, encoding: 'utf8', maxBuffer: 1 << 28 });
+    const child = spawnSync(process.execPath, [RUNNER, dir], {
+      env: webGpuChildEnv(),
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
     if (child.status !== 0)
       throw new WebGpuRunError(`WebGPU runner exited ${child.status}: ${child.stderr.slice(-2000)}`);
     const bytes = readFileSync(join(dir, 'outputs.bin'));
@@ -39,6 +53,7 @@ export function runFastestDetOnWebGpu(inputs: readonly Float32Array[]): WebGpuRu
     return {
       outputs: inputs.map((_, i) => all.slice(i * per, (i + 1) * per)),
       placements: parsePlacements(child.stderr),
+      warnings: child.stderr.split('\n').filter((line) => /\[[WE]:onnxruntime/.test(line)),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
