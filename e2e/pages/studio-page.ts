@@ -83,12 +83,13 @@ export class StudioPage {
     await this.page.evaluate(
       ({ count, testId }) => {
         const hook = window.__capgrad!;
-        hook.armed = new Promise<void>((resolve) => {
+        hook.armed = new Promise<void>((resolve, reject) => {
           const reached = (s: CapgradSnapshot): boolean =>
             s.cards.filter((c) => c.status === 'captioned').length >= count;
           const click = (): void => {
-            document.querySelector<HTMLButtonElement>(`[data-testid="${testId}"]`)!.click();
-            resolve();
+            const button = document.querySelector<HTMLButtonElement>(`[data-testid="${testId}"]`);
+            if (button === null) reject(new Error(`no ${testId} when ${count} cards were captioned`));
+            else resolve(button.click());
           };
           if (reached(hook.snapshot())) return click();
           const stop = hook.subscribe((s) => {
