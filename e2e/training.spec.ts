@@ -1,7 +1,7 @@
 /**
  * The whole loop in the tab (issue 5): photos → the tiny student's captions → the template critic with the real
- * FastestDet and the tiny Florence-2 (WASM; on WebGPU the detector alone) → accept → train 2 epochs → the loss chart has points and falls → a
- * checkpoint exists → reload in the middle of training → it resumes from that checkpoint → finish → the studio
+ * FastestDet and the tiny Florence-2 (WASM; on WebGPU the detector alone) → accept → train 2 epochs → the loss
+ * chart has points and falls → a checkpoint exists → reload in the middle of training → it resumes from that checkpoint → finish → the studio
  * captions with the tuned student → export → the zip, loaded by transformers.js in a fresh page, gives the
  * captions the studio shows. On WebGPU (SwiftShader) and on WASM (the two projects).
  */

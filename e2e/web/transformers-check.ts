@@ -1,7 +1,7 @@
 /**
  * A fresh page (no studio, no IndexedDB) that captions images with transformers.js's own image-to-text pipeline,
- * in a worker (transformers-check.worker.ts), from a model folder served under /exported/<id>/ — the unzipped export. Driven by e2e/training.spec.ts through
- * a vite dev server; the test routes /exported/ and /photos/ to the zip's files and the photos.
+ * in a worker (transformers-check.worker.ts), from a model folder served under /exported/<id>/ — the unzipped
+ * export. Driven by e2e/training.spec.ts through a vite dev server; the test routes /exported/ and /photos/ to the zip's files and the photos.
  */
 import * as Comlink from 'comlink';
 import type { CheckWorkerApi } from './transformers-check.worker';

@@ -27,8 +27,9 @@ export function configureOrt(origin: string): void {
   };
   // Sessions run in this worker already; ORT's own proxy worker would add a second hop.
   ort.env.wasm.proxy = false;
-  // Every core for the WASM EP's kernels (ORT's default is half of them, at most 4): this worker exists to run
-  // the student and the page stays responsive without it. Threads need cross-origin isolation (vite.config.ts).
+  // Every core for the WASM EP's kernels (ORT's default is half of them, at most 4). The student's worker and the
+  // teacher's (which calls this too) exist to run their models, and a round runs their stages one after the
+  // other; the page stays responsive without them. Threads need cross-origin isolation (vite.config.ts).
   ort.env.wasm.numThreads = Math.max(1, navigator.hardwareConcurrency || 1);
   ort.env.logLevel = 'warning';
 }

@@ -3,8 +3,7 @@
  * and complex images by the number of detected objects (metrics/split.ts): the critic's mean score, the
  * grounding-based hallucination rate (ungrounded mentions / mentions), CHAIR-i and CHAIR-s for images with
  * imported COCO annotations, and the mean CLIPScore and PickScore when their models scored them (two metrics
- * on different scales, never mixed). A metric no image has a
- * value for is null (the chart leaves it out).
+ * on different scales, never mixed). A metric no image has a value for is null (the chart leaves it out).
  */
 import type { SynonymTable } from '../critic/synonyms';
 import { computeChair, type CocoGroundTruth } from '../metrics/chair';

@@ -1,8 +1,8 @@
 /**
  * The training slice as it survives a reload: settings, where the rounds stand, the loss curve, scores, the
  * before/after captions, the targets, the checkpoint list and the CHAIR ground truth. Not kept: what is
- * happening right now (phase, notices, the CLIPScore and PickScore models, storage figures). A run that was going on comes back as
- * running, so the studio picks it up at its last checkpoint. Read back field by field: whatever is damaged
+ * happening right now (phase, notices, the CLIPScore and PickScore models, storage figures). A run that was
+ * going on comes back as running, so the studio picks it up at its last checkpoint. Read back field by field: whatever is damaged
  * falls back to its initial value (the checkpoint bytes themselves are in IndexedDB and checked there).
  */
 import { ROUND_STAGES, type RoundPosition, type SchedulerStatus } from '../../lib/train-loop/scheduler-state';

@@ -128,7 +128,10 @@ export interface TrainingState {
   /** The PickScore model. */
   readonly pickScore: ClipState;
   readonly storage: { readonly usage: number; readonly quota: number } | null;
-  /** How the last training run started (this page's life only): from scratch, a round's weights, or its own checkpoint. */
+  /**
+   * How the last training run started (this page's life only): from scratch, a round's weights, or its own
+   * checkpoint.
+   */
   readonly lastStart: {
     readonly round: number;
     readonly runId: string;

@@ -1,7 +1,8 @@
 /**
  * Training as the browser runs it: the student worker's bridge (training shares its worker and GPU device),
  * checkpoints in IndexedDB, the studio's captioning, the teacher's evidence from the content cache, CLIPScore
- * and PickScore on the page when their models are loaded, and the export zip. What the training components call (TrainingActions).
+ * and PickScore on the page when their models are loaded, and the export zip. What the training components
+ * call (TrainingActions).
  */
 import type { StoreApi } from 'zustand/vanilla';
 import { parseSynonyms, type SynonymTable } from '../../lib/critic/synonyms';
@@ -18,7 +19,7 @@ import type { ImageStorePort, IngestPort } from '../pipeline/ports';
 import type { Studio } from '../pipeline/studio';
 import type { StudioState } from '../studio-state';
 import { browserCritic } from '../critic/browser-critic';
-import { PageClip } from './clip';
+import { PagePreferenceScorer } from './page-preference-scorer';
 import { importCoco } from './coco';
 import { TrainingController } from './controller';
 import { buildExportZip } from './export-zip';
@@ -63,7 +64,10 @@ function categoryNamesTable(): SynonymTable {
 export function createBrowserTraining(deps: BrowserTrainingDeps): TrainingActions {
   const { store, opened } = deps;
   const port = createTrainingPort({ store, bridge: deps.bridge, folderFiles: deps.folderFiles });
-  const scorers = { clipscore: new PageClip('clipscore'), pickscore: new PageClip('pickscore') };
+  const scorers = {
+    clipscore: new PagePreferenceScorer('clipscore'),
+    pickscore: new PagePreferenceScorer('pickscore'),
+  };
   /** The scorers' state in the training slice: CLIPScore's model under `clip`, PickScore's under `pickScore`. */
   const scorerKey = { clipscore: 'clip', pickscore: 'pickScore' } as const;
 

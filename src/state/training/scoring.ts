@@ -2,7 +2,8 @@
  * Scores a set of captions (the student's before training, the targets, a round's re-captions) with what is at
  * hand: the rule-based critique against the teacher's evidence (score, grounded and ungrounded mentions, the
  * detected object count that splits simple from complex), CHAIR against imported COCO annotations, CLIPScore
- * and PickScore when their models are loaded (each its own metric). Returns the round's summary and each image's scores.
+ * and PickScore when their models are loaded (each its own metric). Returns the round's summary and each
+ * image's scores.
  */
 import { checkCaption } from '../../lib/critic/rules';
 import { scoreFindings } from '../../lib/critic/critique';

@@ -1,11 +1,11 @@
 /**
  * Round scoring with both preference scorers loaded: CLIPScore and PickScore land in their own per-image fields
- * and their own summary series; with one scorer loaded, only its series exists. PageClip refuses a model of the
- * other metric before downloading anything.
+ * and their own summary series; with one scorer loaded, only its series exists. PagePreferenceScorer refuses a
+ * model of the other metric before downloading anything.
  */
 import { describe, expect, it } from 'vitest';
 import { ScorerModelError } from '../../../src/lib/metrics/preference-scorers';
-import { PageClip } from '../../../src/state/training/clip';
+import { PagePreferenceScorer } from '../../../src/state/training/page-preference-scorer';
 import type { ScoringPort } from '../../../src/state/training/ports';
 import { scoreCaptions } from '../../../src/state/training/scoring';
 import { chairSynonyms } from '../../lib/evidence/helpers/real-data';
@@ -52,11 +52,11 @@ describe('round scores with the preference scorers', () => {
   });
 
   it('refuses to load PickScore_v1 as CLIPScore (and CLIP as PickScore) before any download', async () => {
-    const clip = new PageClip('clipscore');
+    const clip = new PagePreferenceScorer('clipscore');
     await expect(clip.load('yuvalkirstain/PickScore_v1', 'http://127.0.0.1:1')).rejects.toThrow(
       ScorerModelError,
     );
-    const pick = new PageClip('pickscore');
+    const pick = new PagePreferenceScorer('pickscore');
     await expect(pick.load('Xenova/clip-vit-base-patch32', 'http://127.0.0.1:1')).rejects.toMatchObject({
       name: 'ScorerModelError',
     });

@@ -10,7 +10,7 @@ import { scoreCaptions } from '../../lib/metrics/clip-scorer';
 import type { ClipPixels, TransformersClip } from '../../lib/metrics/clip-transformers';
 import { planScorer, type ScorerPlan } from '../../lib/metrics/preference-scorers';
 
-export class PageClip {
+export class PagePreferenceScorer {
   #model: TransformersClip | null = null;
   #plan: ScorerPlan | null = null;
 
