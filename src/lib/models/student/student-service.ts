@@ -151,6 +151,9 @@ export class StudentService implements StudentWorkerApi {
     const files = await this.platform.openModel(options.source);
     const encoderKey = JSON.stringify([files.origin, files.modelId, dtype, device.device]);
     const loaded = this.loaded;
+    // Its own decoder asked for, and already in place: nothing to read or create.
+    if (decoder === null && loaded?.encoderKey === encoderKey && loaded.info.modelId === files.modelId)
+      return loaded.info;
     const tuned = decoder === 'full' ? null : decoder;
     let student: LoadedStudent;
     if (decoder !== 'full' && loaded?.encoderKey === encoderKey) {

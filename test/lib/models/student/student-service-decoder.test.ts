@@ -116,6 +116,10 @@ describe('StudentService.useDecoder', () => {
     expect((await service.useDecoder(OPTIONS, null)).modelId).toBe(TINY_MODEL_ID);
     expect(sessions.created).toEqual(['cross-attention', 'decoder']);
     expect(captions((await service.caption(requests, SETTINGS)).items)).toEqual(own);
+    // Asked again for its own decoder, which is in place: nothing is read or created.
+    sessions.reset();
+    expect((await service.useDecoder(OPTIONS, null)).modelId).toBe(TINY_MODEL_ID);
+    expect(sessions.created).toEqual([]);
     await Promise.all([service.unload(), full.unload()]);
     expect(sessions.alive()).toBe(0);
   });
