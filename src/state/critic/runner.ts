@@ -84,6 +84,9 @@ export class CriticRunner {
     if (this.#queued().length === 0) return;
     this.#running = this.#loop().finally(() => {
       this.#running = null;
+      // Images queued while the loop was winding down (after its last look at the queue) found it still
+      // running and were not started: start them now, so the run is never idle with work waiting.
+      this.kick();
     });
   }
 
@@ -148,7 +151,12 @@ export class CriticRunner {
         this.#state().criticRunPatch({ completed });
       }
     } catch (error) {
-      this.#state().criticRunPatch({ error: errorSummary(error) });
+      // The teacher itself failed (load, crash): the images still waiting need the same teacher, so they
+      // fail with the same reason rather than wait in an idle queue; Refine captions queues them again.
+      const info = errorSummary(error);
+      for (const item of this.#queued())
+        this.#state().criticPatchItem(item.imageId, { status: 'failed', error: info });
+      this.#state().criticRunPatch({ error: info });
     } finally {
       this.#abort = null;
       this.#state().criticRunPatch({ state: 'idle', current: null });

@@ -253,4 +253,47 @@ describe('the critic queue', () => {
     expect(items()['cats']).toMatchObject({ status: 'failed', error: { name: 'TeacherLoadError' } });
     expect(store.getState().critic.run.error).toEqual({ name: 'TeacherLoadError', message: 'no detector' });
   });
+
+  it('never goes idle with images waiting: when the teacher fails, the images after the batch fail too', async () => {
+    const { critic, addCard, items, teacher, store } = setup();
+    await critic.ready;
+    for (const id of ['cats', 'stop', 'x']) addCard(id, 'A dog.');
+    teacher.failWith = Object.assign(new Error('no detector'), { name: 'TeacherLoadError' });
+    expect(critic.start()).toBe(3);
+    await critic.settled();
+    expect(teacher.calls).toEqual([['cats', 'stop']]); // two per teacher call: 'x' was never sent
+    expect(store.getState().critic.run.state).toBe('idle');
+    expect(Object.values(items()).map((i) => [i.imageId, i.status, i.error?.name])).toEqual([
+      ['cats', 'failed', 'TeacherLoadError'],
+      ['stop', 'failed', 'TeacherLoadError'],
+      ['x', 'failed', 'TeacherLoadError'],
+    ]);
+    // Refine captions tries them again, with a teacher that works now.
+    teacher.failWith = null;
+    expect(critic.start()).toBe(3);
+    await critic.settled();
+    expect(Object.values(items()).every((i) => i.status === 'done')).toBe(true);
+  });
+
+  it('starts an image queued while the run winds down (after its last look at the queue)', async () => {
+    const { critic, addCard, items, teacher, store } = setup();
+    await critic.ready;
+    addCard('cats', 'A dog.');
+    addCard('stop', 'A stop sign.');
+    let late = false;
+    const unsubscribe = store.subscribe((s, prev) => {
+      // The moment the run says idle, its loop has left the queue but the runner has not yet let go.
+      if (!late && prev.critic.run.state !== 'idle' && s.critic.run.state === 'idle') {
+        late = true;
+        expect(critic.start(['stop'])).toBe(1);
+      }
+    });
+    critic.start(['cats']);
+    await critic.settled();
+    unsubscribe();
+    expect(late).toBe(true);
+    expect(items()['stop']!.status).toBe('done');
+    expect(store.getState().critic.run.state).toBe('idle');
+    expect(teacher.calls).toEqual([['cats'], ['stop']]);
+  });
 });
