@@ -4,9 +4,13 @@
  * missed object in the place of a hallucinated subject ("A dog lying on a couch" → "Two cats lying on a
  * couch"), remove the other hallucinated phrases with their connecting words ("… with a dog", "a dog and
  * …"), then add the remaining missed objects ("… with two remote controls" or "There are also …").
+ * Word salad (caption-structure.ts) has nothing to edit: its rewrite is written from the confirmed evidence.
  */
 import { cocoSupercategory } from '../models/detector/coco-names';
+import { captionStructure } from './caption-structure';
 import type { Findings, Omission } from './critique';
+import type { Evidence } from './evidence';
+import { captionFromEvidence } from './evidence-caption';
 import type { ObjectPhrase } from './mentions';
 import { extractObjectPhrases } from './mentions';
 import { extractRelations } from './relations';
@@ -163,7 +167,14 @@ function sentenceStartOf(text: string, pos: number): number {
   return m ? m.index + m[0].length : 0;
 }
 
-export function rewriteCaption(caption: string, f: Findings, table: SynonymTable): string {
+/** `evidence` gives word salad's rewrite its counts and relation (without it: the critique's counts only). */
+export function rewriteCaption(
+  caption: string,
+  f: Findings,
+  table: SynonymTable,
+  evidence?: Evidence,
+): string {
+  if (!captionStructure(caption).parseable) return captionFromEvidence(f, evidence);
   const removed = new Set(f.hallucinations.map((h) => h.object));
   const omissions = f.omissions.filter((o) => !removed.has(o.object));
   let text = caption.trim();

@@ -92,6 +92,18 @@ describe('rewriteCaption', () => {
     ).toBe('Two cats sleeping.');
   });
 
+  it('writes word salad anew from the confirmed objects, keeping none of it', () => {
+    // Without the evidence (an LLM's critique): the critique's own counts, and no relation.
+    const salad = 'tru tru tru drawn pizza tru tru';
+    expect(rewrite(CATS, salad)).toBe('A photo of a couch, two cats and two remote controls.');
+    // A looping student: the objects the evidence grounds come first, with the evidence's count.
+    const looping = 'standing standing standing cat couch standing people field couch standing';
+    const f = checkCaption(looping, fixtureEvidence(CATS), table);
+    expect(rewriteCaption(looping, f, table, fixtureEvidence(CATS))).toBe(
+      'A photo of two cats on a couch and two remote controls.',
+    );
+  });
+
   it('removes words outside the COCO vocabulary that an LLM critique calls hallucinated', () => {
     const f: Findings = {
       mentions: [],

@@ -30,7 +30,7 @@ export class TemplateEngine implements CriticEngine {
         return Promise.resolve(`<FEEDBACK>${writeFeedback(d.caption, d.critique)}</FEEDBACK>`);
       case 'rewrite':
         return Promise.resolve(
-          `<IMPROVED_CAPTION>${rewriteCaption(d.caption, d.critique, this.#table)}</IMPROVED_CAPTION>`,
+          `<IMPROVED_CAPTION>${rewriteCaption(d.caption, d.critique, this.#table, d.evidence)}</IMPROVED_CAPTION>`,
         );
     }
   }

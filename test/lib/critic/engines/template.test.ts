@@ -65,6 +65,24 @@ describe('TemplateEngine', () => {
     );
   });
 
+  it("rewrites word salad from the evidence, with the boxes' counts and relation, instead of appending to it", async () => {
+    // What the tiny random student writes; "pizza" is its one object word, and the evidence has none.
+    const salad = 'tru tru tru drawn pizza tru tru';
+    const critique = checkCaption(salad, evidence, table);
+    const rewrite = await engine.generate(
+      renderRewritePrompt(REWRITE_IMPROVED_CAPTION, {
+        kind: 'rewrite',
+        caption: salad,
+        evidence,
+        critique,
+        feedback: '',
+      }),
+    );
+    expect(rewrite).toBe(
+      '<IMPROVED_CAPTION>A photo of two cats on a couch and two remote controls.</IMPROVED_CAPTION>',
+    );
+  });
+
   it('refuses to work on a cancelled signal', async () => {
     const controller = new AbortController();
     controller.abort();
