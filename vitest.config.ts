@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
-// onnxruntime-node's WebGPU EP in tests (DESIGN.md decision 10b): Chromium's SwiftShader Vulkan driver, and
-// Chromium's Vulkan loader for machines without libvulkan1. Set here, before the test processes are forked,
-// because the dynamic loader reads LD_LIBRARY_PATH only when a process starts.
+// onnxruntime-node's WebGPU EP in tests (docs/architecture.md decision 10b): Chromium's SwiftShader Vulkan
+// driver, and Chromium's Vulkan loader for machines without libvulkan1. Set here, before the test processes
+// are forked, because the dynamic loader reads LD_LIBRARY_PATH only when a process starts.
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (existsSync(SWIFTSHADER)) {
   process.env.VK_ICD_FILENAMES ??= SWIFTSHADER;

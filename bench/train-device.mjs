@@ -1,5 +1,6 @@
 /**
- * The training benchmark on a lent GPU machine (DESIGN decision 10c), where the repository's toolchain is absent:
+ * The training benchmark on a lent GPU machine (docs/architecture.md decision 10c), where the repository's
+ * toolchain is absent:
  *   node scripts/bench.mjs train --bundle .gpu/bench/train-node.mjs         # here: library + bench as one file
  *   node bench/train-device.mjs strip MODEL_DIR .gpu/bench                 # here: the decoder without weights
  *   source .gpu/env.sh && .gpu/bin/node bench/train-device.mjs run .gpu/bench   # there (device tool, carry .gpu)

@@ -1,9 +1,9 @@
 /**
- * Runs models on onnxruntime-node's native WebGPU EP (SwiftShader's Vulkan in CI, see DESIGN decision 10).
- * Dawn finds Vulkan only through environment set before the process starts (VK_ICD_FILENAMES, and the loader
- * shipped with Debian's chromium on LD_LIBRARY_PATH), so sessions run in a child process started here with that
- * environment: `npx vitest run` needs nothing exported. The child also captures ORT's verbose log, from which
- * `placements` reads which EP each node was assigned to.
+ * Runs models on onnxruntime-node's native WebGPU EP (SwiftShader's Vulkan in CI, see docs/architecture.md
+ * decision 10). Dawn finds Vulkan only through environment set before the process starts (VK_ICD_FILENAMES,
+ * and the loader shipped with Debian's chromium on LD_LIBRARY_PATH), so sessions run in a child process
+ * started here with that environment: `npx vitest run` needs nothing exported. The child also captures ORT's
+ * verbose log, from which `placements` reads which EP each node was assigned to.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

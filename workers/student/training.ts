@@ -19,7 +19,8 @@ export function createTuningService(platform: StudentPlatform, student: StudentS
     trainingRuntime: (device) => ({
       ort,
       executionProviders: [device],
-      // On WebGPU, params, gradients and moments stay on the device between steps (DESIGN decision 1).
+      // On WebGPU, params, gradients and moments stay on the device between steps (docs/architecture.md
+      // decision 1).
       placement: device === 'webgpu' ? 'gpu-buffer' : 'cpu',
     }),
     useDecoder: (options, decoder) => student.useDecoder(options, decoder),

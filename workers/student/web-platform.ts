@@ -44,7 +44,7 @@ export function webStudentPlatform(origin: string, hooks: WebPlatformHooks): Stu
     appModelsUrl: `${origin}${MODELS_PATH}`,
     fetch: (url) => fetch(url),
   };
-  // Two WebGPU sessions created at once throw (DESIGN.md decision 6): one creation at a time.
+  // Two WebGPU sessions created at once throw (docs/architecture.md decision 6): one creation at a time.
   let creating: Promise<unknown> = Promise.resolve();
   let watchingDevice = false;
 

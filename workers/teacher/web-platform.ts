@@ -17,7 +17,7 @@ const HUB = 'https://huggingface.co/';
  */
 export function webTeacherPlatform(origin: string): TeacherPlatform {
   configureOrt(origin);
-  env.allowLocalModels = true; // false by default in browsers (DESIGN.md decision 6)
+  env.allowLocalModels = true; // false by default in browsers (docs/architecture.md decision 6)
   // A path, not a URL: transformers.js checks the local folder only for paths that are not http(s) URLs
   // (get_file_metadata tests the joined local path), so a full URL here skips the app's own files.
   env.localModelPath = MODELS_PATH;
@@ -57,7 +57,7 @@ export function webTeacherPlatform(origin: string): TeacherPlatform {
       return loadTransformersFlorence(modelId, { device, dtypes });
     },
     async createSession(bytes, device) {
-      // Two WebGPU sessions created at once throw (DESIGN.md decision 6): one creation at a time.
+      // Two WebGPU sessions created at once throw (docs/architecture.md decision 6): one creation at a time.
       const next = creating.then(() =>
         ort.InferenceSession.create(bytes, { executionProviders: [device === 'webgpu' ? 'webgpu' : 'wasm'] }),
       );

@@ -1,7 +1,7 @@
 /**
- * The tuned student as a model folder that transformers.js loads as it is (DESIGN decision 3): every file of
- * the source folder, unchanged, except the ONNX files the training export rewrote, plus a manifest that says
- * what the folder is and where each file came from.
+ * The tuned student as a model folder that transformers.js loads as it is (docs/architecture.md decision 3):
+ * every file of the source folder, unchanged, except the ONNX files the training export rewrote, plus a
+ * manifest that says what the folder is and where each file came from.
  *
  * One thing is not copied: a dtype variant of a rewritten file (`decoder_model_merged_fp16.onnx`,
  * `..._quantized.onnx`, its `.onnx_data`) that was not rewritten too. It still holds the base weights, and

@@ -60,7 +60,7 @@ export async function loadTransformersClip(
     AutoTokenizer.from_pretrained(modelId, hub),
     AutoProcessor.from_pretrained(modelId, hub),
   ]);
-  // One session at a time: two WebGPU sessions created at once throw (DESIGN decision 6).
+  // One session at a time: two WebGPU sessions created at once throw (docs/architecture.md decision 6).
   const textModel = await CLIPTextModelWithProjection.from_pretrained(modelId, shared);
   const visionModel = await CLIPVisionModelWithProjection.from_pretrained(modelId, shared);
   return {

@@ -1,8 +1,8 @@
 /**
- * Encoder outputs per image, computed once and kept (DESIGN decision 2: the encoder is frozen, so its output
- * for an image never changes while the same encoder is loaded): a training step then runs only the decoder
- * graphs, and the next round reuses every image's states. Keyed by image id within one encoder; a new encoder
- * (another model) starts an empty cache.
+ * Encoder outputs per image, computed once and kept (docs/architecture.md decision 2: the encoder is frozen,
+ * so its output for an image never changes while the same encoder is loaded): a training step then runs only
+ * the decoder graphs, and the next round reuses every image's states. Keyed by image id within one encoder; a
+ * new encoder (another model) starts an empty cache.
  */
 export interface EncoderStates {
   /** [sequence × width], row-major. */

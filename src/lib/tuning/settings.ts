@@ -1,8 +1,8 @@
 /**
  * The settings of one training run, as JSON-able data (they cross the worker boundary and go into every
- * checkpoint), with the seed's defaults: RAdam, lr 5e-5, 3 epochs (DESIGN decision 2: LoRA by default).
- * `validateTuningSettings` checks every field and names the valid range; the resolvers turn the settings into
- * the training engine's own specs (src/lib/onnx/training).
+ * checkpoint), with the seed's defaults: RAdam, lr 5e-5, 3 epochs (docs/architecture.md decision 2: LoRA by
+ * default). `validateTuningSettings` checks every field and names the valid range; the resolvers turn the
+ * settings into the training engine's own specs (src/lib/onnx/training).
  */
 import type { OptimizerConfig } from '../onnx/training/optimizer-config';
 import { DEFAULT_OPTIMIZER } from '../onnx/training/optimizer-config';

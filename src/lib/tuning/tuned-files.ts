@@ -1,7 +1,7 @@
 /**
- * A checkpoint turned into the student's own ONNX files (DESIGN decision 3): the trained weights written into
- * onnx/decoder_model.onnx and onnx/decoder_model_merged.onnx, LoRA folded into the base weights, so that the
- * captioner (and transformers.js, after export) loads the tuned student unchanged.
+ * A checkpoint turned into the student's own ONNX files (docs/architecture.md decision 3): the trained
+ * weights written into onnx/decoder_model.onnx and onnx/decoder_model_merged.onnx, LoRA folded into the base
+ * weights, so that the captioner (and transformers.js, after export) loads the tuned student unchanged.
  */
 import type { ModelFiles } from '../models/sources';
 import { CheckpointMismatchError, modelIdentity } from '../onnx/training/checkpoint';

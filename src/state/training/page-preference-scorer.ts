@@ -27,7 +27,7 @@ export class PagePreferenceScorer {
       import('@huggingface/transformers'),
       import('../../lib/metrics/clip-transformers'),
     ]);
-    env.allowLocalModels = true; // false by default in browsers (DESIGN.md decision 6)
+    env.allowLocalModels = true; // false by default in browsers (docs/architecture.md decision 6)
     env.localModelPath = `${origin}/models/`;
     const wasm = env.backends.onnx.wasm;
     if (wasm) {

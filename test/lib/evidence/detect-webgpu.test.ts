@@ -1,9 +1,9 @@
 /**
  * The same evidence path with FastestDet on onnxruntime-node's native WebGPU EP (SwiftShader's Vulkan;
- * DESIGN decision 10). WebGPU needs its environment before the process starts, so the crops' model runs
- * happen in a child process (helpers/fastestdet-webgpu.ts, one session for all crops); their outputs are
- * then replayed, in order and checked against the inputs that produced them, through the same detector
- * and merge code.
+ * docs/architecture.md decision 10). WebGPU needs its environment before the process starts, so the crops'
+ * model runs happen in a child process (helpers/fastestdet-webgpu.ts, one session for all crops); their
+ * outputs are then replayed, in order and checked against the inputs that produced them, through the same
+ * detector and merge code.
  *
  * SwiftShader needs about 13 s of CPU per FastestDet run (all 138 nodes on WebGPU), so by default only the
  * whole-image window runs here; CAPGRAD_WEBGPU_GRIDS=1,2,3 runs all 14 windows (minutes). The outputs

@@ -1,7 +1,7 @@
 /**
  * Training artifacts for a decoder: the training graph (forward + loss + one gradient per trainable tensor) and
- * the optimizer graph, both ai.onnx only, built from the student's plain decoder_model.onnx (DESIGN decisions
- * 1–3). Shapes are fixed per artifact (batch, caption length, encoder length): the autodiff folds the shape
+ * the optimizer graph, both ai.onnx only, built from the student's plain decoder_model.onnx
+ * (docs/architecture.md decisions 1–3). Shapes are fixed per artifact (batch, caption length, encoder length): the autodiff folds the shape
  * arithmetic to constants, which keeps every node on the GPU.
  */
 import { buildGradientGraph } from '../autodiff/build-gradient-graph';

@@ -1,6 +1,6 @@
 /**
  * Writes trained weights back into the student's own ONNX files, so that transformers.js loads the result
- * unchanged (DESIGN decision 3): the plain decoder_model.onnx and decoder_model_merged.onnx.
+ * unchanged (docs/architecture.md decision 3): the plain decoder_model.onnx and decoder_model_merged.onnx.
  *
  * A weight is found in a file by, in order: its name, or its name with the suffix optimum's merge adds
  * (`_merged_0`…); an Identity node of that name (torch.onnx shares equal initializers that way: the weight then

@@ -1,6 +1,6 @@
 /**
- * The token cross-entropy appended to the decoder's logits, from ops the WebGPU EP runs (DESIGN decision 7:
- * no LogSoftmax, OneHot, SoftmaxCrossEntropyLoss or NegativeLogLikelihoodLoss there).
+ * The token cross-entropy appended to the decoder's logits, from ops the WebGPU EP runs (docs/architecture.md
+ * decision 7: no LogSoftmax, OneHot, SoftmaxCrossEntropyLoss or NegativeLogLikelihoodLoss there).
  *
  *   ce[b,t]  = logsumexp(z[b,t,:]) - z[b,t,y[b,t]]
  *   loss     = Σ w[b] · m[b,t] · ce[b,t] / Σ m[b,t]

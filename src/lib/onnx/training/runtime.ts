@@ -27,7 +27,9 @@ export interface RuntimeOptions {
   readonly sessionOptions?: SessionOptions;
 }
 
-/** Creating sessions one at a time: two WebGPU sessions created at once throw (DESIGN decision 6). */
+/**
+ * Creating sessions one at a time: two WebGPU sessions created at once throw (docs/architecture.md decision 6).
+ */
 let sessionQueue: Promise<unknown> = Promise.resolve();
 
 export function createSession(

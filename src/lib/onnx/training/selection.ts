@@ -37,7 +37,7 @@ export interface FullSpec {
 export type TrainableSpec = LoraSpec | SubsetSpec | FullSpec;
 
 export const TRAINABLE_PRESETS = {
-  /** The default: fits phone-class memory (DESIGN decision 2). */
+  /** The default: fits phone-class memory (docs/architecture.md decision 2). */
   'lora-r8': { kind: 'lora', rank: 8, alpha: 16, roles: ['self-attn', 'cross-attn', 'mlp'], seed: 0 },
   'lora-r8-attention': { kind: 'lora', rank: 8, alpha: 16, roles: ['self-attn', 'cross-attn'], seed: 0 },
   'last-2-blocks': { kind: 'subset', lastBlocks: 2 },

@@ -1,7 +1,7 @@
 /**
- * FastestDet on onnxruntime-node's native WebGPU EP (SwiftShader's Vulkan here; DESIGN decision 10). Dawn
- * reads its Vulkan environment when the process starts, so the runs happen in a child process with one
- * session for all inputs; its stderr (ORT's verbose log) shows where each node was placed.
+ * FastestDet on onnxruntime-node's native WebGPU EP (SwiftShader's Vulkan here; docs/architecture.md decision
+ * 10). Dawn reads its Vulkan environment when the process starts, so the runs happen in a child process with
+ * one session for all inputs; its stderr (ORT's verbose log) shows where each node was placed.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

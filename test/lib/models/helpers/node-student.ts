@@ -51,7 +51,7 @@ export const nodeTensors = tensorFactoryFrom(ort.Tensor);
 
 /**
  * The student on onnxruntime-node: CPU EP, or ORT's native WebGPU EP (Dawn on SwiftShader here, see
- * DESIGN.md decision 10). Outputs come back to the host, as the WASM path in the browser.
+ * docs/architecture.md decision 10). Outputs come back to the host, as the WASM path in the browser.
  */
 export function loadNodeStudent(
   dir: string,

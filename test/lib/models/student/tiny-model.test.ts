@@ -100,8 +100,8 @@ describe('tiny ViT-GPT2 on onnxruntime-node, CPU EP', () => {
 });
 
 /**
- * ORT's native WebGPU EP (Dawn on Chromium's SwiftShader Vulkan driver; DESIGN.md decision 10): the same
- * kernels as the browser's WebGPU EP. Slow here (shader compilation on a CPU), so a small run.
+ * ORT's native WebGPU EP (Dawn on Chromium's SwiftShader Vulkan driver; docs/architecture.md decision 10):
+ * the same kernels as the browser's WebGPU EP. Slow here (shader compilation on a CPU), so a small run.
  */
 describe('tiny ViT-GPT2: WebGPU EP gives the same tokens as the CPU EP', () => {
   process.env['VK_ICD_FILENAMES'] ??= '/usr/lib/chromium/vk_swiftshader_icd.json';

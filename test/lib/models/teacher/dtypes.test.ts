@@ -20,7 +20,7 @@ const hub = async (path: string) => HUB_FILES.has(path);
 const tiny = async (path: string) => existsSync(join(MODELS_DIR, 'tiny-random/florence-2', path));
 
 describe('resolveFlorenceDtypes', () => {
-  it('follows DESIGN.md on the real repo: fp16 embed/vision with shader-f16, q4 encoder and decoder', async () => {
+  it('follows docs/architecture.md on the real repo: fp16 embed/vision with shader-f16, q4 encoder and decoder', async () => {
     const f16 = await resolveFlorenceDtypes({ device: 'webgpu', shaderF16: true, exists: hub });
     expect(dtypeSignature(f16)).toBe('fp16/fp16/q4/q4');
     const noF16 = await resolveFlorenceDtypes({ device: 'webgpu', shaderF16: false, exists: hub });

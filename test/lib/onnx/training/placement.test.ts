@@ -1,6 +1,7 @@
 /**
- * Every node of the training and optimizer graphs is placed on the WebGPU EP (DESIGN decision 7): ORT's verbose
- * log names the EP of each node (test/support/ort-webgpu.ts runs the session in a child process to read it).
+ * Every node of the training and optimizer graphs is placed on the WebGPU EP (docs/architecture.md decision
+ * 7): ORT's verbose log names the EP of each node (test/support/ort-webgpu.ts runs the session in a child
+ * process to read it).
  */
 import { describe, expect, it } from 'vitest';
 import { buildTrainingArtifacts } from '../../../../src/lib/onnx/training/artifacts';

@@ -1,6 +1,7 @@
 /**
  * The backends the training tests run on: onnxruntime-node's CPU EP, and its WebGPU EP (the browser's WebGPU
- * kernels, DESIGN decision 10b) where a Vulkan driver is present — SwiftShader here, set up in vitest.config.ts.
+ * kernels, docs/architecture.md decision 10b) where a Vulkan driver is present — SwiftShader here, set up in
+ * vitest.config.ts.
  */
 import { existsSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
