@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import type { Connect, Plugin } from 'vite';
 import { defaultClientConditions, defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
-import { serveTeacherData } from './scripts/teacher-data-plugin';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
@@ -107,7 +106,7 @@ function serveModels(): Plugin {
 }
 
 export default defineConfig(({ mode }) => ({
-  plugins: [react(), serveOrtWasm(), serveTeacherData(root), serveModels()],
+  plugins: [react(), serveOrtWasm(), serveModels()],
   define: {
     // True only in test builds (`vite --mode test`): the typed e2e hook is compiled out of real builds.
     __CAPGRAD_TEST__: JSON.stringify(mode === 'test'),

@@ -1,19 +1,21 @@
 /**
  * `npm run bench -- caption [--model ID] [--device webgpu|wasm] [--images N] [--batch N] [--tokens N]
- *                           [--pipeline-threads N]`
+ *                           [--pipeline-threads N] [--data DIR]`
  *
  * Images per second of the studio's batched student worker against transformers.js's default
  * pipeline('image-to-text') one image at a time, both in the same headless Chromium (Debian's, with
  * --enable-unsafe-webgpu: SwiftShader's WebGPU adapter on machines without a GPU), on a random-weight model
  * with the real ViT-GPT2 dimensions, new tokens forced (min = max). The worker's WASM EP uses every core; the
  * pipeline ORT's default (half the cores) unless --pipeline-threads gives it as many, which splits the speed-up
- * into threads and batching. Prints one JSON object.
+ * into threads and batching. --data DIR: the photos (default: the committed test/fixtures/photos).
+ * Prints one JSON object.
  */
 import { parseArgs } from 'node:util';
 import {
   browserOptions,
   checkDevice,
   machineInfo,
+  photoOptions,
   requireModel,
   runBenchPage,
 } from './lib/browser-bench.mjs';
@@ -39,6 +41,7 @@ export async function run(argv) {
       'pipeline-threads': { type: 'string', default: '' },
       only: { type: 'string', default: '' },
       verbose: { type: 'boolean', default: false },
+      ...photoOptions(),
       ...browserOptions(1800),
     },
   });
@@ -49,6 +52,7 @@ export async function run(argv) {
   );
   const { result: page, browser } = await runBenchPage({
     name: 'caption',
+    photosDir: values.data,
     query: {
       model: values.model,
       device: values.device,
@@ -75,6 +79,7 @@ export async function run(argv) {
     device: values.device,
     adapter: page.adapter,
     images: Number(values.images),
+    data: values.data,
     newTokens: Number(values.tokens),
     wasmThreads: page.threads,
     browser,

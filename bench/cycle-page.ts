@@ -6,7 +6,7 @@
  */
 import * as Comlink from 'comlink';
 import { TemplateEngine } from '../src/lib/critic/engines/template';
-import { parseSynonyms } from '../src/lib/critic/synonyms';
+import { CHAIR_SYNONYMS } from '../src/lib/critic/chair-synonyms';
 import { refineImage } from '../src/lib/critic-run/refine-image';
 import type { CaptionRequest, PixelImage, StudentDevice } from '../src/lib/models/student/types';
 import type { TeacherWorkerApi } from '../src/lib/models/teacher/worker-api';
@@ -90,7 +90,6 @@ async function main() {
       florenceModelId: florence === 'none' ? null : florence,
       device,
       detector: { modelUrl: '/models/fastestdet/FastestDet.onnx', namesUrl: '/models/fastestdet/coco.names' },
-      synonymsUrl: '/models/chair/synonyms.txt',
     });
     timings['teacherLoad'] = seconds(t);
 
@@ -108,7 +107,7 @@ async function main() {
     timings['evidence'] = seconds(t);
 
     status('critique');
-    const table = parseSynonyms(await (await fetch('/models/chair/synonyms.txt')).text());
+    const table = CHAIR_SYNONYMS;
     const cache = new Map<string, unknown>();
     const replyCache = {
       get: async <T>(key: string) => cache.get(key) as T | undefined,

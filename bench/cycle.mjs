@@ -1,16 +1,23 @@
 /**
  * `npm run bench -- cycle [--images 10] [--epochs 3] [--batch 4] [--tokens 20] [--device webgpu|wasm]
  *                         [--student ID] [--florence ID|none] [--grids 1,2] [--dense 1] [--florence-tokens 32]
- *                         [--beams 1] [--timeout 7200]`
+ *                         [--beams 1] [--timeout 7200] [--data DIR]`
  *
  * Wall time of one full round of the loop on N photos, split into captioning, evidence, critique, training and
  * re-captioning, with the studio's own workers in headless Chromium (Debian's, --enable-unsafe-webgpu:
  * SwiftShader's WebGPU adapter on machines without a GPU), on random-weight models at the real dimensions
  * (python3 tools/make_real_size_models.py [--model florence-2]). Model loads are reported apart from the round.
+ * --data DIR: the photos (default: the committed test/fixtures/photos, repeated when --images is larger).
  * Prints one JSON object; measures, never asserts.
  */
 import { parseArgs } from 'node:util';
-import { browserOptions, machineInfo, requireModel, runBenchPage } from './lib/browser-bench.mjs';
+import {
+  browserOptions,
+  machineInfo,
+  photoOptions,
+  requireModel,
+  runBenchPage,
+} from './lib/browser-bench.mjs';
 
 export async function run(argv) {
   const { values } = parseArgs({
@@ -27,6 +34,7 @@ export async function run(argv) {
       dense: { type: 'string', default: '1' },
       'florence-tokens': { type: 'string', default: '32' },
       beams: { type: 'string', default: '1' },
+      ...photoOptions(),
       ...browserOptions(7200),
     },
   });
@@ -34,6 +42,7 @@ export async function run(argv) {
     requireModel(id, 'python3 tools/make_real_size_models.py [--model florence-2]');
   const { result, browser } = await runBenchPage({
     name: 'cycle',
+    photosDir: values.data,
     query: {
       images: values.images,
       epochs: values.epochs,
@@ -69,6 +78,7 @@ export async function run(argv) {
       loads: { student: t.studentLoad, teacher: t.teacherLoad },
     },
     settings: result.settings,
+    data: values.data,
     accepted: result.accepted,
     changedCaptions: result.changedCaptions,
     browser,

@@ -1,17 +1,15 @@
 #!/usr/bin/env node
 /**
- * `npm run models:fetch [-- --only teacher-data|florence-2|vit-gpt2] [--dry-run] [--force]`
+ * `npm run models:fetch [-- --only florence-2|vit-gpt2] [--dry-run] [--force]`
  *
- * Downloads the real models and data files the studio loads from its own public/models/ (git-ignored), on a
- * machine with internet. Tests never need this: they use the tiny models in public/models/tiny-random/ and the
- * shared data folder.
- * - teacher-data: FastestDet (dog-qiuqiu/FastestDet, BSD-3-Clause), its class names, and the CHAIR synonym
- *   list, as listed in scripts/teacher-files.json (the same table the dev server's fallback reads).
+ * Downloads the real models the studio loads from its own public/models/ (git-ignored), on a machine with
+ * internet. Tests never need this: they use the tiny models in public/models/tiny-random/ and the committed
+ * fixtures. The detector (public/models/fastestdet/) and the CHAIR synonym list (src/lib/critic/) are committed.
  * - florence-2: onnx-community/Florence-2-base-ft, the files the teacher's dtype table can pick
  *   (src/lib/models/teacher/dtypes.ts): fp16 and fp32 embed_tokens / vision_encoder, q4 encoder and decoder.
  * - vit-gpt2: Xenova/vit-gpt2-image-captioning in fp32, with the plain decoder the training graph is built from.
  */
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -43,13 +41,7 @@ const hubModel = (id, onnx) => ({
   })),
 });
 
-const teacherFiles = JSON.parse(readFileSync(join(root, 'scripts', 'teacher-files.json'), 'utf8')).files;
-
 const GROUPS = {
-  'teacher-data': {
-    describe: 'FastestDet, its COCO class names, the CHAIR synonyms',
-    files: teacherFiles.map(({ path, url }) => ({ path, url, optional: false })),
-  },
   'florence-2': hubModel('onnx-community/Florence-2-base-ft', [
     'embed_tokens',
     'embed_tokens_fp16',

@@ -1,6 +1,6 @@
 /**
  * The page side of a browser benchmark (bench/lib/browser-bench.mjs drives it): a #status line the driver
- * relays, the shared photos decoded to RGBA, and the window.__benchResult / __benchError hand-over.
+ * relays, the photos of --data decoded to RGBA, and the window.__benchResult / __benchError hand-over.
  */
 
 /** One decoded photo: RGBA bytes, usable as a student PixelImage and as an evidence RasterImage. */

@@ -1,12 +1,16 @@
 /**
  * What every browser benchmark (bench/caption.mjs, evidence.mjs, cycle.mjs, and train.mjs's browser runner)
  * does around its page: serve the app with vite, open bench/NAME.html in Debian's headless Chromium with
- * --enable-unsafe-webgpu (SwiftShader's WebGPU adapter on machines without a GPU), serve the shared photos to
- * it, relay its progress, and wait for the page to set window.__benchResult (or __benchError).
+ * --enable-unsafe-webgpu (SwiftShader's WebGPU adapter on machines without a GPU), serve a folder of photos to
+ * it (--data DIR), relay its progress, and wait for the page to set window.__benchResult (or __benchError).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The committed photos (test/fixtures/photos): what a photo bench reads unless --data names another folder. */
+export const DEFAULT_PHOTOS_DIR = fileURLToPath(new URL('../../test/fixtures/photos', import.meta.url));
 
 /** parseArgs options every browser bench takes: --chromium PATH and --timeout SECONDS. */
 export const browserOptions = (timeoutSeconds) => ({
@@ -32,13 +36,22 @@ export const machineInfo = () => ({
   loadAverage1m: os.loadavg()[0],
 });
 
-/** The photos live outside the app (SHARED_DIR, ../shared by default): the page fetches them under /bench-images/. */
-function benchPhotos() {
-  const dir = join(process.env.SHARED_DIR ?? '../shared', 'data', 'images');
-  const names = readdirSync(dir)
+/** parseArgs option of the benches that read photos: --data DIR, a folder of .jpg/.jpeg/.png files. */
+export const photoOptions = () => ({ data: { type: 'string', default: DEFAULT_PHOTOS_DIR } });
+
+/**
+ * The photos of `dir` (the page fetches them under /bench-images/), sorted by name. Throws, naming --data,
+ * when the folder is missing or holds no photo.
+ */
+export function benchPhotos(dir) {
+  const full = resolve(dir);
+  if (!existsSync(full) || !statSync(full).isDirectory())
+    throw new Error(`--data ${dir}: no such folder (give a folder of .jpg/.png photos)`);
+  const names = readdirSync(full)
     .filter((n) => /\.(jpe?g|png)$/i.test(n))
     .sort();
-  return { dir, names };
+  if (names.length === 0) throw new Error(`--data ${dir}: no .jpg/.jpeg/.png photo in this folder`);
+  return { dir: full, names };
 }
 
 /** Writes the page's #status line to stderr whenever it changes (stdout carries only the JSON). */
@@ -67,6 +80,7 @@ function relayStatus(page, label) {
  * - progressLabel: prefix of the relayed status lines; null relays none.
  * - onConsole(text): called with every console line of the page; verbose: echo them to stderr too.
  * - optimizeDeps: vite's, for pages whose dependencies must all be optimized before the page loads.
+ * - photosDir: the folder served under /bench-images/ (--data); pages that fetch no photo leave it out.
  */
 export async function runBenchPage({
   name,
@@ -77,10 +91,12 @@ export async function runBenchPage({
   verbose = false,
   onConsole = () => undefined,
   optimizeDeps,
+  photosDir,
 }) {
+  // Checked before anything starts, so that a wrong --data fails at once.
+  const photos = photosDir === undefined ? null : benchPhotos(photosDir);
   const { chromium: launcher } = await import('playwright-core');
   const { createServer } = await import('vite');
-  let photos; // read on the first request: train.html fetches none
   // No file watching and no HMR: other edits in the checkout must not reload the page mid-run.
   const server = await createServer({
     configFile: 'vite.config.ts',
@@ -116,7 +132,7 @@ export async function runBenchPage({
     );
     await page.route('**/bench-images/**', async (route) => {
       const file = decodeURIComponent(new URL(route.request().url()).pathname.split('/').pop() ?? '');
-      photos ??= benchPhotos();
+      if (photos === null) return route.fulfill({ status: 404 });
       if (file === 'list.json') return route.fulfill({ json: photos.names });
       if (!photos.names.includes(file)) return route.fulfill({ status: 404 });
       return route.fulfill({ body: readFileSync(join(photos.dir, file)) });

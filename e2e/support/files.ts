@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
-/** The shared real data (never copied into the repo). */
-export const SHARED_DIR = resolve(process.env['SHARED_DIR'] ?? '../shared');
-export const PHOTOS_DIR = join(SHARED_DIR, 'data', 'images');
+/** The committed real photos (test/fixtures/photos), the same folder the unit tests read. */
+export { PHOTOS_DIR, photoPaths } from '../../test/support/fixtures';
 
 /** A file as the page builds it: a path (inside a dropped folder) and its bytes as base64. */
 export interface PageFile {
@@ -23,13 +22,6 @@ const TYPES: Record<string, string> = {
 
 function typeOf(path: string): string {
   return TYPES[path.split('.').pop()?.toLowerCase() ?? ''] ?? '';
-}
-
-export function photoPaths(): string[] {
-  return readdirSync(PHOTOS_DIR)
-    .filter((name) => /\.(jpe?g|png)$/i.test(name))
-    .sort()
-    .map((name) => join(PHOTOS_DIR, name));
 }
 
 export function pageFile(path: string, as: string = path.split('/').pop() ?? path): PageFile {

@@ -56,3 +56,9 @@ declare function fetch(
   json(): Promise<unknown>;
   arrayBuffer(): Promise<ArrayBuffer>;
 }>;
+
+/** Vite's `?raw` imports (src/lib/critic/chair-synonyms.ts): the file's text, inlined by Vite, Vitest and vite-node. */
+declare module '*?raw' {
+  const text: string;
+  export default text;
+}

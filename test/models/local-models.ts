@@ -3,13 +3,12 @@
  * transformers.js pointed at public/models/ with the hub switched off, plus small helpers.
  */
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { env } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
 import { Rng } from '../support/rng';
 
 export const MODELS_DIR = resolve(import.meta.dirname, '..', '..', 'public', 'models');
-export const IMAGES_DIR = join(resolve(process.env.SHARED_DIR ?? '../shared'), 'data', 'images');
 
 /** transformers.js reads `<localModelPath><id>/...` and never the hub (which CI cannot reach). */
 export function useLocalModels(): void {

@@ -14,8 +14,8 @@ import {
 } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PHOTOS_DIR } from '../support/fixtures';
 import {
-  IMAGES_DIR,
   MODELS_DIR,
   int64,
   lastArgmax,
@@ -31,7 +31,7 @@ import {
 const ID = 'tiny-random/florence-2';
 const DIR = join(MODELS_DIR, ID);
 const ONNX = join(DIR, 'onnx');
-const PHOTO = join(IMAGES_DIR, 'coco_val2017_000000039769.png');
+const PHOTO = join(PHOTOS_DIR, 'coco_val2017_000000039769.png');
 const BOS = 0;
 const EOS = 2;
 const MAX_NEW_TOKENS = 16;

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { AutoProcessor, AutoTokenizer, pipeline, RawImage } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PHOTOS_DIR } from '../support/fixtures';
 import {
-  IMAGES_DIR,
   MODELS_DIR,
   int64,
   lastArgmax,
@@ -191,7 +191,7 @@ describe('tiny-random/vit-gpt2: graphs in onnxruntime-node', () => {
   it.each(PHOTOS)(
     "transformers.js's pipeline captions %s as a greedy decode with the plain decoder does",
     async (photo) => {
-      const path = join(IMAGES_DIR, photo);
+      const path = join(PHOTOS_DIR, photo);
       const captioner = await pipeline('image-to-text', ID, { device: 'cpu', dtype: 'fp32' });
       const first = (await captioner(path, { max_new_tokens: MAX_NEW_TOKENS })) as {
         generated_text: string;

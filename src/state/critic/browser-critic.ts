@@ -24,7 +24,7 @@ export function browserCritic(studio: Studio): Critic {
   const created = createCritic({
     store,
     teacher: teacher.port,
-    data: createCriticDataPort(ingest, origin),
+    data: createCriticDataPort(ingest),
     persistence,
     studioReady: studio.ready,
   });

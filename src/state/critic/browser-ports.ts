@@ -1,8 +1,7 @@
 import * as Comlink from 'comlink';
 import type { StoreApi } from 'zustand/vanilla';
 import type { ChatMessage } from '../../lib/critic/engines/engine';
-import type { SynonymTable } from '../../lib/critic/synonyms';
-import { parseSynonyms } from '../../lib/critic/synonyms';
+import { CHAIR_SYNONYMS } from '../../lib/critic/chair-synonyms';
 import type { TeacherWorkerApi } from '../../lib/models/teacher/worker-api';
 import { CaptionRepository, ContentCache, ImageRepository, idbKeyvalBackend } from '../../lib/store';
 import type { IngestWorkerApi } from '../../../workers/ingest.worker';
@@ -10,7 +9,7 @@ import { errorSummary } from '../bridge/errors';
 import { WorkerBridge } from '../bridge/worker-bridge';
 import type { StudioState } from '../studio-state';
 import type { CriticDataPort, TeacherPort } from './ports';
-import { TEACHER_DATA_URLS, toTeacherLoadOptions } from './teacher-settings';
+import { toTeacherLoadOptions } from './teacher-settings';
 
 /** Florence-2 and the detector are expensive to load: the teacher worker stays a long while without work. */
 const TEACHER_IDLE_MS = 15 * 60_000;
@@ -90,11 +89,10 @@ export function createTeacherPort(
 }
 
 /** IndexedDB (src/lib/store's areas) and the image decoder, for the critic. */
-export function createCriticDataPort(ingest: WorkerBridge<IngestWorkerApi>, origin: string): CriticDataPort {
+export function createCriticDataPort(ingest: WorkerBridge<IngestWorkerApi>): CriticDataPort {
   const backend = idbKeyvalBackend('capgrad');
   const images = new ImageRepository(backend('images'));
   const captions = new CaptionRepository(backend('captions'), Date.now);
-  let table: Promise<SynonymTable> | null = null;
   return {
     cache: new ContentCache(backend('cache')),
     async pixels(imageId, name) {
@@ -105,14 +103,6 @@ export function createCriticDataPort(ingest: WorkerBridge<IngestWorkerApi>, orig
     async addTarget(imageId, modelId, text, source, extra) {
       await captions.add(imageId, { id: modelId, revision: 'main' }, { text, source, extra });
     },
-    synonyms() {
-      table ??= fetch(`${origin}${TEACHER_DATA_URLS.synonyms}`).then(async (r) => {
-        if (!r.ok)
-          throw new Error(`The CHAIR synonym list is missing (HTTP ${r.status}); run npm run models:fetch.`);
-        return parseSynonyms(await r.text());
-      });
-      table.catch(() => (table = null));
-      return table;
-    },
+    synonyms: () => Promise.resolve(CHAIR_SYNONYMS),
   };
 }

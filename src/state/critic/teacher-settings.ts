@@ -2,11 +2,10 @@ import type { TeacherLoadOptions, TeacherSettings } from '../../lib/models/teach
 import { DEFAULT_TEACHER_SETTINGS } from '../../lib/models/teacher/types';
 import type { TeacherUserSettings } from './slice';
 
-/** Where the app serves the teacher's data files (scripts/teacher-files.json; vite serves them in dev and tests). */
+/** Where the app serves the detector's files: committed under public/models/fastestdet/ (see its README.md). */
 export const TEACHER_DATA_URLS = {
   detectorModel: '/models/fastestdet/FastestDet.onnx',
   detectorNames: '/models/fastestdet/coco.names',
-  synonyms: '/models/chair/synonyms.txt',
 } as const;
 
 /**
@@ -46,7 +45,6 @@ export function toTeacherLoadOptions(u: TeacherUserSettings, origin: string): Te
       modelUrl: `${origin}${TEACHER_DATA_URLS.detectorModel}`,
       namesUrl: `${origin}${TEACHER_DATA_URLS.detectorNames}`,
     },
-    synonymsUrl: `${origin}${TEACHER_DATA_URLS.synonyms}`,
   };
 }
 

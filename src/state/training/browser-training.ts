@@ -5,10 +5,9 @@
  * call (TrainingActions).
  */
 import type { StoreApi } from 'zustand/vanilla';
-import { parseSynonyms, type SynonymTable } from '../../lib/critic/synonyms';
+import { CHAIR_SYNONYMS } from '../../lib/critic/chair-synonyms';
 import type { ZipOutput } from '../../lib/export';
 import type { ImageTextMetric } from '../../lib/metrics/clip-models';
-import { COCO_CATEGORIES } from '../../lib/models/detector/coco-names';
 import type { ClipPixels } from '../../lib/metrics/clip-transformers';
 import type { CaptionRequest } from '../../lib/models/student/types';
 import type { StudioStore } from '../../lib/store';
@@ -25,9 +24,6 @@ import { TrainingController } from './controller';
 import { buildExportZip } from './export-zip';
 import type { CriticRunPort, ImagePixels, ScoringPort } from './ports';
 import { createTrainingPort } from './training-port';
-
-/** Where the app serves the CHAIR synonym list (scripts/teacher-files.json). */
-const SYNONYMS_URL = '/models/chair/synonyms.txt';
 
 export interface TrainingActions {
   readonly controller: TrainingController;
@@ -56,11 +52,6 @@ async function deflateRaw(data: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-/** A table of COCO's category names alone, when the CHAIR synonym list cannot be fetched. */
-function categoryNamesTable(): SynonymTable {
-  return parseSynonyms(COCO_CATEGORIES.join('\n'));
-}
-
 export function createBrowserTraining(deps: BrowserTrainingDeps): TrainingActions {
   const { store, opened } = deps;
   const port = createTrainingPort({ store, bridge: deps.bridge, folderFiles: deps.folderFiles });
@@ -70,15 +61,6 @@ export function createBrowserTraining(deps: BrowserTrainingDeps): TrainingAction
   };
   /** The scorers' state in the training slice: CLIPScore's model under `clip`, PickScore's under `pickScore`. */
   const scorerKey = { clipscore: 'clip', pickscore: 'pickScore' } as const;
-
-  let synonyms: Promise<{ table: SynonymTable; source: 'chair-list' | 'category-names' }> | null = null;
-  const loadSynonyms = () =>
-    (synonyms ??= fetch(SYNONYMS_URL)
-      .then(async (r) => {
-        if (!r.ok) throw new Error(`HTTP ${r.status}`);
-        return { table: parseSynonyms(await r.text()), source: 'chair-list' as const };
-      })
-      .catch(() => ({ table: categoryNamesTable(), source: 'category-names' as const })));
 
   const decoded = async (id: string) => {
     const card = store.getState().cards[id];
@@ -105,7 +87,7 @@ export function createBrowserTraining(deps: BrowserTrainingDeps): TrainingAction
   };
 
   const scoring: ScoringPort = {
-    synonyms: async () => (await loadSynonyms()).table,
+    synonyms: () => Promise.resolve(CHAIR_SYNONYMS),
     async evidence(imageId) {
       if (!store.getState().critic.items[imageId]?.evidenceKey) return undefined;
       return (await critic().detail(imageId)).evidence?.evidence;
@@ -168,9 +150,9 @@ export function createBrowserTraining(deps: BrowserTrainingDeps): TrainingAction
   return {
     controller,
     async importCoco(fileName, text) {
-      const { table, source } = await loadSynonyms();
       try {
-        importCoco(store, fileName, text, table, source);
+        // The list ships with the code; 'category-names' remains only in imports saved by older versions.
+        importCoco(store, fileName, text, CHAIR_SYNONYMS, 'chair-list');
       } catch (error) {
         store.getState().patchTraining({ error: errorSummary(error) });
       }

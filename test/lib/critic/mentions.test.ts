@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { extractObjectPhrases, extractObjectWords } from '../../../src/lib/critic/mentions';
-import { chairSynonyms } from '../evidence/helpers/real-data';
+import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
 
-const table = chairSynonyms();
+const table = CHAIR_SYNONYMS;
 const words = (c: string) => extractObjectWords(c, table).map((w) => w.category);
 const phrases = (c: string) =>
   extractObjectPhrases(c, table).map((p) => [

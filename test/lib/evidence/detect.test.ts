@@ -10,7 +10,8 @@ import type { RasterImage } from '../../../src/lib/evidence/raster';
 import { buildEvidence } from '../../../src/lib/critic/evidence';
 import { checkCaption, evidenceCount } from '../../../src/lib/critic/rules';
 import type { FastestDetDetector } from '../../../src/lib/models/detector/fastestdet';
-import { chairSynonyms, cocoInstances, loadRaster, realFastestDet } from './helpers/real-data';
+import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
+import { cocoInstances, loadRaster, realFastestDet } from './helpers/real-data';
 
 const CATS = 'coco_val2017_000000039769.png';
 
@@ -51,7 +52,7 @@ describe('evidence path on the two-cats photo (real FastestDet, CPU)', () => {
   });
 
   it("marks a caption's dog as hallucinated and its two cats as grounded and correctly counted", () => {
-    const table = chairSynonyms();
+    const table = CHAIR_SYNONYMS;
     const evidence = buildEvidence(
       { imageWidth: image.width, imageHeight: image.height, detections: result.detections },
       table,

@@ -26,12 +26,12 @@ import {
 import { decodeModel } from '../../../src/lib/onnx/proto/model-io';
 import { readFloat32 } from '../../../src/lib/onnx/proto/tensor';
 import { writeWeightsToBytes } from '../../../src/lib/onnx/training/export';
+import { PHOTOS_DIR } from '../../support/fixtures';
 import { HAS_PYTHON_ZIPFILE, deflateRaw, inflateRaw, pythonListZip } from './zip-tools';
 
 const REPO = resolve(import.meta.dirname, '..', '..', '..');
 const MODEL_DIR = join(REPO, 'public', 'models', 'tiny-random', 'vit-gpt2');
-const IMAGES = join(resolve(REPO, process.env.SHARED_DIR ?? '../shared'), 'data', 'images');
-const PHOTO = join(IMAGES, 'coco_val2017_000000039769.png');
+const PHOTO = join(PHOTOS_DIR, 'coco_val2017_000000039769.png');
 const TUNED_WEIGHT = 'decoder.transformer.ln_f.bias';
 
 const work = mkdtempSync(join(tmpdir(), 'capgrad-export-'));
@@ -163,7 +163,7 @@ describe('tuned student model zip', () => {
 
 describe('captions dataset zip', () => {
   const photos = ['coco_val2017_000000039769.png', 'coco_val2017_000000000724.jpg'];
-  const images = new Map(photos.map((p) => [p, new Uint8Array(readFileSync(join(IMAGES, p)))]));
+  const images = new Map(photos.map((p) => [p, new Uint8Array(readFileSync(join(PHOTOS_DIR, p)))]));
   const records: CaptionRecord[] = photos.map((p, i) => ({
     imageId: sha256(images.get(p)!),
     fileName: p,

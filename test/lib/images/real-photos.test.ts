@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { fitWithin, ingestFile } from '../../../src/lib/images';
+import { PHOTOS_DIR } from '../../support/fixtures';
 import { sharpDecoder } from '../../support/sharp-decoder';
 
-const imagesDir = join(resolve(process.env.SHARED_DIR ?? '../shared'), 'data', 'images');
-const files = (await readdir(imagesDir)).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
+const files = (await readdir(PHOTOS_DIR)).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
 
 /** Mean of each channel over the image. */
 const means = (data: Uint8Array, channels: number) =>
@@ -17,11 +17,11 @@ const means = (data: Uint8Array, channels: number) =>
     return sum / (data.length / channels);
   });
 
-describe('real COCO photos from ../shared/data/images', () => {
+describe('real COCO photos from test/fixtures/photos', () => {
   it('finds the photos', () => expect(files.length).toBeGreaterThanOrEqual(12));
 
   it.each(files)('%s ingests: size, hash, thumbnail and colours agree with sharp', async (file) => {
-    const bytes = new Uint8Array(await readFile(join(imagesDir, file)));
+    const bytes = new Uint8Array(await readFile(join(PHOTOS_DIR, file)));
     // Full-size decode, then the lib's own area-average downscale: the path under test.
     const record = await ingestFile(bytes, file, sharpDecoder({ resize: false }), { maxSide: 224 });
     const meta = await sharp(bytes).metadata();

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CocoAnnotationsError, computeChair, parseCocoInstances } from '../../../src/lib/metrics/chair';
-import { chairSynonyms, cocoInstances } from '../evidence/helpers/real-data';
+import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
+import { cocoInstances } from '../evidence/helpers/real-data';
 
-const table = chairSynonyms();
+const table = CHAIR_SYNONYMS;
 const truth = parseCocoInstances(cocoInstances('coco_val2017_000000039769_instances.json'), table);
 const ID = 39769;
 

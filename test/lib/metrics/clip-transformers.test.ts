@@ -16,11 +16,11 @@ import {
   type ClipPixels,
   type TransformersClip,
 } from '../../../src/lib/metrics/clip-transformers';
+import { PHOTOS_DIR } from '../../support/fixtures';
 
 const REPO = resolve(import.meta.dirname, '..', '..', '..');
 const MODELS = join(REPO, 'public', 'models');
 const ID = 'tiny-random/clip';
-const IMAGES = join(resolve(REPO, process.env.SHARED_DIR ?? '../shared'), 'data', 'images');
 const PHOTOS = ['coco_val2017_000000039769.png', 'coco_val2017_000000000724.jpg', 'coco_000000087038.jpg'];
 const CAPTIONS = [
   'two cats lying on a pink couch',
@@ -79,7 +79,7 @@ beforeAll(async () => {
   ]);
   photos = await Promise.all(
     PHOTOS.map(async (p) => {
-      const image = await RawImage.read(join(IMAGES, p));
+      const image = await RawImage.read(join(PHOTOS_DIR, p));
       return {
         width: image.width,
         height: image.height,
@@ -133,7 +133,7 @@ describe('CLIPScore through transformers.js', () => {
     const tokenizer = await AutoTokenizer.from_pretrained(ID);
     const images: Float32Array[] = [];
     for (const p of PHOTOS) {
-      const { pixel_values } = (await processor(await RawImage.read(join(IMAGES, p)))) as {
+      const { pixel_values } = (await processor(await RawImage.read(join(PHOTOS_DIR, p)))) as {
         pixel_values: { data: Float32Array; dims: number[] };
       };
       const out = await visionSession.run({

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSynonyms } from '../../../src/lib/critic/synonyms';
+import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
 import { computeChair, type CocoGroundTruth } from '../../../src/lib/metrics/chair';
 import {
   chairCaptionsFor,
@@ -9,13 +9,12 @@ import {
   importCocoAnnotations,
   matchCocoImages,
 } from '../../../src/lib/metrics/coco-import';
+import { ANNOTATIONS_DIR } from '../../support/fixtures';
 
-const REPO = resolve(import.meta.dirname, '..', '..', '..');
-const ANNOTATIONS = join(resolve(REPO, process.env.SHARED_DIR ?? '../shared'), 'data', 'annotations');
 const instances = JSON.parse(
-  readFileSync(join(ANNOTATIONS, 'coco_val2017_000000039769_instances.json'), 'utf8'),
+  readFileSync(join(ANNOTATIONS_DIR, 'coco_val2017_000000039769_instances.json'), 'utf8'),
 ) as unknown;
-const table = parseSynonyms(readFileSync(join(ANNOTATIONS, 'chair_synonyms.txt'), 'utf8'));
+const table = CHAIR_SYNONYMS;
 
 describe('cocoIdFromFileName', () => {
   it.each([

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeScores, type ImageScoreInput } from '../../../src/lib/tuning/round-metrics';
-import { chairSynonyms } from '../evidence/helpers/real-data';
+import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
 
-const table = chairSynonyms();
-/** COCO image 39769's annotated categories (../shared/data/annotations). */
+const table = CHAIR_SYNONYMS;
+/** COCO image 39769's annotated categories (test/fixtures/annotations). */
 const CATS = ['bed', 'cat', 'couch', 'remote'];
 
 const inputs: ImageScoreInput[] = [

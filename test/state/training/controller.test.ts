@@ -11,7 +11,7 @@ import { createStudioStore } from '../../../src/state/store';
 import { TrainingController } from '../../../src/state/training/controller';
 import { buildExportZip } from '../../../src/state/training/export-zip';
 import { idbKeyValue } from '../../../src/state/persist/idb';
-import { chairSynonyms } from '../../lib/evidence/helpers/real-data';
+import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
 import {
   FakeTrainingWorker,
   MemoryCheckpoints,
@@ -22,7 +22,7 @@ import {
 } from './fakes';
 
 let db = 0;
-const table = chairSynonyms();
+const table = CHAIR_SYNONYMS;
 
 async function studio(kvName = `training-test-${++db}`) {
   const state = createStudioStore(idbKeyValue(kvName, 'state'));

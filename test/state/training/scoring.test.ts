@@ -8,9 +8,9 @@ import { ScorerModelError } from '../../../src/lib/metrics/preference-scorers';
 import { PagePreferenceScorer } from '../../../src/state/training/page-preference-scorer';
 import type { ScoringPort } from '../../../src/state/training/ports';
 import { scoreCaptions } from '../../../src/state/training/scoring';
-import { chairSynonyms } from '../../lib/evidence/helpers/real-data';
+import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
 
-const table = chairSynonyms();
+const table = CHAIR_SYNONYMS;
 const captions = new Map([
   ['cats', 'two cats on a couch'],
   ['sign', 'a red stop sign'],

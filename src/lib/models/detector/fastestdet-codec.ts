@@ -1,6 +1,6 @@
 /**
  * FastestDet's pre- and post-processing, exactly as its reference runtime does them
- * (dog-qiuqiu/FastestDet; facts in ../shared/data/models/fastestdet/README via data/README.md):
+ * (dog-qiuqiu/FastestDet; the committed model and these facts: public/models/fastestdet/README.md):
  * - input `input.1`: float32 [1, 3, 352, 352], the image resized to 352×352 (bilinear, OpenCV's
  *   INTER_LINEAR pixel-centre convention), channels BGR, values / 255;
  * - output `758`: float32 [1, 85, 22, 22]; per cell: 0 objectness, 1–2 centre offsets (tanh; centre =

@@ -5,8 +5,8 @@
  */
 import type { ChatMessage } from '../../critic/engines/engine';
 import type { TextGenerationFn } from '../../critic/engines/transformers';
+import { CHAIR_SYNONYMS } from '../../critic/chair-synonyms';
 import type { SynonymTable } from '../../critic/synonyms';
-import { parseSynonyms } from '../../critic/synonyms';
 import { parseClassNames } from '../detector/coco-names';
 import { FastestDetDetector } from '../detector/fastestdet';
 import type { Float32TensorFactory, SessionLike } from '../detector/session';
@@ -172,12 +172,11 @@ export class TeacherService implements TeacherWorkerApi {
     if (this.#control !== null) throw new TeacherBusyError('cancel the evidence run before loading again');
     await this.unload();
     const { device, reason } = await this.resolveDevice(options.device);
-    const [modelBytes, names, synonyms] = await Promise.all([
+    const [modelBytes, names] = await Promise.all([
       this.#fetch(options.detector.modelUrl, 'the detector model'),
       this.#fetch(options.detector.namesUrl, "the detector's class names"),
-      this.#fetch(options.synonymsUrl, 'the CHAIR synonym list'),
     ]);
-    const table = parseSynonyms(text(synonyms));
+    const table = CHAIR_SYNONYMS;
     let bytes: Uint8Array;
     try {
       bytes = makeFastestDetBatchable(modelBytes);
@@ -233,7 +232,8 @@ export class TeacherService implements TeacherWorkerApi {
       return await this.platform.fetchBytes(url);
     } catch (error) {
       throw new TeacherLoadError(
-        `Could not read ${what} from ${url} (${describe(error)}); \`npm run models:fetch\` downloads it.`,
+        `Could not read ${what} from ${url} (${describe(error)}). The detector is part of the repository ` +
+          '(public/models/fastestdet/): `git checkout -- public/models/fastestdet` restores it.',
         { cause: error },
       );
     }

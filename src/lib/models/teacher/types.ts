@@ -69,8 +69,6 @@ export interface TeacherLoadOptions {
   readonly dtypes?: Partial<Record<FlorenceSession, ModelDtype>>;
   /** Where the app serves FastestDet (ONNX file and class names). */
   readonly detector: { readonly modelUrl: string; readonly namesUrl: string };
-  /** Where the app serves the CHAIR synonym list. */
-  readonly synonymsUrl: string;
 }
 
 export interface TeacherInfo {

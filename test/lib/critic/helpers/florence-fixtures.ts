@@ -1,6 +1,6 @@
 /**
  * The hand-written Florence-2 fixtures (test/fixtures/florence2/*.json; see their "note"): realistic
- * outputs for the photos in ../shared/data/images, in post_process_generation's shapes.
+ * outputs for the photos in test/fixtures/photos, in post_process_generation's shapes.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import type { FlorenceResults } from '../../../../src/lib/critic/evidence';
 import { buildEvidence } from '../../../../src/lib/critic/evidence';
 import type { Evidence } from '../../../../src/lib/critic/evidence';
 import type { PlacedDetection } from '../../../../src/lib/evidence/merge';
-import { chairSynonyms } from '../../evidence/helpers/real-data';
+import { CHAIR_SYNONYMS } from '../../../../src/lib/critic/chair-synonyms';
 
 const DIR = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'florence2');
 
@@ -50,7 +50,7 @@ export function florenceResults(f: FlorenceFixture): FlorenceResults {
   };
 }
 
-export const table = chairSynonyms();
+export const table = CHAIR_SYNONYMS;
 
 /** Evidence from a fixture's Florence-2 results, plus optional detector boxes. */
 export function fixtureEvidence(

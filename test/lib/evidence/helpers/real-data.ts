@@ -1,4 +1,4 @@
-/** Real photos, annotations and the real FastestDet from ../shared/data (SHARED_DIR overrides). */
+/** Real photos and annotations (test/fixtures) and the real FastestDet (public/models/fastestdet). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
@@ -7,14 +7,12 @@ import type { RasterImage } from '../../../../src/lib/evidence/raster';
 import { parseClassNames } from '../../../../src/lib/models/detector/coco-names';
 import { FastestDetDetector } from '../../../../src/lib/models/detector/fastestdet';
 import type { SessionLike } from '../../../../src/lib/models/detector/session';
-import { parseSynonyms } from '../../../../src/lib/critic/synonyms';
-import type { SynonymTable } from '../../../../src/lib/critic/synonyms';
+import { ANNOTATIONS_DIR, FASTESTDET_DIR, PHOTOS_DIR } from '../../../support/fixtures';
 
-export const SHARED_DATA = join(process.env.SHARED_DIR ?? '../shared', 'data');
-export const FASTESTDET_DIR = join(SHARED_DATA, 'models', 'fastestdet');
+export { FASTESTDET_DIR };
 
 export async function loadRaster(file: string): Promise<RasterImage> {
-  const { data, info } = await sharp(join(SHARED_DATA, 'images', file))
+  const { data, info } = await sharp(join(PHOTOS_DIR, file))
     .removeAlpha()
     .raw()
     .toBuffer({ resolveWithObject: true });
@@ -38,10 +36,6 @@ export async function realFastestDet(session?: SessionLike): Promise<FastestDetD
   });
 }
 
-export function chairSynonyms(): SynonymTable {
-  return parseSynonyms(readFileSync(join(SHARED_DATA, 'annotations', 'chair_synonyms.txt'), 'utf8'));
-}
-
 export function cocoInstances(file: string): unknown {
-  return JSON.parse(readFileSync(join(SHARED_DATA, 'annotations', file), 'utf8'));
+  return JSON.parse(readFileSync(join(ANNOTATIONS_DIR, file), 'utf8'));
 }

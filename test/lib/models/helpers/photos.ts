@@ -1,18 +1,8 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { RawImage } from '@huggingface/transformers';
 import type { PixelImage } from '../../../../src/lib/models/student/types';
 
-export const SHARED_DIR = process.env['SHARED_DIR'] ?? '../shared';
-export const PHOTOS_DIR = join(SHARED_DIR, 'data', 'images');
-
-/** The real COCO photos of ../shared/data/images, sorted by name. */
-export function photoPaths(): string[] {
-  return readdirSync(PHOTOS_DIR)
-    .filter((name) => /\.(jpe?g|png)$/i.test(name))
-    .sort()
-    .map((name) => join(PHOTOS_DIR, name));
-}
+/** The committed real COCO photos (test/fixtures/photos), sorted by name. */
+export { PHOTOS_DIR, photoPaths } from '../../../support/fixtures';
 
 /**
  * Decoded with transformers.js's own RawImage.read (sharp in Node), exactly as its pipeline reads a path,

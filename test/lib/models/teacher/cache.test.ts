@@ -14,7 +14,7 @@ import {
 import { gatherEvidence } from '../../../../src/lib/models/teacher/evidence-path';
 import type { TeacherSettings } from '../../../../src/lib/models/teacher/types';
 import { DEFAULT_TEACHER_SETTINGS } from '../../../../src/lib/models/teacher/types';
-import { chairSynonyms } from '../../evidence/helpers/real-data';
+import { CHAIR_SYNONYMS } from '../../../../src/lib/critic/chair-synonyms';
 
 const IMAGE = { imageId: 'sha-1', width: 640, height: 480 };
 const GRIDS = [1, 2, 3];
@@ -61,7 +61,7 @@ describe('teacher cache keys and the overlap setting', () => {
   it('runs the detector again on every window after the overlap changes, reusing only the whole image', async () => {
     const cache = new MemoryTeacherCache();
     const detector = new CountingDetector();
-    const deps = { detector, florence: null, cache, table: chairSynonyms() };
+    const deps = { detector, florence: null, cache, table: CHAIR_SYNONYMS };
     const request = [
       {
         imageId: 'sha-1',

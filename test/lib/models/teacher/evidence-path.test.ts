@@ -13,9 +13,9 @@ import type {
   TeacherSettings,
 } from '../../../../src/lib/models/teacher/types';
 import { DEFAULT_TEACHER_SETTINGS } from '../../../../src/lib/models/teacher/types';
-import { chairSynonyms } from '../../evidence/helpers/real-data';
+import { CHAIR_SYNONYMS } from '../../../../src/lib/critic/chair-synonyms';
 
-const table = chairSynonyms();
+const table = CHAIR_SYNONYMS;
 
 /** Sees a cat in the middle of every crop; records the batch sizes it was called with. */
 class FakeDetector implements RegionDetector {

@@ -12,7 +12,8 @@ import type { FlorenceRuntime } from '../../../../src/lib/models/teacher/florenc
 import { cropRaster } from '../../../../src/lib/models/teacher/raster-crop';
 import type { FlorenceTask } from '../../../../src/lib/models/teacher/types';
 import { planCrops } from '../../../../src/lib/evidence/crops';
-import { IMAGES_DIR, useLocalModels } from '../../../models/local-models';
+import { useLocalModels } from '../../../models/local-models';
+import { PHOTOS_DIR } from '../../../support/fixtures';
 import { loadRaster } from '../../evidence/helpers/real-data';
 import { TINY_FLORENCE } from './helpers/node-teacher';
 
@@ -102,7 +103,7 @@ describe('loadTransformersFlorence (tiny random Florence-2, onnxruntime-node CPU
   });
 
   it('runs beam search (the repo default, 3 beams) and post-processes boxes in the crop pixels', async () => {
-    const image = await RawImage.read(join(IMAGES_DIR, 'coco_val2017_000000000724.jpg'));
+    const image = await RawImage.read(join(PHOTOS_DIR, 'coco_val2017_000000000724.jpg'));
     const raster = {
       width: image.width,
       height: image.height,

@@ -16,7 +16,8 @@ import type {
   TeacherSettings,
 } from '../../../../src/lib/models/teacher/types';
 import { DEFAULT_TEACHER_SETTINGS } from '../../../../src/lib/models/teacher/types';
-import { chairSynonyms, cocoInstances, loadRaster } from '../../evidence/helpers/real-data';
+import { CHAIR_SYNONYMS } from '../../../../src/lib/critic/chair-synonyms';
+import { cocoInstances, loadRaster } from '../../evidence/helpers/real-data';
 import { nodeLoadOptions, nodeTeacherPlatform } from './helpers/node-teacher';
 
 const CATS = 'coco_val2017_000000039769.png';
@@ -89,7 +90,7 @@ describe('TeacherService in Node (real FastestDet, tiny Florence-2)', () => {
   });
 
   it('lets the critic mark a dog as hallucinated and the cats as grounded on this evidence', () => {
-    const table = chairSynonyms();
+    const table = CHAIR_SYNONYMS;
     const dog = checkCaption('a dog sleeping on a couch', first.evidence, table);
     expect(dog.hallucinations.map((h) => h.object)).toContain('dog');
     const cats = checkCaption('two cats sleeping on a couch', first.evidence, table);
@@ -155,7 +156,10 @@ describe('TeacherService without a model loaded', () => {
         ...options,
         detector: { ...options.detector, modelUrl: 'file:///nonexistent/FastestDet.onnx' },
       }),
-    ).rejects.toMatchObject({ name: 'TeacherLoadError', message: expect.stringContaining('models:fetch') });
+    ).rejects.toMatchObject({
+      name: 'TeacherLoadError',
+      message: expect.stringContaining('git checkout -- public/models/fastestdet'),
+    });
   });
 });
 

@@ -14,12 +14,12 @@ import { makeBatch, type TrainingBatch } from '../../../../src/lib/onnx/training
 import { trainedWeights, writeWeightsToBytes } from '../../../../src/lib/onnx/training/export';
 import type { OptimizerConfig } from '../../../../src/lib/onnx/training/optimizer-config';
 import { Trainer } from '../../../../src/lib/onnx/training/trainer';
+import { PHOTOS_DIR } from '../../../support/fixtures';
 import { ort, runtimeFor, WEBGPU_CONFIGURED } from './helpers/backends';
 import {
   greedyCaption,
   loadStudentData,
   PAIRS,
-  SHARED_DIR,
   STUDENT_CONFIG,
   STUDENT_DIR,
   STUDENT_ID,
@@ -109,7 +109,7 @@ describe('overfitting the tiny student (CPU EP)', () => {
       const captioner = await pipeline('image-to-text', STUDENT_ID, { device: 'cpu', dtype: 'fp32' });
       const out: string[] = [];
       for (const pair of PAIRS) {
-        const result = (await captioner(join(SHARED_DIR, 'data', 'images', pair.image))) as {
+        const result = (await captioner(join(PHOTOS_DIR, pair.image))) as {
           generated_text: string;
         }[];
         out.push(result[0]!.generated_text.trim());

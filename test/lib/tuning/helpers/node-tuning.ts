@@ -12,8 +12,8 @@ import { TuningService } from '../../../../src/lib/tuning/service';
 import type { TrainSample } from '../../../../src/lib/tuning/worker-api';
 import { WEBGPU_CONFIGURED } from '../../onnx/training/helpers/backends';
 import { nodeTensors, openDiskModel } from '../../models/helpers/node-student';
-import { PAIRS, SHARED_DIR } from '../../onnx/training/helpers/student';
-import { photoRequests } from '../../models/helpers/photos';
+import { PAIRS } from '../../onnx/training/helpers/student';
+import { PHOTOS_DIR, photoRequests } from '../../models/helpers/photos';
 
 export { TINY_MODEL_ID as TINY_ID } from '../../models/helpers/node-student';
 
@@ -53,6 +53,6 @@ export const TRAIN_SAMPLES: TrainSample[] = PAIRS.map((p) => ({
 }));
 
 export async function photosById(ids: readonly string[]) {
-  const requests = await photoRequests(ids.map((id) => join(SHARED_DIR, 'data', 'images', id)));
+  const requests = await photoRequests(ids.map((id) => join(PHOTOS_DIR, id)));
   return requests.map((r, i) => ({ ...r, id: ids[i]! }));
 }

@@ -1,6 +1,6 @@
 /**
  * The teacher in Node: onnxruntime-node sessions (CPU EP), transformers.js reading public/models/ (no hub),
- * files from ../shared/data by file:// URL, and an in-memory cache. The same TeacherService the worker runs.
+ * FastestDet from public/models/fastestdet by file:// URL, and an in-memory cache. The same TeacherService the worker runs.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,8 @@ import { loadTransformersFlorence } from '../../../../../src/lib/models/teacher/
 import type { TeacherPlatform } from '../../../../../src/lib/models/teacher/teacher-service';
 import type { TeacherLoadOptions } from '../../../../../src/lib/models/teacher/types';
 import { MODELS_DIR, useLocalModels } from '../../../../models/local-models';
-import { FASTESTDET_DIR, SHARED_DATA, ortTensor } from '../../../evidence/helpers/real-data';
+import { FASTESTDET_DIR } from '../../../../support/fixtures';
+import { ortTensor } from '../../../evidence/helpers/real-data';
 
 export const TINY_FLORENCE = 'tiny-random/florence-2';
 
@@ -38,6 +39,5 @@ export function nodeLoadOptions(florenceModelId: string | null = TINY_FLORENCE):
       modelUrl: pathToFileURL(join(FASTESTDET_DIR, 'FastestDet.onnx')).href,
       namesUrl: pathToFileURL(join(FASTESTDET_DIR, 'coco.names')).href,
     },
-    synonymsUrl: pathToFileURL(join(SHARED_DATA, 'annotations', 'chair_synonyms.txt')).href,
   };
 }

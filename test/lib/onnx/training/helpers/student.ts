@@ -6,15 +6,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AutoProcessor, AutoTokenizer, RawImage, env } from '@huggingface/transformers';
 import type { TrainingSample } from '../../../../../src/lib/onnx/training/batches';
+import { PHOTOS_DIR } from '../../../../support/fixtures';
 import { ort } from './backends';
 
 export const MODELS_DIR = join(__dirname, '../../../../../public/models');
 export const STUDENT_ID = 'tiny-random/vit-gpt2';
 export const STUDENT_DIR = join(MODELS_DIR, STUDENT_ID);
-export const SHARED_DIR = process.env.SHARED_DIR ?? join(__dirname, '../../../../../../shared');
 
 /**
- * Photos from ../shared/data/images with a caption each, in words of the tokenizer's corpus: 7–12 tokens, so that
+ * Photos from test/fixtures/photos with a caption each, in words of the tokenizer's corpus: 7–12 tokens, so that
  * caption + end token fit transformers.js's default max_length of 20.
  */
 export const PAIRS: readonly { image: string; caption: string }[] = [
@@ -62,7 +62,7 @@ export async function loadStudentData(pairs = PAIRS): Promise<StudentData> {
   let encoderSequence = 0;
   let encoderWidth = 0;
   for (const pair of pairs) {
-    const image = await RawImage.read(join(SHARED_DIR, 'data', 'images', pair.image));
+    const image = await RawImage.read(join(PHOTOS_DIR, pair.image));
     const { pixel_values } = (await processor(image)) as {
       pixel_values: { data: Float32Array; dims: number[] };
     };
