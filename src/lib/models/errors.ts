@@ -10,6 +10,13 @@ export class InvalidChoiceError extends Error {
 export class ModelLoadError extends Error {
   override readonly name = 'ModelLoadError';
 }
+/**
+ * The model is not in the app's own public/models/<id>/ and the Hugging Face hub it would come from cannot
+ * be reached (offline): not a broken model, so the UI offers what to do instead of the raw fetch failure.
+ */
+export class ModelUnavailableError extends Error {
+  override readonly name = 'ModelUnavailableError';
+}
 export class DeviceUnavailableError extends Error {
   override readonly name = 'DeviceUnavailableError';
 }
@@ -32,6 +39,7 @@ export class GenerationError extends Error {
 export const STUDENT_ERROR_NAMES = [
   'InvalidChoiceError',
   'ModelLoadError',
+  'ModelUnavailableError',
   'DeviceUnavailableError',
   'DeviceLostError',
   'NotLoadedError',

@@ -1,4 +1,4 @@
-import { describeError, InvalidChoiceError, ModelLoadError } from './errors';
+import { describeError, InvalidChoiceError, ModelLoadError, ModelUnavailableError } from './errors';
 import type { ModelSource } from './student/types';
 
 /** The files of one model, wherever they are. Paths are relative to the model root ('onnx/encoder_model.onnx'). */
@@ -53,7 +53,24 @@ export async function openModelSource(
     );
   }
   const hubUrl = environment.hubUrl ?? 'https://huggingface.co/';
-  return urlFiles(modelId, 'hub', `${hubUrl}${modelId}/resolve/main/`, environment.fetch);
+  // Not in the app, and the hub does not answer at all: the model is simply not available here.
+  const unreachable = (url: string, error: unknown): Error =>
+    new ModelUnavailableError(
+      `model '${modelId}' is not in the app (${environment.appModelsUrl}${modelId}/) and the Hugging Face ` +
+        `hub cannot be reached (${url}: ${describeError(error)}): run \`npm run models:fetch\` on a machine ` +
+        'with internet, or choose a model that is in public/models/',
+      { cause: error },
+    );
+  return urlFiles(modelId, 'hub', `${hubUrl}${modelId}/resolve/main/`, environment.fetch, unreachable);
+}
+
+/**
+ * `fetch` rejects (rather than answering with an HTTP status) when no answer came at all: no network, DNS,
+ * a refused connection, CORS. Browsers and Node's undici both reject with a TypeError then; an abort is a
+ * DOMException named 'AbortError' and is not a network failure.
+ */
+export function isNetworkFailure(error: unknown): boolean {
+  return error instanceof TypeError || (error instanceof Error && error.name === 'TypeError');
 }
 
 function parseJson(bytes: Uint8Array, where: string): Record<string, unknown> {
@@ -69,13 +86,21 @@ function parseJson(bytes: Uint8Array, where: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function urlFiles(modelId: string, origin: 'app' | 'hub', baseUrl: string, fetchFn: FetchBytes): ModelFiles {
+/** `unreachable` makes the error for a fetch that got no answer at all (see isNetworkFailure). */
+function urlFiles(
+  modelId: string,
+  origin: 'app' | 'hub',
+  baseUrl: string,
+  fetchFn: FetchBytes,
+  unreachable?: (url: string, error: unknown) => Error,
+): ModelFiles {
   const read = async (path: string): Promise<Uint8Array> => {
     const url = `${baseUrl}${path}`;
     let response: Awaited<ReturnType<FetchBytes>>;
     try {
       response = await fetchFn(url);
     } catch (error) {
+      if (unreachable !== undefined && isNetworkFailure(error)) throw unreachable(url, error);
       throw new ModelLoadError(`could not fetch ${url}: ${describeError(error)}`, { cause: error });
     }
     if (!response.ok) throw new ModelLoadError(`could not fetch ${url}: HTTP ${response.status}`);

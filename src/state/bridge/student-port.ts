@@ -42,7 +42,9 @@ export function createStudentPort(deps: StudentPortDeps): {
       const info = await api.load(Comlink.transfer({ source, device, dtype: 'fp32' }, transfersOf(source)));
       store.getState().studentReady(info);
     } catch (error) {
-      store.getState().studentFailed(errorSummary(error));
+      // A model chosen meanwhile is not the one that failed: its panel must not show the old model's error.
+      const now = store.getState().settings;
+      if (now.model === model && now.device === device) store.getState().studentFailed(errorSummary(error));
       throw error;
     }
   };

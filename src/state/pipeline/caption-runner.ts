@@ -38,6 +38,8 @@ export class CaptionRunner {
   #loop: Promise<void> | null = null;
   #abort: AbortController | null = null;
   #wakeFromPause: (() => void) | null = null;
+  /** Counts model (or device) changes, so a run can tell a failure of the model it no longer uses. */
+  #studentGeneration = 0;
 
   constructor(deps: CaptionRunnerDeps) {
     this.#deps = { batchesPerCall: 4, maxRestarts: 1, ...deps };
@@ -70,6 +72,17 @@ export class CaptionRunner {
     this.#state.setPaused(false);
     void this.#deps.student.resume().catch(() => {});
     this.#wakeFromPause?.();
+    this.kick();
+  }
+
+  /**
+   * The model or device setting changed. Whatever stopped the last run (the old model could not load, say)
+   * says nothing about the new one: the stale error goes, and the waiting cards are picked up at once. A run
+   * that is going on takes the new model from its next call; a failure of the old one does not stop it.
+   */
+  studentChanged(): void {
+    this.#studentGeneration += 1;
+    this.#state.clearRunError();
     this.kick();
   }
 
@@ -117,9 +130,12 @@ export class CaptionRunner {
         const settings: GenerationSettings = { ...this.#state.settings.generation, minNewTokens: 0 };
         const chunk = queue.slice(0, settings.batchSize * this.#deps.batchesPerCall);
         const total = completed + queue.length;
+        const generation = this.#studentGeneration;
         const outcome = await this.#caption(chunk, settings, abort.signal, completed, total);
         completed += outcome.finished;
         this.#state.runProgress(completed, completed + this.#queued().length, completed / Math.max(1, total));
+        // The model changed during the call: its failure was the old model's; the next call loads the new one.
+        if (outcome.error !== undefined && generation !== this.#studentGeneration) continue;
         if (outcome.error !== undefined) {
           if (RESTARTABLE.has(outcome.error.name) && restarts < this.#deps.maxRestarts) {
             restarts += 1;

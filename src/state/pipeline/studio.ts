@@ -61,13 +61,15 @@ export function createStudio(deps: StudioDeps): Studio {
     onQueued: () => runner.kick(),
   });
 
-  // The model or device changed: what is loaded no longer counts, and the badge may change.
+  // The model or device changed: what is loaded no longer counts, the badge may change, and the work that
+  // waits (a load failure of the old model leaves cards queued) is the new model's to do.
   const unsubscribe = store.subscribe((state, previous) => {
     const { model, device } = state.settings;
     if (model === previous.settings.model && device === previous.settings.device) return;
     deps.student.invalidate();
     state.studentStale();
     void deps.student.resolveDevice().catch(() => {});
+    runner.studentChanged();
   });
 
   const ready = deps.hydrated.then(() => {

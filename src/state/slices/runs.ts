@@ -13,7 +13,10 @@ export interface CaptionRunState {
   total: number;
   /** Overall progress in [0, 1], counting partial progress of the running batch. */
   fraction: number;
-  /** Why the last run stopped early (worker crash, model failed to load), shown until the next run. */
+  /**
+   * Why the last run stopped early (worker crash, model failed to load), shown until the next run or until the
+   * model or device changes (the reason was about the previous one).
+   */
   error: ErrorInfo | null;
 }
 
@@ -22,6 +25,7 @@ export interface RunsSlice {
   runStarted: (total: number) => void;
   runProgress: (completed: number, total: number, fraction: number) => void;
   runFinished: (error?: ErrorInfo) => void;
+  clearRunError: () => void;
   setPaused: (paused: boolean) => void;
   setCancelling: () => void;
 }
@@ -51,6 +55,7 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set) => ({
   runProgress: (completed, total, fraction) =>
     set((s) => ({ run: { ...s.run, completed, total, fraction: Math.min(1, Math.max(0, fraction)) } })),
   runFinished: (error) => set((s) => ({ run: { ...s.run, state: 'idle', error: error ?? null } })),
+  clearRunError: () => set((s) => (s.run.error === null ? s : { run: { ...s.run, error: null } })),
   setPaused: (paused) =>
     set((s) => ({
       run: {

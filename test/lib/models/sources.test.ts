@@ -81,6 +81,68 @@ describe('openModelSource', () => {
   });
 });
 
+/** The app answers (404 for what it does not have); the hub does not answer at all, as when offline. */
+function offlineFetch(appFiles: Record<string, string>, hubFailure: unknown) {
+  const { fetch: app, asked } = fakeFetch(appFiles);
+  const fetch: FetchBytes = async (url) => {
+    if (url.startsWith(HUB)) {
+      asked.push(url);
+      throw hubFailure;
+    }
+    return app(url);
+  };
+  return { fetch, asked };
+}
+
+describe('openModelSource offline', () => {
+  it('a model not in the app whose hub files cannot be fetched is a ModelUnavailableError saying what to do', async () => {
+    const { fetch } = offlineFetch({}, new TypeError('Failed to fetch'));
+    const files = await openModelSource(
+      { kind: 'id', modelId: 'o/m' },
+      { appModelsUrl: APP, hubUrl: HUB, fetch },
+    );
+    const error = await files.readJson('config.json').catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'ModelUnavailableError' });
+    const { message } = error as Error;
+    expect(message).toContain(`model 'o/m' is not in the app (${APP}o/m/)`);
+    expect(message).toContain(
+      `the Hugging Face hub cannot be reached (${HUB}o/m/resolve/main/config.json: TypeError: Failed to fetch)`,
+    );
+    expect(message).toContain('npm run models:fetch');
+    expect(message).toContain('public/models/');
+  });
+
+  it("Node's fetch failure (undici: TypeError 'fetch failed') counts as unreachable too", async () => {
+    const { fetch } = offlineFetch({}, new TypeError('fetch failed'));
+    const files = await openModelSource(
+      { kind: 'id', modelId: 'o/m' },
+      { appModelsUrl: APP, hubUrl: HUB, fetch },
+    );
+    await expect(files.read('onnx/encoder_model.onnx')).rejects.toMatchObject({
+      name: 'ModelUnavailableError',
+    });
+  });
+
+  it('an abort, or a hub that answers 404, is not "unreachable": those stay ModelLoadError', async () => {
+    const abort = Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' });
+    const aborted = await openModelSource(
+      { kind: 'id', modelId: 'o/m' },
+      { appModelsUrl: APP, hubUrl: HUB, fetch: offlineFetch({}, abort).fetch },
+    );
+    await expect(aborted.read('config.json')).rejects.toMatchObject({ name: 'ModelLoadError' });
+
+    const { fetch } = fakeFetch({});
+    const missing = await openModelSource(
+      { kind: 'id', modelId: 'o/m' },
+      { appModelsUrl: APP, hubUrl: HUB, fetch },
+    );
+    await expect(missing.read('config.json')).rejects.toMatchObject({
+      name: 'ModelLoadError',
+      message: `could not fetch ${HUB}o/m/resolve/main/config.json: HTTP 404`,
+    });
+  });
+});
+
 describe('folderFiles', () => {
   const bytes = (text: string) => new TextEncoder().encode(text);
 

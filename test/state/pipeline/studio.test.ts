@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStudio, type Studio } from '../../../src/state/pipeline/studio';
+import { DEFAULT_MODEL_ID, modelLabel } from '../../../src/state/slices/settings';
 import { createStudioStore } from '../../../src/state/store';
 import { FakeImageStore, FakeIngest, FakeStudent, incoming, memoryKv, tick, until } from './fakes';
 
@@ -200,6 +201,65 @@ describe('studio pipeline (fake workers)', () => {
     studio.captionAgain();
     await studio.settled();
     expect(cards()[0]?.status).toBe('captioned');
+  });
+
+  it('a model change picks up the cards a load failure left waiting at once, and clears the stale error', async () => {
+    const { studio, student, cards } = setup();
+    // Like the hub offline: every load of the default model fails; the local one loads.
+    const caption = student.caption.bind(student);
+    student.caption = (...args) =>
+      modelLabel(studio.store.getState().settings.model) === DEFAULT_MODEL_ID
+        ? Promise.reject(
+            Object.assign(
+              new Error(`model '${DEFAULT_MODEL_ID}' is not in the app and the hub cannot be reached`),
+              {
+                name: 'ModelUnavailableError',
+              },
+            ),
+          )
+        : caption(...args);
+    await studio.addFiles([incoming('a.png', 'IMG 1x1'), incoming('b.png', 'IMG 2x2')]);
+    await studio.settled();
+    expect(cards().map((c) => c.status)).toEqual(['queued', 'queued']);
+    expect(studio.store.getState().run.error?.name).toBe('ModelUnavailableError');
+
+    // No Resume, no "caption again": choosing another model is enough.
+    studio.store.getState().setModel({ kind: 'id', modelId: 'tiny-random/vit-gpt2' });
+    expect(studio.store.getState().run.error).toBeNull();
+    await studio.settled();
+    expect(cards().map((c) => c.status)).toEqual(['captioned', 'captioned']);
+    expect(studio.store.getState().run).toMatchObject({ state: 'idle', error: null });
+  });
+
+  it('a model change with nothing waiting clears the stale error of the old model', async () => {
+    const { studio, student, cards } = setup();
+    student.failures = [Object.assign(new Error('not here'), { name: 'ModelUnavailableError' })];
+    await studio.addFiles([incoming('a.png', 'IMG 1x1')]);
+    await studio.settled();
+    studio.cancel();
+    expect(cards()[0]?.status).toBe('cancelled');
+    expect(studio.store.getState().run.error?.name).toBe('ModelUnavailableError');
+    studio.store.getState().setDevice('wasm');
+    expect(studio.store.getState().run.error).toBeNull();
+    await studio.settled();
+    expect(cards()[0]?.status).toBe('cancelled');
+  });
+
+  it('a model change while the old model is still loading: its failure does not stop the run, the new one captions', async () => {
+    const { studio, student, cards } = setup();
+    let failLoad: (error: Error) => void = () => {};
+    const loading = new Promise<never>((_, reject) => (failLoad = reject));
+    const caption = student.caption.bind(student);
+    let calls = 0;
+    student.caption = (...args) => (++calls === 1 ? loading : caption(...args));
+    await studio.addFiles([incoming('a.png', 'IMG 1x1')]);
+    await until(() => calls === 1);
+
+    studio.store.getState().setModel({ kind: 'id', modelId: 'tiny-random/vit-gpt2' });
+    failLoad(Object.assign(new Error('hub unreachable'), { name: 'ModelUnavailableError' }));
+    await studio.settled();
+    expect(cards()[0]?.status).toBe('captioned');
+    expect(studio.store.getState().run.error).toBeNull();
   });
 
   it('remove deletes the card and its stored file', async () => {
