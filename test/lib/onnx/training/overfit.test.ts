@@ -1,8 +1,8 @@
 /**
  * Overfitting the tiny ViT-GPT2 student on 8 real photos and captions (encoder outputs computed once): the loss
- * falls by at least 90%, greedy decoding with the trained weights reproduces every caption, and the exported
- * model folder (plain and merged decoder rewritten) gives the same captions in transformers.js, unlike the
- * untrained student.
+ * falls by at least 90%, the studio's own captioner (StudentService, greedy) with the trained weights reproduces
+ * every caption, and the exported model folder (plain and merged decoder rewritten) gives the same captions in
+ * transformers.js, unlike the untrained student.
  */
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,9 +15,12 @@ import { trainedWeights, writeWeightsToBytes } from '../../../../src/lib/onnx/tr
 import type { OptimizerConfig } from '../../../../src/lib/onnx/training/optimizer-config';
 import { Trainer } from '../../../../src/lib/onnx/training/trainer';
 import { PHOTOS_DIR } from '../../../support/fixtures';
-import { ort, runtimeFor, WEBGPU_CONFIGURED } from './helpers/backends';
+import { runtimeFor, WEBGPU_CONFIGURED } from './helpers/backends';
+import { StudentService } from '../../../../src/lib/models/student/student-service';
+import type { CaptionItemResult, GenerationSettings } from '../../../../src/lib/models/student/types';
+import { photoRequests } from '../../models/helpers/photos';
+import { nodeStudentPlatform } from '../../tuning/helpers/node-tuning';
 import {
-  greedyCaption,
   loadStudentData,
   PAIRS,
   STUDENT_CONFIG,
@@ -28,6 +31,16 @@ import {
 } from './helpers/student';
 
 const STEPS = 60;
+/** The studio's greedy captioning, the whole batch at once. */
+const GREEDY: GenerationSettings = {
+  strategy: 'greedy',
+  numBeams: 3,
+  maxNewTokens: 20,
+  minNewTokens: 0,
+  batchSize: 8,
+};
+const captionsOf = (items: readonly CaptionItemResult[]) =>
+  items.map((i) => (i.status === 'done' ? i.caption : i.status));
 const OPTIMIZER: OptimizerConfig = {
   algorithm: 'adamw',
   lr: 3e-3,
@@ -83,16 +96,23 @@ describe('overfitting the tiny student (CPU EP)', () => {
     expect(losses.at(-1)!).toBeLessThan(0.1 * losses[0]!);
   });
 
-  it('reproduces every caption with greedy decoding on the trained weights', async () => {
-    const decoder = writeWeightsToBytes(
-      studentFile('decoder_model.onnx'),
+  it('captions every photo with its trained caption through the studio captioner', async () => {
+    // The path the studio captions with after a round: the student worker's StudentService (batched greedy
+    // decoding with the merged decoder and its KV cache), its decoder swapped for the trained one by useDecoder.
+    const merged = writeWeightsToBytes(
+      studentFile('decoder_model_merged.onnx'),
       trainedWeights(artifacts, studentFile('decoder_model.onnx'), trained),
     );
-    const session = await ort.InferenceSession.create(decoder);
-    for (const sample of data.samples) {
-      expect(await greedyCaption(session, sample.encoderStates, data.encoderSequence)).toEqual(sample.tokens);
-    }
-    await session.release();
+    const photos = await photoRequests(PAIRS.map((p) => join(PHOTOS_DIR, p.image)));
+    const student = new StudentService(nodeStudentPlatform());
+    const options = { source: { kind: 'id', modelId: STUDENT_ID }, device: 'wasm', dtype: 'fp32' } as const;
+    await student.load(options);
+    const untrained = captionsOf((await student.caption(photos, GREEDY)).items);
+    await student.useDecoder(options, { bytes: merged, modelId: `${STUDENT_ID}+overfit` });
+    const tuned = captionsOf((await student.caption(photos, GREEDY)).items);
+    await student.unload();
+    expect(tuned).toEqual(data.captions);
+    expect(untrained.filter((c, i) => c === data.captions[i])).toEqual([]);
   });
 
   it('exports a model folder that transformers.js captions with the trained weights', async () => {
