@@ -16,6 +16,9 @@ export const PHOTOS_DIR = join(REPO_DIR, 'test', 'fixtures', 'photos');
 /** COCO instance annotations (coco_val2017_000000039769_instances.json). */
 export const ANNOTATIONS_DIR = join(REPO_DIR, 'test', 'fixtures', 'annotations');
 
+/** OpenCV's downscaling references for the studio's resizes (tools/make_resize_fixtures.py). */
+export const RESIZE_DIR = join(REPO_DIR, 'test', 'fixtures', 'resize');
+
 /** The real FastestDet the app serves (committed: public/models/fastestdet/README.md). */
 export const FASTESTDET_DIR = join(REPO_DIR, 'public', 'models', 'fastestdet');
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { downscaleAreaAverage, fitWithin, resizeAreaAverage, type RgbaImage } from '../../../src/lib/images';
+import { loadResizeCases, REFERENCE_QUANTUM } from '../../support/resize-fixtures';
 
 /** A gray image from a list of rows (alpha 255). */
 function gray(rows: number[][]): RgbaImage {
@@ -46,6 +47,33 @@ describe('resizeAreaAverage', () => {
     const img = gray([[1, 2]]);
     expect(resizeAreaAverage(img, 2, 1)).toBe(img);
   });
+});
+
+/**
+ * resizeAreaAverage claims OpenCV's INTER_AREA (exact box filter, partly covered pixels weighted by the
+ * covered fraction), so the reference is cv2.resize(..., INTER_AREA) on float64: the exact average, unrounded.
+ * Our one rounding puts every value within half a level of it; the reference carries OpenCV's float32 weights
+ * (error about 1.5e-5 of a level) and its storage quantum (1/512). Any other filter (nearest, PIL's BOX,
+ * bilinear) or a truncating rounding breaks the half-level bound on these noisy images.
+ */
+describe('resizeAreaAverage against OpenCV INTER_AREA (downscaling)', () => {
+  const TOLERANCE = 0.5 + REFERENCE_QUANTUM + 1e-4;
+  for (const { fixture, pixels, reference } of loadResizeCases('area')) {
+    const { width: sw, height: sh } = fixture.source;
+    it(`${fixture.name}: ${sw}×${sh} → ${fixture.width}×${fixture.height} within half a level`, () => {
+      const out = resizeAreaAverage({ width: sw, height: sh, data: pixels }, fixture.width, fixture.height);
+      expect([out.width, out.height]).toEqual([fixture.width, fixture.height]);
+      let worst = 0;
+      let worstAt = -1;
+      for (let i = 0; i < reference.length; i++) {
+        const error = Math.abs(out.data[i]! - reference[i]!);
+        if (error > worst) [worst, worstAt] = [error, i];
+      }
+      expect(worst, `worst at element ${worstAt} (pixel ${Math.floor(worstAt / 4)})`).toBeLessThanOrEqual(
+        TOLERANCE,
+      );
+    });
+  }
 });
 
 describe('fitWithin / downscaleAreaAverage', () => {

@@ -5,6 +5,7 @@ import {
   decodeFastestDet,
   writeFastestDetInput,
 } from '../../../../src/lib/models/detector/fastestdet-codec';
+import { loadResizeCases, REFERENCE_QUANTUM } from '../../../support/resize-fixtures';
 
 const S = 352;
 const PLANE = S * S;
@@ -55,6 +56,41 @@ describe('FastestDet preprocessing', () => {
     expect(out[0]).toBe(-1); // first image untouched
     expect(out.subarray(3 * PLANE).every((v) => v === 1)).toBe(true);
   });
+});
+
+/**
+ * FastestDet's runtime resizes with cv2.resize(INTER_LINEAR), which does not antialias on downscale, so the
+ * reference is OpenCV's INTER_LINEAR (not PIL's BILINEAR) on a float64 copy of each region: the exact
+ * interpolation. writeFastestDetInput keeps the value unrounded (float32 of v / 255), so it must match that to
+ * within the reference's storage quantum (1/512 of a level) plus float32 rounding (about 1.5e-5 of a level at
+ * 255). A wrong pixel-centre convention, nearest-neighbour sampling or a swapped channel is off by whole levels.
+ * (OpenCV's own uint8 path, 11-bit weights and one rounding, lies within 0.77 of a level of these values.)
+ */
+describe('FastestDet preprocessing against OpenCV INTER_LINEAR (downscaling)', () => {
+  const TOLERANCE = REFERENCE_QUANTUM + 1e-4;
+  for (const { fixture, pixels, reference } of loadResizeCases('bilinear')) {
+    const { width, height, channels } = fixture.source;
+    const { region, size, step } = fixture;
+    it(`${fixture.name}: ${region.width}×${region.height} of ${width}×${height} → ${size}×${size}`, () => {
+      const plane = size * size;
+      const out = new Float32Array(3 * plane);
+      writeFastestDetInput({ width, height, channels, data: pixels }, region, out, 0, size);
+      const kept = Math.ceil(size / step);
+      let worst = 0;
+      let worstAt = '';
+      for (let ry = 0; ry < kept; ry++) {
+        for (let rx = 0; rx < kept; rx++) {
+          for (let c = 0; c < 3; c++) {
+            // Reference channel c (the source's RGB order) is BGR plane 2 − c of ours.
+            const ours = out[(2 - c) * plane + ry * step * size + rx * step]! * 255;
+            const error = Math.abs(ours - reference[(ry * kept + rx) * 3 + c]!);
+            if (error > worst) [worst, worstAt] = [error, `x ${rx * step}, y ${ry * step}, channel ${c}`];
+          }
+        }
+      }
+      expect(worst, `worst at ${worstAt}`).toBeLessThanOrEqual(TOLERANCE);
+    });
+  }
 });
 
 /** An output tensor [85, 22, 22] that is zero except for what `set` writes. */
