@@ -2,6 +2,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { criticItemsInOrder } from '../../state/critic/slice';
 import { formatPercent } from '../format';
 import { useStudioState } from '../studio-context';
+import { FlorenceUnavailableNotice } from './FlorenceUnavailableNotice';
 import { useCritic } from './use-critic';
 
 function TeacherBadge() {
@@ -57,6 +58,7 @@ export function CriticPanel() {
     <section className="panel critic-panel" aria-label="Critic queue">
       <h2>Critic</h2>
       <TeacherBadge />
+      <FlorenceUnavailableNotice />
       <div className="run-line">
         <progress data-testid="critic-progress" max={1} value={run.total === 0 ? 0 : fraction} />
         <span

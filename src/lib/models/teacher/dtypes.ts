@@ -8,7 +8,7 @@
  */
 import { onnxFilePath } from '../devices';
 import { MODEL_DTYPES, type ModelDtype } from '../student/types';
-import { TeacherDtypeError } from './errors';
+import { FlorenceUnavailableError, TeacherDtypeError } from './errors';
 import type { FlorenceDtypes, FlorenceSession, TeacherDevice } from './types';
 import { FLORENCE_SESSIONS } from './types';
 
@@ -78,7 +78,8 @@ function validOverride(session: string, value: string, input: DtypeResolveInput)
 
 /**
  * One dtype per session: the override when given (it must exist), else the first choice of the table
- * whose file exists. Throws TeacherDtypeError naming every file looked for.
+ * whose file exists. Names every file looked for: FlorenceUnavailableError when no choice of the table
+ * exists, TeacherDtypeError for an override that is invalid or missing.
  */
 export async function resolveFlorenceDtypes(input: DtypeResolveInput): Promise<FlorenceDtypes> {
   const table = dtypeChoices(input.device, input.shaderF16);
@@ -100,10 +101,11 @@ export async function resolveFlorenceDtypes(input: DtypeResolveInput): Promise<F
       }
     }
     if (found === undefined) {
-      throw new TeacherDtypeError(
-        `no weights for the Florence-2 ${session} on ${input.device}: looked for ${looked.join(', ')}` +
-          (override === undefined ? '' : ` (dtype '${override}' was asked for)`),
-      );
+      const missing = `no weights for the Florence-2 ${session} on ${input.device}: looked for ${looked.join(', ')}`;
+      // No file of any choice: the model is not here (the teacher goes on without it). A dtype the person
+      // asked for that is missing is their setting to fix, so it fails loudly.
+      if (override === undefined) throw new FlorenceUnavailableError(missing);
+      throw new TeacherDtypeError(`${missing} (dtype '${override}' was asked for)`);
     }
     out[session] = found;
   }

@@ -8,6 +8,15 @@ export class TeacherDtypeError extends Error {
   override readonly name = 'TeacherDtypeError';
 }
 
+/**
+ * Florence-2 is not here to load: its folder is neither on disk nor reachable on the hub, or lacks files it
+ * needs. Not a failure of the teacher: the service then loads the detector alone and says so once
+ * (TeacherInfo.florenceUnavailable); a Florence-2 that is here but fails to load stays a TeacherLoadError.
+ */
+export class FlorenceUnavailableError extends Error {
+  override readonly name = 'FlorenceUnavailableError';
+}
+
 /** Florence-2 or the detector could not be loaded (missing files, a session that failed to build). */
 export class TeacherLoadError extends Error {
   override readonly name = 'TeacherLoadError';

@@ -15,9 +15,9 @@ import { resolveDevice } from '../devices';
 import { RunControl } from '../student/control';
 import type { DevicePreference, DeviceResolution } from '../student/types';
 import type { TeacherCache } from './cache';
-import { resolveFlorenceDtypes } from './dtypes';
 import {
   DetectorRewriteError,
+  FlorenceUnavailableError,
   TeacherBusyError,
   TeacherLoadError,
   TeacherNotLoadedError,
@@ -25,6 +25,7 @@ import {
 } from './errors';
 import { gatherEvidence } from './evidence-path';
 import { makeFastestDetBatchable } from './fastestdet-batch';
+import { loadFlorenceIfPresent } from './florence-loader';
 import type { FlorenceRuntime } from './florence-runtime';
 import type {
   EvidenceOutcome,
@@ -198,19 +199,23 @@ export class TeacherService implements TeacherWorkerApi {
       maxBatch: DETECTOR_MAX_BATCH,
     });
     let florence: FlorenceRuntime | null = null;
+    let florenceUnavailable: TeacherInfo['florenceUnavailable'] = null;
     if (options.florenceModelId !== null) {
       const modelId = options.florenceModelId;
       try {
-        const dtypes = await resolveFlorenceDtypes({
+        florence = await loadFlorenceIfPresent(this.platform, {
+          modelId,
           device,
-          shaderF16: device === 'webgpu' && (await this.platform.shaderF16()),
-          exists: (path) => this.platform.modelFileExists(modelId, path),
           ...(options.dtypes ? { overrides: options.dtypes } : {}),
         });
-        florence = await this.platform.loadFlorence(modelId, device, dtypes);
       } catch (error) {
-        await session.release?.();
-        throw error;
+        // Not here (offline, not fetched): the detector alone, said once in TeacherInfo, not per image.
+        if (error instanceof FlorenceUnavailableError) {
+          florenceUnavailable = { modelId, message: error.message };
+        } else {
+          await session.release?.();
+          throw error;
+        }
       }
     }
     const info: TeacherInfo = {
@@ -222,6 +227,7 @@ export class TeacherService implements TeacherWorkerApi {
         revision: florence.revision,
         dtypes: florence.dtypes,
       },
+      florenceUnavailable,
     };
     this.#loaded = { info, detector, session, florence, table };
     return info;

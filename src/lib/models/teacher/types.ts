@@ -80,6 +80,11 @@ export interface TeacherInfo {
     readonly revision: string;
     readonly dtypes: FlorenceDtypes;
   } | null;
+  /**
+   * Florence-2 was asked for but is not here (not on disk, hub unreachable, files missing): the evidence comes
+   * from the detector alone, and the UI says so once with this message (FlorenceUnavailableError's).
+   */
+  readonly florenceUnavailable: { readonly modelId: string; readonly message: string } | null;
 }
 
 export interface EvidenceRequest {
