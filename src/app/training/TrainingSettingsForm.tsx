@@ -128,6 +128,13 @@ export function TrainingSettingsForm() {
           onChange={(checkpointEvery) => setTuning({ checkpointEvery })}
         />
         <NumberField
+          {...field('train-max-tokens')}
+          label="Longest caption (tokens)"
+          value={tuning.maxTokens}
+          {...TUNING_LIMITS.maxTokens}
+          onChange={(maxTokens) => setTuning({ maxTokens: Math.round(maxTokens) })}
+        />
+        <NumberField
           {...field('train-rounds')}
           label="Rounds"
           value={loop.rounds}

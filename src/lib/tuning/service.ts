@@ -26,6 +26,7 @@ import { TrainingControl } from './control';
 import { withDeviceHeld } from './device-anchor';
 import { encodeImages } from './encode-images';
 import { EncoderStatesCache } from './encoder-cache';
+import { cutCaptionsNotice, decoderPositions, fitCaptions } from './caption-fit';
 import { NoTrainingDataError, TrainingBusyError } from './errors';
 import { runTuningLoop } from './loop';
 import { plannedSteps, validateTuningSettings } from './settings';
@@ -87,9 +88,10 @@ export class TuningService implements TrainingWorkerApi {
       const files = await this.#platform.openModel(request.source);
       const decoder = await readTrainingDecoder(files);
       const decoderId = await this.#decoderId(files, decoder);
+      const modelConfig = await files.readJson('config.json');
       const config = studentConfigFrom(
         files.modelId,
-        await files.readJson('config.json'),
+        modelConfig,
         await files.readJson('generation_config.json').catch(() => ({})),
       );
       const tokenizer = await loadCaptionTokenizer(files);
@@ -98,6 +100,14 @@ export class TuningService implements TrainingWorkerApi {
         .filter((s) => s.tokens.length > 0 && s.weight > 0);
       if (texts.length === 0)
         throw new NoTrainingDataError('None of the accepted captions has a word to train on.');
+      // The graph's caption length fits the longest caption (up to the limits); any cut is told, not silent.
+      const fit = fitCaptions(
+        texts.map((t) => t.tokens.length),
+        request.settings.maxTokens,
+        decoderPositions(modelConfig),
+      );
+      const cutNotice = cutCaptionsNotice(fit);
+      if (cutNotice) send({ kind: 'notice', notice: cutNotice });
 
       const encodeStarted = Date.now();
       this.#encoded.useEncoder(`${files.modelId}:${decoderId}`);
@@ -128,6 +138,7 @@ export class TuningService implements TrainingWorkerApi {
           encoderWidth: first.width,
         },
         settings: request.settings,
+        sequence: fit.sequence,
         totalSteps: plannedSteps(request.settings, samples.length),
         cache: this.#artifacts,
         onBuild: () => send({ kind: 'phase', phase: 'building-graph' }),
@@ -176,6 +187,7 @@ export class TuningService implements TrainingWorkerApi {
         ...batch,
         elapsedMs: Date.now() - began,
         encodeMs,
+        captions: { count: fit.captions, longest: fit.longest, sequence: fit.sequence, cut: fit.cut },
       };
     } finally {
       this.#control = null;

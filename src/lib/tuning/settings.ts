@@ -40,7 +40,10 @@ export interface TuningSettings {
   readonly schedule: ScheduleKind;
   /** Linear warm-up steps of the linear and cosine schedules. */
   readonly warmupSteps: number;
-  /** Caption length the graph takes, in tokens (start + caption, or caption + end); longer ones are cut. */
+  /**
+   * The longest caption the training graph takes, in tokens (start + caption, or caption + end): the graph fits
+   * the run's longest caption up to this (it bounds the graph's memory); longer ones are cut and counted.
+   */
   readonly maxTokens: number;
   /** Write a checkpoint every this many optimizer steps (a reload loses at most this many). */
   readonly checkpointEvery: number;
@@ -59,7 +62,7 @@ export const DEFAULT_TUNING_SETTINGS: TuningSettings = {
   trainable: { kind: 'lora', rank: 8, alpha: 16, roles: ['self-attn', 'cross-attn', 'mlp'] },
   schedule: 'constant',
   warmupSteps: 0,
-  maxTokens: 20,
+  maxTokens: 64,
   checkpointEvery: 10,
   seed: 0,
 };

@@ -45,6 +45,8 @@ export interface TrainerFactoryOptions {
   readonly runtime: RuntimeOptions;
   readonly source: TrainingSource;
   readonly settings: TuningSettings;
+  /** The graph's caption length (caption-fit.ts: fitted to the run's captions, at most settings.maxTokens). */
+  readonly sequence: number;
   /** Optimizer steps the run plans (the length of a decaying schedule). */
   readonly totalSteps: number;
   readonly cache: ArtifactsCache;
@@ -57,7 +59,7 @@ export function trainerFactory(options: TrainerFactoryOptions): CreateTrainer {
   return async ({ batchSize, accumulation, resume }) => {
     const shapes: TrainingShapes = {
       batch: batchSize,
-      sequence: settings.maxTokens,
+      sequence: options.sequence,
       encoderSequence: source.encoderSequence,
       encoderWidth: source.encoderWidth,
     };

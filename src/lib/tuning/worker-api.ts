@@ -57,6 +57,17 @@ export interface TrainResult {
   readonly elapsedMs: number;
   /** Milliseconds spent computing encoder outputs (0 when all were cached). */
   readonly encodeMs: number;
+  /**
+   * The captions against the graph's caption length (tokens without start or end token; `sequence` fits the
+   * longest up to the limits): `cut` of them were longer and trained on their first `sequence` tokens, without
+   * the end token (a warning notice said so).
+   */
+  readonly captions: {
+    readonly count: number;
+    readonly longest: number;
+    readonly sequence: number;
+    readonly cut: number;
+  };
 }
 
 /**

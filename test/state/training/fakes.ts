@@ -74,6 +74,7 @@ export class FakeTrainingWorker implements TrainingPort {
       accumulation: 1,
       elapsedMs: 1,
       encodeMs: 0,
+      captions: { count: request.samples.length, longest: 0, sequence: 8, cut: 0 },
     };
   }
 

@@ -2,6 +2,12 @@
  * Fixed-shape batches for the training graph (its shapes are static): teacher forcing with the decoder's start
  * token in front, targets ending with the end token, right padding masked out of the loss, and short batches
  * filled with rows of weight 0 and mask 0 (they add nothing to the loss or to the token count).
+ *
+ * The graph's caption length is fitted to the captions (`fitSequence`): long enough for the longest one and its
+ * end token, up to a limit (the run's setting and the model's positions). A caption longer than that is cut:
+ * its first `sequence` tokens train, without the end token. An end token after a cut would teach the student
+ * to stop mid-sentence; the cut prefix is still exact teacher forcing. Cut captions are counted
+ * (`fitSequence(...).cut`) and reported, never cut silently.
  */
 import type { TrainingShapes } from './artifacts';
 import { SeededRandom } from './rng';
@@ -55,6 +61,7 @@ export function makeBatch(
       throw new BatchShapeError(
         `encoder states of ${sample.encoderStates.length} values; the graph takes ${stateSize}`,
       );
+    // A caption longer than the graph is cut: its first `seq` tokens are the targets, without the end token.
     const input = [special.start, ...sample.tokens].slice(0, seq);
     const target = [...sample.tokens, special.end].slice(0, seq);
     input.forEach((t, i) => (tokens[b * seq + i] = BigInt(t)));
@@ -66,6 +73,38 @@ export function makeBatch(
     encoderStates.set(sample.encoderStates, b * stateSize);
   });
   return { tokens, labels, mask, weights, encoderStates, samples: samples.length };
+}
+
+/** Graph positions a caption of `tokens` tokens takes: start + caption in, caption + end out. */
+export function sequenceFor(tokens: number): number {
+  return tokens + 1;
+}
+
+/** Caption lengths are rounded up to a multiple of this, so that rounds whose longest caption differs by a
+ * token or two share a training graph (a new sequence length means new graphs). */
+export const SEQUENCE_STEP = 8;
+
+export interface SequenceFit {
+  /** The training graph's caption length. */
+  readonly sequence: number;
+  /** Tokens of the longest caption (without start or end token). */
+  readonly longest: number;
+  /** Captions longer than `sequence` allows: trained on their first tokens, without the end token. */
+  readonly cut: number;
+}
+
+/**
+ * The caption length for a run's captions (token counts without start or end token): the longest caption plus
+ * its end token, rounded up to SEQUENCE_STEP, at most `limit` (and at least 2).
+ */
+export function fitSequence(tokenCounts: readonly number[], limit: number): SequenceFit {
+  if (!Number.isInteger(limit) || limit < 2)
+    throw new BatchShapeError(`the caption length limit must be a whole number of at least 2, got ${limit}`);
+  const longest = Math.max(0, ...tokenCounts);
+  const wanted = Math.ceil(sequenceFor(longest) / SEQUENCE_STEP) * SEQUENCE_STEP;
+  const sequence = Math.max(2, Math.min(limit, wanted));
+  const cut = tokenCounts.filter((n) => sequenceFor(n) > sequence).length;
+  return { sequence, longest, cut };
 }
 
 /** Batches of sample indices for one epoch, shuffled by (seed, epoch): the same on every run and after a resume. */
