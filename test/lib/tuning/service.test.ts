@@ -145,7 +145,14 @@ describe('control and guardrails (CPU EP)', () => {
       if (event.kind === 'state' && event.state === 'paused') resolvePaused();
     });
     const done = tuning.train(request({ epochs: 1 }), run.onEvent, run.images);
-    await paused;
+    // A run that fails before its first step (e.g. its photos cannot be read) never pauses: fail with its
+    // error at once instead of waiting for `paused` until the test times out.
+    await Promise.race([
+      paused,
+      done.then(() => {
+        throw new Error('the run ended without pausing');
+      }),
+    ]);
     const stepsWhilePaused = run.r.steps.length;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(run.r.steps.length).toBe(stepsWhilePaused);
