@@ -1,10 +1,11 @@
 /**
- * Florence-2's weight files per session, as a frozen table and one resolver (STYLE lesson 12). DESIGN.md's
- * facts: on WebGPU, fp16 for embed_tokens and vision_encoder where the adapter offers `shader-f16` (fp32
- * without it), q4 for the encoder and the decoder (the encoder is very sensitive to quantization, q8
- * decoders give gibberish on WebGPU: transformers.js #1317, so never q8). WASM has no fast fp16: fp32
- * there, q4 for the two big graphs. Each session takes the first choice whose file exists, so the tiny
- * test model (fp32 files only) and the hub's repo (every variant) both resolve; nothing existing is loud.
+ * Florence-2's weight files per session, as a frozen table and one resolver (STYLE lesson 12). The facts
+ * (docs/architecture.md, devices and dtypes): on WebGPU, fp16 for embed_tokens and vision_encoder where the
+ * adapter offers `shader-f16` (fp32 without it), q4 for the encoder and the decoder (the encoder is very
+ * sensitive to quantization, q8 decoders give gibberish on WebGPU: transformers.js #1317, so never q8). WASM
+ * has no fast fp16: fp32 there, q4 for the two big graphs. Each session takes the first choice whose file
+ * exists, so the tiny test model (fp32 files only) and the hub's repo (every variant) both resolve; nothing
+ * existing is loud.
  */
 import { onnxFilePath } from '../devices';
 import { MODEL_DTYPES, type ModelDtype } from '../student/types';
