@@ -12,12 +12,15 @@ export class StudioPage {
   readonly cards: Locator;
   readonly overall: Locator;
   readonly storageBanner: Locator;
+  /** The panel shown when the student's model is not on disk and the hub cannot be reached. */
+  readonly studentUnavailable: Locator;
 
   constructor(readonly page: Page) {
     this.badge = page.getByTestId('device-badge');
     this.cards = page.getByTestId('image-card');
     this.overall = page.getByTestId('overall-progress');
     this.storageBanner = page.getByTestId('storage-banner');
+    this.studentUnavailable = page.getByTestId('student-unavailable');
   }
 
   async open(): Promise<void> {

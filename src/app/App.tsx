@@ -7,6 +7,7 @@ import { ImageGrid } from './ImageGrid';
 import { RunPanel } from './RunPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { StorageBanner } from './StorageBanner';
+import { StudentUnavailable } from './StudentUnavailable';
 import { TrainingView } from './training/TrainingView';
 
 export function App() {
@@ -22,6 +23,7 @@ export function App() {
       <div className="layout">
         <main className="main">
           <DropZone />
+          <StudentUnavailable />
           <ImageGrid />
           <CriticWorkspace />
           <TrainingView />

@@ -7,6 +7,16 @@ import { useStudio, useStudioState } from './studio-context';
 export function RunPanel() {
   const studio = useStudio();
   const run = useStudioState((s) => s.run);
+  const studentError = useStudioState((s) => s.student.error);
+  // A run stopped by a model that failed to load: the model's own message (settings, or the panel above the
+  // photos) already says it; saying it here again would show the same error twice.
+  const runError =
+    run.error !== null &&
+    (studentError === null ||
+      studentError.name !== run.error.name ||
+      studentError.message !== run.error.message)
+      ? run.error
+      : null;
   const counts = useStudioState(useShallow(statusCounts));
   const active = run.state !== 'idle';
   const waiting = counts.queued + counts.captioning;
@@ -68,9 +78,9 @@ export function RunPanel() {
           Caption all again
         </button>
       </div>
-      {run.error !== null && (
-        <p className="run-error" role="alert" data-testid="run-error" data-error-name={run.error.name}>
-          {run.error.message}
+      {runError !== null && (
+        <p className="run-error" role="alert" data-testid="run-error" data-error-name={runError.name}>
+          {runError.message}
         </p>
       )}
     </section>

@@ -6,6 +6,7 @@ import { DEVICE_CHOICES } from './fields/device-choices';
 import { NumberField } from './fields/NumberField';
 import { SelectField } from './fields/SelectField';
 import { TextField } from './fields/TextField';
+import { STUDENT_UNAVAILABLE } from './StudentUnavailable';
 import { useStudio, useStudioState } from './studio-context';
 
 /** Reads a picked model folder into path → bytes, paths relative to the folder itself. */
@@ -93,7 +94,8 @@ export function SettingsPanel() {
         Using {modelLabel(settings.model)}
       </p>
       {folderError !== null && <p className="field-error">{folderError}</p>}
-      {modelError !== null && (
+      {/* A model that is not here at all gets the panel above the photos instead (StudentUnavailable). */}
+      {modelError !== null && modelError.name !== STUDENT_UNAVAILABLE && (
         <p className="field-error" role="alert" data-testid="model-error" data-error-name={modelError.name}>
           {modelError.message}
         </p>

@@ -2,6 +2,11 @@ import type { DevicePreference, GenerationSettings } from '../../lib/models/stud
 import type { SliceCreator } from '../studio-state';
 
 export const DEFAULT_MODEL_ID = 'Xenova/vit-gpt2-image-captioning';
+/**
+ * The student committed under public/models/: always on disk, but random weights (it writes word salad). It
+ * lets the studio's plumbing run offline until the real model is fetched.
+ */
+export const LOCAL_RANDOM_MODEL_ID = 'tiny-random/vit-gpt2';
 
 /** Which student to load: a transformers.js model id, or a folder the user picked (files kept in IndexedDB). */
 export type ModelChoice =
