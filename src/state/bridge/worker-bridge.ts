@@ -61,6 +61,8 @@ export class WorkerBridge<Api extends object> {
   #busy = false;
   #idleTimer: ReturnType<typeof setTimeout> | null = null;
   #disposed = false;
+  /** Counts invalidate() calls: an init that an invalidation overtook loaded settings no longer wanted. */
+  #initGeneration = 0;
 
   constructor(options: WorkerBridgeOptions<Api>) {
     this.#options = options;
@@ -113,6 +115,7 @@ export class WorkerBridge<Api extends object> {
 
   /** The next task re-runs `init` on the current worker (e.g. the model settings changed). */
   invalidate(): void {
+    this.#initGeneration += 1;
     if (this.#live) this.#live.initialized = false;
   }
 
@@ -205,8 +208,12 @@ export class WorkerBridge<Api extends object> {
     const live = (this.#live ??= this.#start());
     const api = live.api as unknown as Comlink.Remote<Api0>;
     if (!task.skipInit) {
-      if (!live.initialized && this.#options.init) {
-        await Promise.race([this.#options.init(live.api), live.crashed]);
+      const { init } = this.#options;
+      // Settings changed while init ran (a model picked during a slow load): init again for the new ones.
+      while (!live.initialized && init) {
+        const generation = this.#initGeneration;
+        await Promise.race([init(live.api), live.crashed]);
+        live.initialized = generation === this.#initGeneration;
       }
       live.initialized = true;
     }

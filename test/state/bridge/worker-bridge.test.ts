@@ -189,6 +189,26 @@ describe('WorkerBridge', () => {
     expect(initCalls).toBe(3);
   });
 
+  it('invalidate() during init: the task waits for an init of the new settings, not the one that was going on', async () => {
+    const loads: string[] = [];
+    let model = 'old';
+    const { bridge } = setup({
+      init: async () => {
+        const loading = model;
+        await sleep(20);
+        loads.push(loading);
+      },
+    });
+    const task = bridge.run((api) => api.work('a', 1));
+    await sleep(5);
+    model = 'new'; // the model changed while the old one was loading
+    bridge.invalidate();
+    await task;
+    expect(loads).toEqual(['old', 'new']);
+    await bridge.run((api) => api.work('b', 1));
+    expect(loads).toEqual(['old', 'new']);
+  });
+
   it('tears an idle worker down after idleMs and starts a new one for the next task', async () => {
     const { bridge, created } = setup({ idleMs: 30 });
     await bridge.run((api) => api.work('a', 1));
