@@ -23,6 +23,7 @@ export interface StudentWorkerApi {
   /**
    * Loads (or replaces) the student: tokenizer, image processor and the encoder and decoder sessions on the
    * resolved device. Serialized: a second call waits for the first. Throws InvalidChoiceError, ModelLoadError,
+   * ModelUnavailableError (not in public/models/<id>/ and the hub cannot be reached: offline),
    * DeviceUnavailableError ('webgpu' asked for but no adapter), StudentBusyError (a caption run is going on).
    */
   load(options: LoadStudentOptions): Promise<StudentModelInfo>;
