@@ -6,12 +6,18 @@
  *
  * A caption is word salad when it repeats itself the way sentences do not:
  * - a content word (any word but the function words below) three times or more, or
- * - a word right after itself ("people people", "an an") at two or more places.
+ * - a word right after itself ("people people", "an an") at two or more places, or
+ * - no object named at all (given the synonym table), and a word right after itself or two content words
+ *   twice each ("lying tre to tre riding blue blue riding"): with no object there is no phrase to edit, and
+ *   the repetition says the decoder looped. One word twice is left alone ("a city street with a street
+ *   sign" names no COCO object but is a sentence).
  * Both are tell-tales of a decoder looping on a few tokens; a sentence a person or an LLM writes, even a long
  * one ("a man holding a racket next to a man with a ball"), names a thing at most twice and never stutters
  * twice. What this does not catch (a varied string of caption words with no grammar) is left to the
  * critique's own findings.
  */
+import { extractObjectWords } from './mentions';
+import type { SynonymTable } from './synonyms';
 import { tokenize } from './words';
 
 /** Words a sentence may repeat at will: articles, numbers, prepositions, conjunctions, pronouns, auxiliaries. */
@@ -34,7 +40,8 @@ export interface CaptionStructure {
   readonly reason?: string;
 }
 
-export function captionStructure(caption: string): CaptionStructure {
+/** `table`, when given, adds the third rule (no object named and any repetition). */
+export function captionStructure(caption: string, table?: SynonymTable): CaptionStructure {
   const words = tokenize(caption).map((t) => t.text);
   const counts = new Map<string, number>();
   let stutters = 0;
@@ -46,5 +53,12 @@ export function captionStructure(caption: string): CaptionStructure {
   if (repeated) return { parseable: false, reason: `"${repeated[0]}" ${repeated[1]} times` };
   if (stutters > MAX_STUTTERS)
     return { parseable: false, reason: `a word right after itself ${stutters} times` };
+  const twice = [...counts].filter(([, n]) => n > 1).map(([w]) => w);
+  const loops = stutters > 0 || twice.length > 1;
+  if (table !== undefined && loops && extractObjectWords(caption, table).length === 0) {
+    const what =
+      stutters > 0 ? 'a word right after itself' : `${twice.map((w) => `"${w}"`).join(', ')} twice`;
+    return { parseable: false, reason: `no object named, and ${what}` };
+  }
   return { parseable: true };
 }

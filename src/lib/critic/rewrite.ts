@@ -174,7 +174,7 @@ export function rewriteCaption(
   table: SynonymTable,
   evidence?: Evidence,
 ): string {
-  if (!captionStructure(caption).parseable) return captionFromEvidence(f, evidence);
+  if (!captionStructure(caption, table).parseable) return captionFromEvidence(f, evidence);
   const removed = new Set(f.hallucinations.map((h) => h.object));
   const omissions = f.omissions.filter((o) => !removed.has(o.object));
   let text = caption.trim();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { captionStructure } from '../../../src/lib/critic/caption-structure';
+import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
 
 describe('captionStructure', () => {
   it('calls word salad what the tiny random student writes', () => {
@@ -23,6 +24,20 @@ describe('captionStructure', () => {
       'tru',
     ])
       expect(captionStructure(sentence), sentence).toEqual({ parseable: true });
+  });
+
+  it('with the synonym table, also calls salad a caption that names no object and loops', () => {
+    // Tiny-student captions that name no COCO object: nothing to edit, and the decoder looped.
+    for (const salad of ['lying tre to tre riding blue blue riding', 'tre per tru per tru riding'])
+      expect(captionStructure(salad, CHAIR_SYNONYMS), salad).toMatchObject({ parseable: false });
+    expect(captionStructure('lying tre to tre riding blue blue riding')).toEqual({ parseable: true });
+    // Sentences: one word twice with no COCO object, or objects named.
+    for (const sentence of [
+      'A view of a city street with a street sign.',
+      'A cat cat on a couch with a toy.',
+      'Two people standing in a field.',
+    ])
+      expect(captionStructure(sentence, CHAIR_SYNONYMS), sentence).toEqual({ parseable: true });
   });
 
   it('says why', () => {

@@ -1,0 +1,41 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * `npm run docs:screenshots`: the pictures under docs/ that README shows, taken from a test build of the studio
+ * with the hub unreachable (as on a machine with no internet). Not part of `npm test` (they write into docs/).
+ */
+const PORT = Number(process.env['CAPGRAD_DOCS_PORT'] ?? 4329);
+
+export default defineConfig({
+  testDir: 'e2e/docs-shots',
+  testMatch: '*.shot.ts',
+  timeout: 15 * 60_000,
+  expect: { timeout: 60_000 },
+  workers: 1,
+  reporter: [['list']],
+  outputDir: 'test-results/docs-shots',
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    viewport: { width: 1280, height: 900 },
+    // WASM (no WebGPU flag): the same pictures on any machine, and fast on a CPU.
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    },
+  },
+  webServer: {
+    command:
+      `npx vite build --mode test --outDir .cache/docs-dist --emptyOutDir --logLevel warn && ` +
+      `npx vite preview --mode test --outDir .cache/docs-dist --port ${PORT} --strictPort`,
+    url: `http://localhost:${PORT}/`,
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});
