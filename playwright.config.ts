@@ -1,16 +1,8 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_ARGS, testBuildServer } from './e2e/support/test-build';
 
 /** Where the e2e build is served (a port of its own, so a dev server on 5173 does not get in the way). */
 const PORT = Number(process.env['CAPGRAD_E2E_PORT'] ?? 4319);
-
-/** Debian's chromium, headless, quiet: no updates, sync or first-run work competing for two cores. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 export default defineConfig({
   testDir: 'e2e',
@@ -28,7 +20,7 @@ export default defineConfig({
     baseURL: `http://localhost:${PORT}`,
     viewport: { width: 1280, height: 900 },
     trace: 'retain-on-failure',
-    launchOptions: { executablePath: '/usr/bin/chromium' },
+    launchOptions: { executablePath: CHROMIUM },
   },
   projects: [
     {
@@ -36,7 +28,7 @@ export default defineConfig({
       name: 'webgpu',
       use: {
         launchOptions: {
-          executablePath: '/usr/bin/chromium',
+          executablePath: CHROMIUM,
           args: ['--enable-unsafe-webgpu', ...CHROMIUM_ARGS],
         },
       },
@@ -45,19 +37,9 @@ export default defineConfig({
     {
       // No flag, no adapter: the student must fall back to WASM and say why.
       name: 'wasm',
-      use: { launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS } },
+      use: { launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS } },
       metadata: { device: 'wasm' },
     },
   ],
-  webServer: {
-    // A test build (the typed hook compiled in) served by `vite preview` with the app's own headers.
-    command:
-      `npx vite build --mode test --outDir .cache/e2e-dist --emptyOutDir --logLevel warn && ` +
-      `npx vite preview --mode test --outDir .cache/e2e-dist --port ${PORT} --strictPort`,
-    url: `http://localhost:${PORT}/`,
-    reuseExistingServer: false,
-    timeout: 180_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: testBuildServer(PORT, '.cache/e2e-dist'),
 });

@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_ARGS, testBuildServer } from './e2e/support/test-build';
 
 /**
  * `npm run docs:screenshots`: the pictures under docs/ that README shows, taken from a test build of the studio
@@ -18,24 +19,7 @@ export default defineConfig({
     baseURL: `http://localhost:${PORT}`,
     viewport: { width: 1280, height: 900 },
     // WASM (no WebGPU flag): the same pictures on any machine, and fast on a CPU.
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
   },
-  webServer: {
-    command:
-      `npx vite build --mode test --outDir .cache/docs-dist --emptyOutDir --logLevel warn && ` +
-      `npx vite preview --mode test --outDir .cache/docs-dist --port ${PORT} --strictPort`,
-    url: `http://localhost:${PORT}/`,
-    reuseExistingServer: false,
-    timeout: 180_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: testBuildServer(PORT, '.cache/docs-dist'),
 });
