@@ -7,6 +7,12 @@ export const DEFAULT_MODEL_ID = 'Xenova/vit-gpt2-image-captioning';
  * lets the studio's plumbing run offline until the real model is fetched.
  */
 export const LOCAL_RANDOM_MODEL_ID = 'tiny-random/vit-gpt2';
+/**
+ * The student this project trained on composed scenes of real COCO cut-outs (public/models/capgrad/
+ * vit-gpt2-scenes/README.md): real sentences offline, but it knows only that world (a few COCO categories on
+ * plain backgrounds). `npm run bench -- student` measures it.
+ */
+export const SCENES_STUDENT_ID = 'capgrad/vit-gpt2-scenes';
 
 /** Which student to load: a transformers.js model id, or a folder the user picked (files kept in IndexedDB). */
 export type ModelChoice =
