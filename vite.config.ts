@@ -32,6 +32,9 @@ const contentTypes: Record<string, string> = {
   '.wasm': 'application/wasm',
   '.json': 'application/json',
   '.txt': 'text/plain',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.md': 'text/markdown',
 };
 
 function sendFile(res: Parameters<Connect.NextHandleFunction>[1], file: string): void {
@@ -105,8 +108,29 @@ function serveModels(): Plugin {
   };
 }
 
+/**
+ * The sample scenes (public/samples/, loaded by the drop zone's "Load sample scenes"): test builds do not
+ * copy public/, so preview serves them from there, a missing file as a 404 (dev and real builds serve public/).
+ */
+function serveSamples(): Plugin {
+  const samples = join(root, 'public', 'samples');
+  return {
+    name: 'capgrad:serve-samples',
+    configurePreviewServer: (server) =>
+      void server.middlewares.use((req, res, next) => {
+        const path = decodeURIComponent((req.url ?? '').split('?')[0] ?? '');
+        if (!path.startsWith('/samples/')) return next();
+        const file = normalize(join(samples, path.slice('/samples/'.length)));
+        if (file.startsWith(samples + sep) && existsSync(file) && statSync(file).isFile())
+          return sendFile(res, file);
+        res.statusCode = 404;
+        res.end('sample file not found');
+      }),
+  };
+}
+
 export default defineConfig(({ mode }) => ({
-  plugins: [react(), serveOrtWasm(), serveModels()],
+  plugins: [react(), serveOrtWasm(), serveModels(), serveSamples()],
   define: {
     // True only in test builds (`vite --mode test`): the typed e2e hook is compiled out of real builds.
     __CAPGRAD_TEST__: JSON.stringify(mode === 'test'),

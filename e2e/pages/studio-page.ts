@@ -56,6 +56,12 @@ export class StudioPage {
     await this.page.getByTestId('settings-device').selectOption(value);
   }
 
+  /** "Load sample scenes": one click adds the committed scenes as cards and imports their ground truth. */
+  async loadSampleScenes(): Promise<void> {
+    await this.page.getByTestId('load-samples').click();
+    await expect(this.page.getByTestId('load-samples')).toBeEnabled();
+  }
+
   async drop(files: PageFile[], folders: PageFile[][] = []): Promise<void> {
     await this.page.evaluate(dispatchDrop, { files, folders });
   }

@@ -1,7 +1,10 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { errorSummary } from '../state/bridge/errors';
 import type { Studio } from '../state/pipeline/studio';
+import { loadSampleScenes, SAMPLE_SCENES_PATH } from '../state/samples/sample-scenes';
 import { collectFiles, filesFromInput, snapshotItems, type DroppedRoot } from './drop/collect-files';
 import { useStudio } from './studio-context';
+import { useTraining } from './training/training-context';
 
 /** Handed over while still being collected, so the studio counts the drop as work from now on. */
 function take(studio: Studio, roots: DroppedRoot[]): void {
@@ -14,7 +17,12 @@ function take(studio: Studio, roots: DroppedRoot[]): void {
  */
 export function DropZone() {
   const studio = useStudio();
+  const training = useTraining();
   const [over, setOver] = useState(false);
+  const [samples, setSamples] = useState<{ loading: boolean; error: string | null }>({
+    loading: false,
+    error: null,
+  });
   const folderInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -32,6 +40,22 @@ export function DropZone() {
     document.addEventListener('paste', onPaste);
     return () => document.removeEventListener('paste', onPaste);
   }, [studio]);
+
+  const loadSamples = async (): Promise<void> => {
+    setSamples({ loading: true, error: null });
+    try {
+      await loadSampleScenes({
+        baseUrl: `${location.origin}${SAMPLE_SCENES_PATH}`,
+        fetch: (url) => fetch(url),
+        addFiles: (files) => studio.addFiles(files),
+        importCoco: (fileName, text) => training.importCoco(fileName, text),
+      });
+      setSamples({ loading: false, error: null });
+    } catch (error) {
+      const { name, message } = errorSummary(error);
+      setSamples({ loading: false, error: `${name}: ${message}` });
+    }
+  };
 
   const onDrop = (event: DragEvent<HTMLElement>): void => {
     event.preventDefault();
@@ -85,6 +109,25 @@ export function DropZone() {
         </label>{' '}
         or paste an image (Ctrl+V).
       </p>
+      <p className="drop-hint">
+        No photos at hand?{' '}
+        <button
+          type="button"
+          className="small"
+          data-testid="load-samples"
+          disabled={samples.loading}
+          onClick={() => void loadSamples()}
+        >
+          {samples.loading ? 'Loading sample scenes…' : 'Load sample scenes'}
+        </button>{' '}
+        — composed test scenes with their ground truth (imported for CHAIR), the world the offline student was
+        trained on.
+      </p>
+      {samples.error && (
+        <p className="card-error" role="alert" data-testid="samples-error">
+          {samples.error}
+        </p>
+      )}
     </section>
   );
 }

@@ -19,6 +19,9 @@ export const ANNOTATIONS_DIR = join(REPO_DIR, 'test', 'fixtures', 'annotations')
 /** OpenCV's downscaling references for the studio's resizes (tools/make_resize_fixtures.py). */
 export const RESIZE_DIR = join(REPO_DIR, 'test', 'fixtures', 'resize');
 
+/** The sample scenes the app's "Load sample scenes" adds (a COCO folder; public/samples/scenes/README.md). */
+export const SAMPLE_SCENES_DIR = join(REPO_DIR, 'public', 'samples', 'scenes');
+
 /** The real FastestDet the app serves (committed: public/models/fastestdet/README.md). */
 export const FASTESTDET_DIR = join(REPO_DIR, 'public', 'models', 'fastestdet');
 

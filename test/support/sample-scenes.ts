@@ -1,0 +1,56 @@
+/**
+ * The committed sample scenes (public/samples/scenes/) and what a student that knows their world must name in
+ * them: shared by the Node test of the trained student and the e2e test of "Load sample scenes".
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseSynonyms } from '../../src/lib/critic/synonyms';
+import { parseCocoInstances } from '../../src/lib/metrics/chair';
+import { namedCategories } from '../../src/lib/metrics/student-scores';
+import { REPO_DIR, SAMPLE_SCENES_DIR } from './fixtures';
+
+/**
+ * The CHAIR synonym list, read from its file: Playwright's loader has no `?raw` imports, so e2e specs cannot
+ * import src/lib/critic/chair-synonyms.ts (the same file, the same parser).
+ */
+const CHAIR_SYNONYMS = parseSynonyms(
+  readFileSync(join(REPO_DIR, 'src', 'lib', 'critic', 'chair-synonyms.txt'), 'utf8'),
+);
+
+export interface SampleScene {
+  readonly fileName: string;
+  readonly path: string;
+  /** The annotated categories, as the CHAIR synonym list names them. */
+  readonly objects: readonly string[];
+}
+
+export function sampleScenes(): SampleScene[] {
+  const json = JSON.parse(readFileSync(join(SAMPLE_SCENES_DIR, 'instances.json'), 'utf8')) as {
+    images: { id: number; file_name: string }[];
+  };
+  const truth = parseCocoInstances(json, CHAIR_SYNONYMS);
+  return json.images.map((im) => ({
+    fileName: im.file_name,
+    path: join(SAMPLE_SCENES_DIR, 'images', im.file_name),
+    objects: [...truth.objectsByImageId.get(im.id)!].sort(),
+  }));
+}
+
+/**
+ * Three simple scenes (one or two objects) that the trained student must caption with every object named.
+ * Until it is committed, the samples are a stand-in and these are checked for plumbing only.
+ */
+export const EXPECTED_SCENES = ['sample_000.jpg', 'sample_001.jpg', 'sample_002.jpg'] as const;
+
+/** The scene's objects that the caption does not name (CHAIR's words: "man" names a person). */
+export function missingObjects(caption: string, scene: SampleScene): string[] {
+  const named = namedCategories(caption, CHAIR_SYNONYMS);
+  return scene.objects.filter((o) => !named.has(o));
+}
+
+/** The scene of a file name; throws for one that is not a sample. */
+export function sampleScene(fileName: string): SampleScene {
+  const scene = sampleScenes().find((s) => s.fileName === fileName);
+  if (scene === undefined) throw new Error(`${fileName} is not one of the sample scenes`);
+  return scene;
+}
