@@ -1,0 +1,32 @@
+/**
+ * `npm run bench -- scenes-detector --data OUTDIR [--limit N]`
+ *
+ * How well the studio's default evidence (the real FastestDet at public/models/fastestdet on every crop of zoom
+ * levels 1, 2, 3, merged and labelled as the critic reads it: detectAcrossCrops + buildEvidence) sees composed
+ * scenes: recall per category and size bin on OUTDIR/single (one cut-out per scene), the other categories it
+ * reports there, and false objects per scene on OUTDIR/empty (backgrounds alone). Make OUTDIR with
+ * `npm run scenes -- ... --probe N`. onnxruntime-node, CPU. Prints one JSON object; measures, asserts nothing.
+ */
+import { createServer } from 'vite';
+import { parseArgs } from 'node:util';
+
+export async function run(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: { data: { type: 'string' }, limit: { type: 'string', default: '0' } },
+  });
+  if (!values.data)
+    throw new Error('--data OUTDIR is required (a folder written by npm run scenes -- --probe N).');
+  const server = await createServer({
+    configFile: false,
+    logLevel: 'error',
+    server: { middlewareMode: true },
+    appType: 'custom',
+  });
+  try {
+    const { measureScenes } = await server.ssrLoadModule('/bench/scenes-detector-node.ts');
+    return await measureScenes(values.data, Number(values.limit));
+  } finally {
+    await server.close();
+  }
+}
