@@ -10,7 +10,9 @@ import {
   toPersisted,
   type PersistedState,
 } from './persist/schema';
-import { createStudioStorage, type KeyValue } from './persist/storage';
+import type { ChannelLike } from '../lib/tabs/tab-owner';
+import { applyRecords } from './persist/records';
+import { createStudioStorage, isRecordsChanged, type KeyValue } from './persist/storage';
 import { createCriticSlice } from './critic/slice';
 import { createImagesSlice } from './slices/images';
 import { createModelsSlice } from './slices/models';
@@ -25,15 +27,32 @@ export interface StudioStore {
   hydrated: Promise<void>;
   /** Resolves when every state change so far is written. */
   flush: () => Promise<void>;
+  /** Calls `listener` after records another tab wrote were put in this tab's state (cards it added, say). */
+  onRemoteChange: (listener: () => void) => () => void;
+  /** Reads every record again (a tab that was hidden may have missed messages). */
+  resync: () => Promise<void>;
+  dispose: () => void;
+}
+
+export interface StudioStoreOptions {
+  /** Where the tabs of this studio tell each other which records they wrote (a BroadcastChannel). */
+  channel?: ChannelLike;
 }
 
 /**
  * The combined store: four slices, with the persist middleware applied once, here. `kv` is idb-keyval
  * bound to the studio's own database in the app, and the same over fake-indexeddb in tests.
  */
-export function createStudioStore(kv: KeyValue): StudioStore {
+export function createStudioStore(kv: KeyValue, options: StudioStoreOptions = {}): StudioStore {
   let api: StoreApi<StudioState> | null = null;
-  const storage = createStudioStorage<PersistedState>(kv, {
+  const remoteListeners = new Set<() => void>();
+  const storage = createStudioStorage(kv, {
+    current: () => toPersisted(api!.getState()),
+    apply: (changed) => {
+      api!.setState((s) => applyRecords(s, changed));
+      for (const listener of [...remoteListeners]) listener();
+    },
+    ...(options.channel === undefined ? {} : { channel: options.channel }),
     onWriteError: (error) =>
       api?.getState().reportNotSaved('captions and statuses since the last save', notSavedMessage(error)),
     onBlocked: (error) => api?.getState().reportNotSaved('anything in this tab', error.message),
@@ -58,9 +77,30 @@ export function createStudioStore(kv: KeyValue): StudioStore {
         migrate: (persisted, version) =>
           runMigrations(persisted, version, PERSIST_VERSION, MIGRATIONS) as PersistedState,
         merge: mergePersisted,
-        onRehydrateStorage: () => () => markHydrated(),
+        onRehydrateStorage: () => () => {
+          // Cards added while the saved state was loading are written now (the storage waits for it).
+          void storage.setItem(PERSIST_KEY, {
+            state: toPersisted(api!.getState()),
+            version: PERSIST_VERSION,
+          });
+          markHydrated();
+        },
       },
     ),
   );
-  return { api, hydrated, flush: () => storage.flush() };
+  const unsubscribe =
+    options.channel?.subscribe((message) => {
+      if (isRecordsChanged(message)) void storage.reload(message.keys);
+    }) ?? (() => {});
+  return {
+    api,
+    hydrated,
+    flush: () => storage.flush(),
+    onRemoteChange: (listener) => {
+      remoteListeners.add(listener);
+      return () => remoteListeners.delete(listener);
+    },
+    resync: () => storage.resync(),
+    dispose: unsubscribe,
+  };
 }

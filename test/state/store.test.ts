@@ -33,10 +33,17 @@ function instrumented(kv: KeyValue) {
   const wrapped: KeyValue = {
     get: (key) => kv.get(key),
     del: (key) => kv.del(key),
+    keys: () => kv.keys(),
+    getMany: (keys) => kv.getMany(keys),
     set: async (key, value) => {
       log.writes++;
       if (log.failWith) throw log.failWith;
       await kv.set(key, value);
+    },
+    updateMany: async (keys, change) => {
+      log.writes++;
+      if (log.failWith) throw log.failWith;
+      await kv.updateMany(keys, change);
     },
   };
   return { kv: wrapped, log };

@@ -23,6 +23,8 @@ export interface CaptionRunnerDeps {
   batchesPerCall?: number;
   /** Whole-call failures (worker crash, device lost) retried within one run before it stops. */
   maxRestarts?: number;
+  /** False while another tab of the studio owns the work (src/lib/tabs): this tab then runs nothing. */
+  mayRun?: () => boolean;
 }
 
 /** Failures of a whole call that a fresh worker may not repeat. */
@@ -40,9 +42,11 @@ export class CaptionRunner {
   #wakeFromPause: (() => void) | null = null;
   /** Counts model (or device) changes, so a run can tell a failure of the model it no longer uses. */
   #studentGeneration = 0;
+  /** Set while the run stops for another tab: what it did not finish goes back to the queue, not cancelled. */
+  #handingOver = false;
 
   constructor(deps: CaptionRunnerDeps) {
-    this.#deps = { batchesPerCall: 4, maxRestarts: 1, ...deps };
+    this.#deps = { batchesPerCall: 4, maxRestarts: 1, mayRun: () => true, ...deps };
   }
 
   get #state(): StudioState {
@@ -51,7 +55,7 @@ export class CaptionRunner {
 
   /** Starts a run if there is queued work and none is going on. */
   kick(): void {
-    if (this.#loop !== null || this.#queued().length === 0) return;
+    if (this.#loop !== null || !this.#deps.mayRun() || this.#queued().length === 0) return;
     this.#loop = this.#run().finally(() => {
       this.#loop = null;
       // Work queued while the run wound down (after a cancel, say) waits for the next kick.
@@ -95,6 +99,27 @@ export class CaptionRunner {
       s.setCancelling();
       this.#abort?.abort();
       this.#wakeFromPause?.();
+    }
+  }
+
+  /**
+   * Another tab takes over the work: the current batch ends early, its unfinished images go back to the
+   * queue (the new owner captions them), and the run ends. Resolves when it has.
+   */
+  async handOver(): Promise<void> {
+    if (this.#loop === null) return;
+    this.#handingOver = true;
+    try {
+      this.#abort?.abort();
+      this.#wakeFromPause?.();
+      await this.idle();
+      const { order, cards } = this.#state;
+      this.#state.setStatus(
+        order.filter((id) => cards[id]?.status === 'captioning'),
+        'queued',
+      );
+    } finally {
+      this.#handingOver = false;
     }
   }
 
@@ -208,7 +233,7 @@ export class CaptionRunner {
       open = false;
       const info = errorSummary(error);
       // Aborted before the worker started captioning (e.g. during model load): the chunk is cancelled.
-      const status = signal.aborted ? 'cancelled' : 'queued';
+      const status = signal.aborted && !this.#handingOver ? 'cancelled' : 'queued';
       const { cards } = this.#state;
       this.#state.setStatus(
         chunk.filter((id) => cards[id]?.status === 'captioning'),
@@ -271,7 +296,7 @@ export class CaptionRunner {
         error: { name: item.error.name, message: item.error.message },
       });
     } else {
-      s.updateCard(item.id, { status: 'cancelled' });
+      s.updateCard(item.id, { status: this.#handingOver ? 'queued' : 'cancelled' });
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { StoreApi } from 'zustand/vanilla';
 import type { RgbaImage } from '../../lib/images';
+import { mayRunWork, type OwnershipState } from '../../lib/tabs/ownership';
 import { errorSummary } from '../bridge/errors';
 import type { StudioState } from '../studio-state';
 import { CaptionRunner } from './caption-runner';
@@ -18,6 +19,17 @@ export interface StudioDeps {
   student: StudentPort;
   memoryBudgets?: MemoryBudgets;
   batchesPerCall?: number;
+  /** Which tab owns the work (src/lib/tabs); without it this tab always does (a single tab, unit tests). */
+  owner?: WorkOwner;
+  /** Called after another tab's records reached this tab's state (photos it added wait here for captions). */
+  onRemoteChange?: (listener: () => void) => () => void;
+}
+
+/** Which tab runs the work (TabOwner in the browser): its state, its changes, and "Take over". */
+export interface WorkOwner {
+  readonly state: OwnershipState;
+  subscribe(listener: (state: OwnershipState) => void): () => void;
+  askTakeover(): void;
 }
 
 /**
@@ -26,6 +38,8 @@ export interface StudioDeps {
  */
 export interface Studio {
   readonly store: StoreApi<StudioState>;
+  /** Which tab of the studio runs the work; null when this tab always does (no Web Locks, unit tests). */
+  readonly owner: WorkOwner | null;
   /** Resolves when the saved state is loaded and unfinished work has been picked up again. */
   readonly ready: Promise<void>;
   /** Files, or files still being collected (a folder walk): `settled()` waits for them either way. */
@@ -33,6 +47,8 @@ export interface Studio {
   pause(): void;
   resume(): void;
   cancel(): void;
+  /** Another tab takes over: stops the run (unfinished images back to the queue) and writes the state. */
+  handOver(): Promise<void>;
   /** Caption these cards again (all captionable cards when omitted), with the current settings. */
   captionAgain(ids?: readonly string[]): void;
   remove(id: string): Promise<void>;
@@ -52,6 +68,7 @@ export function createStudio(deps: StudioDeps): Studio {
     ingest: deps.ingest,
     memory,
     ...(deps.batchesPerCall === undefined ? {} : { batchesPerCall: deps.batchesPerCall }),
+    mayRun: () => deps.owner === undefined || mayRunWork(deps.owner.state),
   });
   const ingestQueue = new IngestQueue({
     store,
@@ -72,6 +89,11 @@ export function createStudio(deps: StudioDeps): Studio {
     runner.studentChanged();
   });
 
+  // This tab became the owner (the other closed, or handed over): the waiting work is its own now. Photos
+  // another tab added arrive as records: an owner captions them.
+  const unsubscribeOwner = deps.owner?.subscribe(() => runner.kick()) ?? (() => {});
+  const unsubscribeRemote = deps.onRemoteChange?.(() => runner.kick()) ?? (() => {});
+
   const ready = deps.hydrated.then(() => {
     void deps.student.resolveDevice().catch((error: unknown) => {
       store.getState().studentFailed(errorSummary(error));
@@ -81,11 +103,16 @@ export function createStudio(deps: StudioDeps): Studio {
 
   return {
     store,
+    owner: deps.owner ?? null,
     ready,
     addFiles: (files) => ingestQueue.add(ready.then(() => files)),
     pause: () => runner.pause(),
     resume: () => runner.resume(),
     cancel: () => runner.cancel(),
+    async handOver() {
+      await runner.handOver();
+      await deps.flush();
+    },
     captionAgain(ids) {
       const s = store.getState();
       runner.requeue(ids ?? s.order);
@@ -114,7 +141,11 @@ export function createStudio(deps: StudioDeps): Studio {
       }
       await deps.flush();
     },
-    dispose: () => unsubscribe(),
+    dispose: () => {
+      unsubscribe();
+      unsubscribeOwner();
+      unsubscribeRemote();
+    },
   };
 }
 

@@ -33,6 +33,15 @@ export function memoryKv(): KeyValue & { data: Map<string, unknown> } {
     get: async (key) => data.get(key),
     set: async (key, value) => void data.set(key, value),
     del: async (key) => void data.delete(key),
+    keys: async () => [...data.keys()],
+    getMany: async (keys) => keys.map((key) => data.get(key)),
+    updateMany: async (keys, change) => {
+      // Synchronous between the read and the writes: atomic, like one IndexedDB transaction.
+      for (const [key, value] of change(keys.map((key) => data.get(key)))) {
+        if (value === undefined) data.delete(key);
+        else data.set(key, value);
+      }
+    },
   };
 }
 

@@ -1,0 +1,147 @@
+/**
+ * The persisted studio state as separate records, one IndexedDB key each, so that two tabs write only what
+ * they changed: a card per image (`card/<id>`: its status, caption, warnings), one record
+ * per studio setting, one per training field (its checkpoint rows, loss curve, position…). A tab that holds
+ * an old copy of the state writes none of what it did not change, and cannot delete what it never saw.
+ */
+import type { StudioState } from '../studio-state';
+import { readPersisted, type PersistedState } from './schema';
+import { readPersistedTraining, type PersistedTraining } from './training';
+
+export const CARD_PREFIX = 'card/';
+export const STUDIO_PREFIX = 'studio/';
+export const TRAINING_PREFIX = 'training/';
+/** The layout marker: present once the records exist (written with the migration from the one-key layout). */
+export const LAYOUT_KEY = 'layout';
+export const RECORD_LAYOUT = 2;
+
+/** What is stored under a record key: a value and its revision; a deleted record keeps its revision (null). */
+export interface StoredRecord {
+  rev: number;
+  value: unknown;
+  /** Cards only: the place in the order where the card was first written (ties of `addedAt`). */
+  seq?: number;
+}
+
+export interface LayoutMarker {
+  layout: number;
+  /** The persist middleware's version of the values (PERSIST_VERSION when they were written). */
+  version: number;
+}
+
+export const isRecordKey = (key: string): boolean =>
+  key.startsWith(CARD_PREFIX) || key.startsWith(STUDIO_PREFIX) || key.startsWith(TRAINING_PREFIX);
+
+export function isStoredRecord(value: unknown): value is StoredRecord {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { rev?: unknown }).rev === 'number' &&
+    'value' in value
+  );
+}
+
+/** The persisted state cut into records (key → value). Cards keep their order as `seqs`. */
+export function toRecords(state: PersistedState): {
+  values: Map<string, unknown>;
+  seqs: Map<string, number>;
+} {
+  const values = new Map<string, unknown>();
+  const seqs = new Map<string, number>();
+  state.order.forEach((id, index) => {
+    values.set(CARD_PREFIX + id, state.cards[id]);
+    seqs.set(CARD_PREFIX + id, index);
+  });
+  values.set(`${STUDIO_PREFIX}settings`, state.settings);
+  values.set(`${STUDIO_PREFIX}paused`, state.paused);
+  if (state.training !== undefined) {
+    for (const [field, value] of Object.entries(state.training)) values.set(TRAINING_PREFIX + field, value);
+  }
+  return { values, seqs };
+}
+
+/** The records read back as the persisted state's shape (validated by readPersisted and the migrations). */
+export function fromRecords(records: ReadonlyMap<string, StoredRecord>): PersistedState {
+  const cards: Record<string, unknown> = {};
+  const sortable: { id: string; addedAt: number; seq: number }[] = [];
+  const training: Record<string, unknown> = {};
+  let settings: unknown;
+  let paused: unknown;
+  for (const [key, record] of records) {
+    if (record.value === null) continue;
+    if (key.startsWith(CARD_PREFIX)) {
+      const id = key.slice(CARD_PREFIX.length);
+      cards[id] = record.value;
+      const addedAt = (record.value as { addedAt?: unknown }).addedAt;
+      sortable.push({ id, addedAt: typeof addedAt === 'number' ? addedAt : 0, seq: record.seq ?? 0 });
+    } else if (key === `${STUDIO_PREFIX}settings`) settings = record.value;
+    else if (key === `${STUDIO_PREFIX}paused`) paused = record.value;
+    else if (key.startsWith(TRAINING_PREFIX)) training[key.slice(TRAINING_PREFIX.length)] = record.value;
+  }
+  sortable.sort((a, b) => a.addedAt - b.addedAt || a.seq - b.seq || a.id.localeCompare(b.id));
+  return {
+    cards: cards as PersistedState['cards'],
+    order: sortable.map((s) => s.id),
+    settings: settings as PersistedState['settings'],
+    paused: paused === true,
+    ...(Object.keys(training).length > 0 ? { training: training as unknown as PersistedTraining } : {}),
+  };
+}
+
+/**
+ * What changed records (written by another tab, or found newer than this tab's copy) do to the live state:
+ * cards appear, change or go; settings, the pause intent and training fields take the stored value. What is
+ * happening now in this tab (progress, training phase, notices) is not touched.
+ */
+export function applyRecords(
+  state: StudioState,
+  changed: ReadonlyMap<string, StoredRecord>,
+): Partial<StudioState> {
+  const patch: Partial<StudioState> = {};
+  let cards = state.cards;
+  let order = state.order;
+  const trainingFields: Record<string, unknown> = {};
+  for (const [key, record] of changed) {
+    if (key.startsWith(CARD_PREFIX)) {
+      const id = key.slice(CARD_PREFIX.length);
+      const card = record.value === null ? null : readCardRecord(id, record.value);
+      if (card === null) {
+        if (cards[id] === undefined) continue;
+        const { [id]: _gone, ...rest } = cards;
+        cards = rest;
+        order = order.filter((x) => x !== id);
+        continue;
+      }
+      if (cards[id] === undefined) {
+        // A card another tab added: in its place by the time it was added.
+        const at = order.findIndex((x) => (cards[x]?.addedAt ?? 0) > card.addedAt);
+        order = at < 0 ? [...order, id] : [...order.slice(0, at), id, ...order.slice(at)];
+      }
+      cards = { ...cards, [id]: card };
+    } else if (key === `${STUDIO_PREFIX}settings` && record.value !== null) {
+      patch.settings = readPersisted({ settings: record.value }).settings;
+    } else if (key === `${STUDIO_PREFIX}paused`) {
+      patch.run = { ...state.run, paused: record.value === true };
+    } else if (key.startsWith(TRAINING_PREFIX)) {
+      trainingFields[key.slice(TRAINING_PREFIX.length)] = record.value;
+    }
+  }
+  if (cards !== state.cards) Object.assign(patch, { cards, order });
+  const fields = Object.keys(trainingFields);
+  if (fields.length > 0) {
+    const { training } = state;
+    const read = readPersistedTraining({ ...training, ...trainingFields }) as unknown as Record<
+      string,
+      unknown
+    >;
+    patch.training = {
+      ...training,
+      ...Object.fromEntries(fields.map((field) => [field, read[field]])),
+    } as StudioState['training'];
+  }
+  return patch;
+}
+
+function readCardRecord(id: string, value: unknown): StudioState['cards'][string] | null {
+  return readPersisted({ cards: { [id]: value }, order: [id] }).cards[id] ?? null;
+}
