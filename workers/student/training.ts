@@ -24,6 +24,7 @@ export function createTuningService(platform: StudentPlatform, student: StudentS
       placement: device === 'webgpu' ? 'gpu-buffer' : 'cpu',
     }),
     useDecoder: (options, decoder) => student.useDecoder(options, decoder),
+    deviceLost: () => student.lostDevice(),
     transfer: (value, buffers) => Comlink.transfer(value, buffers),
   });
 }

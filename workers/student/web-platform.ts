@@ -78,7 +78,7 @@ export function webStudentPlatform(origin: string, hooks: WebPlatformHooks): Stu
 }
 
 /** ORT creates the GPUDevice on its first WebGPU session and exposes it; report when it is lost. */
-async function watchDevice(hooks: WebPlatformHooks): Promise<void> {
+export async function watchDevice(hooks: WebPlatformHooks): Promise<void> {
   const device: unknown = await ort.env.webgpu.device;
   const lost: unknown =
     typeof device === 'object' && device !== null ? Reflect.get(device, 'lost') : undefined;

@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-web/webgpu';
 import { loadTransformersFlorence } from '../../src/lib/models/teacher/florence-transformers';
 import type { TeacherPlatform } from '../../src/lib/models/teacher/teacher-service';
 import { ContentCache, idbKeyvalBackend } from '../../src/lib/store';
-import { configureOrt } from '../student/web-platform';
+import { configureOrt, watchDevice } from '../student/web-platform';
 import { webGpuProbe } from '../platform/webgpu-probe';
 
 /** Where the app serves public/models/ (vite serves public/ at the root; vite.config.ts adds the detector). */
@@ -22,6 +22,14 @@ export function webTeacherPlatform(origin: string): TeacherPlatform {
   // (get_file_metadata tests the joined local path), so a full URL here skips the app's own files.
   env.localModelPath = MODELS_PATH;
   let creating: Promise<unknown> = Promise.resolve();
+  // GPUDevice.lost, once ORT (ours or transformers.js's: one module) has created the device.
+  let lostReason: string | null = null;
+  let watching = false;
+  const watchOnce = (device: string): void => {
+    if (device !== 'webgpu' || watching) return;
+    watching = true;
+    void watchDevice({ onDeviceLost: (reason) => void (lostReason = reason) });
+  };
 
   const exists = async (url: string): Promise<boolean> => {
     try {
@@ -54,7 +62,9 @@ export function webTeacherPlatform(origin: string): TeacherPlatform {
       // every optional file the folder lacks, and fail offline (TypeError: Failed to fetch).
       const local = await exists(`${origin}${MODELS_PATH}${modelId}/config.json`);
       env.allowRemoteModels = !local;
-      return loadTransformersFlorence(modelId, { device, dtypes });
+      const florence = await loadTransformersFlorence(modelId, { device, dtypes });
+      watchOnce(device);
+      return florence;
     },
     async createSession(bytes, device) {
       // Two WebGPU sessions created at once throw (docs/architecture.md decision 6): one creation at a time.
@@ -62,7 +72,9 @@ export function webTeacherPlatform(origin: string): TeacherPlatform {
         ort.InferenceSession.create(bytes, { executionProviders: [device === 'webgpu' ? 'webgpu' : 'wasm'] }),
       );
       creating = next.catch(() => undefined);
-      return next;
+      const session = await next;
+      watchOnce(device);
+      return session;
     },
     tensor: (data, dims) => new ort.Tensor('float32', data, [...dims]),
     cache: new ContentCache(idbKeyvalBackend('capgrad')('cache')),
@@ -71,5 +83,6 @@ export function webTeacherPlatform(origin: string): TeacherPlatform {
       const generator = await pipeline('text-generation', modelId, { device });
       return (messages, options) => generator(messages as never, options);
     },
+    deviceLost: () => lostReason,
   };
 }

@@ -27,6 +27,7 @@ import { withDeviceHeld } from './device-anchor';
 import { encodeImages } from './encode-images';
 import { EncoderStatesCache } from './encoder-cache';
 import { cutCaptionsNotice, decoderPositions, fitCaptions } from './caption-fit';
+import { DeviceLostError } from '../models/errors';
 import { NoTrainingDataError, TrainingBusyError } from './errors';
 import { runTuningLoop } from './loop';
 import { plannedSteps, validateTuningSettings } from './settings';
@@ -51,6 +52,12 @@ export interface TuningPlatform {
   ): Promise<StudentModelInfo>;
   /** Hands buffers over without copying (Comlink.transfer in the worker; identity elsewhere). */
   transfer?<T>(value: T, buffers: ArrayBuffer[]): T;
+  /**
+   * Why the worker's GPU device was lost (GPUDevice.lost resolved), or null. A lost device cannot come back in
+   * this worker (ONNX Runtime Web keeps its one device), so training then ends with DeviceLostError and the
+   * page resumes the run in a fresh worker from its last stored checkpoint.
+   */
+  deviceLost?(): string | null;
 }
 
 const ENCODE_BATCH = 4;
@@ -128,7 +135,7 @@ export class TuningService implements TrainingWorkerApi {
       const first = this.#encoded.get(texts[0]!.imageId)!;
       const start = this.#startFrom(request, decoderId);
       const runId = request.runId;
-      const createTrainer = trainerFactory({
+      const createTrainerHere = trainerFactory({
         runtime: this.#platform.trainingRuntime(request.device),
         source: {
           decoder,
@@ -143,6 +150,12 @@ export class TuningService implements TrainingWorkerApi {
         cache: this.#artifacts,
         onBuild: () => send({ kind: 'phase', phase: 'building-graph' }),
       });
+      // After a lost device the loop's guardrail asks for a new trainer: on this worker's dead device that
+      // would only fail again (after a graph build), so say at once that the worker itself must go.
+      const createTrainer: typeof createTrainerHere = (trainerRequest) => {
+        this.#throwIfDeviceLost(request.device);
+        return createTrainerHere(trainerRequest);
+      };
       let batch = { batchSize: request.settings.batchSize, accumulation: request.settings.accumulation };
       const result = await runTuningLoop({
         runId,
@@ -189,9 +202,22 @@ export class TuningService implements TrainingWorkerApi {
         encodeMs,
         captions: { count: fit.captions, longest: fit.longest, sequence: fit.sequence, cut: fit.cut },
       };
+    } catch (error) {
+      // Whatever failed after the device was lost failed because of it (ORT's own message says little).
+      this.#throwIfDeviceLost(request.device, error);
+      throw error;
     } finally {
       this.#control = null;
     }
+  }
+
+  #throwIfDeviceLost(device: StudentDevice, cause?: unknown): void {
+    const reason = device === 'webgpu' ? (this.#platform.deviceLost?.() ?? null) : null;
+    if (reason === null || cause instanceof DeviceLostError) return;
+    throw new DeviceLostError(
+      `The GPU device was lost while training (${reason}); training resumes from its last checkpoint in a fresh student worker.`,
+      cause === undefined ? undefined : { cause },
+    );
   }
 
   async pauseTraining(): Promise<void> {

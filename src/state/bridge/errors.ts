@@ -27,3 +27,18 @@ export function errorSummary(error: unknown): { name: string; message: string } 
   }
   return { name: 'Error', message: String(error) };
 }
+
+/**
+ * The worker's GPU device is gone (DeviceLostError from the worker, by name: Comlink keeps only name and
+ * message). Such a worker cannot get a new device (ONNX Runtime Web holds one device per worker for good):
+ * the bridge retires it and the next task starts a fresh one.
+ */
+export function isDeviceLost(error: unknown): boolean {
+  return errorSummary(error).name === 'DeviceLostError';
+}
+
+/** Failures that a fresh worker may not repeat: the job restarts from its last stored point. */
+export function isRestartable(error: unknown): boolean {
+  const { name } = errorSummary(error);
+  return name === 'WorkerCrashedError' || name === 'DeviceLostError';
+}

@@ -6,7 +6,7 @@ import type { ModelSource } from '../../lib/models/student/types';
 import type { StudentPort } from '../pipeline/ports';
 import { modelLabel } from '../slices/settings';
 import type { StudioState } from '../studio-state';
-import { errorSummary } from './errors';
+import { errorSummary, isDeviceLost } from './errors';
 import { WorkerBridge } from './worker-bridge';
 
 /**
@@ -64,6 +64,10 @@ export function createStudentPort(deps: StudentPortDeps): {
     cancel: (api) => api.cancel(),
     // The model went with the worker; the badge stays (the next worker resolves the same device).
     onCrash: () => store.getState().studentStale(),
+    // A lost GPU device stays lost in that worker: the next caption or training task starts a fresh worker,
+    // which loads the model again on a new device (or on WASM when WebGPU does not come back).
+    retireOn: isDeviceLost,
+    onRetire: () => store.getState().studentStale(),
   });
 
   const port: StudentPort = {

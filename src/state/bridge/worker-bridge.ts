@@ -21,6 +21,14 @@ export interface WorkerBridgeOptions<Api extends object> {
   cancel?: (api: Comlink.Remote<Api>) => Promise<void>;
   /** Told about every crash (after the running task was rejected with WorkerCrashedError). */
   onCrash?: (error: WorkerCrashedError) => void;
+  /**
+   * Errors after which the worker is of no more use although it still runs (its GPU device was lost: ONNX
+   * Runtime keeps the dead device for the life of the worker). The worker is torn down, the error still
+   * reaches the task, and the next task starts a fresh worker (with a new device, or on WASM if none comes).
+   */
+  retireOn?: (error: unknown) => boolean;
+  /** Told when a worker was retired (after `retireOn` said so). */
+  onRetire?: (error: unknown) => void;
 }
 
 export interface RunOptions {
@@ -206,6 +214,19 @@ export class WorkerBridge<Api extends object> {
   async #execute(task: Task): Promise<unknown> {
     if (task.signal?.aborted) throw aborted(this.#options.name);
     const live = (this.#live ??= this.#start());
+    try {
+      return await this.#executeOn(live, task);
+    } catch (error) {
+      if (this.#options.retireOn?.(error) === true) {
+        if (this.#live === live) this.#live = null;
+        live.dispose(error instanceof Error ? error : undefined);
+        this.#options.onRetire?.(error);
+      }
+      throw error;
+    }
+  }
+
+  async #executeOn(live: Live<Api>, task: Task): Promise<unknown> {
     const api = live.api as unknown as Comlink.Remote<Api0>;
     if (!task.skipInit) {
       const { init } = this.#options;

@@ -5,7 +5,7 @@ import { CHAIR_SYNONYMS } from '../../lib/critic/chair-synonyms';
 import type { TeacherWorkerApi } from '../../lib/models/teacher/worker-api';
 import { CaptionRepository, ContentCache, ImageRepository, idbKeyvalBackend } from '../../lib/store';
 import type { IngestWorkerApi } from '../../../workers/ingest.worker';
-import { errorSummary } from '../bridge/errors';
+import { errorSummary, isDeviceLost } from '../bridge/errors';
 import { WorkerBridge } from '../bridge/worker-bridge';
 import type { StudioState } from '../studio-state';
 import type { CriticDataPort, TeacherPort } from './ports';
@@ -22,6 +22,7 @@ export function createTeacherPort(
   create?: () => Worker,
 ): { port: TeacherPort; bridge: WorkerBridge<TeacherWorkerApi> } {
   const state = () => store.getState();
+  let textModelId: string | null = null;
   const bridge = new WorkerBridge<TeacherWorkerApi>({
     name: 'teacher worker',
     idleMs: TEACHER_IDLE_MS,
@@ -48,8 +49,13 @@ export function createTeacherPort(
     },
     cancel: (api) => api.cancel(),
     onCrash: () => state().criticTeacherPatch({ status: 'idle', info: null }),
+    // A lost GPU device stays lost in that worker: the next call loads the teacher in a fresh one.
+    retireOn: isDeviceLost,
+    onRetire: () => {
+      textModelId = null;
+      state().criticTeacherPatch({ status: 'idle', info: null });
+    },
   });
-  let textModelId: string | null = null;
   const port: TeacherPort = {
     async resolveDevice() {
       const pref = state().critic.settings.teacher.device;

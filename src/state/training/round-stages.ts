@@ -19,7 +19,17 @@ import type { ImageOutcome } from '../slices/training';
 import type { StudioState } from '../studio-state';
 import type { CheckpointBook } from './checkpoint-book';
 import type { CaptioningPort, CriticRunPort, ImagePixels, ScoringPort, TrainingPort } from './ports';
+import { isRestartable } from '../bridge/errors';
 import { scoreCaptions } from './scoring';
+
+/** Fresh workers one train stage may take after crashes or lost devices (the guardrail's 3 device losses). */
+const MAX_WORKER_RESTARTS = 3;
+
+function restartReason(error: unknown): string {
+  return (error as { name?: unknown }).name === 'DeviceLostError'
+    ? 'The GPU device was lost'
+    : 'The student worker stopped';
+}
 
 export interface StageDeps {
   readonly store: StoreApi<StudioState>;
@@ -113,26 +123,47 @@ export function roundStages(deps: StageDeps): RoundStages {
       if (runIds[ctx.round] === undefined)
         store.getState().patchTraining({ runIds: { ...runIds, [ctx.round]: runId } });
 
-      // A reload in the middle of this round's run: continue at its last checkpoint; else start from the weights
-      // in use (the previous round's, or a rolled-back checkpoint), or from the student's own.
-      const own = deps.book.lastOfRun(runId);
-      const active = training().active;
-      const from = own ?? (active ? deps.book.rows().find((r) => r.id === active) : undefined);
-      const start = from ? { bytes: await deps.book.read(from.id), continues: from === own } : undefined;
-      store.getState().truncateLosses(ctx.round, own?.step ?? 0);
-      store.getState().patchTraining({
-        lastStart: {
-          round: ctx.round,
-          runId,
-          fromStep: from?.step ?? null,
-          continues: from !== undefined && from === own,
-        },
-      });
-
       const onAbort = () => void deps.port.stop();
       ctx.signal.addEventListener('abort', onAbort, { once: true });
       try {
-        const result = await deps.port.train(
+        // A crashed worker or a lost GPU device: the run goes on in a fresh worker from its last stored
+        // checkpoint (the steps after it are redone once, the curve cut back to it), a bounded number of times.
+        for (let restarts = 0; ; restarts++) {
+          try {
+            return await trainFromLastStoredPoint();
+          } catch (error) {
+            if (!isRestartable(error) || ctx.signal.aborted || restarts >= MAX_WORKER_RESTARTS) throw error;
+            const from = deps.book.lastOfRun(runId);
+            store.getState().addNotice({
+              level: 'warning',
+              message:
+                `${restartReason(error)}; training goes on in a fresh student worker from ` +
+                (from ? `the checkpoint at step ${from.step}.` : 'the start of this round.'),
+            });
+          }
+        }
+      } finally {
+        ctx.signal.removeEventListener('abort', onAbort);
+        store.getState().patchTraining({ phase: null });
+      }
+
+      async function trainFromLastStoredPoint() {
+        // A reload in the middle of this round's run: continue at its last checkpoint; else start from the
+        // weights in use (the previous round's, or a rolled-back checkpoint), or from the student's own.
+        const own = deps.book.lastOfRun(runId);
+        const active = training().active;
+        const from = own ?? (active ? deps.book.rows().find((r) => r.id === active) : undefined);
+        const start = from ? { bytes: await deps.book.read(from.id), continues: from === own } : undefined;
+        store.getState().truncateLosses(ctx.round, own?.step ?? 0);
+        store.getState().patchTraining({
+          lastStart: {
+            round: ctx.round,
+            runId,
+            fromStep: from?.step ?? null,
+            continues: from !== undefined && from === own,
+          },
+        });
+        return deps.port.train(
           {
             runId,
             samples: set.samples.map((s) => ({ imageId: s.imageId, text: s.text, weight: s.weight })),
@@ -142,10 +173,6 @@ export function roundStages(deps: StageDeps): RoundStages {
           (event) => onTrainingEvent(event),
           deps.pixels,
         );
-        return result;
-      } finally {
-        ctx.signal.removeEventListener('abort', onAbort);
-        store.getState().patchTraining({ phase: null });
       }
 
       async function onTrainingEvent(event: TrainingEvent): Promise<void> {

@@ -132,6 +132,11 @@ export class StudentService implements StudentWorkerApi {
     this.lostReason = reason;
   }
 
+  /** Why this worker's GPU device was lost, or null while it is fine (training asks: it shares the device). */
+  lostDevice(): string | null {
+    return this.lostReason;
+  }
+
   private throwIfLost(device: StudentDevice): void {
     if (device === 'webgpu' && this.lostReason !== null) {
       throw new DeviceLostError(

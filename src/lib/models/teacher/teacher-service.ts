@@ -12,6 +12,7 @@ import { FastestDetDetector } from '../detector/fastestdet';
 import type { Float32TensorFactory, SessionLike } from '../detector/session';
 import type { WebGpuProbe } from '../devices';
 import { resolveDevice } from '../devices';
+import { DeviceLostError } from '../errors';
 import { RunControl } from '../student/control';
 import type { DevicePreference, DeviceResolution } from '../student/types';
 import type { TeacherCache } from './cache';
@@ -57,6 +58,8 @@ export interface TeacherPlatform {
   tensor: Float32TensorFactory;
   cache: TeacherCache;
   loadTextGeneration?(modelId: string, device: TeacherDevice): Promise<TextGenerationFn>;
+  /** Why this worker's GPU device was lost (GPUDevice.lost resolved), or null while it is fine. */
+  deviceLost?(): string | null;
 }
 
 interface Loaded {
@@ -103,10 +106,11 @@ export class TeacherService implements TeacherWorkerApi {
     if (this.#control !== null) throw new TeacherBusyError('an evidence run is already going on');
     const loaded = this.#loaded;
     if (loaded === null) throw new TeacherNotLoadedError('load the teacher before asking for evidence');
+    this.#throwIfDeviceLost(loaded.info.device);
     const control = new RunControl();
     this.#control = control;
     try {
-      return await gatherEvidence(
+      const outcomes = await gatherEvidence(
         requests,
         {
           detector: loaded.detector,
@@ -117,9 +121,28 @@ export class TeacherService implements TeacherWorkerApi {
         settings,
         { checkpoint: () => control.checkpoint(), ...(onProgress ? { onProgress } : {}) },
       );
+      // Images that failed after the device was lost failed because of it: none of them is final.
+      this.#throwIfDeviceLost(loaded.info.device);
+      return outcomes;
+    } catch (error) {
+      this.#throwIfDeviceLost(loaded.info.device, error);
+      throw error;
     } finally {
       this.#control = null;
     }
+  }
+
+  /**
+   * A lost GPU device does not come back in this worker (ONNX Runtime Web keeps its one device): the page
+   * retires the worker on DeviceLostError and asks a fresh one for the same images.
+   */
+  #throwIfDeviceLost(device: TeacherDevice, cause?: unknown): void {
+    const reason = device === 'webgpu' ? (this.platform.deviceLost?.() ?? null) : null;
+    if (reason === null || cause instanceof DeviceLostError) return;
+    throw new DeviceLostError(
+      `The GPU device was lost (${reason}); the critic goes on in a fresh teacher worker.`,
+      cause === undefined ? undefined : { cause },
+    );
   }
 
   async pause(): Promise<void> {
