@@ -8,7 +8,7 @@ import { DEFAULT_CRITIC_RUN_SETTINGS, refineImage } from '../../lib/critic-run/r
 import { TEACHER_CACHE_VERSION } from '../../lib/models/teacher/cache';
 import type { EvidenceRequest, TeacherEvidence, TeacherSettings } from '../../lib/models/teacher/types';
 import { cacheKey } from '../../lib/store/cache-key';
-import { errorSummary } from '../bridge/errors';
+import { errorSummary, isRestartable } from '../bridge/errors';
 import type { StudioState } from '../studio-state';
 import type { CriticDataPort, TeacherPort } from './ports';
 import { toTeacherSettings } from './teacher-settings';
@@ -21,6 +21,8 @@ export interface CriticRunnerDeps {
   engine: () => Promise<{ engine: CriticEngine; revision: string }>;
   /** Images per teacher call (the detector batches their crops together). */
   imagesPerCall?: number;
+  /** Fresh teacher workers one run may take after crashes or lost GPU devices before it stops. */
+  maxRestarts?: number;
 }
 
 const PROMPT_VERSIONS = PROMPTS.map((p) => `${p.id}@${p.version}`).join(',');
@@ -130,6 +132,7 @@ export class CriticRunner {
     const abort = new AbortController();
     this.#abort = abort;
     let completed = 0;
+    let restarts = 0;
     s.criticRunPatch({
       state: 'running',
       completed: 0,
@@ -147,7 +150,21 @@ export class CriticRunner {
         const batch = this.#queued().slice(0, this.#deps.imagesPerCall ?? 2);
         if (batch.length === 0) break;
         this.#state().criticRunPatch({ total: completed + this.#queued().length });
-        completed += await this.#process(batch, abort.signal);
+        try {
+          completed += await this.#process(batch, abort.signal);
+        } catch (error) {
+          // The teacher worker crashed or lost its GPU device: its images were not critiqued, so they wait
+          // again and a fresh worker takes them (what was stored before stays done and is not redone).
+          if (!isRestartable(error) || restarts >= (this.#deps.maxRestarts ?? 3)) throw error;
+          restarts++;
+          for (const { imageId } of batch) {
+            const now = this.#state().critic.items[imageId];
+            if (now?.status === 'failed' && isRestartable(now.error)) {
+              const { error: _error, ...rest } = now;
+              this.#state().criticPutItem({ ...rest, status: 'queued' });
+            }
+          }
+        }
         this.#state().criticRunPatch({ completed });
       }
     } catch (error) {

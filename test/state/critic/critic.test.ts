@@ -254,6 +254,59 @@ describe('the critic queue', () => {
     expect(store.getState().critic.run.error).toEqual({ name: 'TeacherLoadError', message: 'no detector' });
   });
 
+  it('a crashed or device-lost teacher worker: the batch waits again for a fresh worker, nothing is done twice', async () => {
+    const { critic, addCard, items, teacher, store, data } = setup();
+    await critic.ready;
+    for (const id of ['cats', 'stop', 'x']) addCard(id, 'A dog.');
+    const evidence = teacher.evidence.bind(teacher);
+    const failures = [
+      Object.assign(new Error('The teacher worker stopped.'), { name: 'WorkerCrashedError' }),
+      Object.assign(new Error('The GPU device was lost (destroyed).'), { name: 'DeviceLostError' }),
+    ];
+    // The first image's critique is stored before the worker goes: it must not be asked for again.
+    let calls = 0;
+    teacher.evidence = async (...args) => {
+      calls++;
+      if (calls >= 2 && failures.length > 0) {
+        teacher.calls.push(args[0].map((r) => r.imageId));
+        throw failures.shift()!;
+      }
+      return evidence(...args);
+    };
+    const critiques: string[] = [];
+    const put = data.cache.put.bind(data.cache);
+    data.cache.put = async (key: string, value: unknown, ...rest: unknown[]) => {
+      const imageId = (value as { imageId?: string }).imageId;
+      if (rest[0] === 'the critique of an image' && imageId) critiques.push(imageId);
+      return put(key, value);
+    };
+    expect(critic.start()).toBe(3);
+    await critic.settled();
+    expect(store.getState().critic.run.error).toBeNull();
+    expect(Object.values(items()).map((i) => [i.imageId, i.status])).toEqual([
+      ['cats', 'done'],
+      ['stop', 'done'],
+      ['x', 'done'],
+    ]);
+    // Two per call: cats and stop done; x lost twice with its worker, then done by the third one.
+    expect(teacher.calls).toEqual([['cats', 'stop'], ['x'], ['x'], ['x']]);
+    expect(critiques.sort()).toEqual(['cats', 'stop', 'x']); // each critique stored once
+  });
+
+  it('stops after 3 fresh teacher workers in one run, with the reason on the waiting images', async () => {
+    const { critic, addCard, items, teacher, store } = setup();
+    await critic.ready;
+    addCard('cats', 'A dog.');
+    teacher.failWith = Object.assign(new Error('The teacher worker stopped.'), {
+      name: 'WorkerCrashedError',
+    });
+    critic.start();
+    await critic.settled();
+    expect(teacher.calls).toHaveLength(4);
+    expect(items()['cats']).toMatchObject({ status: 'failed', error: { name: 'WorkerCrashedError' } });
+    expect(store.getState().critic.run.error?.name).toBe('WorkerCrashedError');
+  });
+
   it('never goes idle with images waiting: when the teacher fails, the images after the batch fail too', async () => {
     const { critic, addCard, items, teacher, store } = setup();
     await critic.ready;
