@@ -2,7 +2,7 @@ import type { PixelDecoder } from './decoder';
 import { DecodeFailedError, ImageTooLargeError, isImageIngestError } from './errors';
 import { imageId } from './hash';
 import { readImageHeader } from './header';
-import { normalizePixels } from './normalize';
+import { hasTransparentPixel, normalizePixels } from './normalize';
 import { applyOrientation } from './orientation';
 import { planDecode } from './plan';
 import { downscaleAreaAverage, resizeAreaAverage } from './resize';
@@ -59,7 +59,8 @@ export interface IngestRecord extends ImageDescription {
   thumbnail: RgbaImage;
 }
 
-function headerWarnings(header: ImageHeader): string[] {
+/** `transparent`: the decoded pixels have a pixel that is not opaque (the header only says one may be). */
+function headerWarnings(header: ImageHeader, transparent: boolean): string[] {
   const { info, format } = header;
   const warnings = [...(header.warnings ?? [])];
   if (info.animated)
@@ -68,7 +69,7 @@ function headerWarnings(header: ImageHeader): string[] {
     warnings.push(`${info.colorType.toUpperCase()} JPEG: colours converted to RGB`);
   }
   if (info.bitDepth === 16) warnings.push('16 bits per channel: reduced to 8');
-  if (info.hasAlpha) warnings.push('transparent areas shown on white');
+  if (info.hasAlpha && transparent) warnings.push('transparent areas shown on white');
   return warnings;
 }
 
@@ -100,7 +101,7 @@ export async function decodeImage(
     let pixels = normalizePixels(decoded);
     if (!resolveOrientationApplied(header, decoded)) pixels = applyOrientation(pixels, header.orientation);
     pixels = resizeAreaAverage(pixels, plan.oriented.width, plan.oriented.height);
-    const warnings = headerWarnings(header);
+    const warnings = headerWarnings(header, hasTransparentPixel(decoded));
     if (plan.downscaled) {
       const { source, oriented } = plan;
       warnings.unshift(

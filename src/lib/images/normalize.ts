@@ -42,3 +42,15 @@ export function normalizePixels(decoded: DecodedPixels): RgbaImage {
   }
   return { width, height, data: out };
 }
+
+/**
+ * Whether any decoded pixel is less than opaque. A header can only say that transparency is possible (an alpha
+ * channel, a GIF's transparent colour); an animated GIF's first frame, the one used, is often fully opaque.
+ */
+export function hasTransparentPixel(decoded: DecodedPixels): boolean {
+  const { channels, data } = decoded;
+  if (channels !== 2 && channels !== 4) return false;
+  const opaque = data instanceof Uint16Array ? 65535 : 255;
+  for (let i = channels - 1; i < data.length; i += channels) if (data[i]! < opaque) return true;
+  return false;
+}

@@ -104,7 +104,14 @@ export class IngestQueue {
       addedAt,
       saved: false,
     });
-    if (!added) return; // the same content is already a card
+    if (!added) {
+      // The same content is already a card: say so on it when this copy had another name.
+      const card = store.getState().cards[id];
+      const note = `also dropped as "${file.name}"`;
+      if (card !== undefined && card.name !== file.name && !card.warnings.includes(note))
+        store.getState().updateCard(id, { warnings: [...card.warnings, note] });
+      return;
+    }
 
     let outcome: Awaited<ReturnType<IngestPort['ingest']>>;
     try {

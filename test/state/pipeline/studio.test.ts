@@ -168,6 +168,22 @@ describe('studio pipeline (fake workers)', () => {
     expect(second.cards().map((c) => c.name)).toEqual(['kept.png']);
   });
 
+  it('the same photo dropped again under another name stays one card that says so, once per name', async () => {
+    const { studio, cards, ingest } = setup();
+    await studio.addFiles([incoming('a.png', 'IMG 4x3 a'), incoming('b.png', 'IMG 5x3 b')]);
+    await studio.addFiles([
+      incoming('copy of a.png', 'IMG 4x3 a'),
+      incoming('a.png', 'IMG 4x3 a'), // the same name again says nothing new
+      incoming('copy of a.png', 'IMG 4x3 a'),
+    ]);
+    await studio.settled();
+    expect(cards().map((c) => [c.name, c.status, c.warnings])).toEqual([
+      ['a.png', 'captioned', ['also dropped as "copy of a.png"']],
+      ['b.png', 'captioned', []],
+    ]);
+    expect(ingest.decodes.filter((n) => n.includes('copy'))).toEqual([]); // never decoded again
+  });
+
   it('a worker crash restarts the call once; a second crash stops the run with the error, cards stay queued', async () => {
     const crash = () =>
       Object.assign(new Error('The student worker stopped.'), { name: 'WorkerCrashedError' });
