@@ -1,7 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { errorSummary } from '../state/bridge/errors';
 import { saveModelFolder } from '../state/persist/model-folders';
-import { DEFAULT_MODEL_ID, GENERATION_LIMITS, modelLabel } from '../state/slices/settings';
+import {
+  DEFAULT_MODEL_ID,
+  GENERATION_LIMITS,
+  KNOWN_STUDENTS,
+  modelLabel,
+  type ModelChoice,
+} from '../state/slices/settings';
 import { DEVICE_CHOICES } from './fields/device-choices';
 import { NumberField } from './fields/NumberField';
 import { SelectField } from './fields/SelectField';
@@ -47,6 +53,18 @@ function ModelIdForm({ savedId, onUse }: { savedId: string; onUse: (modelId: str
   );
 }
 
+/** Anything not in KNOWN_STUDENTS: an id typed below, or a folder. */
+const OTHER = 'other';
+const STUDENT_CHOICES = [
+  ...KNOWN_STUDENTS.map((s) => ({ value: s.modelId, label: s.label })),
+  { value: OTHER, label: 'Another model (id or folder below)' },
+];
+
+/** The known student a choice is, if any. */
+function knownStudent(model: ModelChoice) {
+  return model.kind === 'id' ? KNOWN_STUDENTS.find((s) => s.modelId === model.modelId) : undefined;
+}
+
 /** The student's settings: model (id or local folder), device, decoding. Saved as they change. */
 export function SettingsPanel() {
   const studio = useStudio();
@@ -57,6 +75,7 @@ export function SettingsPanel() {
   const folderInput = useRef<HTMLInputElement>(null);
   const { generation } = settings;
   const savedId = settings.model.kind === 'id' ? settings.model.modelId : '';
+  const known = knownStudent(settings.model);
 
   useEffect(() => {
     folderInput.current?.setAttribute('webkitdirectory', '');
@@ -65,6 +84,20 @@ export function SettingsPanel() {
   return (
     <section className="panel settings-panel" aria-label="Settings">
       <h2>Student model</h2>
+      <SelectField
+        label="Student"
+        testId="settings-model-choice"
+        value={known?.modelId ?? OTHER}
+        choices={STUDENT_CHOICES}
+        onChange={(modelId) => {
+          if (modelId !== OTHER) actions.setModel({ kind: 'id', modelId });
+        }}
+      />
+      {known !== undefined && (
+        <p className="muted" data-testid="settings-model-note">
+          {known.note}
+        </p>
+      )}
       <ModelIdForm
         key={savedId}
         savedId={savedId}

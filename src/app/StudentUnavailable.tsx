@@ -1,11 +1,17 @@
 import type { StudentErrorName } from '../lib/models/errors';
-import { LOCAL_RANDOM_MODEL_ID, modelLabel } from '../state/slices/settings';
+import {
+  LOCAL_STUDENT_ID,
+  modelLabel,
+  SCENES_STUDENT_ID,
+  SCENES_STUDENT_NOTE,
+} from '../state/slices/settings';
 import { ModelUnavailablePanel } from './ModelUnavailablePanel';
 import { useStudio, useStudioState } from './studio-context';
 
 /**
  * The student's model is not on disk and the hub cannot be reached (ModelUnavailableError): one panel
- * that says so and offers the committed tiny model. The settings and run panels leave this error to it.
+ * that says so and offers the student committed in public/models/ (the trained scenes student once it is
+ * there, else the random tiny one). The settings and run panels leave this error to it.
  */
 export function StudentUnavailable() {
   const studio = useStudio();
@@ -33,18 +39,29 @@ export function StudentUnavailable() {
       ]}
       actions={[
         {
-          label: `Use ${LOCAL_RANDOM_MODEL_ID} (random weights)`,
+          ...LOCAL_STUDENT_ACTION,
           testId: 'use-local-student',
-          note:
-            'Random weights: it writes word salad, not captions. It is here only to try the studio’s ' +
-            'plumbing (drop, caption, critic, training) without a download.',
-          onClick: () => studio.store.getState().setModel({ kind: 'id', modelId: LOCAL_RANDOM_MODEL_ID }),
+          onClick: () => studio.store.getState().setModel({ kind: 'id', modelId: LOCAL_STUDENT_ID }),
         },
       ]}
       detail={error.message}
     />
   );
 }
+
+/** What the panel's button says of the student on disk: honest about what it can caption. */
+const LOCAL_STUDENT_ACTION =
+  LOCAL_STUDENT_ID === SCENES_STUDENT_ID
+    ? {
+        label: `Use ${LOCAL_STUDENT_ID} (trained on composed scenes)`,
+        note: `${SCENES_STUDENT_NOTE} “Load sample scenes” shows what it can do.`,
+      }
+    : {
+        label: `Use ${LOCAL_STUDENT_ID} (random weights)`,
+        note:
+          'Random weights: it writes word salad, not captions. It is here only to try the studio’s ' +
+          'plumbing (drop, caption, critic, training) without a download.',
+      };
 
 /** The name ModelUnavailableError crosses Comlink with (src/lib/models/errors.ts). */
 export const STUDENT_UNAVAILABLE: StudentErrorName = 'ModelUnavailableError';

@@ -1,16 +1,22 @@
 import type { ImageCard, ImageStatus } from '../slices/images';
 import {
   DEFAULT_SETTINGS,
+  HUB_MODEL_ID,
   normalizeModelChoice,
   sanitizeGeneration,
+  SCENES_STUDENT_ID,
+  SCENES_STUDENT_IS_DEFAULT,
   type StudioSettings,
 } from '../slices/settings';
 import type { StudioState } from '../studio-state';
 import type { DevicePreference } from '../../lib/models/student/types';
 import { readPersistedTraining, toPersistedTraining, type PersistedTraining } from './training';
 
-/** Bump when the persisted shape changes, and add the step from the previous version to MIGRATIONS. */
-export const PERSIST_VERSION = 1;
+/**
+ * Bump when the persisted shape changes, and add the step from the previous version to MIGRATIONS.
+ * 2: the trained scenes student became the default (adoptScenesStudent), once it is committed.
+ */
+export const PERSIST_VERSION = SCENES_STUDENT_IS_DEFAULT ? 2 : 1;
 export const PERSIST_KEY = 'studio';
 
 /** What survives a reload. Pixels and file bytes are not here: they live in the image store by card id. */
@@ -33,9 +39,25 @@ export class PersistedStateUnreadableError extends Error {
   override readonly name = 'PersistedStateUnreadableError';
 }
 
-/** `from` version → a function that turns that shape into version `from + 1`. Empty: v1 is the first. */
+/** `from` version → a function that turns that shape into version `from + 1`. */
 export type Migration = (state: unknown) => unknown;
-export const MIGRATIONS: Readonly<Record<number, Migration>> = {};
+
+/**
+ * v1 → v2: the default student changed from the hub's ViT-GPT2 to the trained scenes student. Settings that
+ * still hold the old default (the user never changed the model) follow the default; any other choice is kept.
+ * v1 did not record whether the hub model was the default or picked by hand: both read as the default.
+ */
+export function adoptScenesStudent(state: unknown): unknown {
+  if (!isRecord(state) || !isRecord(state['settings'])) return state;
+  const model = state['settings']['model'];
+  if (!isRecord(model) || model['kind'] !== 'id' || model['modelId'] !== HUB_MODEL_ID) return state;
+  return {
+    ...state,
+    settings: { ...state['settings'], model: { kind: 'id', modelId: SCENES_STUDENT_ID } },
+  };
+}
+
+export const MIGRATIONS: Readonly<Record<number, Migration>> = { 1: adoptScenesStudent };
 
 /** Walks `state` from `fromVersion` up to `toVersion` one step at a time. */
 export function runMigrations(

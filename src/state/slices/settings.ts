@@ -1,7 +1,11 @@
 import type { DevicePreference, GenerationSettings } from '../../lib/models/student/types';
 import type { SliceCreator } from '../studio-state';
 
-export const DEFAULT_MODEL_ID = 'Xenova/vit-gpt2-image-captioning';
+/**
+ * The ViT-GPT2 of the Hugging Face hub, trained on real COCO photos: from the hub, or from public/models/ after
+ * `npm run models:fetch`. The default student until the trained scenes student is committed.
+ */
+export const HUB_MODEL_ID = 'Xenova/vit-gpt2-image-captioning';
 /**
  * The student committed under public/models/: always on disk, but random weights (it writes word salad). It
  * lets the studio's plumbing run offline until the real model is fetched.
@@ -13,6 +17,43 @@ export const LOCAL_RANDOM_MODEL_ID = 'tiny-random/vit-gpt2';
  * plain backgrounds). `npm run bench -- student` measures it.
  */
 export const SCENES_STUDENT_ID = 'capgrad/vit-gpt2-scenes';
+
+/**
+ * The one switch: true once public/models/capgrad/vit-gpt2-scenes/ is committed. It makes the trained student
+ * the default (and the offline panel's choice), offers it in the settings, and moves saved settings that still
+ * hold the old default over to it (persist/schema.ts, version 2).
+ */
+export const SCENES_STUDENT_IS_DEFAULT: boolean = false;
+
+export const DEFAULT_MODEL_ID = SCENES_STUDENT_IS_DEFAULT ? SCENES_STUDENT_ID : HUB_MODEL_ID;
+/** The student on disk that the "model not here" panel offers: the trained one, else the random one. */
+export const LOCAL_STUDENT_ID = SCENES_STUDENT_IS_DEFAULT ? SCENES_STUDENT_ID : LOCAL_RANDOM_MODEL_ID;
+
+/** What the settings say of the trained student, plainly. */
+export const SCENES_STUDENT_NOTE =
+  'Trained in this project, from scratch, on composed scenes: cut-outs of a few COCO object kinds pasted on ' +
+  'real backgrounds. It knows only that world. On your own photos it names those few objects or says nothing ' +
+  'useful; for real photos choose the hub ViT-GPT2.';
+
+/** A student the settings offer by name, with what choosing it gives. */
+export interface KnownStudent {
+  readonly modelId: string;
+  readonly label: string;
+  readonly note: string;
+}
+
+export const KNOWN_STUDENTS: readonly KnownStudent[] = [
+  ...(SCENES_STUDENT_IS_DEFAULT
+    ? [{ modelId: SCENES_STUDENT_ID, label: 'Scenes student (offline)', note: SCENES_STUDENT_NOTE }]
+    : []),
+  {
+    modelId: HUB_MODEL_ID,
+    label: 'ViT-GPT2 from the hub (real photos)',
+    note:
+      'Trained on real COCO photos. Downloaded from the Hugging Face hub, or read from public/models/ after ' +
+      '`npm run models:fetch`: without either (offline) it cannot load.',
+  },
+];
 
 /** Which student to load: a transformers.js model id, or a folder the user picked (files kept in IndexedDB). */
 export type ModelChoice =
