@@ -242,6 +242,17 @@ export async function writeBadImages(dir: string): Promise<BadImageCase[]> {
           .jpeg()
           .toBuffer(),
     },
+    {
+      file: 'really-a-png.jpg',
+      expect: 'ok',
+      warning: 'a PNG named .jpg',
+      size: { width: 24, height: 16 },
+      note: 'a green PNG saved under a .jpg name: decoded by its bytes, the name noted',
+      bytes: () =>
+        sharp({ create: { width: 24, height: 16, channels: 3, background: GREEN } })
+          .png()
+          .toBuffer(),
+    },
   ];
   const written: BadImageCase[] = [];
   for (const { bytes, ...rest } of cases) {
