@@ -1,14 +1,14 @@
 import { expect, test } from '@playwright/test';
-import { SCENES_STUDENT_ID } from '../src/state/slices/settings';
+import { DEFAULT_MODEL_ID, LOCAL_STUDENT_ID, SCENES_STUDENT_ID } from '../src/state/slices/settings';
 import { EXPECTED_SCENES, missingObjects, sampleScene, sampleScenes } from '../test/support/sample-scenes';
-import { StudioPage, TINY_MODEL } from './pages/studio-page';
+import { StudioPage } from './pages/studio-page';
 
 /**
- * The student the samples are captioned with. The trained student (capgrad/vit-gpt2-scenes) is not committed
- * yet: until then the tiny random one stands in, for the plumbing, and the captions' words are not checked.
+ * The student on disk (LOCAL_STUDENT_ID): the trained scenes student, the default, once it is committed
+ * (SCENES_STUDENT_IS_DEFAULT); until then the tiny random one stands in, for the plumbing, and the captions'
+ * words are not checked.
  */
-const STUDENT: string = TINY_MODEL;
-const TRAINED = STUDENT === SCENES_STUDENT_ID;
+const TRAINED = LOCAL_STUDENT_ID === SCENES_STUDENT_ID;
 
 test('sample scenes: one click, offline, adds the scenes as cards with their ground truth, and the student captions them', async ({
   page,
@@ -17,7 +17,10 @@ test('sample scenes: one click, offline, adds the scenes as cards with their gro
   await context.route('https://huggingface.co/**', (route) => route.abort('internetdisconnected'));
   const studio = new StudioPage(page);
   await studio.open();
-  await studio.useModel(STUDENT);
+  if (TRAINED)
+    expect(DEFAULT_MODEL_ID).toBe(SCENES_STUDENT_ID); // offline by default: nothing to choose
+  else await studio.useModel(LOCAL_STUDENT_ID);
+  await expect(page.getByTestId('settings-current-model')).toHaveText(`Using ${LOCAL_STUDENT_ID}`);
   const scenes = sampleScenes();
 
   await studio.loadSampleScenes();
