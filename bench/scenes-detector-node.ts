@@ -37,7 +37,7 @@ const binOf = (fraction: number) => {
   return i < 0 ? 'other' : PROBE_SIZE_BINS[i]!.join('-');
 };
 
-export async function measureScenes(dir: string, limit: number): Promise<object> {
+export async function measureScenes(dir: string, limit: number, only = ''): Promise<object> {
   const det = await detector();
   const seen = async (split: string, file: string) => {
     const image = await raster(join(dir, split, 'images', file));
@@ -48,7 +48,7 @@ export async function measureScenes(dir: string, limit: number): Promise<object>
     ).objects;
   };
   const started = performance.now();
-  const single = readSplit(dir, 'single');
+  const single = only === 'empty' ? null : readSplit(dir, 'single');
   const table: Record<
     string,
     Record<string, { n: number; named: number; localised: number; others: number }>
@@ -76,7 +76,7 @@ export async function measureScenes(dir: string, limit: number): Promise<object>
         }
     }
   }
-  const empty = readSplit(dir, 'empty');
+  const empty = only === 'single' ? null : readSplit(dir, 'empty');
   const emptyLabels: Record<string, number> = {};
   const falseByBackground: Record<string, string[]> = {};
   let emptyScenes = 0;

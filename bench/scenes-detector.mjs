@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- scenes-detector --data OUTDIR [--limit N]`
+ * `npm run bench -- scenes-detector --data OUTDIR [--limit N] [--only single|empty]`
  *
  * How well the studio's default evidence (the real FastestDet at public/models/fastestdet on every crop of zoom
  * levels 1, 2, 3, merged and labelled as the critic reads it: detectAcrossCrops + buildEvidence) sees composed
@@ -13,7 +13,11 @@ import { parseArgs } from 'node:util';
 export async function run(argv) {
   const { values } = parseArgs({
     args: argv,
-    options: { data: { type: 'string' }, limit: { type: 'string', default: '0' } },
+    options: {
+      data: { type: 'string' },
+      limit: { type: 'string', default: '0' },
+      only: { type: 'string', default: '' },
+    },
   });
   if (!values.data)
     throw new Error('--data OUTDIR is required (a folder written by npm run scenes -- --probe N).');
@@ -25,7 +29,7 @@ export async function run(argv) {
   });
   try {
     const { measureScenes } = await server.ssrLoadModule('/bench/scenes-detector-node.ts');
-    return await measureScenes(values.data, Number(values.limit));
+    return await measureScenes(values.data, Number(values.limit), values.only);
   } finally {
     await server.close();
   }

@@ -25,7 +25,7 @@ import { DEFAULT_SCENE_SETTINGS } from '../src/lib/scenes/defaults';
 
 export const USAGE =
   'npm run scenes -- --data DIR [--data DIR2] --out OUT [--seed S] [--train N] [--test N] [--size 224]\n' +
-  '  [--bias A:B[,C:D]] [--categories a,b,c] [--probe N] [--format png|jpg]\n' +
+  '  [--bias A:B[,C:D]] [--categories a,b,c] [--probe N] [--format png|jpg] [--exclude-backgrounds FILE]\n' +
   '  --test N: scenes in each test split (simple, complex, bias, control, heldout).\n' +
   '  --probe N: also writes the measurement splits single (N scenes) and empty (N backgrounds).';
 
@@ -44,6 +44,27 @@ function readDataset(dir: string): SourceDataset {
     );
   }
   return { name: basename(resolve(dir)), instances: JSON.parse(text) };
+}
+
+/**
+ * Background keys from a file: a JSON array of keys, or the output of `npm run bench -- scenes-detector`
+ * (the keys of empty.backgroundsWithFalseObjects).
+ */
+function readExclusions(file: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ScenesUsageError(`--exclude-backgrounds ${file}: not a readable JSON file (${String(error)}).`);
+  }
+  if (Array.isArray(parsed) && parsed.every((k) => typeof k === 'string')) return parsed;
+  const fromBench = (parsed as { empty?: { backgroundsWithFalseObjects?: object } })?.empty
+    ?.backgroundsWithFalseObjects;
+  if (fromBench && typeof fromBench === 'object') return Object.keys(fromBench);
+  throw new ScenesUsageError(
+    `--exclude-backgrounds ${file}: expected a JSON array of background keys ("dataset:imageId") or the ` +
+      'output of npm run bench -- scenes-detector.',
+  );
 }
 
 function intOption(value: string | undefined, name: string, fallback: number): number {
@@ -68,6 +89,7 @@ export async function main(argv: readonly string[]): Promise<object> {
       categories: { type: 'string' },
       probe: { type: 'string' },
       format: { type: 'string', default: 'png' },
+      'exclude-backgrounds': { type: 'string', multiple: true },
     },
   });
   if (!values.data?.length || !values.out)
@@ -115,6 +137,7 @@ export async function main(argv: readonly string[]): Promise<object> {
     options,
     counts,
     minBackgroundSide: defaults.minBackgroundSide,
+    excludedBackgrounds: (values['exclude-backgrounds'] ?? []).flatMap(readExclusions),
   };
   const planned = planScenes(request);
   const extension = values.format;

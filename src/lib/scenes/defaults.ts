@@ -4,20 +4,7 @@
 import type { SceneOptions } from './plan';
 
 export const DEFAULT_SCENE_SETTINGS = Object.freeze({
-  categories: [
-    'person',
-    'toilet',
-    'chair',
-    'car',
-    'potted plant',
-    'dog',
-    'sink',
-    'oven',
-    'teddy bear',
-    'bus',
-    'cup',
-    'bowl',
-  ] as readonly string[],
+  categories: ['person', 'chair', 'car', 'cup', 'bowl', 'toilet', 'dog', 'teddy bear'] as readonly string[],
   bias: [{ a: 'chair', b: 'person' }] as ReadonlyArray<{ a: string; b: string }>,
   minBackgroundSide: 96,
   options: Object.freeze({

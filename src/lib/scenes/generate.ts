@@ -22,6 +22,11 @@ export interface GenerateRequest {
   readonly counts: Readonly<Partial<Record<SplitName, number>>>;
   /** Minimum side of a background's object-free square, in source pixels. */
   readonly minBackgroundSide: number;
+  /**
+   * Background keys (`dataset:imageId`) not to use: photos whose object-free square the detector still sees
+   * objects in (bench scenes-detector's `empty.backgroundsWithFalseObjects`).
+   */
+  readonly excludedBackgrounds?: readonly string[];
 }
 
 export interface PlannedScenes {
@@ -57,7 +62,10 @@ export function planScenes(request: GenerateRequest): PlannedScenes {
   const { datasets, options } = request;
   const wanted = new Set(options.categories);
   const cutouts = collectCutouts(datasets, DEFAULT_CUTOUT_CRITERIA, wanted);
-  const backgrounds = collectBackgrounds(datasets, request.minBackgroundSide);
+  const excluded = new Set(request.excludedBackgrounds ?? []);
+  const backgrounds = collectBackgrounds(datasets, request.minBackgroundSide).filter(
+    (b) => !excluded.has(b.key),
+  );
   const sources = splitSources(cutouts, backgrounds, options);
   const names = new Map<number, string>();
   for (const d of datasets) for (const c of d.instances.categories) names.set(c.id, c.name);
@@ -165,6 +173,7 @@ export function sceneManifest(planned: PlannedScenes, request: GenerateRequest, 
     categories: planned.categories,
     bias: options.bias.map(pair),
     options: { ...options, minBackgroundSide: request.minBackgroundSide },
+    excludedBackgrounds: [...(request.excludedBackgrounds ?? [])].sort(),
     cutouts: { train: keys(planned.sources.trainCutouts), heldout: keys(planned.sources.heldoutCutouts) },
     backgrounds: {
       train: bgKeys(planned.sources.trainBackgrounds),

@@ -112,18 +112,25 @@ export function splitSources(
       `Only ${backgrounds.length} photo(s) have an object-free square large enough for a background; ` +
         'at least 2 are needed (one for training, one for the test splits).',
     );
-  const order = new SceneRandom(deriveSeed(options.seed, 'backgrounds')).permutation(backgrounds.length);
-  const test = Math.max(1, Math.round(backgrounds.length * options.testBackgroundFraction));
+  // Each photo's side is decided by a hash of its key alone, so that leaving some backgrounds out (--exclude-
+  // backgrounds) moves no other photo between training and test.
+  const ranked = backgrounds
+    .map((b) => ({ b, u: deriveSeed(options.seed, 'background', b.key) / 2 ** 32 }))
+    .sort((p, q) => p.u - q.u || (p.b.key < q.b.key ? -1 : 1));
+  const test = Math.min(
+    ranked.length - 1,
+    Math.max(1, ranked.filter((r) => r.u < options.testBackgroundFraction).length),
+  );
   return {
     trainCutouts,
     heldoutCutouts,
-    testBackgrounds: order
+    testBackgrounds: ranked
       .slice(0, test)
-      .map((i) => backgrounds[i]!)
+      .map((r) => r.b)
       .sort(byKey),
-    trainBackgrounds: order
+    trainBackgrounds: ranked
       .slice(test)
-      .map((i) => backgrounds[i]!)
+      .map((r) => r.b)
       .sort(byKey),
   };
 }
