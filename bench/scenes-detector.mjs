@@ -24,7 +24,7 @@ export async function run(argv) {
   const server = await createServer({
     configFile: false,
     logLevel: 'error',
-    server: { middlewareMode: true },
+    server: { middlewareMode: true, hmr: false },
     appType: 'custom',
   });
   try {

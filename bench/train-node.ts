@@ -8,7 +8,7 @@ import { buildTrainingArtifacts } from '../src/lib/onnx/training/artifacts';
 import { makeBatch, type TrainingSample } from '../src/lib/onnx/training/batches';
 import { OnnxModel } from '../src/lib/onnx/graph/model';
 import { DataType, float32Tensor } from '../src/lib/onnx/proto/tensor';
-import { SeededRandom } from '../src/lib/onnx/training/rng';
+import { SeededRandom } from '../src/lib/core/rng';
 import { trainablePreset } from '../src/lib/onnx/training/selection';
 import { Trainer } from '../src/lib/onnx/training/trainer';
 

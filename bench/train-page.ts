@@ -9,7 +9,7 @@ import * as ort from 'onnxruntime-web/webgpu';
 import { buildTrainingArtifacts } from '../src/lib/onnx/training/artifacts';
 import { makeBatch, type TrainingSample } from '../src/lib/onnx/training/batches';
 import { trainingMemory, type TrainingMemory } from '../src/lib/onnx/training/memory';
-import { SeededRandom } from '../src/lib/onnx/training/rng';
+import { SeededRandom } from '../src/lib/core/rng';
 import type { OrtModule, TensorPlacement } from '../src/lib/onnx/training/runtime';
 import { trainablePreset } from '../src/lib/onnx/training/selection';
 import { Trainer } from '../src/lib/onnx/training/trainer';

@@ -10,7 +10,7 @@ import { createServer } from 'vite';
 const server = await createServer({
   configFile: false,
   logLevel: 'error',
-  server: { middlewareMode: true },
+  server: { middlewareMode: true, hmr: false },
   appType: 'custom',
 });
 try {

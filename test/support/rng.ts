@@ -1,4 +1,4 @@
-import { SeededRandom } from '../../src/lib/onnx/training/rng';
+import { SeededRandom } from '../../src/lib/core/rng';
 
 /**
  * Seeded RNG for tests: the library's mulberry32 (the same seed gives the same numbers on every machine) plus

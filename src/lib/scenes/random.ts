@@ -1,5 +1,5 @@
 /** Seeded draws for the scene generator, on the repository's one seeded generator (mulberry32). */
-import { SeededRandom } from '../onnx/training/rng';
+import { SeededRandom } from '../core/rng';
 
 export class SceneRandom extends SeededRandom {
   /** Uniform in [lo, hi). */

@@ -7,7 +7,7 @@
  * samples and never the overall step size the learning rate was tuned for. Clean samples get `cleanWeight`
  * on that same scale. The weight ends up per row in the batch (onnx/training/batches.ts TrainingSample.weight).
  */
-import { SeededRandom } from '../onnx/training/rng';
+import { SeededRandom } from '../core/rng';
 import { LoopSettingsError, TrainingSetError } from './errors';
 
 export interface TrainingCandidate {

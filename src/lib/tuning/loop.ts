@@ -15,7 +15,7 @@
 import { encodeCheckpoint, type Checkpoint } from '../onnx/training/checkpoint';
 import { makeBatch, type SpecialTokens, type TrainingSample } from '../onnx/training/batches';
 import type { TrainingShapes } from '../onnx/training/artifacts';
-import { SeededRandom } from '../onnx/training/rng';
+import { SeededRandom } from '../core/rng';
 import type { StepReport } from '../onnx/training/trainer';
 import {
   DEFAULT_GUARDRAIL_POLICY,

@@ -10,7 +10,7 @@
  * (`fitSequence(...).cut`) and reported, never cut silently.
  */
 import type { TrainingShapes } from './artifacts';
-import { SeededRandom } from './rng';
+import { SeededRandom } from '../../core/rng';
 
 export interface TrainingSample {
   /** Caption token ids, without start or end token. */

@@ -5,7 +5,7 @@
  */
 import type { Graph } from '../graph/graph';
 import { float32Tensor, DataType } from '../proto/tensor';
-import { SeededRandom } from './rng';
+import { SeededRandom } from '../../core/rng';
 import type { Projection } from './structure';
 
 export interface LoraAdapter {

@@ -1,4 +1,7 @@
-/** A small seeded random number generator (mulberry32), so that LoRA initialization is reproducible. */
+/**
+ * A small seeded random number generator (mulberry32), shared by LoRA initialization, batch order, the tuning
+ * loop and the scene generator, so that each is reproducible.
+ */
 export class SeededRandom {
   private state: number;
 
