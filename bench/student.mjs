@@ -4,10 +4,12 @@
  * The trained student's figures (its model card's): captions every image of each split under DIR with the
  * studio's own captioning path (StudentService, greedy, the settings panel's defaults) in Node, on
  * onnxruntime-node's CPU EP or onnxruntime-web's WASM EP, and reports per split object recall, CHAIR-i,
- * CHAIR-s and count accuracy against the split's instances.json, and for the bias pairs of scenes.json how
- * often B is named in the `bias` and `control` splits. DIR: a scenes root (`npm run scenes`) or one COCO
- * folder (images/ + instances.json). --model: an id under public/models/ (default: the trained student) or
- * a model folder. --captions: list every caption too. Prints one JSON object; measures, asserts nothing. See bench/student-node.ts.
+ * CHAIR-s, count accuracy and fluency (captions the scene grammar produces) against the split's
+ * instances.json, and for the bias pairs of scenes.json how often B is named in the `bias` and `control`
+ * splits. DIR: a scenes root (`npm run scenes`; every split but train unless --splits) or one COCO folder
+ * (images/ + instances.json). --model: an id under public/models/ (default: the trained student) or a model
+ * folder. --captions: list every caption too. Prints one JSON object; measures, asserts nothing.
+ * See bench/student-node.ts.
  */
 import { parseArgs } from 'node:util';
 

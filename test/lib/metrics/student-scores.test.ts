@@ -19,7 +19,7 @@ const CAPTIONS: Record<string, string> = {
   'simple_1.png': 'three zebras and a dog.', // [zebra ×2]
   'simple_2.png': 'a clock on a wall.', // [clock, motorcycle]
   'bias_0.png': 'a woman holding a clock.', // [clock]
-  'bias_1.png': 'a clock above a toilet.', // [clock, toilet]
+  'bias_1.png': 'a clock on a toilet.', // [clock, toilet]
   'bias_2.png': 'a person with a clock.', // [person, clock]
   'control_0.png': 'a toilet in a bathroom.', // [toilet]
   'control_1.png': 'a boy riding a zebra.', // [zebra]
@@ -79,6 +79,15 @@ describe('student bench scores (hand-made scenes, hand-written captions)', () =>
       counts: { stated: 4, correct: 4, accuracy: 1 },
     });
     expect(report.splits['control']!.chairI).toBeCloseTo(1 / 5, 12);
+  });
+
+  it('shares the captions the scene grammar produces (fluency) per split', async () => {
+    const report = await benchFolder(SCENES, handWritten);
+    // Of the captions above, only "a clock on a toilet." (a relation) and "an empty scene." are the grammar's:
+    // "a man standing next to…", "…and a dog" (not a category of the scenes), "…on a wall" are not.
+    expect(report.splits['simple']!.fluency).toBe(0);
+    expect(report.splits['bias']!.fluency).toBeCloseTo(1 / 3, 12);
+    expect(report.splits['control']!.fluency).toBe(0.25);
   });
 
   it('rates the planted bias: B named with A and without B, against neither', async () => {
