@@ -88,23 +88,25 @@ export function splitFolders(dir: string, only?: readonly string[]): SplitFolder
 }
 
 /**
- * The bias pairs of a scenes root's scenes.json, as category names. A pair may name its categories or give
- * their COCO ids (then looked up in the manifest's categories or the split's).
+ * The bias pairs of a scenes root's scenes.json (`bias: [{a, b}]`, each side a category as `{id, name}`, a
+ * name or a COCO id looked up in the manifest's categories or the split's), as category names.
  */
 export function biasPairs(dir: string, categories: readonly { id: number; name: string }[]): BiasPair[] {
   const manifestPath = join(dir, 'scenes.json');
   if (!existsSync(manifestPath)) return [];
   const manifest = readJson(manifestPath) as {
-    bias_pairs?: unknown;
-    biasPairs?: unknown;
+    bias?: unknown;
     categories?: { id: number; name: string }[];
   };
-  const pairs = (manifest.bias_pairs ?? manifest.biasPairs ?? []) as { a: unknown; b: unknown }[];
+  const pairs = (Array.isArray(manifest.bias) ? manifest.bias : []) as { a: unknown; b: unknown }[];
   const known = [...(manifest.categories ?? []), ...categories];
   const name = (value: unknown): string => {
     if (typeof value === 'string') return value;
+    const named = (value as { name?: unknown } | null)?.name;
+    if (typeof named === 'string') return named;
     const found = known.find((c) => c.id === value);
-    if (found === undefined) throw new Error(`scenes.json: bias pair category ${String(value)} is unknown`);
+    if (found === undefined)
+      throw new Error(`scenes.json: bias pair category ${JSON.stringify(value)} is unknown`);
     return found.name;
   };
   return pairs.map((p) => ({ a: name(p.a), b: name(p.b) }));

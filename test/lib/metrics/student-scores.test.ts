@@ -35,7 +35,7 @@ const handWritten: Captioner = async (images) =>
   });
 
 describe('student bench scores (hand-made scenes, hand-written captions)', () => {
-  it('finds the splits of a scenes root, leaves train out, and reads the bias pair given by COCO ids', () => {
+  it('finds the splits of a scenes root, leaves train out, and reads the bias pair (a category as {id, name} or a COCO id)', () => {
     expect(splitFolders(SCENES).map((s) => s.name)).toEqual(['bias', 'control', 'simple']);
     expect(splitFolders(join(SCENES, 'simple')).map((s) => s.name)).toEqual(['simple']);
     expect(biasPairs(SCENES, [])).toEqual([{ a: 'clock', b: 'person' }]);
