@@ -37,10 +37,11 @@ export function sampleScenes(): SampleScene[] {
 }
 
 /**
- * Three simple scenes (one or two objects) that the trained student must caption with every object named.
- * Until it is committed, the samples are a stand-in and these are checked for plumbing only.
+ * Three simple scenes (one or two objects: a person; a cup and a person; two cars), the first three of the
+ * `simple` split, that the trained student must caption with every object named. Until it is the default,
+ * these are checked for plumbing only.
  */
-export const EXPECTED_SCENES = ['sample_000.jpg', 'sample_001.jpg', 'sample_002.jpg'] as const;
+export const EXPECTED_SCENES = ['simple-000000.jpg', 'simple-000001.jpg', 'simple-000002.jpg'] as const;
 
 /** The scene's objects that the caption does not name (CHAIR's words: "man" names a person). */
 export function missingObjects(caption: string, scene: SampleScene): string[] {
