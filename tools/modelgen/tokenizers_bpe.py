@@ -25,7 +25,8 @@ FLORENCE2_ADDED_TOKENS = (
 )
 
 
-def _byte_level_bpe(vocab_size: int, special_tokens: list[str], extra_lines: list[str]) -> Tokenizer:
+def _byte_level_bpe(vocab_size: int, special_tokens: list[str], extra_lines: list[str],
+                    base_corpus: bool = True) -> Tokenizer:
     trained = Tokenizer(models.BPE())
     trained.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     trainer = trainers.BpeTrainer(
@@ -35,7 +36,7 @@ def _byte_level_bpe(vocab_size: int, special_tokens: list[str], extra_lines: lis
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
     )
-    trained.train_from_iterator(corpus_lines() + extra_lines, trainer=trainer)
+    trained.train_from_iterator((corpus_lines() if base_corpus else []) + extra_lines, trainer=trainer)
     vocab, merges = _pad_merges(trained, vocab_size)
     tok = Tokenizer(models.BPE(vocab=vocab, merges=merges))
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
@@ -63,12 +64,17 @@ def _pad_merges(trained: Tokenizer, vocab_size: int) -> tuple[dict[str, int], li
     return vocab, merges
 
 
-def write_gpt2_tokenizer(out_dir: Path, vocab_size: int, model_max_length: int) -> int:
+def write_gpt2_tokenizer(out_dir: Path, vocab_size: int, model_max_length: int,
+                         training_lines: list[str] | None = None) -> int:
     """Writes tokenizer.json, tokenizer_config.json, special_tokens_map.json, vocab.json, merges.txt.
+    The BPE is learnt from the built-in corpus, or from training_lines only (a trained student's own captions).
     Returns the id of `<|endoftext|>` (vocab_size - 1)."""
     from transformers import GPT2TokenizerFast
 
-    tok = _byte_level_bpe(vocab_size - 1, [], [])
+    if training_lines is None:
+        tok = _byte_level_bpe(vocab_size - 1, [], [])
+    else:
+        tok = _byte_level_bpe(vocab_size - 1, [], training_lines, base_corpus=False)
     tok.post_processor = processors.ByteLevel(trim_offsets=False)
     tok.add_special_tokens([AddedToken(ENDOFTEXT, special=True, normalized=True)])
     eot = tok.token_to_id(ENDOFTEXT)

@@ -33,6 +33,9 @@ class VitGpt2Dims:
     vocab_size: int
     n_positions: int
     init_std: float
+    # GPT-2's n_inner (None: 4 x decoder_hidden, as in GPT-2). A trained small student keeps its decoder MLP narrow
+    # because the decoder's weights are stored twice (decoder_model.onnx and decoder_model_merged.onnx).
+    decoder_inner: int | None = None
 
 
 # Tiny: every .onnx well under 2 MB; same 224x224 preprocessing as the real model.
@@ -43,8 +46,9 @@ REAL_SIZE = VitGpt2Dims(224, 16, 768, 12, 12, 3072, 768, 12, 12, 50257, 1024, 0.
 EXPORTED_FILES = ('encoder_model.onnx', 'decoder_model.onnx', 'decoder_model_merged.onnx')
 
 
-def build_model(dims: VitGpt2Dims, eot: int, seed: int, vocab: dict[str, int]):
-    from transformers import GPT2Config, ViTConfig, VisionEncoderDecoderConfig, VisionEncoderDecoderModel
+def make_config(dims: VitGpt2Dims, eot: int):
+    """The VisionEncoderDecoderConfig of these dims, with `<|endoftext|>` (eot) as every special id."""
+    from transformers import GPT2Config, ViTConfig, VisionEncoderDecoderConfig
 
     encoder = ViTConfig(
         hidden_size=dims.encoder_hidden, num_hidden_layers=dims.encoder_layers,
@@ -54,7 +58,7 @@ def build_model(dims: VitGpt2Dims, eot: int, seed: int, vocab: dict[str, int]):
     )
     decoder = GPT2Config(
         n_embd=dims.decoder_hidden, n_layer=dims.decoder_layers, n_head=dims.decoder_heads,
-        vocab_size=dims.vocab_size, n_positions=dims.n_positions, n_ctx=dims.n_positions,
+        n_inner=dims.decoder_inner, vocab_size=dims.vocab_size, n_positions=dims.n_positions, n_ctx=dims.n_positions,
         add_cross_attention=True, is_decoder=True, bos_token_id=eot, eos_token_id=eot, pad_token_id=eot,
         decoder_start_token_id=eot,
     )
@@ -64,6 +68,13 @@ def build_model(dims: VitGpt2Dims, eot: int, seed: int, vocab: dict[str, int]):
     config.eos_token_id = eot
     config.pad_token_id = eot
     config.tie_word_embeddings = False
+    return config
+
+
+def build_model(dims: VitGpt2Dims, eot: int, seed: int, vocab: dict[str, int]):
+    from transformers import VisionEncoderDecoderModel
+
+    config = make_config(dims, eot)
     torch.manual_seed(seed)
     model = VisionEncoderDecoderModel(config).eval()
     randomize_(model, seed=seed, std=dims.init_std)
