@@ -14,6 +14,9 @@ export class StudioPage {
   readonly storageBanner: Locator;
   /** The panel shown when the student's model is not on disk and the hub cannot be reached. */
   readonly studentUnavailable: Locator;
+  /** Shown in a tab whose studio's work runs in another tab (src/app/TabOwnerBanner.tsx). */
+  readonly busyElsewhere: Locator;
+  readonly takeOver: Locator;
 
   constructor(readonly page: Page) {
     this.badge = page.getByTestId('device-badge');
@@ -21,6 +24,8 @@ export class StudioPage {
     this.overall = page.getByTestId('overall-progress');
     this.storageBanner = page.getByTestId('storage-banner');
     this.studentUnavailable = page.getByTestId('student-unavailable');
+    this.busyElsewhere = page.getByTestId('tab-busy-banner');
+    this.takeOver = page.getByTestId('tab-take-over');
   }
 
   async open(): Promise<void> {
@@ -116,6 +121,27 @@ export class StudioPage {
   /** Waits for the click armed by clickWhenCaptioned. */
   async clicked(): Promise<void> {
     await this.page.evaluate(() => window.__capgrad!.armed);
+  }
+
+  /** Card names and statuses as this tab's store has them, in order. */
+  async cardStatuses(): Promise<{ name: string; status: string; caption: string | null }[]> {
+    const { cards } = await this.snapshot();
+    return cards.map((c) => ({ name: c.name, status: c.status, caption: c.caption ?? null }));
+  }
+
+  /** Waits until this tab shows exactly `names` (in any order), each once and captioned. */
+  async expectAllCaptioned(names: readonly string[], timeout = 10 * 60_000): Promise<void> {
+    await expect
+      .poll(
+        async () => {
+          const cards = await this.cardStatuses();
+          return cards
+            .map((c) => `${c.name}:${c.status}:${c.caption === null ? 'no caption' : 'caption'}`)
+            .sort();
+        },
+        { timeout, intervals: [500, 1000, 2000] },
+      )
+      .toEqual(names.map((name) => `${name}:captioned:caption`).sort());
   }
 
   async snapshot(): Promise<CapgradSnapshot> {

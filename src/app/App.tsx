@@ -8,6 +8,7 @@ import { RunPanel } from './RunPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { StorageBanner } from './StorageBanner';
 import { StudentUnavailable } from './StudentUnavailable';
+import { TabOwnerBanner } from './TabOwnerBanner';
 import { TrainingView } from './training/TrainingView';
 
 export function App() {
@@ -19,6 +20,7 @@ export function App() {
         </h1>
         <DeviceBadge />
       </header>
+      <TabOwnerBanner />
       <StorageBanner />
       <div className="layout">
         <main className="main">

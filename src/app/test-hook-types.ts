@@ -23,6 +23,8 @@ export interface CapgradSnapshot {
   student: { status: string; device: DeviceResolution | null; modelId: string | null };
   settings: StudioSettings;
   storageProblem: StorageProblem | null;
+  /** This tab's part in the studio's work (src/lib/tabs): 'owner' runs it, 'follower' shows it. */
+  tabRole: string | null;
 }
 
 declare global {

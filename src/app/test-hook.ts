@@ -19,6 +19,7 @@ export function installTestHook(studio: Studio): void {
       },
       settings: s.settings,
       storageProblem: s.storageProblem,
+      tabRole: studio.owner?.state.role ?? null,
     };
   };
   window.__capgrad = {
