@@ -44,6 +44,10 @@ def parse_args() -> argparse.Namespace:
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--resume', action='store_true', help='go on from --work/last.pt')
     p.add_argument('--export-only', action='store_true', help='export --work/best.pt, evaluate, write the card')
+    p.add_argument('--card-only', action='store_true', help='rewrite the model card from --work/run.json (and --bench)')
+    p.add_argument('--bench', type=Path, default=None,
+                   help="JSON printed by `npm run bench -- student` for the exported model: the card's studio figures")
+    p.add_argument('--bench-command', default='npm run bench -- student --data DIR', help='how --bench was made')
     p.add_argument('--limit', type=int, default=None, help='load only this many training scenes (debugging)')
     # Model.
     p.add_argument('--image-size', type=int, default=160)
@@ -87,6 +91,9 @@ def main() -> None:
 
     command = 'python3 ' + ' '.join(shlex.quote(x) for x in [os.path.relpath(sys.argv[0], pyenv.REPO), *sys.argv[1:]])
     trainer = Trainer(args, command=command, synonyms=SYNONYMS, test_splits=TEST_SPLITS, max_bytes=MAX_BYTES)
+    if args.card_only:
+        trainer.rewrite_card()
+        return
     if not args.export_only:
         trainer.train()
     trainer.export_and_evaluate()

@@ -13,15 +13,36 @@ def _fmt(x: float) -> str:
 
 
 def _figures_table(figures: dict) -> list[str]:
-    lines = ['| split | images | recall | CHAIR-i | CHAIR-s | object words / caption |',
-             '|---|---:|---:|---:|---:|---:|']
+    with_counts = any(f.get('count_accuracy') is not None for f in figures.values())
+    lines = ['| split | images | recall | CHAIR-i | CHAIR-s | object words / caption |' + (' count accuracy |' if with_counts else ''),
+             '|---|---:|---:|---:|---:|---:|' + ('---:|' if with_counts else '')]
     for name in SPLIT_ORDER + sorted(set(figures) - set(SPLIT_ORDER)):
         f = figures.get(name)
         if f is None:
             continue
-        lines.append(f"| {name} | {f['images']} | {_fmt(f['recall'])} | {_fmt(f['chair_i'])} | {_fmt(f['chair_s'])} "
-                     f"| {f['mentions_per_caption']:.2f} |")
+        row = (f"| {name} | {f['images']} | {_fmt(f['recall'])} | {_fmt(f['chair_i'])} | {_fmt(f['chair_s'])} "
+               f"| {f['mentions_per_caption']:.2f} |")
+        if with_counts:
+            acc = f.get('count_accuracy')
+            row += f" {'-' if acc is None else _fmt(acc)} ({f.get('counts_stated', 0)} stated) |"
+        lines.append(row)
     return lines
+
+
+def from_bench(bench: dict, command: str) -> dict:
+    """The studio figures of a `npm run bench -- student` JSON, in the card's units."""
+    splits = {}
+    for name, f in bench['splits'].items():
+        counts = f.get('counts', {})
+        splits[name] = {'images': f['images'], 'recall': f['recall'], 'chair_i': f['chairI'], 'chair_s': f['chairS'],
+                        'mentions_per_caption': f['mentions'] / max(1, f['images']),
+                        'count_accuracy': counts.get('accuracy'), 'counts_stated': counts.get('stated', 0)}
+    bias = [{'a': b['a'], 'b': b['b'], 'bias_rate': b['biasRate'], 'control_rate': b['controlRate']}
+            for b in bench.get('bias', [])]
+    g = bench.get('generation', {})
+    how = (f"`{command}`: StudentService on onnxruntime-node's {bench.get('device', 'cpu')} EP, {g.get('strategy')},"
+           f" at most {g.get('maxNewTokens')} new tokens, batch {g.get('batchSize')}; the studio's CHAIR matcher")
+    return {'how': how, 'splits': splits, 'bias': bias}
 
 
 def _bias_lines(bias: list[dict]) -> list[str]:
@@ -95,9 +116,9 @@ def render(run: dict) -> str:
         lines += _figures_table(studio['splits'])
         if studio.get('bias'):
             lines += [''] + _bias_lines(studio['bias'])
-    lines += ['', 'Quick evaluator in Python (tools/studentgen/evaluate.py: PyTorch weights, PIL resize, an approximation'
-              " of the studio's CHAIR matcher)" + (':' if studio else '; `npm run bench -- student --data DIR` did not'
-              ' exist yet when this card was written:'), '']
+    lines += ['', 'Quick evaluator in Python, at the end of training (tools/studentgen/evaluate.py: PyTorch weights,'
+              " PIL resize, an approximation of the studio's CHAIR matcher)"
+              + (':' if studio else '; the studio figures (`npm run bench -- student`) are not in this card yet:'), '']
     lines += _figures_table(run['figures'])
     if run.get('bias'):
         lines += [''] + _bias_lines(run['bias'])

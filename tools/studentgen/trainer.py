@@ -12,7 +12,7 @@ from modelgen import vit_gpt2
 from modelgen.files import describe_folder, reset_dir
 from modelgen.tokenizers_bpe import write_gpt2_tokenizer
 from .augment import AugmentConfig, augment
-from .card import write_card
+from .card import from_bench, write_card
 from .data import MAX_COUNT, Split, load_split, mirror_caption, read_json
 from .evaluate import Synonyms, greedy_captions, rate_naming, scores, truths_of
 
@@ -58,7 +58,8 @@ class Trainer:
         self.work.mkdir(parents=True, exist_ok=True)
         self.grid = args.image_size // args.patch
         self.record_path = self.work / 'run.json'
-        self.record = read_json(self.record_path) if (args.resume or args.export_only) and self.record_path.exists() else {}
+        keep = args.resume or args.export_only or args.card_only
+        self.record = read_json(self.record_path) if keep and self.record_path.exists() else {}
         manifest = args.data / 'scenes.json'
         self.scenes = read_json(manifest) if manifest.exists() else {}
 
@@ -306,8 +307,17 @@ class Trainer:
         self.record['figures'], self.record['bias'] = self._evaluate_tests(model, tok, eot)
         self.record['figures']['val'] = best['val']
         self._save_record()
-        write_card(out, self.record)
-        log(f'model card: {out / "README.md"}')
+        self.rewrite_card()
+
+    def rewrite_card(self) -> None:
+        """The card from run.json, with the studio figures of --bench (a `npm run bench -- student` JSON) if given."""
+        a = self.args
+        if a.bench is not None:
+            text = a.bench.read_text(encoding='utf-8')
+            self.record['studio_figures'] = from_bench(json.loads(text[text.index('{'):]), a.bench_command)
+            self._save_record()
+        write_card(a.out.resolve(), self.record)
+        log(f'model card: {a.out.resolve() / "README.md"}')
 
     def _evaluate_tests(self, model, tok, eot: int) -> tuple[dict, list[dict]]:
         a = self.args
