@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { CriticPage } from '../pages/critic-page';
+import { HUB_MODEL_ID } from '../../src/state/slices/settings';
 import { StudioPage } from '../pages/studio-page';
 import { pageFile, PHOTOS_DIR } from '../support/files';
 
@@ -12,8 +13,8 @@ const PHOTOS = [
 const SHOWN = 'coco_val2017_000000039769.png';
 
 /**
- * The studio as a new user sees it after `npm start` with no internet: the default student is not on disk and
- * the hub cannot be reached (one panel says what to do), the committed tiny student captions, and Refine
+ * The studio after `npm start` with no internet and the hub's student chosen: it is not on disk and the hub
+ * cannot be reached (one panel says what to do), the student committed in public/models/ captions, and Refine
  * captions draws the committed detector's boxes (Florence-2 missing too: the detector alone, said once).
  */
 test('offline studio: the unavailable-student panel, then detector boxes on a real photo', async ({
@@ -24,6 +25,7 @@ test('offline studio: the unavailable-student panel, then detector boxes on a re
   const studio = new StudioPage(page);
   const critic = new CriticPage(page);
   await studio.open();
+  await studio.chooseStudent(HUB_MODEL_ID);
   await studio.setMaxNewTokens(8);
   await studio.drop(PHOTOS.map((name) => pageFile(`${PHOTOS_DIR}/${name}`)));
   await expect(studio.studentUnavailable).toBeVisible();

@@ -49,6 +49,12 @@ export class StudioPage {
     await expect(this.page.getByTestId('settings-current-model')).toHaveText(`Using ${modelId}`);
   }
 
+  /** Picks one of the students the settings offer by name (the hub's ViT-GPT2, the trained scenes student). */
+  async chooseStudent(modelId: string): Promise<void> {
+    await this.page.getByTestId('settings-model-choice').selectOption(modelId);
+    await expect(this.page.getByTestId('settings-current-model')).toHaveText(`Using ${modelId}`);
+  }
+
   async setMaxNewTokens(value: number): Promise<void> {
     await this.page.getByTestId('settings-max-tokens').fill(String(value));
   }
