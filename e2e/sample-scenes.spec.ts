@@ -21,6 +21,9 @@ test('sample scenes: one click, offline, adds the scenes as cards with their gro
     expect(DEFAULT_MODEL_ID).toBe(SCENES_STUDENT_ID); // offline by default: nothing to choose
   else await studio.useModel(LOCAL_STUDENT_ID);
   await expect(page.getByTestId('settings-current-model')).toHaveText(`Using ${LOCAL_STUDENT_ID}`);
+  // The settings say plainly what the trained student knows.
+  if (TRAINED)
+    await expect(page.getByTestId('settings-model-note')).toContainText('It knows only that world');
   const scenes = sampleScenes();
 
   await studio.loadSampleScenes();
