@@ -6,7 +6,8 @@ const noOwner = (): (() => void) => () => {};
 
 /**
  * Another tab of this studio runs the work: say so plainly, and offer to move the work here. Photos dropped
- * in this tab are still stored and captioned (by the other tab); this tab shows them as they progress.
+ * in this tab are still stored and captioned (by the other tab); critique and training requests made here are
+ * handed to it the same way; this tab shows them as they progress.
  */
 export function TabOwnerBanner() {
   const { owner } = useStudio();
@@ -28,7 +29,8 @@ export function TabOwnerBanner() {
     <section className="banner banner-warning" role="status" data-testid="tab-busy-banner">
       <p>
         The studio is open in another tab, and that tab runs the captioning, critique and training. Photos you
-        add here are saved and captioned there; this tab shows them as they are done.
+        add here are saved and captioned there; Refine captions and the training buttons here are carried out
+        there too. This tab shows the results as they are stored.
       </p>
       <button
         type="button"

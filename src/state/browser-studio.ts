@@ -30,6 +30,7 @@ export function createBrowserStudio(): Studio & { training: TrainingActions } {
     store: state.api,
     owner,
     onRemoteChange: state.onRemoteChange,
+    resync: state.resync,
     hydrated: Promise.all([state.hydrated, opened]).then(() => undefined),
     flush: state.flush,
     ingest: ingestPort(ingestBridge),
@@ -46,6 +47,9 @@ export function createBrowserStudio(): Studio & { training: TrainingActions } {
     images: imageStorePort(opened),
     folderFiles: loadModelFolder,
     persisted: state.flush,
+    requests: broadcastChannel(TAB_NAMES.requestsChannel),
+    onRemoteChange: state.onRemoteChange,
+    resync: state.resync,
   });
   // Writes still pending when the tab goes away: give them their chance.
   addEventListener('pagehide', () => void state.flush());

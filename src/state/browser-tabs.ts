@@ -5,6 +5,8 @@ export const TAB_NAMES = {
   ownerLock: 'capgrad-studio-owner',
   ownerChannel: 'capgrad-studio-owner',
   recordsChannel: 'capgrad-studio-records',
+  /** A follower's training requests to the owner (src/lib/tabs/work-requests.ts). */
+  requestsChannel: 'capgrad-studio-requests',
 } as const;
 
 /** A BroadcastChannel as the ChannelLike that src/lib/tabs and the record storage take. */

@@ -66,9 +66,24 @@ export class FakeLocks {
   }
 }
 
-/** BroadcastChannel between fake tabs: a message reaches every other tab's channel, asynchronously. */
+/**
+ * BroadcastChannel between fake tabs: a message reaches every other tab's channel, asynchronously. `hold()`
+ * keeps messages back until `release()`: the platform does not order a channel's messages with a lock's grant,
+ * so a tab may get the lock before it hears what the old owner wrote last.
+ */
 export class FakeChannelHub {
   readonly #listeners = new Set<{ owner: object; listener: (message: unknown) => void }>();
+  #held: (() => void)[] | null = null;
+
+  hold(): void {
+    this.#held ??= [];
+  }
+
+  release(): void {
+    const held = this.#held ?? [];
+    this.#held = null;
+    for (const deliver of held) queueMicrotask(deliver);
+  }
 
   /** The channel of one tab. */
   channel(): ChannelLike & { close(): void } {
@@ -77,7 +92,10 @@ export class FakeChannelHub {
       postMessage: (message) => {
         const copy: unknown = structuredClone(message);
         for (const entry of [...this.#listeners]) {
-          if (entry.owner !== owner) queueMicrotask(() => entry.listener(copy));
+          if (entry.owner === owner) continue;
+          const deliver = () => entry.listener(copy);
+          if (this.#held === null) queueMicrotask(deliver);
+          else this.#held.push(deliver);
         }
       },
       subscribe: (listener) => {

@@ -1,4 +1,5 @@
 import { createIngestBridge } from '../bridge/ingest-port';
+import { TAB_NAMES, broadcastChannel } from '../browser-tabs';
 import { idbKeyValue } from '../persist/idb';
 import type { Studio } from '../pipeline/studio';
 import { createCriticDataPort, createTeacherPort } from './browser-ports';
@@ -16,10 +17,16 @@ export function browserCritic(studio: Studio): Critic {
   const store = studio.store;
   const teacher = createTeacherPort(store, origin);
   const ingest = createIngestBridge();
-  const persistence = persistCritic(store, idbKeyValue(), (error) =>
-    store
-      .getState()
-      .reportNotSaved('the critic’s results', error instanceof Error ? error.message : String(error)),
+  // The critic's records share the studio's channel: a follower tab sees critiques as the owner stores them.
+  const channel = broadcastChannel(TAB_NAMES.recordsChannel);
+  const persistence = persistCritic(
+    store,
+    idbKeyValue(),
+    (error) =>
+      store
+        .getState()
+        .reportNotSaved('the critic’s results', error instanceof Error ? error.message : String(error)),
+    { channel },
   );
   const created = createCritic({
     store,
@@ -27,6 +34,7 @@ export function browserCritic(studio: Studio): Critic {
     data: createCriticDataPort(ingest),
     persistence,
     studioReady: studio.ready,
+    ...(studio.owner === null ? {} : { tabs: { owner: studio.owner, onHandOver: studio.onHandOver } }),
   });
   critic = {
     ...created,
@@ -34,9 +42,13 @@ export function browserCritic(studio: Studio): Critic {
       created.dispose();
       teacher.bridge.dispose();
       ingest.dispose();
+      channel.close();
     },
   };
   critics.set(studio, critic);
   addEventListener('pagehide', () => void persistence.flush());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') void persistence.resync();
+  });
   return critic;
 }

@@ -6,6 +6,8 @@ import { decide } from '../../lib/critic-run/records';
 import type { ImageRefinement } from '../../lib/critic-run/refine-image';
 import type { TeacherEvidence } from '../../lib/models/teacher/types';
 import { errorSummary } from '../bridge/errors';
+import { mayRunWork } from '../../lib/tabs/ownership';
+import type { Studio, WorkOwner } from '../pipeline/studio';
 import type { StudioState } from '../studio-state';
 import { engineFromSettings } from './engines';
 import type { CriticPersistence } from './persist';
@@ -45,6 +47,12 @@ export interface CriticDeps {
   persistence: CriticPersistence;
   /** Resolves when the studio's own state is loaded (cards, captions). */
   studioReady: Promise<void>;
+  /**
+   * Which tab owns the work (src/lib/tabs) and the studio's handover, when there are tabs: only the owner runs
+   * the queue. A follower's "Refine captions" queues the items as records; the owner hears of them over the
+   * records channel and critiques them (as it captions photos a follower dropped).
+   */
+  tabs?: { owner: WorkOwner; onHandOver: Studio['onHandOver'] };
   now?: () => number;
 }
 
@@ -52,12 +60,31 @@ export function createCritic(deps: CriticDeps): Critic {
   const { store, teacher, data } = deps;
   const now = deps.now ?? Date.now;
   const state = () => store.getState();
+  const owner = deps.tabs?.owner;
+  const mayRun = (): boolean => owner === undefined || mayRunWork(owner.state);
   const runner = new CriticRunner({
     store,
     teacher,
     data,
     engine: async () => engineFromSettings(state().critic, await data.synonyms(), teacher),
+    mayRun,
   });
+  // This tab became the owner (the other closed or handed over): the queue is its own now. Items another tab
+  // queued arrive as records: an owner runs them.
+  // It reads the critic's records first: the old owner's last writes may not have reached it yet, and an item
+  // stored as done must not be critiqued again.
+  const unsubscribeOwner =
+    owner?.subscribe((ownership) => {
+      if (!mayRunWork(ownership)) return;
+      const kick = () => runner.kick();
+      void deps.persistence.resync().then(kick, kick);
+    }) ?? (() => {});
+  const unsubscribeRemote = deps.persistence.onRemoteChange(() => runner.kick());
+  const unregisterHandOver =
+    deps.tabs?.onHandOver(async () => {
+      await runner.handOver();
+      await deps.persistence.flush();
+    }) ?? (() => {});
 
   const unsubscribe = store.subscribe((s, prev) => {
     if (needsReload(s.critic.settings.teacher, prev.critic.settings.teacher)) {
@@ -133,6 +160,9 @@ export function createCritic(deps: CriticDeps): Critic {
     },
     dispose: () => {
       unsubscribe();
+      unsubscribeOwner();
+      unsubscribeRemote();
+      unregisterHandOver();
       deps.persistence.dispose();
     },
   };

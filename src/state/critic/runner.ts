@@ -23,6 +23,8 @@ export interface CriticRunnerDeps {
   imagesPerCall?: number;
   /** Fresh teacher workers one run may take after crashes or lost GPU devices before it stops. */
   maxRestarts?: number;
+  /** False while another tab of the studio owns the work (src/lib/tabs): this tab then runs nothing. */
+  mayRun?: () => boolean;
 }
 
 const PROMPT_VERSIONS = PROMPTS.map((p) => `${p.id}@${p.version}`).join(',');
@@ -43,6 +45,8 @@ export class CriticRunner {
   #running: Promise<void> | null = null;
   #abort: AbortController | null = null;
   #wake: (() => void) | null = null;
+  /** Set while the run stops for another tab: what it did not finish goes back to the queue, not cancelled. */
+  #handingOver = false;
 
   constructor(deps: CriticRunnerDeps) {
     this.#deps = deps;
@@ -82,7 +86,12 @@ export class CriticRunner {
 
   /** Starts working through the queue unless it already does, or the person paused it. */
   kick(): void {
-    if (this.#running !== null || this.#state().critic.run.paused) return;
+    if (this.#running !== null) {
+      // Resumed from another tab (the pause intent is a shared record): a run waiting in its pause goes on.
+      if (!this.#state().critic.run.paused) this.#wakeUp();
+      return;
+    }
+    if (this.#state().critic.run.paused || !(this.#deps.mayRun?.() ?? true)) return;
     if (this.#queued().length === 0) return;
     this.#running = this.#loop().finally(() => {
       this.#running = null;
@@ -100,10 +109,38 @@ export class CriticRunner {
   resume(): void {
     this.#state().criticRunPatch({ paused: false, ...(this.#running ? { state: 'running' } : {}) });
     void this.#deps.teacher.resume().catch(() => {});
+    this.#wakeUp();
+    this.kick();
+  }
+
+  #wakeUp(): void {
     const wake = this.#wake;
     this.#wake = null;
     wake?.();
-    this.kick();
+  }
+
+  /**
+   * Another tab takes over the work: the teacher stops at its next model run, the images it was on go back to
+   * the queue (the new owner critiques them; what was stored stays done), and the run ends. Resolves when it
+   * has.
+   */
+  async handOver(): Promise<void> {
+    if (this.#running === null) return;
+    this.#handingOver = true;
+    try {
+      this.#abort?.abort();
+      this.#wakeUp();
+      await this.idle();
+    } finally {
+      this.#handingOver = false;
+    }
+  }
+
+  /** What an image the run stopped on becomes: cancelled, or queued again when the run stopped for a handover. */
+  #stopped(): Partial<CriticItem> {
+    return this.#handingOver
+      ? { status: 'queued', error: undefined }
+      : { status: 'cancelled', error: cancelledError() };
   }
 
   cancel(): void {
@@ -211,12 +248,11 @@ export class CriticRunner {
         signal,
       );
     } catch (error) {
-      const info = signal.aborted ? cancelledError() : errorSummary(error);
       for (const r of requests) {
-        this.#state().criticPatchItem(r.imageId, {
-          status: signal.aborted ? 'cancelled' : 'failed',
-          error: info,
-        });
+        this.#state().criticPatchItem(
+          r.imageId,
+          signal.aborted ? this.#stopped() : { status: 'failed', error: errorSummary(error) },
+        );
       }
       if (!signal.aborted) throw error; // the teacher itself failed (load, crash): stop the run, say why
       return finished;
@@ -225,21 +261,22 @@ export class CriticRunner {
       const id = outcome.imageId;
       if (!outcome.ok) {
         const cancelled = outcome.error.name === 'AbortError';
-        this.#state().criticPatchItem(id, {
-          status: cancelled ? 'cancelled' : 'failed',
-          error: outcome.error,
-        });
+        this.#state().criticPatchItem(
+          id,
+          cancelled && this.#handingOver
+            ? this.#stopped()
+            : { status: cancelled ? 'cancelled' : 'failed', error: outcome.error },
+        );
         if (!cancelled) finished++;
         continue;
       }
       try {
         await this.#critique(outcome.result, settings, signal);
       } catch (error) {
-        const cancelled = signal.aborted;
-        this.#state().criticPatchItem(id, {
-          status: cancelled ? 'cancelled' : 'failed',
-          error: cancelled ? cancelledError() : errorSummary(error),
-        });
+        this.#state().criticPatchItem(
+          id,
+          signal.aborted ? this.#stopped() : { status: 'failed', error: errorSummary(error) },
+        );
       }
       finished++;
     }

@@ -11,6 +11,13 @@ import { readPersistedTraining, type PersistedTraining } from './training';
 export const CARD_PREFIX = 'card/';
 export const STUDIO_PREFIX = 'studio/';
 export const TRAINING_PREFIX = 'training/';
+/**
+ * One record per checkpoint row (`training/checkpoint/<id>`), not one `checkpoints` field: two tabs that each
+ * add or remove a row write different records, so neither drops the other's rows.
+ */
+export const CHECKPOINT_PREFIX = `${TRAINING_PREFIX}checkpoint/`;
+/** The rows' field as the first per-record layout stored it (one array): read, then deleted by the next write. */
+const LEGACY_CHECKPOINTS_KEY = `${TRAINING_PREFIX}checkpoints`;
 /** The layout marker: present once the records exist (written with the migration from the one-key layout). */
 export const LAYOUT_KEY = 'layout';
 export const RECORD_LAYOUT = 2;
@@ -31,6 +38,15 @@ export interface LayoutMarker {
 
 export const isRecordKey = (key: string): boolean =>
   key.startsWith(CARD_PREFIX) || key.startsWith(STUDIO_PREFIX) || key.startsWith(TRAINING_PREFIX);
+
+/** Records that are deleted when the live state no longer has them (a removed card or checkpoint row). */
+export const isDeletableRecordKey = (key: string): boolean =>
+  key.startsWith(CARD_PREFIX) || key.startsWith(CHECKPOINT_PREFIX) || key === LEGACY_CHECKPOINTS_KEY;
+
+type Row = PersistedTraining['checkpoints'][number];
+/** Rows in the order the book added them (by time; the stored place breaks ties). */
+const byCreation = (a: { row: Row; seq: number }, b: { row: Row; seq: number }): number =>
+  a.row.createdAt - b.row.createdAt || a.seq - b.seq || a.row.id.localeCompare(b.row.id);
 
 export function isStoredRecord(value: unknown): value is StoredRecord {
   return (
@@ -55,7 +71,12 @@ export function toRecords(state: PersistedState): {
   values.set(`${STUDIO_PREFIX}settings`, state.settings);
   values.set(`${STUDIO_PREFIX}paused`, state.paused);
   if (state.training !== undefined) {
-    for (const [field, value] of Object.entries(state.training)) values.set(TRAINING_PREFIX + field, value);
+    const { checkpoints, ...fields } = state.training;
+    for (const [field, value] of Object.entries(fields)) values.set(TRAINING_PREFIX + field, value);
+    checkpoints.forEach((row, index) => {
+      values.set(CHECKPOINT_PREFIX + row.id, row);
+      seqs.set(CHECKPOINT_PREFIX + row.id, index);
+    });
   }
   return { values, seqs };
 }
@@ -65,11 +86,17 @@ export function fromRecords(records: ReadonlyMap<string, StoredRecord>): Persist
   const cards: Record<string, unknown> = {};
   const sortable: { id: string; addedAt: number; seq: number }[] = [];
   const training: Record<string, unknown> = {};
+  const rows = new Map<string, { row: Row; seq: number }>();
+  let legacyRows: unknown = undefined;
   let settings: unknown;
   let paused: unknown;
   for (const [key, record] of records) {
     if (record.value === null) continue;
-    if (key.startsWith(CARD_PREFIX)) {
+    if (key.startsWith(CHECKPOINT_PREFIX)) {
+      rows.set(key.slice(CHECKPOINT_PREFIX.length), { row: record.value as Row, seq: record.seq ?? 0 });
+    } else if (key === LEGACY_CHECKPOINTS_KEY) {
+      legacyRows = record.value;
+    } else if (key.startsWith(CARD_PREFIX)) {
       const id = key.slice(CARD_PREFIX.length);
       cards[id] = record.value;
       const addedAt = (record.value as { addedAt?: unknown }).addedAt;
@@ -79,6 +106,13 @@ export function fromRecords(records: ReadonlyMap<string, StoredRecord>): Persist
     else if (key.startsWith(TRAINING_PREFIX)) training[key.slice(TRAINING_PREFIX.length)] = record.value;
   }
   sortable.sort((a, b) => a.addedAt - b.addedAt || a.seq - b.seq || a.id.localeCompare(b.id));
+  // Rows stored as one array by the first per-record layout join the per-row ones (those win for an id).
+  if (Array.isArray(legacyRows)) {
+    legacyRows.forEach((row: Row, seq) => {
+      if (typeof row?.id === 'string' && !rows.has(row.id)) rows.set(row.id, { row, seq: -1 - seq });
+    });
+  }
+  if (rows.size > 0) training['checkpoints'] = [...rows.values()].sort(byCreation).map((r) => r.row);
   return {
     cards: cards as PersistedState['cards'],
     order: sortable.map((s) => s.id),
@@ -101,8 +135,22 @@ export function applyRecords(
   let cards = state.cards;
   let order = state.order;
   const trainingFields: Record<string, unknown> = {};
+  let rows = state.training.checkpoints;
   for (const [key, record] of changed) {
-    if (key.startsWith(CARD_PREFIX)) {
+    if (key.startsWith(CHECKPOINT_PREFIX)) {
+      const id = key.slice(CHECKPOINT_PREFIX.length);
+      const row = record.value === null ? null : readCheckpointRow(record.value);
+      const others = rows.filter((r) => r.id !== id);
+      rows =
+        row === null
+          ? others
+          : [...others, row]
+              .map((r, seq) => ({ row: r, seq }))
+              .sort(byCreation)
+              .map((r) => r.row);
+    } else if (key === LEGACY_CHECKPOINTS_KEY) {
+      continue; // an older tab's whole list: its rows are read on the next load; it never removes rows here
+    } else if (key.startsWith(CARD_PREFIX)) {
       const id = key.slice(CARD_PREFIX.length);
       const card = record.value === null ? null : readCardRecord(id, record.value);
       if (card === null) {
@@ -128,8 +176,8 @@ export function applyRecords(
   }
   if (cards !== state.cards) Object.assign(patch, { cards, order });
   const fields = Object.keys(trainingFields);
-  if (fields.length > 0) {
-    const { training } = state;
+  if (fields.length > 0 || rows !== state.training.checkpoints) {
+    const training = { ...state.training, checkpoints: rows };
     const read = readPersistedTraining({ ...training, ...trainingFields }) as unknown as Record<
       string,
       unknown
@@ -140,6 +188,10 @@ export function applyRecords(
     } as StudioState['training'];
   }
   return patch;
+}
+
+function readCheckpointRow(value: unknown): Row | null {
+  return readPersistedTraining({ checkpoints: [value] }).checkpoints[0] ?? null;
 }
 
 function readCardRecord(id: string, value: unknown): StudioState['cards'][string] | null {

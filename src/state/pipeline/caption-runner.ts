@@ -25,6 +25,8 @@ export interface CaptionRunnerDeps {
   maxRestarts?: number;
   /** False while another tab of the studio owns the work (src/lib/tabs): this tab then runs nothing. */
   mayRun?: () => boolean;
+  /** Resolves once the state's pending writes are stored (the card's record: its status and caption). */
+  persisted?: () => Promise<void>;
 }
 
 /** Failures of a whole call that a fresh worker may not repeat. */
@@ -44,9 +46,17 @@ export class CaptionRunner {
   #studentGeneration = 0;
   /** Set while the run stops for another tab: what it did not finish goes back to the queue, not cancelled. */
   #handingOver = false;
+  /** Caption history entries waiting for their card's record to be stored. */
+  readonly #historyWrites = new Set<Promise<void>>();
 
   constructor(deps: CaptionRunnerDeps) {
-    this.#deps = { batchesPerCall: 4, maxRestarts: 1, mayRun: () => true, ...deps };
+    this.#deps = {
+      batchesPerCall: 4,
+      maxRestarts: 1,
+      mayRun: () => true,
+      persisted: () => Promise.resolve(),
+      ...deps,
+    };
   }
 
   get #state(): StudioState {
@@ -121,6 +131,11 @@ export class CaptionRunner {
     } finally {
       this.#handingOver = false;
     }
+  }
+
+  /** Resolves once every caption's history entry so far is written (or failed). */
+  async historyWritten(): Promise<void> {
+    while (this.#historyWrites.size > 0) await Promise.all([...this.#historyWrites]);
   }
 
   /** Queues cards again (cancelled ones, or all after a model change) and starts a run. */
@@ -285,10 +300,18 @@ export class CaptionRunner {
         error: undefined,
       });
       if (card.saved) {
+        // The card's record (status and caption in one record, one transaction) is what says the photo is
+        // captioned. The caption's history entry goes in after that record is stored: a tab closed in between
+        // then leaves no history entry for a caption whose card still waits, and that the next owner redoes.
         const extra = { tokenIds: item.tokenIds, settings: { ...s.settings.generation } };
-        this.#deps.images.addCaption(item.id, modelId, item.caption, extra).catch((error: unknown) => {
-          s.reportNotSaved(`caption of "${card.name}"`, notSavedMessage(error));
-        });
+        const write = this.#deps
+          .persisted()
+          .then(() => this.#deps.images.addCaption(item.id, modelId, item.caption, extra))
+          .catch((error: unknown) => {
+            s.reportNotSaved(`caption of "${card.name}"`, notSavedMessage(error));
+          })
+          .finally(() => this.#historyWrites.delete(write));
+        this.#historyWrites.add(write);
       }
     } else if (item.status === 'failed') {
       s.updateCard(item.id, {

@@ -23,6 +23,12 @@ export interface StudioDeps {
   owner?: WorkOwner;
   /** Called after another tab's records reached this tab's state (photos it added wait here for captions). */
   onRemoteChange?: (listener: () => void) => () => void;
+  /**
+   * Reads every record again. A tab that just got the lock may not have heard the old owner's last writes
+   * yet (the lock and the channel are not ordered); it reads them before it captions, or it would caption
+   * again what the old owner stored.
+   */
+  resync?: () => Promise<void>;
 }
 
 /** Which tab runs the work (TabOwner in the browser): its state, its changes, and "Take over". */
@@ -49,6 +55,11 @@ export interface Studio {
   cancel(): void;
   /** Another tab takes over: stops the run (unfinished images back to the queue) and writes the state. */
   handOver(): Promise<void>;
+  /**
+   * The critic and training stop their runs with `stop` when this tab hands the work over (they live beside the
+   * studio); the lock is let go only after every one resolved. Returns the unregister function.
+   */
+  onHandOver(stop: () => Promise<void>): () => void;
   /** Caption these cards again (all captionable cards when omitted), with the current settings. */
   captionAgain(ids?: readonly string[]): void;
   remove(id: string): Promise<void>;
@@ -69,6 +80,7 @@ export function createStudio(deps: StudioDeps): Studio {
     memory,
     ...(deps.batchesPerCall === undefined ? {} : { batchesPerCall: deps.batchesPerCall }),
     mayRun: () => deps.owner === undefined || mayRunWork(deps.owner.state),
+    persisted: deps.flush,
   });
   const ingestQueue = new IngestQueue({
     store,
@@ -91,7 +103,12 @@ export function createStudio(deps: StudioDeps): Studio {
 
   // This tab became the owner (the other closed, or handed over): the waiting work is its own now. Photos
   // another tab added arrive as records: an owner captions them.
-  const unsubscribeOwner = deps.owner?.subscribe(() => runner.kick()) ?? (() => {});
+  const unsubscribeOwner =
+    deps.owner?.subscribe((state) => {
+      if (!mayRunWork(state)) return;
+      const kick = () => runner.kick();
+      void (deps.resync?.() ?? Promise.resolve()).then(kick, kick);
+    }) ?? (() => {});
   const unsubscribeRemote = deps.onRemoteChange?.(() => runner.kick()) ?? (() => {});
 
   const ready = deps.hydrated.then(() => {
@@ -100,6 +117,8 @@ export function createStudio(deps: StudioDeps): Studio {
     });
     runner.kick(); // unfinished work from before the reload (unless the user had paused)
   });
+
+  const handOvers = new Set<() => Promise<void>>();
 
   return {
     store,
@@ -110,7 +129,7 @@ export function createStudio(deps: StudioDeps): Studio {
     resume: () => runner.resume(),
     cancel: () => runner.cancel(),
     async handOver() {
-      await runner.handOver();
+      await Promise.all([runner.handOver(), ...[...handOvers].map((stop) => stop().catch(() => {}))]);
       await deps.flush();
     },
     captionAgain(ids) {
@@ -131,6 +150,10 @@ export function createStudio(deps: StudioDeps): Studio {
       if (stored !== undefined) memory.rememberThumbnail(id, stored);
       return stored;
     },
+    onHandOver(stop) {
+      handOvers.add(stop);
+      return () => handOvers.delete(stop);
+    },
     async settled() {
       await ready;
       // Ingest kicks the runner; a finished run may have let more ingest through: loop until both rest.
@@ -140,6 +163,7 @@ export function createStudio(deps: StudioDeps): Studio {
         if (ingestQueue.pending === 0 && !isBusy(store.getState())) break;
       }
       await deps.flush();
+      await runner.historyWritten();
     },
     dispose: () => {
       unsubscribe();

@@ -24,6 +24,8 @@ import { TrainingController } from './controller';
 import { buildExportZip } from './export-zip';
 import type { CriticRunPort, ImagePixels, ScoringPort } from './ports';
 import { createTrainingPort } from './training-port';
+import type { ChannelLike } from '../../lib/tabs/tab-owner';
+import { connectTrainingTabs, trainingTabs } from './training-tabs';
 
 export interface TrainingActions {
   readonly controller: TrainingController;
@@ -43,6 +45,12 @@ export interface BrowserTrainingDeps {
   readonly folderFiles: (name: string) => Promise<Record<string, Uint8Array>>;
   /** Resolves once the studio slice's pending writes are in IndexedDB. */
   readonly persisted: () => Promise<void>;
+  /** Several tabs: where a follower hands its training requests to the owner (a BroadcastChannel). */
+  readonly requests?: ChannelLike;
+  /** Called after another tab's records reached this tab (a run the old owner left 'running', say). */
+  readonly onRemoteChange?: (listener: () => void) => () => void;
+  /** Reads every record again (a tab that just became the owner goes on from what is stored). */
+  readonly resync?: () => Promise<void>;
 }
 
 async function deflateRaw(data: Uint8Array): Promise<Uint8Array> {
@@ -54,6 +62,17 @@ async function deflateRaw(data: Uint8Array): Promise<Uint8Array> {
 
 export function createBrowserTraining(deps: BrowserTrainingDeps): TrainingActions {
   const { store, opened } = deps;
+  const { owner } = deps.studio;
+  const tabs =
+    owner === null || deps.requests === undefined
+      ? null
+      : {
+          owner,
+          requests: deps.requests,
+          onHandOver: deps.studio.onHandOver,
+          ...(deps.onRemoteChange === undefined ? {} : { onRemoteChange: deps.onRemoteChange }),
+          ...(deps.resync === undefined ? {} : { resync: deps.resync }),
+        };
   const port = createTrainingPort({ store, bridge: deps.bridge, folderFiles: deps.folderFiles });
   const scorers = {
     clipscore: new PagePreferenceScorer('clipscore'),
@@ -139,7 +158,10 @@ export function createBrowserTraining(deps: BrowserTrainingDeps): TrainingAction
     scoring,
     pixels,
     critic: criticRun,
+    ...(tabs === null ? {} : { tabs: trainingTabs(tabs.owner, tabs.requests) }),
   });
+  // Only the owner tab trains (training-tabs.ts).
+  if (tabs !== null) connectTrainingTabs(controller, tabs);
 
   // A run that was going on resumes once the studio and the critic's decisions (its targets) are loaded.
   void Promise.all([deps.studio.ready, critic().ready]).then(() => {

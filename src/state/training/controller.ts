@@ -18,6 +18,7 @@ import type {
   ScoringPort,
   TrainingPort,
 } from './ports';
+import type { TrainingAction, TrainingRequest } from '../../lib/tabs/work-requests';
 import { roundStages } from './round-stages';
 
 export interface TrainingControllerDeps {
@@ -31,6 +32,12 @@ export interface TrainingControllerDeps {
   readonly newId?: () => string;
   /** Resolves once the slice's pending writes are stored (CheckpointBook waits for it after each checkpoint). */
   readonly persisted?: () => Promise<void>;
+  /**
+   * Several tabs (src/lib/tabs): only the owner trains. In a follower every action is handed to the owner
+   * (`forward`, over a BroadcastChannel), which takes it with `handle`; the follower shows the run as the
+   * owner stores it.
+   */
+  readonly tabs?: { mayRun(): boolean; forward(request: TrainingRequest): void };
 }
 
 export class TrainingController {
@@ -48,9 +55,48 @@ export class TrainingController {
     return this.#deps.store.getState().training;
   }
 
+  /** The owner tab takes a request a follower handed to it (a follower ignores them). */
+  handle(request: TrainingRequest): void {
+    if (!this.#mayRun()) return;
+    const { action, id } = request;
+    if (action === 'rollBack' || action === 'deleteCheckpoint') {
+      if (id !== undefined) void this[action](id);
+      return;
+    }
+    this[action]();
+  }
+
+  /**
+   * Another tab takes the work over: the rounds stop (the worker at its next step) and the run stays 'running'
+   * in the stored state, so the new owner goes on from the run's last stored checkpoint. Resolves once stopped
+   * and written.
+   */
+  async handOver(): Promise<void> {
+    const scheduler = this.#scheduler;
+    if (scheduler === null) return;
+    const status = this.state.status;
+    scheduler.stop();
+    void this.#deps.port.stop().catch(() => undefined);
+    await this.#running;
+    if (status === 'running' || status === 'paused') this.#patch({ status });
+    await this.#deps.persisted?.();
+  }
+
+  #mayRun(): boolean {
+    return this.#deps.tabs?.mayRun() ?? true;
+  }
+
+  /** In a follower tab: hands the action to the owner and says so (true); in the owner: false. */
+  #forwarded(action: TrainingAction, id?: string): boolean {
+    const tabs = this.#deps.tabs;
+    if (tabs === undefined || tabs.mayRun()) return false;
+    tabs.forward({ action, ...(id === undefined ? {} : { id }) });
+    return true;
+  }
+
   /** Starts new rounds after the ones done so far (continuing from the active weights). */
   train(): void {
-    if (this.#running) return;
+    if (this.#forwarded('train') || this.#running) return;
     const done = Math.max(
       -1,
       ...this.state.scores.map((s) => s.round),
@@ -63,7 +109,7 @@ export class TrainingController {
 
   /** Goes on from where Stop, a failure or a reload left the rounds. */
   continue(): void {
-    if (this.#running || this.state.position === null) return;
+    if (this.#forwarded('continue') || this.#running || this.state.position === null) return;
     const rounds = Math.max(this.state.position.round + 1, this.#roundsTarget());
     this.#patch({ error: null });
     this.#run(this.state.position, rounds);
@@ -71,15 +117,18 @@ export class TrainingController {
 
   /** After a reload: a run that was going on goes on at its last checkpoint. */
   resumeAfterReload(): void {
+    if (!this.#mayRun()) return; // the owner tab goes on with it
     if (this.state.status === 'running' && this.state.position !== null) this.continue();
   }
 
   pause(): void {
+    if (this.#forwarded('pause')) return;
     this.#scheduler?.pause();
     void this.#deps.port.pause().catch(() => undefined);
   }
 
   resume(): void {
+    if (this.#forwarded('resume')) return;
     // Paused before a reload: nothing runs in this page yet, so go on from the stored position.
     if (!this.#scheduler && this.state.status === 'paused') return this.continue();
     this.#scheduler?.resume();
@@ -100,6 +149,7 @@ export class TrainingController {
   }
 
   stop(): void {
+    if (this.#forwarded('stop')) return;
     this.#scheduler?.stop();
     void this.#deps.port.stop().catch(() => undefined);
   }
@@ -111,7 +161,7 @@ export class TrainingController {
 
   /** Captioning and the next training start from this checkpoint's weights. */
   async rollBack(id: string): Promise<void> {
-    if (this.#running) return;
+    if (this.#forwarded('rollBack', id) || this.#running) return;
     const row = this.book.rows().find((r) => r.id === id);
     if (!row) return;
     const info = await this.#deps.port.useWeights({
@@ -124,6 +174,7 @@ export class TrainingController {
   }
 
   async deleteCheckpoint(id: string): Promise<void> {
+    if (this.#forwarded('deleteCheckpoint', id)) return;
     try {
       await this.book.remove(id);
     } catch (error) {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readSavedCritic, toSavedCritic } from '../../../src/state/critic/persist';
+import { persistCritic, readSavedCritic, toSavedCritic } from '../../../src/state/critic/persist';
 import { DEFAULT_CRITIC_SETTINGS, INITIAL_CRITIC } from '../../../src/state/critic/slice';
+import type { KeyValue } from '../../../src/state/persist/storage';
+import { createStudioStore } from '../../../src/state/store';
+import { FakeChannelHub } from '../../support/fake-tabs';
+import { memoryKv, until } from '../pipeline/fakes';
 
 const item = {
   imageId: 'a',
@@ -56,5 +60,86 @@ describe('critic persistence', () => {
     expect(saved.settings.teacher.grids).toEqual([1, 2, 3]);
     expect(saved.settings.teacher.device).toBe('webgpu');
     expect(saved.paused).toBe(true);
+  });
+});
+
+/** One tab's critic over the shared database (the studio store only holds the live state here). */
+async function openCritic(kv: KeyValue, hub?: FakeChannelHub) {
+  const state = createStudioStore(kv);
+  const persistence = persistCritic(
+    state.api,
+    kv,
+    (e) => {
+      throw e;
+    },
+    hub === undefined ? {} : { channel: hub.channel() },
+  );
+  await persistence.hydrated;
+  const s = () => state.api.getState();
+  return { state, persistence, s, items: () => Object.keys(s().critic.items).sort() };
+}
+
+const doneItem = (imageId: string) => ({
+  imageId,
+  caption: `caption of ${imageId}`,
+  captionModel: 'm',
+  status: 'done' as const,
+  decision: 'pending' as const,
+});
+
+describe('critic records (one per critique item, revision-checked like the studio state)', () => {
+  it('migrates the one-key layout once: items, settings, pause and saved key come back; the old key is gone', async () => {
+    const kv = memoryKv();
+    const keep = {
+      ...DEFAULT_CRITIC_SETTINGS,
+      maxSteps: 5,
+      openai: { ...DEFAULT_CRITIC_SETTINGS.openai, saveKey: true },
+    };
+    await kv.set(
+      'critic',
+      JSON.stringify({
+        version: 1,
+        items: { a: item, b: doneItem('b') },
+        settings: keep,
+        paused: true,
+        apiKey: 'sk-old',
+      }),
+    );
+    const first = await openCritic(kv);
+    expect(first.items()).toEqual(['a', 'b']);
+    expect(first.s().critic.items['a']).toMatchObject({
+      status: 'queued',
+      decision: 'accepted',
+      target: 'x',
+    });
+    expect(first.s().critic.settings.maxSteps).toBe(5);
+    expect(first.s().critic.run.paused).toBe(true);
+    expect(first.s().critic.apiKey).toBe('sk-old');
+    expect(await kv.get('critic')).toBeUndefined();
+    expect(await kv.get('critic/item/b')).toMatchObject({ rev: 1, value: { imageId: 'b', status: 'done' } });
+    // A second tab (or the next load) reads the records; nothing is migrated twice.
+    const second = await openCritic(kv);
+    expect(second.items()).toEqual(['a', 'b']);
+    expect(await kv.get('critic/item/b')).toMatchObject({ rev: 1 });
+  });
+
+  it("two tabs each adding critiques keep both (the one-key layout kept only the last writer), and each sees the other's as they land", async () => {
+    const kv = memoryKv();
+    const hub = new FakeChannelHub();
+    const a = await openCritic(kv, hub);
+    const b = await openCritic(kv, hub);
+    a.s().criticPutItem(doneItem('from-a'));
+    b.s().criticPutItem(doneItem('from-b'));
+    await Promise.all([a.persistence.flush(), b.persistence.flush()]);
+    await until(() => a.items().length === 2 && b.items().length === 2);
+    expect(a.items()).toEqual(['from-a', 'from-b']);
+    // A removes its item while B, holding a copy, changes a setting: the removal stands, B's setting too.
+    a.s().criticRemoveItem('from-a');
+    b.s().criticSetSettings({ maxSteps: 7 });
+    await Promise.all([a.persistence.flush(), b.persistence.flush()]);
+    const reloaded = await openCritic(kv);
+    expect(reloaded.items()).toEqual(['from-b']);
+    expect(reloaded.s().critic.settings.maxSteps).toBe(7);
+    await until(() => b.items().length === 1 && a.s().critic.settings.maxSteps === 7);
   });
 });

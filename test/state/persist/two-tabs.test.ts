@@ -151,4 +151,58 @@ describe('two tabs, one database: a stale copy cannot erase or roll back', () =>
     const again = await open(db());
     expect(ids(again)).toEqual(['b', 'a']);
   });
+
+  it("checkpoint rows are records of their own: two tabs adding and removing rows keep each other's", async () => {
+    const db = sharedDatabase();
+    const hub = new FakeChannelHub();
+    const a = await open(db(), hub);
+    const b = await open(db(), hub);
+    a.api.getState().patchTraining({ checkpoints: [row('r1-10', 1), row('r1-20', 2)] });
+    await a.flush();
+    await settle();
+    // B has not heard yet (no channel message handled in between for A's next change): A removes a row and
+    // adds one while B, holding its own copy, adds another.
+    a.api.getState().patchTraining({ checkpoints: [row('r1-20', 2), row('r1-30', 3)] });
+    b.api.getState().patchTraining({
+      checkpoints: [...b.api.getState().training.checkpoints, row('r2-5', 4)],
+    });
+    await Promise.all([a.flush(), b.flush()]);
+    await settle();
+    const expected = ['r1-20', 'r1-30', 'r2-5'];
+    const rowIds = (tab: Awaited<ReturnType<typeof open>>) =>
+      tab.api.getState().training.checkpoints.map((r) => r.id);
+    expect(rowIds(a)).toEqual(expected);
+    expect(rowIds(b)).toEqual(expected);
+    expect(rowIds(await open(db()))).toEqual(expected);
+    expect(await db().get('training/checkpoints')).toBeUndefined();
+  });
+
+  it('reads the rows the first per-record layout stored as one field, then stores them per row', async () => {
+    const db = sharedDatabase();
+    const kv = db();
+    await kv.set('layout', { layout: 2, version: PERSIST_VERSION });
+    await kv.set('training/checkpoints', { rev: 3, value: [row('old-1', 1), row('old-2', 2)] });
+    const first = await open(kv);
+    expect(first.api.getState().training.checkpoints.map((r) => r.id)).toEqual(['old-1', 'old-2']);
+    first.api.getState().setGeneration({ maxNewTokens: 7 }); // any write moves the rows to their records
+    await first.flush();
+    expect(await kv.get('training/checkpoints')).toMatchObject({ value: null }); // deleted, revision kept
+    expect(await kv.get('training/checkpoint/old-2')).toMatchObject({ value: { id: 'old-2' } });
+    const again = await open(db());
+    expect(again.api.getState().training.checkpoints.map((r) => r.id)).toEqual(['old-1', 'old-2']);
+  });
 });
+
+function row(id: string, createdAt: number) {
+  return {
+    id,
+    runId: id.split('-')[0]!,
+    round: 0,
+    step: createdAt * 10,
+    epoch: 0,
+    kind: 'interval' as const,
+    createdAt,
+    byteLength: 100,
+    loss: null,
+  };
+}

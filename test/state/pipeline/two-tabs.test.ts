@@ -3,6 +3,7 @@ import { TabOwner } from '../../../src/lib/tabs/tab-owner';
 import { createStudio, type Studio } from '../../../src/state/pipeline/studio';
 import { createStudioStore } from '../../../src/state/store';
 import { FakeChannelHub, FakeLocks } from '../../support/fake-tabs';
+import type { KeyValue } from '../../../src/state/persist/storage';
 import { FakeImageStore, FakeIngest, FakeStudent, incoming, memoryKv, until } from './fakes';
 
 const disposers: (() => void)[] = [];
@@ -18,7 +19,26 @@ function browser() {
   const records = new FakeChannelHub();
   const owners = new FakeChannelHub();
   const tab = () => {
-    const state = createStudioStore(kv, { channel: records.channel() });
+    // A closed tab writes nothing more: from `kill()` on, its writes to the state never complete, and its
+    // image store writes stop a moment later (what it had already issued still lands, as in a browser).
+    const life = { stateDead: false, imagesDead: false };
+    const never = new Promise<never>(() => {});
+    const tabKv: KeyValue = {
+      ...kv,
+      set: (key, value) => (life.stateDead ? never : kv.set(key, value)),
+      del: (key) => (life.stateDead ? never : kv.del(key)),
+      updateMany: (keys, change) => (life.stateDead ? never : kv.updateMany(keys, change)),
+    };
+    const tabImages = new Proxy(images, {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) =>
+          life.imagesDead ? never : (value as (...a: unknown[]) => unknown).apply(target, args);
+      },
+    });
+    const channel = records.channel();
+    const state = createStudioStore(tabKv, { channel });
     const student = new FakeStudent();
     student.stepMs = 2;
     let studio: Studio | null = null;
@@ -33,10 +53,11 @@ function browser() {
       hydrated: state.hydrated,
       flush: state.flush,
       ingest: new FakeIngest(),
-      images,
+      images: tabImages,
       student,
       owner,
       onRemoteChange: state.onRemoteChange,
+      resync: state.resync,
       batchesPerCall: 1,
     });
     disposers.push(() => (studio!.dispose(), owner.dispose(), state.dispose()));
@@ -49,10 +70,14 @@ function browser() {
       student,
       owner,
       statuses,
-      close: () => (studio!.dispose(), owner.dispose(), state.dispose()),
+      close: () => (studio!.dispose(), owner.dispose(), state.dispose(), channel.close()),
+      kill: () => {
+        life.stateDead = true;
+        queueMicrotask(() => (life.imagesDead = true));
+      },
     };
   };
-  return { tab };
+  return { tab, kv, images, records };
 }
 
 const photos = (prefix: string, n: number) =>
@@ -122,5 +147,74 @@ describe('two tabs of one studio (fake locks, channels and workers)', () => {
     b.studio.resume();
     await until(() => allCaptioned(b.statuses(), 3), 5000);
     expect(b.owner.state.role).toBe('owner');
+  });
+
+  it('the owner tab closed mid-captioning: the other tab captions the rest; every photo once, none lost, no caption stored twice', async () => {
+    const { tab, kv, images } = browser();
+    const a = tab();
+    a.studio.store.getState().setGeneration({ batchSize: 1, maxNewTokens: 8 });
+    await a.studio.ready;
+    const b = tab();
+    await b.studio.ready;
+    a.studio.pause(); // every photo stored first; then captioning starts
+    await a.studio.addFiles(photos('a', 6));
+    await until(() => b.statuses().length === 6); // stored: the other tab has read them
+    a.studio.resume();
+    // The tab closes the moment its third caption is on its card, before the card's record is written.
+    let storedAtClose: string[] | null = null;
+    let callsAtClose = 0;
+    a.studio.store.subscribe((s) => {
+      if (storedAtClose !== null || s.order.filter((id) => s.cards[id]?.status === 'captioned').length < 3)
+        return;
+      callsAtClose = a.student.calls.length;
+      storedAtClose = [...kv.data]
+        .filter(
+          ([key, r]) =>
+            key.startsWith('card/') && (r as { value?: { status?: string } }).value?.status === 'captioned',
+        )
+        .map(([key]) => key.slice('card/'.length));
+      a.kill();
+    });
+    await until(() => storedAtClose !== null, 5000);
+    a.close();
+    await until(() => b.owner.state.role === 'owner');
+    await until(() => allCaptioned(b.statuses(), 6), 5000);
+    await b.studio.settled();
+    const all = b.studio.store.getState().order;
+    expect(storedAtClose).toHaveLength(2);
+    // The new owner captioned exactly what was not stored: the third caption was lost with the tab, not kept.
+    const byB = b.student.calls.flatMap((c) => c.ids);
+    expect([...byB].sort()).toEqual(all.filter((id) => !storedAtClose!.includes(id)).sort());
+    expect(callsAtClose).toBe(3);
+    // Stored captions: each photo's history has its caption once (none from the closed tab's lost one).
+    const history = images.captions.map((c) => c.id);
+    expect([...history].sort()).toEqual([...all].sort());
+    const reloaded = tab();
+    await reloaded.studio.ready;
+    expect(allCaptioned(reloaded.statuses(), 6)).toBe(true);
+    expect(reloaded.student.calls).toEqual([]);
+  });
+
+  it("a tab that gets the lock before it hears the old owner's last writes reads the stored records first: nothing captioned twice", async () => {
+    const { tab, records } = browser();
+    const a = tab();
+    a.studio.store.getState().setGeneration({ batchSize: 1, maxNewTokens: 4 });
+    await a.studio.ready;
+    const b = tab();
+    await b.studio.ready;
+    a.studio.pause();
+    await a.studio.addFiles(photos('a', 4));
+    await until(() => b.statuses().length === 4);
+    records.hold(); // B hears nothing more until after it owns the work
+    a.studio.resume();
+    await until(() => allCaptioned(a.statuses(), 4));
+    await a.studio.settled(); // stored
+    expect(b.statuses().every((s) => s.endsWith(':queued'))).toBe(true);
+    a.close();
+    await until(() => b.owner.state.role === 'owner');
+    await until(() => allCaptioned(b.statuses(), 4));
+    records.release();
+    await b.studio.settled();
+    expect(b.student.calls).toEqual([]);
   });
 });
