@@ -69,10 +69,9 @@ export function createCritic(deps: CriticDeps): Critic {
     engine: async () => engineFromSettings(state().critic, await data.synonyms(), teacher),
     mayRun,
   });
-  // This tab became the owner (the other closed or handed over): the queue is its own now. Items another tab
-  // queued arrive as records: an owner runs them.
-  // It reads the critic's records first: the old owner's last writes may not have reached it yet, and an item
-  // stored as done must not be critiqued again.
+  // This tab became the owner (the other closed or handed over): the queue is its own now. It reads the
+  // critic's records first (the old owner's last writes may not have reached it yet: an item stored as done
+  // must not be critiqued again). Items another tab queues arrive as records: an owner runs them.
   const unsubscribeOwner =
     owner?.subscribe((ownership) => {
       if (!mayRunWork(ownership)) return;

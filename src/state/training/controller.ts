@@ -86,7 +86,7 @@ export class TrainingController {
     return this.#deps.tabs?.mayRun() ?? true;
   }
 
-  /** In a follower tab: hands the action to the owner and says so (true); in the owner: false. */
+  /** In a follower tab: hands the action to the owner and returns true; in the owner: false. */
   #forwarded(action: TrainingAction, id?: string): boolean {
     const tabs = this.#deps.tabs;
     if (tabs === undefined || tabs.mayRun()) return false;
