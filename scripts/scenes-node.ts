@@ -24,10 +24,24 @@ import { extractPatch, renderScene } from '../src/lib/scenes/render';
 import { DEFAULT_SCENE_SETTINGS } from '../src/lib/scenes/defaults';
 
 export const USAGE =
-  'npm run scenes -- --data DIR [--data DIR2] --out OUT [--seed S] [--train N] [--test N] [--size 224]\n' +
+  'npm run scenes -- --data DIR [--data DIR2] --out OUT [--seed S] [--train N] [--test N] [--size 448]\n' +
   '  [--bias A:B[,C:D]] [--categories a,b,c] [--probe N] [--format png|jpg] [--exclude-backgrounds FILE]\n' +
+  '  [--all-backgrounds]\n' +
   '  --test N: scenes in each test split (simple, complex, bias, control, heldout).\n' +
-  '  --probe N: also writes the measurement splits single (N scenes) and empty (N backgrounds).';
+  '  --probe N: also writes the measurement splits single (N scenes) and empty (N backgrounds).\n' +
+  '  Backgrounds listed in src/lib/scenes/data/excluded-backgrounds.json (photos on which the detector saw\n' +
+  '  objects) are left out unless --all-backgrounds; --exclude-backgrounds FILE leaves out more.';
+
+/** The committed list of backgrounds the detector sees objects in (src/lib/scenes/README.md says how it is made). */
+export const DEFAULT_EXCLUSIONS_FILE = join(
+  import.meta.dirname,
+  '..',
+  'src',
+  'lib',
+  'scenes',
+  'data',
+  'excluded-backgrounds.json',
+);
 
 export class ScenesUsageError extends Error {
   override readonly name = 'ScenesUsageError';
@@ -47,8 +61,8 @@ function readDataset(dir: string): SourceDataset {
 }
 
 /**
- * Background keys from a file: a JSON array of keys, or the output of `npm run bench -- scenes-detector`
- * (the keys of empty.backgroundsWithFalseObjects).
+ * Background keys from a file: a JSON array of keys, an object whose `backgrounds` is one (the committed
+ * list), or the output of `npm run bench -- scenes-detector` (the keys of empty.backgroundsWithFalseObjects).
  */
 function readExclusions(file: string): string[] {
   let parsed: unknown;
@@ -58,6 +72,8 @@ function readExclusions(file: string): string[] {
     throw new ScenesUsageError(`--exclude-backgrounds ${file}: not a readable JSON file (${String(error)}).`);
   }
   if (Array.isArray(parsed) && parsed.every((k) => typeof k === 'string')) return parsed;
+  const listed = (parsed as { backgrounds?: unknown })?.backgrounds;
+  if (Array.isArray(listed) && listed.every((k) => typeof k === 'string')) return listed;
   const fromBench = (parsed as { empty?: { backgroundsWithFalseObjects?: object } })?.empty
     ?.backgroundsWithFalseObjects;
   if (fromBench && typeof fromBench === 'object') return Object.keys(fromBench);
@@ -90,6 +106,7 @@ export async function main(argv: readonly string[]): Promise<object> {
       probe: { type: 'string' },
       format: { type: 'string', default: 'png' },
       'exclude-backgrounds': { type: 'string', multiple: true },
+      'all-backgrounds': { type: 'boolean', default: false },
     },
   });
   if (!values.data?.length || !values.out)
@@ -121,7 +138,7 @@ export async function main(argv: readonly string[]): Promise<object> {
   const options: SceneOptions = {
     ...defaults.options,
     seed: intOption(values.seed, 'seed', 1),
-    size: intOption(values.size, 'size', 224),
+    size: intOption(values.size, 'size', defaults.size),
     categories: categories.map((c) => c.id),
     bias,
     objects: DEFAULT_OBJECT_COUNTS,
@@ -137,7 +154,13 @@ export async function main(argv: readonly string[]): Promise<object> {
     options,
     counts,
     minBackgroundSide: defaults.minBackgroundSide,
-    excludedBackgrounds: (values['exclude-backgrounds'] ?? []).flatMap(readExclusions),
+    // The measurement of every photo (--probe with --all-backgrounds) must see the excluded ones too.
+    excludedBackgrounds: [
+      ...new Set([
+        ...(values['all-backgrounds'] ? [] : readExclusions(DEFAULT_EXCLUSIONS_FILE)),
+        ...(values['exclude-backgrounds'] ?? []).flatMap(readExclusions),
+      ]),
+    ],
   };
   const planned = planScenes(request);
   const extension = values.format;
