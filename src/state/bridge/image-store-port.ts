@@ -22,5 +22,9 @@ export function imageStorePort(opened: Promise<StudioStore>): ImageStorePort {
       const store = await opened;
       await store.captions.add(id, { id: modelId, revision: 'main' }, { text, source: 'student', extra });
     },
+    async hasCaption(id, modelId, text) {
+      const versions = await (await opened).captions.list(id, { id: modelId, revision: 'main' });
+      return versions.some((v) => v.text === text);
+    },
   };
 }

@@ -46,8 +46,10 @@ export class CaptionRunner {
   #studentGeneration = 0;
   /** Set while the run stops for another tab: what it did not finish goes back to the queue, not cancelled. */
   #handingOver = false;
-  /** Caption history entries waiting for their card's record to be stored. */
-  readonly #historyWrites = new Set<Promise<void>>();
+  /** Caption history entries waiting for their card's record to be stored, by card id. */
+  readonly #historyWrites = new Map<string, Promise<void>>();
+  /** The check of stored cards against their history (restoreHistory), while it runs. */
+  #restoring: Promise<void> | null = null;
 
   constructor(deps: CaptionRunnerDeps) {
     this.#deps = {
@@ -135,7 +137,36 @@ export class CaptionRunner {
 
   /** Resolves once every caption's history entry so far is written (or failed). */
   async historyWritten(): Promise<void> {
-    while (this.#historyWrites.size > 0) await Promise.all([...this.#historyWrites]);
+    await this.#restoring;
+    while (this.#historyWrites.size > 0) await Promise.all([...this.#historyWrites.values()]);
+  }
+
+  /**
+   * The history entries a closed tab did not get to write: a card stored as captioned whose caption is not in
+   * its history (the tab closed between the card's record and the entry) gets the entry now. Run by the owner
+   * when it starts; cards whose entry this tab is about to write are left to that write.
+   */
+  restoreHistory(): Promise<void> {
+    this.#restoring ??= this.#restoreHistory().finally(() => (this.#restoring = null));
+    return this.#restoring;
+  }
+
+  async #restoreHistory(): Promise<void> {
+    const { order, cards } = this.#state;
+    for (const id of order) {
+      const card = cards[id];
+      if (card?.status !== 'captioned' || !card.saved || this.#historyWrites.has(id)) continue;
+      if (card.caption === undefined || card.captionModel === undefined) continue;
+      try {
+        if (await this.#deps.images.hasCaption(id, card.captionModel, card.caption)) continue;
+        // Checked again after the read: a caption this tab made meanwhile writes its own entry.
+        const now = this.#state.cards[id];
+        if (this.#historyWrites.has(id) || now?.caption !== card.caption) continue;
+        await this.#deps.images.addCaption(id, card.captionModel, card.caption, { restored: true });
+      } catch (error) {
+        this.#state.reportNotSaved(`caption history of "${card.name}"`, notSavedMessage(error));
+      }
+    }
   }
 
   /** Queues cards again (cancelled ones, or all after a model change) and starts a run. */
@@ -310,8 +341,10 @@ export class CaptionRunner {
           .catch((error: unknown) => {
             s.reportNotSaved(`caption of "${card.name}"`, notSavedMessage(error));
           })
-          .finally(() => this.#historyWrites.delete(write));
-        this.#historyWrites.add(write);
+          .finally(() => {
+            if (this.#historyWrites.get(item.id) === write) this.#historyWrites.delete(item.id);
+          });
+        this.#historyWrites.set(item.id, write);
       }
     } else if (item.status === 'failed') {
       s.updateCard(item.id, {

@@ -30,6 +30,8 @@ export interface ImageStorePort {
   delete(id: string): Promise<void>;
   /** Appends the student's caption to the image's history for `modelId`. */
   addCaption(id: string, modelId: string, text: string, extra: Record<string, unknown>): Promise<void>;
+  /** Whether the image's history for `modelId` has this caption. */
+  hasCaption(id: string, modelId: string, text: string): Promise<boolean>;
 }
 
 export interface StudentPort {

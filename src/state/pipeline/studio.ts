@@ -72,6 +72,7 @@ export interface Studio {
 export function createStudio(deps: StudioDeps): Studio {
   const { store } = deps;
   const memory = new MemoryImages(deps.memoryBudgets);
+  const mayRunOwnWork = (): boolean => deps.owner === undefined || mayRunWork(deps.owner.state);
   const runner = new CaptionRunner({
     store,
     student: deps.student,
@@ -79,7 +80,7 @@ export function createStudio(deps: StudioDeps): Studio {
     ingest: deps.ingest,
     memory,
     ...(deps.batchesPerCall === undefined ? {} : { batchesPerCall: deps.batchesPerCall }),
-    mayRun: () => deps.owner === undefined || mayRunWork(deps.owner.state),
+    mayRun: () => mayRunOwnWork(),
     persisted: deps.flush,
   });
   const ingestQueue = new IngestQueue({
@@ -106,8 +107,11 @@ export function createStudio(deps: StudioDeps): Studio {
   const unsubscribeOwner =
     deps.owner?.subscribe((state) => {
       if (!mayRunWork(state)) return;
-      const kick = () => runner.kick();
-      void (deps.resync?.() ?? Promise.resolve()).then(kick, kick);
+      const start = () => {
+        runner.kick();
+        void runner.restoreHistory();
+      };
+      void (deps.resync?.() ?? Promise.resolve()).then(start, start);
     }) ?? (() => {});
   const unsubscribeRemote = deps.onRemoteChange?.(() => runner.kick()) ?? (() => {});
 
@@ -116,6 +120,7 @@ export function createStudio(deps: StudioDeps): Studio {
       store.getState().studentFailed(errorSummary(error));
     });
     runner.kick(); // unfinished work from before the reload (unless the user had paused)
+    if (mayRunOwnWork()) void runner.restoreHistory();
   });
 
   const handOvers = new Set<() => Promise<void>>();
@@ -131,6 +136,7 @@ export function createStudio(deps: StudioDeps): Studio {
     async handOver() {
       await Promise.all([runner.handOver(), ...[...handOvers].map((stop) => stop().catch(() => {}))]);
       await deps.flush();
+      await runner.historyWritten();
     },
     captionAgain(ids) {
       const s = store.getState();

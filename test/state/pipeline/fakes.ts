@@ -117,6 +117,9 @@ export class FakeImageStore implements ImageStorePort {
   async addCaption(id: string, modelId: string, text: string): Promise<void> {
     this.captions.push({ id, modelId, text });
   }
+  async hasCaption(id: string, modelId: string, text: string): Promise<boolean> {
+    return this.captions.some((c) => c.id === id && c.modelId === modelId && c.text === text);
+  }
 }
 
 async function hex(bytes: Uint8Array): Promise<string> {

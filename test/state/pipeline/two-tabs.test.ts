@@ -21,13 +21,19 @@ function browser() {
   const tab = () => {
     // A closed tab writes nothing more: from `kill()` on, its writes to the state never complete, and its
     // image store writes stop a moment later (what it had already issued still lands, as in a browser).
-    const life = { stateDead: false, imagesDead: false };
+    const life = {
+      stateDead: false,
+      imagesDead: false,
+      /** Called after each of this tab's state writes is stored. */
+      afterWrite: (): void => {},
+    };
     const never = new Promise<never>(() => {});
     const tabKv: KeyValue = {
       ...kv,
       set: (key, value) => (life.stateDead ? never : kv.set(key, value)),
       del: (key) => (life.stateDead ? never : kv.del(key)),
-      updateMany: (keys, change) => (life.stateDead ? never : kv.updateMany(keys, change)),
+      updateMany: (keys, change) =>
+        life.stateDead ? never : kv.updateMany(keys, change).then(() => life.afterWrite()),
     };
     const tabImages = new Proxy(images, {
       get(target, prop, receiver) {
@@ -74,6 +80,14 @@ function browser() {
       kill: () => {
         life.stateDead = true;
         queueMicrotask(() => (life.imagesDead = true));
+      },
+      /** Closes the tab right after a state write for which `when` holds: before anything else is written. */
+      killAfterWrite: (when: () => boolean) => {
+        life.afterWrite = () => {
+          if (!when()) return;
+          life.stateDead = true;
+          life.imagesDead = true;
+        };
       },
     };
   };
@@ -216,5 +230,39 @@ describe('two tabs of one studio (fake locks, channels and workers)', () => {
     records.release();
     await b.studio.settled();
     expect(b.student.calls).toEqual([]);
+  });
+
+  it("a tab closed between a card's stored caption and its history entry: the next owner writes the entry, and captions only the rest", async () => {
+    const { tab, kv, images } = browser();
+    const a = tab();
+    a.studio.store.getState().setGeneration({ batchSize: 1, maxNewTokens: 8 });
+    await a.studio.ready;
+    const b = tab();
+    await b.studio.ready;
+    a.studio.pause();
+    await a.studio.addFiles(photos('a', 6));
+    await until(() => b.statuses().length === 6);
+    const storedCaptioned = () =>
+      [...kv.data]
+        .filter(
+          ([key, r]) =>
+            key.startsWith('card/') && (r as { value?: { status?: string } }).value?.status === 'captioned',
+        )
+        .map(([key]) => key.slice('card/'.length));
+    let stored: string[] = [];
+    a.killAfterWrite(() => (stored = storedCaptioned()).length === 3);
+    a.studio.resume();
+    await until(() => stored.length === 3, 5000);
+    a.close();
+    expect(images.captions).toHaveLength(2); // the third card is stored, its history entry is not
+    await until(() => b.owner.state.role === 'owner');
+    await until(() => allCaptioned(b.statuses(), 6), 5000);
+    await b.studio.settled();
+    await until(() => images.captions.length === 6);
+    const all = b.studio.store.getState().order;
+    expect(images.captions.map((c) => c.id).sort()).toEqual([...all].sort());
+    expect(b.student.calls.flatMap((c) => c.ids).sort()).toEqual(
+      all.filter((id) => !stored.includes(id)).sort(),
+    );
   });
 });
