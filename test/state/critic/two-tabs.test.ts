@@ -1,9 +1,10 @@
 /**
- * The critic with two tabs of one studio (fake locks and channels, one in-memory database): only the owner tab
+ * The critic with two tabs of one studio (fake locks and channels, one IndexedDB over fake-indexeddb): only the owner tab
  * runs the queue; "Refine captions" in a follower queues the items as records and the owner critiques them;
  * the follower sees every critique as it lands; an owner tab closed mid-critique loses nothing and nothing is
  * critiqued twice (the other tab takes over the images that were not stored as done).
  */
+import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TabOwner } from '../../../src/lib/tabs/tab-owner';
 import { createCritic } from '../../../src/state/critic/critic';
@@ -11,7 +12,9 @@ import { persistCritic } from '../../../src/state/critic/persist';
 import { createStudio, type Studio } from '../../../src/state/pipeline/studio';
 import { createStudioStore } from '../../../src/state/store';
 import { FakeChannelHub, FakeLocks } from '../../support/fake-tabs';
-import { FakeImageStore, FakeIngest, FakeStudent, memoryKv, until } from '../pipeline/fakes';
+import { idbKeyValue } from '../../../src/state/persist/idb';
+import type { KeyValue } from '../../../src/state/persist/storage';
+import { FakeImageStore, FakeIngest, FakeStudent, until } from '../pipeline/fakes';
 import { FakeData, FakeTeacher } from './fakes';
 
 const disposers: (() => void)[] = [];
@@ -19,15 +22,26 @@ afterEach(() => {
   for (const dispose of disposers.splice(0)) dispose();
 });
 
-/** One browser: one database, one lock, one records channel shared by the studio and the critic. */
+let databases = 0;
+
+/** One browser: one IndexedDB (fake-indexeddb), one lock, one records channel for the studio and the critic. */
 function browser() {
-  const kv = memoryKv();
+  const kv = idbKeyValue(`critic-two-tabs-${++databases}`, 'state');
   const locks = new FakeLocks();
   const records = new FakeChannelHub();
   const owners = new FakeChannelHub();
   const tab = () => {
+    // A closed tab writes nothing more: from close() on, its writes never complete.
+    let open = true;
+    const never = new Promise<never>(() => {});
+    const tabKv: KeyValue = {
+      ...kv,
+      set: (key, value) => (open ? kv.set(key, value) : never),
+      del: (key) => (open ? kv.del(key) : never),
+      updateMany: (keys, change) => (open ? kv.updateMany(keys, change) : never),
+    };
     const channel = records.channel();
-    const state = createStudioStore(kv, { channel });
+    const state = createStudioStore(tabKv, { channel });
     let studio: Studio | null = null;
     const owner = new TabOwner({
       locks: locks.manager(),
@@ -48,7 +62,7 @@ function browser() {
     const teacher = new FakeTeacher();
     const persistence = persistCritic(
       state.api,
-      kv,
+      tabKv,
       (e) => {
         throw e;
       },
@@ -62,7 +76,6 @@ function browser() {
       studioReady: studio.ready,
       tabs: { owner, onHandOver: studio.onHandOver },
     });
-    let open = true;
     const close = () => {
       if (!open) return;
       open = false;
@@ -75,7 +88,7 @@ function browser() {
     disposers.push(close);
     const items = () => state.api.getState().critic.items;
     const statuses = (ids: string[]) => ids.map((id) => items()[id]?.status ?? 'none');
-    return { state, studio, owner, teacher, critic, items, statuses, close };
+    return { state, studio, owner, teacher, critic, persistence, items, statuses, close };
   };
   return { tab, records };
 }
@@ -129,7 +142,7 @@ describe('the critic with two tabs', () => {
     addCaptioned(a, IDS);
     expect(a.critic.start()).toBe(IDS.length);
     await until(() => a.teacher.calls.length === 2 && done(a.statuses(IDS.slice(0, 2))));
-    await a.state.flush();
+    await a.persistence.flush(); // the first two stored as done
     a.close(); // no handover: the tab is gone; the browser lets its lock go
     await until(() => b.owner.state.role === 'owner');
     await until(() => done(b.statuses(IDS)), 5000);
