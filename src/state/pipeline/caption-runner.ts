@@ -163,8 +163,10 @@ export class CaptionRunner {
         const now = this.#state.cards[id];
         if (this.#historyWrites.has(id) || now?.caption !== card.caption) continue;
         await this.#deps.images.addCaption(id, card.captionModel, card.caption, { restored: true });
-      } catch (error) {
-        this.#state.reportNotSaved(`caption history of "${card.name}"`, notSavedMessage(error));
+      } catch {
+        // Storage full or gone: the card keeps its caption (what the studio shows); the entry is tried again
+        // at the next start. Not reported at every start: the banner names what the person would miss.
+        return;
       }
     }
   }
