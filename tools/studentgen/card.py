@@ -92,7 +92,7 @@ def render(run: dict) -> str:
         f" vocabulary {m['vocab_size']} (BPE learnt on the training captions). {m['params_encoder']:,} encoder +"
         f" {m['params_decoder']:,} decoder parameters; {m['folder_bytes'] / 1e6:.1f} MB on disk.",
         f"- Training: {t['steps']:,} steps of {a['batch']} scenes ({t['images_seen']:,} scenes seen,"
-        f" {t['epochs']:.1f} epochs) in {t['train_minutes']:.1f} min on {a['threads']} CPU threads ({t['steps_per_s']:.2f} steps/s);"
+        f" {t['epochs']:.1f} epochs) in {t['train_minutes']:.1f} min on {a['threads']} CPU thread{'s' if a['threads'] != 1 else ''} ({t['steps_per_s']:.2f} steps/s);"
         f" AdamW lr {a['lr']} (warmup {a['warmup']:.0%} of the time budget, cosine to {a['lr_floor']:.0%}),"
         f" weight decay {a['wd']}, {'bfloat16 autocast, ' if a.get('bf16') else ''}no label smoothing, no dropout; curriculum (max objects per scene by fraction of"
         f" the budget) {a['curriculum']}.",
