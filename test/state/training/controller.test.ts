@@ -241,7 +241,7 @@ describe('TrainingController', () => {
       imageFile: async (id) => new TextEncoder().encode(`jpeg of ${id}`),
       now: () => 0,
     });
-    expect(fileName).toBe('Xenova-vit-gpt2-image-captioning-tuned-r1-s6.zip');
+    expect(fileName).toBe('capgrad-vit-gpt2-scenes-tuned-r1-s6.zip'); // the default student's id, '/' → '-'
     const bytes = new Uint8Array(zip.byteLength);
     let at = 0;
     for (const c of zip.chunks) bytes.set(c, (at += c.byteLength) - c.byteLength);
