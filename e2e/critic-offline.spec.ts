@@ -3,6 +3,7 @@ import { DEFAULT_CRITIC_SETTINGS } from '../src/state/critic/slice';
 import { CriticPage } from './pages/critic-page';
 import { StudioPage, TINY_MODEL } from './pages/studio-page';
 import { pageFile, PHOTOS_DIR } from './support/files';
+import { watchWorkers } from './support/workers';
 
 const CATS = 'coco_val2017_000000039769.png';
 const ROOM = 'coco_val2017_000000000139.jpg';
@@ -24,6 +25,8 @@ test('offline with the default teacher settings: detector boxes and critiques, o
     hub.push(route.request().url());
     return route.abort('internetdisconnected');
   });
+  const teachers = watchWorkers(page, 'teacher');
+  const students = watchWorkers(page, 'student');
   const studio = new StudioPage(page);
   const critic = new CriticPage(page);
   await studio.open();
@@ -53,6 +56,11 @@ test('offline with the default teacher settings: detector boxes and critiques, o
       florenceUnavailable: { modelId: FLORENCE },
     },
   });
+  // One critic per tab: the training wiring and the page share it (a second one ran a second teacher worker
+  // on the same queued items, and its stale writes put finished items back in the queue).
+  expect(teachers.mostAtOnce).toBe(1);
+  expect(students.mostAtOnce).toBe(1);
+
   // The hub was asked (and could not answer): the fallback is for an offline user, not a skipped check.
   expect(hub.some((url) => url.includes(FLORENCE))).toBe(true);
 

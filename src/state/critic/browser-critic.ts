@@ -7,11 +7,17 @@ import type { Critic } from './critic';
 import { createCritic } from './critic';
 import { persistCritic } from './persist';
 
-const critics = new WeakMap<Studio, Critic>();
+/**
+ * One critic per studio, keyed by the studio's store: the app and the training wiring hold different objects
+ * for the same studio (createBrowserStudio returns the studio spread with its training), and a second critic
+ * meant a second teacher worker, a second runner taking the same queued items, and a second writer of the
+ * same records, whose refused writes rolled items back to 'queued' after the first had finished them.
+ */
+const critics = new WeakMap<Studio['store'], Critic>();
 
 /** The critic as the browser runs it, one per studio: the teacher worker, IndexedDB, its own image decoder. */
 export function browserCritic(studio: Studio): Critic {
-  let critic = critics.get(studio);
+  let critic = critics.get(studio.store);
   if (critic !== undefined) return critic;
   const origin = location.origin;
   const store = studio.store;
@@ -45,7 +51,7 @@ export function browserCritic(studio: Studio): Critic {
       channel.close();
     },
   };
-  critics.set(studio, critic);
+  critics.set(studio.store, critic);
   addEventListener('pagehide', () => void persistence.flush());
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible') void persistence.resync();

@@ -82,6 +82,18 @@ export function createRecordSync(kv: KeyValue, options: RecordSyncOptions): Reco
   // A change whose write failed is not retried as is (reporting the failure changes state, which would
   // try the same write again, forever); the next different change is tried.
   let lastFailed: string | null = null;
+  // Reads of other tabs' writes and this tab's own writes take turns. A read during a write could see the
+  // write committed before this tab has learnt the new revision, take it for another tab's, and roll the live
+  // state back to what it was when the write began (an item finished meanwhile would read as queued again).
+  let turn: Promise<void> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = turn.then(work);
+    turn = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  };
 
   const remember = (key: string, record: StoredRecord): void => {
     const previous = known.get(key);
@@ -194,7 +206,7 @@ export function createRecordSync(kv: KeyValue, options: RecordSyncOptions): Reco
     await Promise.resolve();
     while (dirty) {
       dirty = false;
-      await writeChanges();
+      await inTurn(writeChanges);
     }
     inFlight = null;
   };
@@ -232,12 +244,14 @@ export function createRecordSync(kv: KeyValue, options: RecordSyncOptions): Reco
     async reload(keys) {
       const wanted = keys.filter(options.owns);
       if (!hydrated || wanted.length === 0) return;
-      takeNewer(wanted, await kv.getMany(wanted));
+      await inTurn(async () => takeNewer(wanted, await kv.getMany(wanted)));
     },
     async resync() {
       if (!hydrated) return;
-      const { keys, values } = await readAll();
-      takeNewer(keys, values);
+      await inTurn(async () => {
+        const { keys, values } = await readAll();
+        takeNewer(keys, values);
+      });
     },
     block() {
       blocked = true;
