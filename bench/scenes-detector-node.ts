@@ -16,14 +16,14 @@ import { PROBE_SIZE_BINS } from '../src/lib/scenes/plan';
 
 const FASTESTDET_DIR = join(import.meta.dirname, '..', 'public', 'models', 'fastestdet');
 
-async function detector(): Promise<FastestDetDetector> {
+export async function detector(): Promise<FastestDetDetector> {
   const session = await ort.InferenceSession.create(join(FASTESTDET_DIR, 'FastestDet.onnx'));
   return new FastestDetDetector(session, (data, dims) => new ort.Tensor('float32', data, [...dims]), {
     classNames: parseClassNames(readFileSync(join(FASTESTDET_DIR, 'coco.names'), 'utf8')),
   });
 }
 
-async function raster(file: string): Promise<RasterImage> {
+export async function raster(file: string): Promise<RasterImage> {
   const { data, info } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
 }

@@ -188,7 +188,7 @@ function folderModel(dir: string): ModelFiles {
  * The student on onnxruntime-node's CPU EP ('cpu') or onnxruntime-web's WASM EP ('wasm', the browser's
  * fallback runtime, in Node). `model` is an id under public/models/ or a model folder's path.
  */
-async function nodePlatform(model: string, device: BenchDevice): Promise<StudentPlatform> {
+export async function nodePlatform(model: string, device: BenchDevice): Promise<StudentPlatform> {
   // Both packages share onnxruntime-common's API: the web module's types describe either.
   const ort: typeof OrtWeb =
     device === 'cpu'
@@ -214,7 +214,7 @@ async function nodePlatform(model: string, device: BenchDevice): Promise<Student
 /** The studio's default decoding (settings panel defaults: greedy, its token limit and batch size). */
 export const BENCH_GENERATION: GenerationSettings = { ...DEFAULT_SETTINGS.generation, minNewTokens: 0 };
 
-async function pixels(path: string): Promise<PixelImage> {
+export async function pixels(path: string): Promise<PixelImage> {
   const image = await RawImage.read(path);
   if (image.channels === 2) throw new Error(`${path}: grey+alpha images are not supported`);
   return { width: image.width, height: image.height, channels: image.channels, data: image.data };

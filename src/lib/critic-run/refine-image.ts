@@ -3,6 +3,7 @@
  * `maxSteps`) with one engine as critic and writer, every engine call cached (caching-engine.ts). Ensemble:
  * the enhancing and the checklist prompts scored together, the loss averaged.
  */
+import type { EvidenceCalibration } from '../critic/calibration';
 import type { CriticEngine } from '../critic/engines/engine';
 import type { CriticMember } from '../critic/ensemble';
 import type { Evidence } from '../critic/evidence';
@@ -40,7 +41,13 @@ export interface ImageRefinement {
 export async function refineImage(
   input: { readonly imageId: string; readonly caption: string; readonly evidence: Evidence },
   engine: CriticEngine,
-  deps: { readonly table: SynonymTable; readonly cache: ReplyCache; readonly engineRevision?: string },
+  deps: {
+    readonly table: SynonymTable;
+    readonly cache: ReplyCache;
+    readonly engineRevision?: string;
+    /** The evidence's measured reliability: only contradicted mentions and confirmed omissions are findings. */
+    readonly calibration?: EvidenceCalibration;
+  },
   settings: CriticRunSettings = DEFAULT_CRITIC_RUN_SETTINGS,
   signal?: AbortSignal,
 ): Promise<ImageRefinement> {
@@ -52,6 +59,7 @@ export async function refineImage(
     writer: cached,
     maxSteps: settings.maxSteps,
     maxFeedbackChars: settings.maxFeedbackChars,
+    ...(deps.calibration ? { calibration: deps.calibration } : {}),
     ...(signal ? { generate: { signal } } : {}),
   });
   return {

@@ -4,6 +4,8 @@
  * half of the members agree on. Members that fail are recorded; when all fail, the rule checker's
  * critique stands in, so a flaky endpoint slows the critic down but never stops it.
  */
+import type { EvidenceCalibration } from './calibration';
+import { calibrateFindings } from './calibration';
 import type { Critique, Findings, PromptRecord } from './critique';
 import { isClean, toCritique } from './critique';
 import type { CriticEngine, GenerateOptions } from './engines/engine';
@@ -103,6 +105,8 @@ export function mergeFindings(all: readonly Findings[]): Findings {
 
 export interface EnsembleOptions {
   readonly rules?: RuleSettings;
+  /** When given, only contradicted mentions are hallucinations and only confirmed omissions count (calibration.ts). */
+  readonly calibration?: EvidenceCalibration;
   readonly generate?: GenerateOptions;
 }
 
@@ -113,7 +117,11 @@ export async function critiqueEnsemble(
   members: readonly CriticMember[],
   options: EnsembleOptions = {},
 ): Promise<EnsembleCritique> {
-  const ruleFindings = checkCaption(caption, evidence, table, options.rules ?? DEFAULT_RULE_SETTINGS);
+  const calibrated = (f: Findings): Findings =>
+    options.calibration ? calibrateFindings(f, evidence, options.calibration) : f;
+  const ruleFindings = calibrated(
+    checkCaption(caption, evidence, table, options.rules ?? DEFAULT_RULE_SETTINGS),
+  );
   const outcomes: MemberOutcome[] = [];
   let firstPrompt: PromptRecord | undefined;
   for (const { engine, prompt: spec } of members) {
@@ -130,7 +138,12 @@ export async function critiqueEnsemble(
       result.ok
         ? {
             ok: true,
-            critique: toCritique(withEvidenceDetails(result.value, ruleFindings), caption, engine.id, record),
+            critique: toCritique(
+              calibrated(withEvidenceDetails(result.value, ruleFindings)),
+              caption,
+              engine.id,
+              record,
+            ),
           }
         : { ok: false, failure: result.failure },
     );

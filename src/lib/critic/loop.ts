@@ -21,6 +21,7 @@ import {
   renderRewritePrompt,
 } from './prompts';
 import type { RuleSettings } from './rules';
+import type { EvidenceCalibration } from './calibration';
 import type { SynonymTable } from './synonyms';
 
 export interface Feedback {
@@ -60,6 +61,8 @@ export interface RefineOptions {
   readonly feedbackPrompt?: PromptSpec;
   readonly rewritePrompt?: PromptSpec;
   readonly rules?: RuleSettings;
+  /** Judge mentions and omissions by the evidence's measured reliability (calibration.ts). */
+  readonly calibration?: EvidenceCalibration;
   readonly generate?: GenerateOptions;
   /** Called with every new version, for progress. */
   readonly onVersion?: (version: CaptionVersion) => void;
@@ -84,6 +87,7 @@ export async function refineCaption(
   const maxChars = options.maxFeedbackChars ?? DEFAULT_MAX_FEEDBACK_CHARS;
   const ensembleOptions = {
     ...(options.rules ? { rules: options.rules } : {}),
+    ...(options.calibration ? { calibration: options.calibration } : {}),
     ...(options.generate ? { generate: options.generate } : {}),
   };
   const writer = options.writer;

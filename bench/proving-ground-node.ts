@@ -1,0 +1,371 @@
+/**
+ * bench/proving-ground.mjs's Node half (issue 13): the studio's own path, round by round, for each arm —
+ * caption a training pool (StudentService) → evidence (the real FastestDet, the studio's default teacher
+ * settings, detector alone) → the critic (template engine, the studio's refine loop) → the training set the
+ * studio would build (records.ts decisions, training-set.ts) → gradient steps with the studio's trainer graphs
+ * (TuningService, the seed settings) → re-caption the held-out test splits and score them.
+ *
+ * Everything runs on onnxruntime-node's CPU EP: it measures what the loop does to the student, not speed.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import type { EvidenceCalibration } from '../src/lib/critic/calibration';
+import { measureCalibration } from '../src/lib/critic/calibration';
+import { CHAIR_SYNONYMS } from '../src/lib/critic/chair-synonyms';
+import type { Evidence } from '../src/lib/critic/evidence';
+import { TemplateEngine } from '../src/lib/critic/engines/template';
+import type { ReplyCache } from '../src/lib/critic-run/caching-engine';
+import { refineImage } from '../src/lib/critic-run/refine-image';
+import { SeededRandom } from '../src/lib/core/rng';
+import type { BiasRates, ImageCaption, SplitScores } from '../src/lib/metrics/student-scores';
+import { biasRates, canonicalCategory, scoreSplit } from '../src/lib/metrics/student-scores';
+import { sceneGrammar } from '../src/lib/metrics/scene-fluency';
+import { gatherEvidence } from '../src/lib/models/teacher/evidence-path';
+import { StudentService } from '../src/lib/models/student/student-service';
+import type { CaptionRequest, ModelSource } from '../src/lib/models/student/types';
+import { DEFAULT_TRAINING_SET_SETTINGS } from '../src/lib/train-loop/training-set';
+import { TuningService } from '../src/lib/tuning/service';
+import type { TuningSettings } from '../src/lib/tuning/settings';
+import { DEFAULT_TUNING_SETTINGS } from '../src/lib/tuning/settings';
+import { DEFAULT_CRITIC_SETTINGS } from '../src/state/critic/slice';
+import { toTeacherSettings } from '../src/state/critic/teacher-settings';
+import type { Arm, CriticFigures, PoolItem } from './lib/proving-arms';
+import { ARM_LABELS, armTrainingSet, criticFigures } from './lib/proving-arms';
+import { detector, raster } from './scenes-detector-node';
+import type { SplitFolder } from './student-node';
+import { BENCH_GENERATION, biasPairs, nodePlatform, pixels, splitFolders, splitImages } from './student-node';
+
+export const TEST_SPLITS = ['simple', 'complex', 'bias', 'control'] as const;
+
+export interface ProvingOptions {
+  readonly data: string;
+  readonly model: string;
+  readonly rounds: number;
+  readonly seeds: readonly number[];
+  /** Training pool images per seed, drawn from the `train` split (never a test split). */
+  readonly pool: number;
+  /** Train scenes (in no pool) on which the evidence's per-category recall and precision are measured. */
+  readonly calibrate: number;
+  /** Images per test split (the first ones, the same for every arm and seed). */
+  readonly test: number;
+  readonly arms: readonly Arm[];
+  readonly tuning: Partial<TuningSettings>;
+}
+
+type SplitFigures = SplitScores & { readonly fluency: number };
+
+export interface RoundFigures {
+  readonly round: number;
+  readonly splits: Record<string, SplitFigures>;
+  readonly bias: readonly BiasRates[];
+  /** What the arm trained on this round (none for the untrained student). */
+  readonly trained?: {
+    readonly samples: number;
+    readonly refined: number;
+    readonly clean: number;
+    readonly skipped: number;
+    readonly steps: number;
+    readonly finalLoss: number | null;
+  };
+  /** The critic on this round's pool captions (the arms that use it). */
+  readonly critic?: CriticFigures;
+  /** The first pool images' captions and what the arm trained on for them, to read what happened. */
+  readonly examples?: readonly { readonly caption: string; readonly target: string }[];
+}
+
+export interface SeedRun {
+  readonly seed: number;
+  readonly arms: Partial<Record<Arm, RoundFigures[]>>;
+}
+
+interface SplitData {
+  readonly folder: SplitFolder;
+  readonly requests: CaptionRequest[];
+  readonly fluent: (caption: string) => boolean;
+}
+
+/** A ReplyCache in memory: the template engine is deterministic, the cache only saves repeated work. */
+function memoryCache(): ReplyCache {
+  const values = new Map<string, unknown>();
+  return {
+    get: async <T>(key: string) => values.get(key) as T | undefined,
+    put: async (key, value) => void values.set(key, value),
+  };
+}
+
+async function requestsOf(folder: SplitFolder, limit: number): Promise<CaptionRequest[]> {
+  const images = splitImages(folder).slice(0, limit > 0 ? limit : undefined);
+  return Promise.all(images.map(async (im) => ({ id: String(im.imageId), image: await pixels(im.path) })));
+}
+
+/** Scene id → its categories (names), and → its reference captions. */
+function truthOf(folder: SplitFolder): {
+  categories: (id: string) => ReadonlySet<string>;
+  captions: (id: string) => readonly string[];
+} {
+  const names = new Map(folder.instances.categories.map((c) => [c.id, c.name]));
+  const byImage = new Map<string, Set<string>>();
+  for (const a of folder.instances.annotations) {
+    const key = String(a.image_id);
+    const set = byImage.get(key) ?? new Set<string>();
+    set.add(names.get(a.category_id)!);
+    byImage.set(key, set);
+  }
+  const json = JSON.parse(readFileSync(join(folder.dir, 'captions.json'), 'utf8')) as {
+    annotations: { image_id: number; caption: string }[];
+  };
+  const refs = new Map<string, string[]>();
+  for (const a of json.annotations) {
+    const key = String(a.image_id);
+    refs.set(key, [...(refs.get(key) ?? []), a.caption]);
+  }
+  return {
+    categories: (id) => byImage.get(id) ?? new Set(),
+    captions: (id) => refs.get(id) ?? [],
+  };
+}
+
+export async function benchProvingGround(options: ProvingOptions): Promise<object> {
+  const started = performance.now();
+  const platform = await nodePlatform(options.model, 'cpu');
+  const student = new StudentService(platform);
+  const tuning = new TuningService({
+    openModel: platform.openModel,
+    createSession: platform.createSession,
+    tensors: platform.tensors,
+    trainingRuntime: () => ({ ort, executionProviders: ['cpu'], placement: 'cpu' }),
+    useDecoder: (load, decoder) => student.useDecoder(load, decoder),
+  });
+  const source: ModelSource = { kind: 'id', modelId: options.model };
+  const base = await student.load({ source, device: 'wasm', dtype: 'fp32' });
+  const settings: TuningSettings = { ...DEFAULT_TUNING_SETTINGS, ...options.tuning };
+
+  const [train] = splitFolders(options.data, ['train']);
+  const trainTruth = truthOf(train!);
+  const tests: Record<string, SplitData> = {};
+  for (const folder of splitFolders(options.data).filter((f) =>
+    (TEST_SPLITS as readonly string[]).includes(f.name),
+  )) {
+    tests[folder.name] = {
+      folder,
+      requests: await requestsOf(folder, options.test),
+      fluent: sceneGrammar(folder.instances.categories.map((c) => c.name)),
+    };
+  }
+  const pairs = biasPairs(
+    options.data,
+    Object.values(tests).flatMap((t) => t.folder.instances.categories),
+  );
+
+  const caption = async (requests: readonly CaptionRequest[]): Promise<ImageCaption[]> => {
+    const result = await student.caption([...requests], BENCH_GENERATION);
+    return result.items.map((item) => {
+      if (item.status !== 'done') throw new Error(`captioning image ${item.id} failed (${item.status})`);
+      return { imageId: Number(item.id), caption: item.caption };
+    });
+  };
+  const evaluate = async (round: number): Promise<RoundFigures> => {
+    const splits: Record<string, SplitFigures> = {};
+    const captioned = new Map<string, { instances: unknown; captions: ImageCaption[] }>();
+    for (const [name, t] of Object.entries(tests)) {
+      const captions = await caption(t.requests);
+      captioned.set(name, { instances: t.folder.instances, captions });
+      splits[name] = {
+        ...scoreSplit(t.folder.instances, captions, CHAIR_SYNONYMS),
+        fluency: captions.filter((c) => t.fluent(c.caption)).length / Math.max(1, captions.length),
+      };
+    }
+    const b = captioned.get('bias');
+    const c = captioned.get('control');
+    const bias = b && c ? pairs.map((p) => biasRates(p, b, c, CHAIR_SYNONYMS)) : [];
+    return { round, splits, bias };
+  };
+
+  // Evidence does not depend on the caption (detector alone): gathered once per pool image.
+  const det = await detector();
+  const teacherSettings = toTeacherSettings(DEFAULT_CRITIC_SETTINGS.teacher);
+  const evidenceCache = memoryCache();
+  const evidenceOf = new Map<string, Evidence>();
+  const evidence = async (ids: readonly string[]): Promise<void> => {
+    const missing = ids.filter((id) => !evidenceOf.has(id));
+    for (let i = 0; i < missing.length; i += 8) {
+      const batch = missing.slice(i, i + 8);
+      const requests = await Promise.all(
+        batch.map(async (id) => ({ imageId: id, image: await raster(files.get(id)!), caption: null })),
+      );
+      const outcomes = await gatherEvidence(
+        requests,
+        { detector: det, florence: null, cache: evidenceCache, table: CHAIR_SYNONYMS },
+        teacherSettings,
+      );
+      for (const o of outcomes) {
+        if (!o.ok) throw new Error(`evidence for scene ${o.imageId} failed: ${o.error.message}`);
+        evidenceOf.set(o.imageId, o.result.evidence);
+      }
+    }
+  };
+  const files = new Map(splitImages(train!).map((im) => [String(im.imageId), im.path]));
+  // The last `calibrate` train scenes measure the evidence (they are in no pool); pools come from the rest.
+  const trainImages = splitImages(train!);
+  const calibrationIds = trainImages
+    .slice(trainImages.length - options.calibrate)
+    .map((im) => String(im.imageId));
+  const poolCandidates = trainImages.slice(0, trainImages.length - options.calibrate);
+  await evidence(calibrationIds);
+  const calibration: EvidenceCalibration = measureCalibration(
+    calibrationIds.map((id) => ({
+      present: new Set([...trainTruth.categories(id)].map((c) => canonicalCategory(c, CHAIR_SYNONYMS))),
+      evidence: evidenceOf.get(id)!,
+    })),
+    `${options.calibrate} train scenes of ${options.data} (in no pool)`,
+  );
+  const critic = { calibration, table: CHAIR_SYNONYMS };
+  const engine = new TemplateEngine(CHAIR_SYNONYMS);
+  const replies = memoryCache();
+
+  const baseline = await evaluate(0);
+  const runs: SeedRun[] = [];
+  for (const seed of options.seeds) {
+    const rng = new SeededRandom(seed);
+    const poolImages = rng
+      .permutation(poolCandidates.length)
+      .slice(0, options.pool)
+      .map((i) => poolCandidates[i]!);
+    const poolRequests = await Promise.all(
+      poolImages.map(async (im) => ({ id: String(im.imageId), image: await pixels(im.path) })),
+    );
+    const poolById = new Map(poolRequests.map((r) => [r.id, r]));
+    await evidence(poolRequests.map((r) => r.id));
+    const references = new Map(
+      poolRequests.map((r) => {
+        const refs = trainTruth.captions(r.id);
+        return [r.id, refs[Math.floor(rng.next() * refs.length)] ?? ''];
+      }),
+    );
+
+    const arms: SeedRun['arms'] = {};
+    for (const arm of options.arms) {
+      if (arm === 'none') {
+        arms.none = Array.from({ length: options.rounds + 1 }, (_, round) => ({ ...baseline, round }));
+        continue;
+      }
+      const figures: RoundFigures[] = [baseline];
+      let weights: Uint8Array | null = null;
+      for (let round = 1; round <= options.rounds; round++) {
+        const captions = await caption(poolRequests);
+        const pool: PoolItem[] = [];
+        for (const { imageId, caption: text } of captions) {
+          const id = String(imageId);
+          const refined = await refineImage(
+            { imageId: id, caption: text, evidence: evidenceOf.get(id)! },
+            engine,
+            { table: CHAIR_SYNONYMS, cache: replies, ...(arm === 'critic' ? { calibration } : {}) },
+          );
+          pool.push({
+            imageId: id,
+            caption: text,
+            refinement: refined.refinement,
+            evidence: evidenceOf.get(id)!,
+            reference: references.get(id)!,
+          });
+        }
+        const set = armTrainingSet(arm, pool, critic, {
+          ...DEFAULT_TRAINING_SET_SETTINGS,
+          seed: seed + round,
+        });
+        let steps = 0;
+        let finalLoss: number | null = null;
+        if (set.samples.length > 0) {
+          let final: Uint8Array | null = null;
+          await tuning.train(
+            {
+              runId: `proving-${arm}-s${seed}-r${round}`,
+              source,
+              device: 'wasm',
+              samples: set.samples.map((s) => ({ imageId: s.imageId, text: s.text, weight: s.weight })),
+              settings: { ...settings, seed: seed + round, checkpointEvery: 10_000 },
+              ...(weights === null ? {} : { start: { bytes: weights, continues: false } }),
+            },
+            (event) => {
+              if (event.kind === 'step') {
+                steps = event.step;
+                finalLoss = event.loss;
+              }
+              if (event.kind === 'checkpoint' && event.final) final = event.bytes;
+            },
+            async (ids) => ids.map((id) => poolById.get(id)!),
+          );
+          if (final === null)
+            throw new Error(`${arm}, round ${round}: training ended without a final checkpoint`);
+          weights = final;
+          await tuning.useWeights(source, 'wasm', { bytes: weights, label: `${arm}-s${seed}-r${round}` });
+        }
+        const after = await evaluate(round);
+        figures.push({
+          ...after,
+          trained: {
+            samples: set.samples.length,
+            refined: set.refined,
+            clean: set.clean,
+            skipped: set.skipped,
+            steps,
+            finalLoss,
+          },
+          examples: pool.slice(0, 6).map((item) => ({
+            caption: item.caption,
+            target: set.samples.find((s) => s.imageId === item.imageId)?.text ?? '(not trained on)',
+          })),
+          ...(arm === 'critic' || arm === 'critic-all'
+            ? {
+                critic: criticFigures(
+                  pool,
+                  (id) =>
+                    new Set([...trainTruth.categories(id)].map((c) => canonicalCategory(c, CHAIR_SYNONYMS))),
+                  CHAIR_SYNONYMS,
+                ),
+              }
+            : {}),
+        });
+        process.stderr.write(
+          `seed ${seed} ${arm} round ${round}: ${set.samples.length} samples (${set.refined} rewrites, ${set.clean} clean), ` +
+            `complex CHAIR-i ${after.splits['complex']?.chairI.toFixed(3)}, B ${after.bias[0]?.biasRate.toFixed(3)}, ` +
+            `${((performance.now() - started) / 60_000).toFixed(1)} min\n`,
+        );
+      }
+      arms[arm] = figures;
+      await tuning.useWeights(source, 'wasm', null);
+    }
+    runs.push({ seed, arms });
+  }
+  await student.unload();
+  return {
+    bench: 'proving-ground',
+    data: options.data,
+    model: base.modelId,
+    rounds: options.rounds,
+    seeds: options.seeds,
+    pool: options.pool,
+    testImagesPerSplit: options.test,
+    arms: Object.fromEntries(options.arms.map((a) => [a, ARM_LABELS[a]])),
+    tuning: settings,
+    generation: BENCH_GENERATION,
+    evidence: {
+      detector: 'fastestdet (public/models/fastestdet)',
+      florence: null,
+      settings: teacherSettings,
+    },
+    critic: {
+      engine: engine.id,
+      backed:
+        'the best version scores higher, every object it removes is contradicted and every object it adds confirmed (src/lib/critic/calibration.ts)',
+      calibration,
+    },
+    notSupported: [
+      '(f) DPO on (caption, backed rewrite) pairs: not built (the trainer has no preference loss yet)',
+      'preference score (CLIPScore / PickScore): no real scorer model on disk',
+    ],
+    minutes: (performance.now() - started) / 60_000,
+    runs,
+  };
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import type { EvidenceCalibration } from '../../../src/lib/critic/calibration';
+import {
+  calibrateFindings,
+  isBackedChange,
+  isConfirmedOmission,
+  measureCalibration,
+  mentionVerdict,
+  objectChange,
+} from '../../../src/lib/critic/calibration';
+import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
+import type { Evidence, EvidenceObject } from '../../../src/lib/critic/evidence';
+import { checkCaption } from '../../../src/lib/critic/rules';
+
+/** A 100×100 image whose evidence holds these objects, each seen on the whole image (salient). */
+function evidence(...labels: string[]): Evidence {
+  const objects: EvidenceObject[] = labels.map((label, i) => ({
+    label,
+    box: { x1: 10 * i, y1: 10, x2: 10 * i + 40, y2: 60 },
+    score: 0.8,
+    zoomLevels: [1],
+    sources: ['fastestdet'],
+    cropIds: ['z1-r0-c0'],
+    support: 1,
+    whole: true,
+    isCoco: true,
+  }));
+  return {
+    imageWidth: 100,
+    imageHeight: 100,
+    objects,
+    detections: [],
+    regions: [],
+    detailedCaption: null,
+    detailedCaptionCategories: [],
+    grounding: null,
+  };
+}
+
+const repeat = <T>(n: number, make: () => T): T[] => Array.from({ length: n }, make);
+
+/**
+ * A detector that sees every person (and invents none), sees a cup one time in four, and reports a cake on
+ * half the scenes that hold none.
+ */
+const CALIBRATION: EvidenceCalibration = measureCalibration(
+  [
+    ...repeat(20, () => ({ present: new Set(['person']), evidence: evidence('person') })),
+    ...repeat(5, () => ({ present: new Set(['cup']), evidence: evidence('cup') })),
+    ...repeat(15, () => ({ present: new Set(['cup']), evidence: evidence() })),
+    ...repeat(12, () => ({ present: new Set<string>(), evidence: evidence('cake') })),
+    ...repeat(12, () => ({ present: new Set<string>(), evidence: evidence() })),
+  ],
+  'hand-made',
+);
+
+describe('measureCalibration', () => {
+  it('counts per category how often present objects are named and how often salient objects are right', () => {
+    expect(CALIBRATION.images).toBe(64);
+    expect(CALIBRATION.categories).toEqual({
+      person: { present: 20, named: 20, salient: 20, salientRight: 20 },
+      cup: { present: 20, named: 5, salient: 5, salientRight: 5 },
+      cake: { present: 0, named: 0, salient: 12, salientRight: 0 },
+    });
+  });
+});
+
+describe('verdicts', () => {
+  it('a mention the evidence shows is confirmed; a miss is contradicted only where the evidence rarely misses', () => {
+    expect(mentionVerdict('person', evidence('person'), CALIBRATION)).toBe('confirmed');
+    expect(mentionVerdict('person', evidence(), CALIBRATION)).toBe('contradicted');
+    expect(mentionVerdict('cup', evidence(), CALIBRATION)).toBe('unverified'); // recall 0.25
+    expect(mentionVerdict('dog', evidence(), CALIBRATION)).toBe('unverified'); // never measured
+  });
+
+  it('an omission is confirmed only for a category whose salient objects are usually there', () => {
+    expect(isConfirmedOmission('person', evidence('person'), CALIBRATION)).toBe(true);
+    expect(isConfirmedOmission('cake', evidence('cake'), CALIBRATION)).toBe(false); // precision 0
+    expect(isConfirmedOmission('person', evidence(), CALIBRATION)).toBe(false); // nothing to add
+  });
+
+  it('too few observations say nothing: the cup seen 5 times is not trusted with minImages 10', () => {
+    expect(isConfirmedOmission('cup', evidence('cup'), CALIBRATION)).toBe(false);
+    expect(isConfirmedOmission('cup', evidence('cup'), CALIBRATION, { ...THRESHOLDS, minImages: 5 })).toBe(
+      true,
+    );
+  });
+});
+
+const THRESHOLDS = { minRecall: 0.8, minPrecision: 0.9, minImages: 10 };
+
+describe('calibrateFindings', () => {
+  it('keeps the hallucinations that are contradicted and the omissions that are confirmed, nothing else', () => {
+    const e = evidence('cake', 'person');
+    const raw = checkCaption('A cup on a table.', e, CHAIR_SYNONYMS);
+    expect(raw.hallucinations.map((h) => h.object).sort()).toEqual(['cup', 'dining table']);
+    expect(raw.omissions.map((o) => o.object).sort()).toEqual(['cake', 'person']);
+    const calibrated = calibrateFindings(raw, e, CALIBRATION);
+    expect(calibrated.hallucinations).toEqual([]); // a missed cup or table is no proof
+    expect(calibrated.omissions.map((o) => o.object)).toEqual(['person']);
+
+    const person = calibrateFindings(
+      checkCaption('A person.', evidence(), CHAIR_SYNONYMS),
+      evidence(),
+      CALIBRATION,
+    );
+    expect(person.hallucinations.map((h) => h.object)).toEqual(['person']);
+  });
+});
+
+describe('isBackedChange', () => {
+  const e = evidence('person');
+  it('backs removing a contradicted object and adding a confirmed one', () => {
+    expect(isBackedChange(objectChange(new Set(['dog']), new Set(['person'])), e, CALIBRATION)).toBe(false);
+    expect(isBackedChange(objectChange(new Set(['cup']), new Set(['cup', 'person'])), e, CALIBRATION)).toBe(
+      true,
+    );
+    expect(
+      isBackedChange(objectChange(new Set(['person', 'cup']), new Set(['cup'])), evidence(), CALIBRATION),
+    ).toBe(true);
+  });
+
+  it('does not back removing an unverified object or adding an unreliable one', () => {
+    expect(isBackedChange(objectChange(new Set(['cup']), new Set<string>()), evidence(), CALIBRATION)).toBe(
+      false,
+    );
+    expect(
+      isBackedChange(objectChange(new Set<string>(), new Set(['cake'])), evidence('cake'), CALIBRATION),
+    ).toBe(false);
+  });
+});
