@@ -13,6 +13,7 @@ import * as ort from 'onnxruntime-node';
 import type { EvidenceCalibration } from '../src/lib/critic/calibration';
 import { measureCalibration } from '../src/lib/critic/calibration';
 import { CHAIR_SYNONYMS } from '../src/lib/critic/chair-synonyms';
+import { COMMITTED_CALIBRATION } from '../src/lib/critic/evidence-calibration';
 import type { Evidence } from '../src/lib/critic/evidence';
 import { TemplateEngine } from '../src/lib/critic/engines/template';
 import type { ReplyCache } from '../src/lib/critic-run/caching-engine';
@@ -21,18 +22,15 @@ import { SeededRandom } from '../src/lib/core/rng';
 import type { BiasRates, ImageCaption, SplitScores } from '../src/lib/metrics/student-scores';
 import { biasRates, canonicalCategory, scoreSplit } from '../src/lib/metrics/student-scores';
 import { sceneGrammar } from '../src/lib/metrics/scene-fluency';
-import { gatherEvidence } from '../src/lib/models/teacher/evidence-path';
 import { StudentService } from '../src/lib/models/student/student-service';
 import type { CaptionRequest, ModelSource } from '../src/lib/models/student/types';
 import { DEFAULT_TRAINING_SET_SETTINGS } from '../src/lib/train-loop/training-set';
 import { TuningService } from '../src/lib/tuning/service';
 import type { TuningSettings } from '../src/lib/tuning/settings';
 import { DEFAULT_TUNING_SETTINGS } from '../src/lib/tuning/settings';
-import { DEFAULT_CRITIC_SETTINGS } from '../src/state/critic/slice';
-import { toTeacherSettings } from '../src/state/critic/teacher-settings';
 import type { Arm, CriticFigures, PoolItem } from './lib/proving-arms';
 import { ARM_LABELS, armTrainingSet, criticFigures } from './lib/proving-arms';
-import { detector, raster } from './scenes-detector-node';
+import { DEFAULT_TEACHER, evidenceReader } from './lib/node-evidence';
 import type { SplitFolder } from './student-node';
 import { BENCH_GENERATION, biasPairs, nodePlatform, pixels, splitFolders, splitImages } from './student-node';
 
@@ -45,7 +43,10 @@ export interface ProvingOptions {
   readonly seeds: readonly number[];
   /** Training pool images per seed, drawn from the `train` split (never a test split). */
   readonly pool: number;
-  /** Train scenes (in no pool) on which the evidence's per-category recall and precision are measured. */
+  /**
+   * Train scenes (in no pool) on which the evidence's per-category recall and precision are measured for the
+   * (c) arm; 0: the table the studio ships (src/lib/critic/evidence-calibration.json, COCO train photos).
+   */
   readonly calibrate: number;
   /** Images per test split (the first ones, the same for every arm and seed). */
   readonly test: number;
@@ -183,43 +184,32 @@ export async function benchProvingGround(options: ProvingOptions): Promise<objec
   };
 
   // Evidence does not depend on the caption (detector alone): gathered once per pool image.
-  const det = await detector();
-  const teacherSettings = toTeacherSettings(DEFAULT_CRITIC_SETTINGS.teacher);
-  const evidenceCache = memoryCache();
   const evidenceOf = new Map<string, Evidence>();
+  const readEvidence = await evidenceReader();
   const evidence = async (ids: readonly string[]): Promise<void> => {
     const missing = ids.filter((id) => !evidenceOf.has(id));
-    for (let i = 0; i < missing.length; i += 8) {
-      const batch = missing.slice(i, i + 8);
-      const requests = await Promise.all(
-        batch.map(async (id) => ({ imageId: id, image: await raster(files.get(id)!), caption: null })),
-      );
-      const outcomes = await gatherEvidence(
-        requests,
-        { detector: det, florence: null, cache: evidenceCache, table: CHAIR_SYNONYMS },
-        teacherSettings,
-      );
-      for (const o of outcomes) {
-        if (!o.ok) throw new Error(`evidence for scene ${o.imageId} failed: ${o.error.message}`);
-        evidenceOf.set(o.imageId, o.result.evidence);
-      }
-    }
+    for (const [id, e] of await readEvidence(missing.map((id) => ({ id, path: files.get(id)! }))))
+      evidenceOf.set(id, e);
   };
   const files = new Map(splitImages(train!).map((im) => [String(im.imageId), im.path]));
-  // The last `calibrate` train scenes measure the evidence (they are in no pool); pools come from the rest.
+  // With --calibrate N, the last N train scenes measure the evidence (they are in no pool); pools come from the
+  // rest. Without, the (c) arm uses the table the studio ships (its "Calibrated verdicts" setting).
   const trainImages = splitImages(train!);
   const calibrationIds = trainImages
     .slice(trainImages.length - options.calibrate)
     .map((im) => String(im.imageId));
   const poolCandidates = trainImages.slice(0, trainImages.length - options.calibrate);
   await evidence(calibrationIds);
-  const calibration: EvidenceCalibration = measureCalibration(
-    calibrationIds.map((id) => ({
-      present: new Set([...trainTruth.categories(id)].map((c) => canonicalCategory(c, CHAIR_SYNONYMS))),
-      evidence: evidenceOf.get(id)!,
-    })),
-    `${options.calibrate} train scenes of ${options.data} (in no pool)`,
-  );
+  const calibration: EvidenceCalibration =
+    options.calibrate === 0
+      ? COMMITTED_CALIBRATION
+      : measureCalibration(
+          calibrationIds.map((id) => ({
+            present: new Set([...trainTruth.categories(id)].map((c) => canonicalCategory(c, CHAIR_SYNONYMS))),
+            evidence: evidenceOf.get(id)!,
+          })),
+          `${options.calibrate} train scenes of ${options.data} (in no pool)`,
+        );
   const critic = { calibration, table: CHAIR_SYNONYMS };
   const engine = new TemplateEngine(CHAIR_SYNONYMS);
   const replies = memoryCache();
@@ -353,7 +343,7 @@ export async function benchProvingGround(options: ProvingOptions): Promise<objec
     evidence: {
       detector: 'fastestdet (public/models/fastestdet)',
       florence: null,
-      settings: teacherSettings,
+      settings: DEFAULT_TEACHER,
     },
     critic: {
       engine: engine.id,

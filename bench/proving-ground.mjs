@@ -8,7 +8,9 @@
  * would build → gradient steps with the studio's trainer graphs (the seed settings unless overridden: RAdam
  * 5e-5, 3 epochs, LoRA r8) → re-caption the first N scenes of the simple, complex, bias and control splits.
  * Reports per split CHAIR-i, CHAIR-s, recall, count accuracy, fluency, and how often the bias pair's B is
- * named, per arm and round, plus the critic's own precision and recall on the pool. DIR: a scenes root
+ * named, per arm and round, plus the critic's own precision and recall on the pool. The (c) arm judges with
+ * calibrated verdicts: the studio's committed table (its setting), or with --calibrate N one measured on the last
+ * N train scenes (kept out of every pool). DIR: a scenes root
  * (`npm run scenes`). Prints one JSON object (progress on stderr); measures, asserts nothing.
  * See bench/proving-ground-node.ts and bench/lib/proving-arms.ts.
  */
@@ -23,7 +25,7 @@ export async function run(argv) {
       rounds: { type: 'string', default: '2' },
       seeds: { type: 'string', default: '0,1,2' },
       pool: { type: 'string', default: '128' },
-      calibrate: { type: 'string', default: '300' },
+      calibrate: { type: 'string', default: '0' },
       test: { type: 'string', default: '60' },
       arms: { type: 'string', default: 'none,self,critic,oracle,critic-all' },
       model: { type: 'string' },

@@ -1,32 +1,14 @@
 /** bench/scenes-detector.mjs's Node half: the real FastestDet (onnxruntime-node, CPU) through the evidence path. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ort from 'onnxruntime-node';
-import sharp from 'sharp';
 import { CHAIR_SYNONYMS } from '../src/lib/critic/chair-synonyms';
 import type { EvidenceObject } from '../src/lib/critic/evidence';
 import { buildEvidence } from '../src/lib/critic/evidence';
 import { boxFromXywh, iou } from '../src/lib/evidence/boxes';
 import { detectAcrossCrops } from '../src/lib/evidence/detect';
-import type { RasterImage } from '../src/lib/evidence/raster';
-import { parseClassNames } from '../src/lib/models/detector/coco-names';
-import { FastestDetDetector } from '../src/lib/models/detector/fastestdet';
 import type { CocoInstances } from '../src/lib/scenes/coco-types';
 import { PROBE_SIZE_BINS } from '../src/lib/scenes/plan';
-
-const FASTESTDET_DIR = join(import.meta.dirname, '..', 'public', 'models', 'fastestdet');
-
-export async function detector(): Promise<FastestDetDetector> {
-  const session = await ort.InferenceSession.create(join(FASTESTDET_DIR, 'FastestDet.onnx'));
-  return new FastestDetDetector(session, (data, dims) => new ort.Tensor('float32', data, [...dims]), {
-    classNames: parseClassNames(readFileSync(join(FASTESTDET_DIR, 'coco.names'), 'utf8')),
-  });
-}
-
-export async function raster(file: string): Promise<RasterImage> {
-  const { data, info } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
-}
+import { detector, raster } from './lib/node-evidence';
 
 function readSplit(dir: string, split: string): CocoInstances | null {
   const file = join(dir, split, 'instances.json');

@@ -10,8 +10,8 @@
  * categories, absent categories named, and how often an absent bias B is named on bias/control scenes.
  * onnxruntime-node, CPU. Prints one JSON object; measures, asserts nothing.
  */
-import { createServer } from 'vite';
 import { parseArgs } from 'node:util';
+import { withSsrModule } from './lib/ssr.mjs';
 
 export async function run(argv) {
   const { values } = parseArgs({
@@ -25,18 +25,9 @@ export async function run(argv) {
   });
   if (!values.data)
     throw new Error('--data OUTDIR is required (a folder written by npm run scenes -- --probe N).');
-  const server = await createServer({
-    configFile: false,
-    logLevel: 'error',
-    server: { middlewareMode: true, hmr: false },
-    appType: 'custom',
-  });
-  try {
-    const { measureScenes, measureSplits } = await server.ssrLoadModule('/bench/scenes-detector-node.ts');
-    if (values.splits)
-      return await measureSplits(values.data, values.splits.split(','), Number(values.limit));
-    return await measureScenes(values.data, Number(values.limit), values.only);
-  } finally {
-    await server.close();
-  }
+  return withSsrModule('/bench/scenes-detector-node.ts', ({ measureScenes, measureSplits }) =>
+    values.splits
+      ? measureSplits(values.data, values.splits.split(','), Number(values.limit))
+      : measureScenes(values.data, Number(values.limit), values.only),
+  );
 }

@@ -12,6 +12,7 @@
  * See bench/student-node.ts.
  */
 import { parseArgs } from 'node:util';
+import { withSsrModule } from './lib/ssr.mjs';
 
 export async function run(argv) {
   const { values } = parseArgs({
@@ -28,24 +29,14 @@ export async function run(argv) {
     throw new Error('--data DIR is required: a scenes root (npm run scenes) or a COCO folder');
   if (!['cpu', 'wasm'].includes(values.device))
     throw new Error(`--device must be cpu or wasm, got '${values.device}'`);
-  const { createServer } = await import('vite');
-  const server = await createServer({
-    configFile: false,
-    logLevel: 'error',
-    server: { middlewareMode: true },
-    appType: 'custom',
-  });
-  try {
-    const { benchStudent } = await server.ssrLoadModule('/bench/student-node.ts');
-    const { SCENES_STUDENT_ID } = await server.ssrLoadModule('/src/state/slices/settings.ts');
-    return await benchStudent({
+  return withSsrModule('/bench/student-node.ts', async ({ benchStudent }, load) => {
+    const { SCENES_STUDENT_ID } = await load('/src/state/slices/settings.ts');
+    return benchStudent({
       data: values.data,
       model: values.model ?? SCENES_STUDENT_ID,
       device: values.device,
       ...(values.splits ? { splits: values.splits.split(',') } : {}),
       withCaptions: values.captions,
     });
-  } finally {
-    await server.close();
-  }
+  });
 }

@@ -3,18 +3,11 @@
  *   [--bias A:B[,C:D]] [--categories a,b,c] [--probe N]`
  *
  * Composes scenes with exact ground truth from COCO cut-outs (src/lib/scenes, README there). The TypeScript runs
- * through Vite's SSR loader, the way the Node benchmarks run (bench/lib/train-runners.mjs).
+ * through Vite's SSR loader, the way the Node benchmarks run (bench/lib/ssr.mjs).
  */
-import { createServer } from 'vite';
+import { withSsrModule } from '../bench/lib/ssr.mjs';
 
-const server = await createServer({
-  configFile: false,
-  logLevel: 'error',
-  server: { middlewareMode: true, hmr: false },
-  appType: 'custom',
-});
-try {
-  const { main, ScenesUsageError } = await server.ssrLoadModule('/scripts/scenes-node.ts');
+await withSsrModule('/scripts/scenes-node.ts', async ({ main, ScenesUsageError }) => {
   try {
     console.log(JSON.stringify(await main(process.argv.slice(2)), null, 2));
   } catch (error) {
@@ -23,6 +16,4 @@ try {
       process.exitCode = 2;
     } else throw error;
   }
-} finally {
-  await server.close();
-}
+});

@@ -8,7 +8,7 @@ export async function withSsrModule(path, use) {
   const server = await createServer({
     configFile: false,
     logLevel: 'error',
-    server: { middlewareMode: true, hmr: false },
+    server: { middlewareMode: true, hmr: false, ws: false },
     appType: 'custom',
   });
   try {

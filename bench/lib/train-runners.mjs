@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { runBenchPage } from './browser-bench.mjs';
+import { withSsrModule } from './ssr.mjs';
 
 export const MODELS = {
   tiny: 'public/models/tiny-random/vit-gpt2',
@@ -59,28 +60,18 @@ export async function runInBrowser({ model, presets, eps, batch, tokens, plan, c
 
 /** One model in Node (onnxruntime-node): every preset on every EP ('cpu', 'webgpu'). */
 export async function runInNode({ model, presets, eps, batch, tokens, plan }) {
-  const { createServer } = await import('vite');
   const { decoderPath, encoderSequence } = modelConfig(model);
-  const server = await createServer({
-    configFile: false,
-    logLevel: 'error',
-    server: { middlewareMode: true },
-    appType: 'custom',
-  });
-  const results = [];
-  try {
-    const { benchTraining } = await server.ssrLoadModule('/bench/train-node.ts');
+  return withSsrModule('/bench/train-node.ts', async ({ benchTraining }) => {
     const decoder = new Uint8Array(readFileSync(decoderPath));
+    const results = [];
     for (const preset of presets)
       for (const ep of eps)
         results.push({
           runtime: `onnxruntime-node ${ep}`,
           ...(await benchTraining({ decoder, preset, ep, batch, tokens, encoderSequence, ...plan[ep] })),
         });
-  } finally {
-    await server.close();
-  }
-  return results;
+    return results;
+  });
 }
 
 /** PyTorch on the CPU, the same step on the same shapes; an { error } entry when Python or torch is missing. */

@@ -139,6 +139,12 @@ export function CriticSettingsPanel() {
         checked={settings.ensemble}
         onChange={(ensemble) => a.criticSetSettings({ ensemble })}
       />
+      <CheckboxField
+        label="Calibrated verdicts: flag a missing object only where the detector rarely misses it, add one only where its boxes are usually right"
+        testId="critic-calibrated"
+        checked={settings.calibrated}
+        onChange={(calibrated) => a.criticSetSettings({ calibrated })}
+      />
 
       <h2>Teacher</h2>
       <CheckboxField

@@ -73,6 +73,7 @@ function readSettings(v: unknown): CriticSettings {
       (x) => Number.isInteger(x) && (x as number) >= 1 && (x as number) <= 10,
     ),
     ensemble: v['ensemble'] === true,
+    calibrated: v['calibrated'] === true,
     teacher: {
       useFlorence: pick(teacher['useFlorence'], d.teacher.useFlorence, (x) => typeof x === 'boolean'),
       florenceModelId: pick(teacher['florenceModelId'], d.teacher.florenceModelId, str),

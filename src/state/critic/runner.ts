@@ -1,5 +1,6 @@
 import type { StoreApi } from 'zustand/vanilla';
 import type { CriticEngine } from '../../lib/critic/engines/engine';
+import { COMMITTED_CALIBRATION } from '../../lib/critic/evidence-calibration';
 import { PROMPTS } from '../../lib/critic/prompts';
 import type { CriticItem } from '../../lib/critic-run/records';
 import { summarize } from '../../lib/critic-run/records';
@@ -301,10 +302,16 @@ export class CriticRunner {
     this.#state().criticPatchItem(result.imageId, { status: 'refining', evidenceKey });
     const run: CriticRunSettings = { ...DEFAULT_CRITIC_RUN_SETTINGS, ...this.#runSettings() };
     const { engine, revision } = await this.#deps.engine();
+    const calibration = this.#state().critic.settings.calibrated ? COMMITTED_CALIBRATION : null;
     const refined: ImageRefinement = await refineImage(
       { imageId: result.imageId, caption: item.caption, evidence: result.evidence },
       engine,
-      { table: await data.synonyms(), cache: data.cache, engineRevision: revision },
+      {
+        table: await data.synonyms(),
+        cache: data.cache,
+        engineRevision: revision,
+        ...(calibration ? { calibration } : {}),
+      },
       run,
       signal,
     );
@@ -313,7 +320,7 @@ export class CriticRunner {
       model: { id: engine.id, revision },
       task: 'refinement',
       promptVersion: PROMPT_VERSIONS,
-      extra: { evidenceKey, caption: item.caption, run },
+      extra: { evidenceKey, caption: item.caption, run, calibration: calibration?.measuredOn ?? null },
     });
     await data.cache.put(refinementKey, refined, 'the critique of an image');
     const { error: _error, ...rest } = this.#state().critic.items[result.imageId] ?? item;

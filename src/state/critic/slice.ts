@@ -27,6 +27,12 @@ export interface CriticSettings {
   transformersModelId: string;
   maxSteps: number;
   ensemble: boolean;
+  /**
+   * Judge by the evidence's measured reliability (src/lib/critic/calibration.ts): a missed object is a
+   * hallucination only where the detector would very likely have seen it, an omission only where its boxes are
+   * usually right; the rest is left alone. Off by default until the critic shows the unverified mentions.
+   */
+  calibrated: boolean;
   teacher: TeacherUserSettings;
 }
 
@@ -36,6 +42,7 @@ export const DEFAULT_CRITIC_SETTINGS: CriticSettings = {
   transformersModelId: 'onnx-community/Qwen2.5-0.5B-Instruct',
   maxSteps: 3,
   ensemble: false,
+  calibrated: false,
   teacher: {
     useFlorence: true,
     florenceModelId: DEFAULT_FLORENCE_MODEL,

@@ -9,6 +9,7 @@ import {
   objectChange,
 } from '../../../src/lib/critic/calibration';
 import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
+import { COMMITTED_CALIBRATION, readCalibration } from '../../../src/lib/critic/evidence-calibration';
 import type { Evidence, EvidenceObject } from '../../../src/lib/critic/evidence';
 import { checkCaption } from '../../../src/lib/critic/rules';
 
@@ -127,5 +128,33 @@ describe('isBackedChange', () => {
     expect(
       isBackedChange(objectChange(new Set<string>(), new Set(['cake'])), evidence('cake'), CALIBRATION),
     ).toBe(false);
+  });
+});
+
+describe('the committed calibration (npm run calibrate on COCO train photos)', () => {
+  it('is read through its validator and holds what the verdicts need', () => {
+    expect(COMMITTED_CALIBRATION.images).toBeGreaterThan(300);
+    expect(COMMITTED_CALIBRATION.measuredOn).toMatch(/coco-train/);
+    // FastestDet finds nearly every person and almost no spoon: only the first can be contradicted.
+    expect(mentionVerdict('person', evidence(), COMMITTED_CALIBRATION)).toBe('contradicted');
+    expect(mentionVerdict('spoon', evidence(), COMMITTED_CALIBRATION)).toBe('unverified');
+  });
+
+  it('refuses a table of the wrong shape, or one counting more hits than cases', () => {
+    expect(() => readCalibration({ images: 1, categories: {} })).toThrow(/measuredOn/);
+    expect(() =>
+      readCalibration({
+        measuredOn: 'x',
+        images: 1,
+        categories: { cat: { present: 1, named: 1, salient: 1 } },
+      }),
+    ).toThrow(/'cat' is not four counts/);
+    expect(() =>
+      readCalibration({
+        measuredOn: 'x',
+        images: 1,
+        categories: { cat: { present: 1, named: 2, salient: 0, salientRight: 0 } },
+      }),
+    ).toThrow(/more hits than cases/);
   });
 });

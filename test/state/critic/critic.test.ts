@@ -75,6 +75,30 @@ describe('the critic queue', () => {
     expect(items()['cats']!.refinementKey).toBe(cats.refinementKey);
   });
 
+  it('calibrated verdicts: a missed spoon (the detector finds almost none) is left alone, a missed dog is not', async () => {
+    const { critic, addCard, items, store } = setup();
+    await critic.ready;
+    addCard('cats', 'Two cats on a couch with a spoon.');
+    critic.start();
+    await critic.settled();
+    const plain = items()['cats']!;
+    expect(plain.refined!.toLowerCase()).not.toContain('spoon');
+
+    store.getState().criticSetSettings({ calibrated: true });
+    critic.again(['cats']);
+    await critic.settled();
+    const calibrated = items()['cats']!;
+    expect(calibrated.refinementKey).not.toBe(plain.refinementKey);
+    expect(calibrated.refined!.toLowerCase()).toContain('spoon');
+    const { refinement } = await critic.detail('cats');
+    expect(refinement!.refinement.versions[0]!.critique.hallucinations).toEqual([]);
+
+    addCard('stop', 'A dog next to a stop sign.');
+    critic.start(['stop']);
+    await critic.settled();
+    expect(items()['stop']!.refined!.toLowerCase()).not.toContain('dog');
+  });
+
   it("sends the person's window overlap to the teacher and keys the evidence by it", async () => {
     const { critic, addCard, items, teacher, store } = setup();
     await critic.ready;

@@ -1,0 +1,65 @@
+/** The studio's evidence in Node for benches and generators: the committed FastestDet on onnxruntime-node (CPU), images decoded by sharp. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ort from 'onnxruntime-node';
+import sharp from 'sharp';
+import { CHAIR_SYNONYMS } from '../../src/lib/critic/chair-synonyms';
+import type { Evidence } from '../../src/lib/critic/evidence';
+import type { RasterImage } from '../../src/lib/evidence/raster';
+import { gatherEvidence } from '../../src/lib/models/teacher/evidence-path';
+import type { TeacherCache } from '../../src/lib/models/teacher/cache';
+import { DEFAULT_CRITIC_SETTINGS } from '../../src/state/critic/slice';
+import { toTeacherSettings } from '../../src/state/critic/teacher-settings';
+import { parseClassNames } from '../../src/lib/models/detector/coco-names';
+import { FastestDetDetector } from '../../src/lib/models/detector/fastestdet';
+
+const FASTESTDET_DIR = join(import.meta.dirname, '..', '..', 'public', 'models', 'fastestdet');
+
+export async function detector(): Promise<FastestDetDetector> {
+  const session = await ort.InferenceSession.create(join(FASTESTDET_DIR, 'FastestDet.onnx'));
+  return new FastestDetDetector(session, (data, dims) => new ort.Tensor('float32', data, [...dims]), {
+    classNames: parseClassNames(readFileSync(join(FASTESTDET_DIR, 'coco.names'), 'utf8')),
+  });
+}
+
+export async function raster(file: string): Promise<RasterImage> {
+  const { data, info } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
+}
+
+/** The studio's default teacher settings (every zoom level), detector alone: what the critic sees offline. */
+export const DEFAULT_TEACHER = toTeacherSettings(DEFAULT_CRITIC_SETTINGS.teacher);
+
+/**
+ * Reads the evidence of image files through the studio's own evidence path (gatherEvidence with the committed
+ * FastestDet, no Florence-2), a few images per detector call as the teacher worker batches them.
+ */
+export async function evidenceReader(): Promise<
+  (images: readonly { id: string; path: string }[]) => Promise<Map<string, Evidence>>
+> {
+  const det = await detector();
+  const values = new Map<string, unknown>();
+  const cache: TeacherCache = {
+    get: async <T>(key: string) => values.get(key) as T | undefined,
+    put: async (key, value) => void values.set(key, value),
+  };
+  return async (images) => {
+    const out = new Map<string, Evidence>();
+    for (let i = 0; i < images.length; i += 8) {
+      const batch = images.slice(i, i + 8);
+      const requests = await Promise.all(
+        batch.map(async (im) => ({ imageId: im.id, image: await raster(im.path), caption: null })),
+      );
+      const outcomes = await gatherEvidence(
+        requests,
+        { detector: det, florence: null, cache, table: CHAIR_SYNONYMS },
+        DEFAULT_TEACHER,
+      );
+      for (const o of outcomes) {
+        if (!o.ok) throw new Error(`evidence for image ${o.imageId} failed: ${o.error.message}`);
+        out.set(o.imageId, o.result.evidence);
+      }
+    }
+    return out;
+  };
+}
