@@ -5,7 +5,6 @@ import {
   normalizeModelChoice,
   sanitizeGeneration,
   SCENES_STUDENT_ID,
-  SCENES_STUDENT_IS_DEFAULT,
   type StudioSettings,
 } from '../slices/settings';
 import type { StudioState } from '../studio-state';
@@ -16,7 +15,7 @@ import { readPersistedTraining, toPersistedTraining, type PersistedTraining } fr
  * Bump when the persisted shape changes, and add the step from the previous version to MIGRATIONS.
  * 2: the trained scenes student became the default (adoptScenesStudent), once it is committed.
  */
-export const PERSIST_VERSION = SCENES_STUDENT_IS_DEFAULT ? 2 : 1;
+export const PERSIST_VERSION = 2;
 export const PERSIST_KEY = 'studio';
 
 /** What survives a reload. Pixels and file bytes are not here: they live in the image store by card id. */

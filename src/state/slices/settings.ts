@@ -7,11 +7,6 @@ import type { SliceCreator } from '../studio-state';
  */
 export const HUB_MODEL_ID = 'Xenova/vit-gpt2-image-captioning';
 /**
- * The student committed under public/models/: always on disk, but random weights (it writes word salad). It
- * lets the studio's plumbing run offline until the real model is fetched.
- */
-export const LOCAL_RANDOM_MODEL_ID = 'tiny-random/vit-gpt2';
-/**
  * The student this project trained on composed scenes of real COCO cut-outs (public/models/capgrad/
  * vit-gpt2-scenes/README.md): real sentences offline, but it knows only that world (a few COCO categories on
  * plain backgrounds). `npm run bench -- student` measures it.
@@ -19,15 +14,12 @@ export const LOCAL_RANDOM_MODEL_ID = 'tiny-random/vit-gpt2';
 export const SCENES_STUDENT_ID = 'capgrad/vit-gpt2-scenes';
 
 /**
- * The one switch: true once public/models/capgrad/vit-gpt2-scenes/ is committed. It makes the trained student
- * the default (and the offline panel's choice), offers it in the settings, and moves saved settings that still
- * hold the old default over to it (persist/schema.ts, version 2).
+ * The trained student is the default (it is on disk: offline it writes sentences) and the student the "model
+ * not here" panel offers; saved settings that still hold the old hub default move over to it (persist/schema.ts,
+ * version 2).
  */
-export const SCENES_STUDENT_IS_DEFAULT: boolean = true;
-
-export const DEFAULT_MODEL_ID = SCENES_STUDENT_IS_DEFAULT ? SCENES_STUDENT_ID : HUB_MODEL_ID;
-/** The student on disk that the "model not here" panel offers: the trained one, else the random one. */
-export const LOCAL_STUDENT_ID = SCENES_STUDENT_IS_DEFAULT ? SCENES_STUDENT_ID : LOCAL_RANDOM_MODEL_ID;
+export const DEFAULT_MODEL_ID = SCENES_STUDENT_ID;
+export const LOCAL_STUDENT_ID = SCENES_STUDENT_ID;
 
 /** What the settings say of the trained student, plainly. */
 export const SCENES_STUDENT_NOTE =
@@ -44,9 +36,7 @@ export interface KnownStudent {
 }
 
 export const KNOWN_STUDENTS: readonly KnownStudent[] = [
-  ...(SCENES_STUDENT_IS_DEFAULT
-    ? [{ modelId: SCENES_STUDENT_ID, label: 'Scenes student (offline)', note: SCENES_STUDENT_NOTE }]
-    : []),
+  { modelId: SCENES_STUDENT_ID, label: 'Scenes student (offline)', note: SCENES_STUDENT_NOTE },
   {
     modelId: HUB_MODEL_ID,
     label: 'ViT-GPT2 from the hub (real photos)',
