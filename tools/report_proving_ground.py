@@ -3,8 +3,8 @@
     npm run bench -- proving-ground --data DIR ... > pg.json
     python3 tools/report_proving_ground.py pg.json --png docs/proving-ground.png > table.md
 
-The chart: CHAIR-i per test split and round, one line per arm (mean over seeds, bars from the lowest to the
-highest seed), and the rate at which the bias pair's B is named on `bias` scenes. The table: the last round's
+The chart: CHAIR-i and recall per test split and round, one line per arm (mean over seeds, bars from the lowest
+to the highest seed), and the rate at which the bias pair's B is named on `bias` and `control` scenes. The table: the last round's
 figures per arm and split, mean ± half the spread over seeds, beside the untrained student's. Needs matplotlib
 (tools/requirements-plots.txt).
 """
@@ -57,25 +57,31 @@ def plot(report, png):
     import matplotlib.pyplot as plt
 
     arms = list(report["arms"].keys())
-    panels = [(s, f"CHAIR-i, {s}", lambda f, s=s: f["splits"].get(s, {}).get("chairI")) for s in SPLITS]
+    bias = lambda f, key: (f.get("bias") or [{}])[0].get(key)
     pair = (report["runs"][0]["arms"].get("none") or [{}])[0].get("bias") or []
-    if pair:
-        b = pair[0]["b"]
-        panels.append(("bias-rate", f"'{b}' named on bias scenes (B absent)", lambda f: (f.get("bias") or [{}])[0].get("biasRate")))
-    fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3.4), sharex=True)
-    for ax, (_, title, value) in zip(axes, panels):
-        for arm in arms:
-            points = [spread(v) for v in series(report, arm, value)]
-            xs = [i for i, p in enumerate(points) if p]
-            ys = [points[i][0] for i in xs]
-            lo = [points[i][0] - points[i][1] for i in xs]
-            hi = [points[i][2] - points[i][0] for i in xs]
-            ax.errorbar(xs, ys, yerr=[lo, hi], marker="o", capsize=3, label=LABELS.get(arm, arm))
-        ax.set_title(title, fontsize=9)
+    b = pair[0]["b"] if pair else "B"
+    rows = [
+        [(f"CHAIR-i, {s}", lambda f, s=s: f["splits"].get(s, {}).get("chairI")) for s in SPLITS]
+        + [(f"'{b}' named on bias scenes (B absent)", lambda f: bias(f, "biasRate"))],
+        [(f"recall, {s}", lambda f, s=s: f["splits"].get(s, {}).get("recall")) for s in SPLITS]
+        + [(f"'{b}' named on control scenes", lambda f: bias(f, "controlRate"))],
+    ]
+    fig, grid = plt.subplots(len(rows), len(rows[0]), figsize=(3.2 * len(rows[0]), 3.0 * len(rows)), sharex=True)
+    for axes, panels in zip(grid, rows):
+        for ax, (title, value) in zip(axes, panels):
+            for arm in arms:
+                points = [spread(v) for v in series(report, arm, value)]
+                xs = [i for i, p in enumerate(points) if p]
+                ys = [points[i][0] for i in xs]
+                lo = [max(0.0, points[i][0] - points[i][1]) for i in xs]
+                hi = [max(0.0, points[i][2] - points[i][0]) for i in xs]
+                ax.errorbar(xs, ys, yerr=[lo, hi], marker="o", capsize=3, label=LABELS.get(arm, arm))
+            ax.set_title(title, fontsize=9)
+            ax.set_xticks(range(report["rounds"] + 1))
+            ax.grid(alpha=0.3)
+    for ax in grid[-1]:
         ax.set_xlabel("round")
-        ax.set_xticks(range(report["rounds"] + 1))
-        ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=7, loc="best")
+    grid[0][0].legend(fontsize=7, loc="best")
     seeds = ", ".join(str(s) for s in report["seeds"])
     fig.suptitle(
         f"Proving ground: {report['pool']} pool scenes per round, {report['testImagesPerSplit']} test scenes per split, seeds {seeds} (mean, min-max)",

@@ -118,14 +118,40 @@ function fixRelations(text: string, f: Findings, table: SynonymTable): string {
 const PREPOSITION_BEFORE =
   /\s*\b(with|on|in|at|near|by|beside|behind|under|underneath|beneath|over|above|next to|in front of|on top of|atop|against|inside|holding|carrying|eating|riding|watching|playing with|looking at)\s+$/i;
 
-/** Removes a phrase with the words that tie it to the sentence. */
+/** An item of a list of objects starts with a determiner or a number ("a chair", "two cats"), not a verb. */
+const LIST_ITEM = /^\s*(a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|some|several|many|\d+)\s/i;
+
+/**
+ * After the last item of a list went: the list's last comma becomes the conjunction ("a person, a chair, a
+ * toilet" → "a person, a chair and a toilet"), when what follows that comma is a list item, not a clause.
+ */
+function joinLastTwo(text: string, conjunction: string): string {
+  const clause = sentenceStartOf(text, text.length);
+  const comma = text.lastIndexOf(',');
+  if (comma < clause || !LIST_ITEM.test(text.slice(comma + 1))) return text;
+  if (/\b(and|or)\b/i.test(text.slice(comma + 1))) return text;
+  return `${text.slice(0, comma)} ${conjunction.toLowerCase()}${text.slice(comma + 1)}`;
+}
+
+/** Removes a phrase with the words that tie it to the sentence, keeping a list a list. */
 function removePhrase(text: string, start: number, end: number): string {
   const before = text.slice(0, start);
   const after = text.slice(end);
   let m: RegExpExecArray | null;
-  if ((m = /(\s*,\s*|\s+)(and|or)\s+$/i.exec(before))) return before.slice(0, m.index) + after;
-  if ((m = /^\s*,?\s*(and|or)\s+/i.exec(after))) return before + after.slice(m[0].length);
-  if ((m = /^\s*,\s*/.exec(after)) && /,/.test(after.slice(m[0].length).split(/[.;!?]/)[0] ?? '')) {
+  // "…, a dog and [a car]": the list's new last item takes the "and".
+  if ((m = /(\s*,\s*|\s+)(and|or)\s+$/i.exec(before)))
+    return joinLastTwo(before.slice(0, m.index), m[2]!) + after;
+  // "a person, [a chair] and a car": the item before takes the "and".
+  if ((m = /^\s*,?\s*(and|or)\s+/i.exec(after))) {
+    const comma = /\s*,\s*$/.exec(before);
+    if (comma) return `${before.slice(0, comma.index)} ${m[1]!.toLowerCase()} ${after.slice(m[0].length)}`;
+    return before + after.slice(m[0].length);
+  }
+  // "[a person], a chair and a car": the list goes on after the comma.
+  if (
+    (m = /^\s*,\s*/.exec(after)) &&
+    /,|\b(and|or)\b/i.test(after.slice(m[0].length).split(/[.;!?]/)[0] ?? '')
+  ) {
     return before + after.slice(m[0].length);
   }
   if ((m = /\s*,\s*$/.exec(before))) return before.slice(0, m.index) + after;
@@ -148,6 +174,25 @@ function takeSubstitute(omissions: Omission[], category: string): Omission | und
   const kind = cocoSupercategory(category);
   const same = kind === undefined ? -1 : omissions.findIndex((o) => cocoSupercategory(o.object) === kind);
   return omissions.splice(same >= 0 ? same : 0, 1)[0];
+}
+
+/**
+ * A caption that ends in a list of objects ("A picture of a bowl, a cup and a chair", "A scene with a car")
+ * takes the missed objects as further items of that list, in its own phrasing; null when it does not end so.
+ */
+function extendList(body: string, items: readonly string[], table: SynonymTable): string | null {
+  const last = extractObjectPhrases(body, table).at(-1);
+  if (last === undefined || body.slice(last.end).trim() !== '') return null;
+  const lead = body.slice(sentenceStartOf(body, last.start), last.start);
+  const joined = /\s+and\s+$/i.exec(lead);
+  if (joined === null && !/(\b(with|of)|,)\s+$/i.test(lead)) return null;
+  const head =
+    joined === null ? body : `${body.slice(0, last.start - joined[0].length)}, ${body.slice(last.start)}`;
+  const rest = items
+    .slice(0, -1)
+    .map((item) => `, ${item}`)
+    .join('');
+  return `${head}${rest} and ${items.at(-1)!}`;
 }
 
 function tidy(text: string, endWithPeriod: boolean): string {
@@ -191,7 +236,9 @@ export function rewriteCaption(
     const isSubject = !phrases.some((p) => p.start >= sentenceStart && p.start < victim.start);
     const connected =
       /(,|\band|\bor)\s*$/i.test(text.slice(0, victim.start)) ||
-      /^\s*,?\s*(and|or)\b/i.test(text.slice(victim.end));
+      /^\s*,?\s*(and|or)\b/i.test(text.slice(victim.end)) ||
+      // The first item of a list ("a person, a chair and a car"): the list stays, the item goes.
+      (LIST_ITEM.test(text.slice(victim.end).replace(/^\s*,/, '')) && /^\s*,/.test(text.slice(victim.end)));
     if (isSubject && !connected) {
       const substitute = takeSubstitute(omissions, victim.category);
       if (substitute) {
@@ -223,8 +270,11 @@ export function rewriteCaption(
   }
 
   if (omissions.length > 0) {
-    const list = joinList(omissions.map((o) => countedCategory(o.count, o.object)));
+    const items = omissions.map((o) => countedCategory(o.count, o.object));
+    const list = joinList(items);
     const body = tidy(text, false).replace(/[.!?]+$/, '');
+    const extended = extendList(body, items, table);
+    if (extended !== null) return tidy(`${extended}.`, true);
     // "A photo of a couch with two cats"; but a caption with a verb or a "with" already gets a sentence of
     // its own, since "Two cats sleeping with a couch" would say something else.
     if (!/\b(with|is|are|was|were|\w{3,}ing)\b/i.test(body)) {

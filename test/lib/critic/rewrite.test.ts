@@ -43,6 +43,44 @@ describe('rewriteCaption', () => {
     );
   });
 
+  it('keeps a list a list: the last two items stay joined by "and", added objects join the list', () => {
+    const f = (hallucinated: string[], omitted: string[] = []): Findings => ({
+      mentions: [],
+      hallucinations: hallucinated.map((object) => ({ object, text: object, reason: '' })),
+      omissions: omitted.map((object) => ({
+        object,
+        count: 1,
+        box: { x1: 0, y1: 0, x2: 1, y2: 1 },
+        zoomLevels: [1],
+        sources: ['fastestdet'],
+      })),
+      countMismatches: [],
+      relationMismatches: [],
+    });
+    const list = 'A scene with a person, a chair, a toilet, a dog and a car.';
+    expect(rewriteCaption(list, f(['car']), table)).toBe(
+      'A scene with a person, a chair, a toilet and a dog.',
+    );
+    expect(rewriteCaption(list, f(['dog']), table)).toBe(
+      'A scene with a person, a chair, a toilet and a car.',
+    );
+    expect(rewriteCaption(list, f(['dog', 'car']), table)).toBe(
+      'A scene with a person, a chair and a toilet.',
+    );
+    expect(rewriteCaption(list, f(['person']), table)).toBe(
+      'A scene with a chair, a toilet, a dog and a car.',
+    );
+    expect(rewriteCaption('A picture of a cup and a toilet.', f(['toilet']), table)).toBe(
+      'A picture of a cup.',
+    );
+    expect(rewriteCaption('A picture of a bowl, a cup and a chair.', f([], ['person']), table)).toBe(
+      'A picture of a bowl, a cup, a chair and a person.',
+    );
+    expect(rewriteCaption('A picture of a bowl and a cup.', f(['cup'], ['person']), table)).toBe(
+      'A picture of a bowl and a person.',
+    );
+  });
+
   it('corrects counts keeping the adjectives and the verb in agreement', () => {
     expect(rewrite(CATS, 'A tabby cat is sleeping on a couch with two remote controls.')).toBe(
       'Two tabby cats are sleeping on a couch with two remote controls.',
