@@ -14,32 +14,10 @@ import {
 import type { EvidenceCalibration } from '../../src/lib/critic/calibration';
 import { CHAIR_SYNONYMS } from '../../src/lib/critic/chair-synonyms';
 import type { Evidence } from '../../src/lib/critic/evidence';
+import { detectorEvidence as evidence } from '../lib/critic/helpers/detector-evidence';
 import { TemplateEngine } from '../../src/lib/critic/engines/template';
 import { refineImage } from '../../src/lib/critic-run/refine-image';
 import { DEFAULT_TRAINING_SET_SETTINGS } from '../../src/lib/train-loop/training-set';
-
-function evidence(...labels: string[]): Evidence {
-  return {
-    imageWidth: 100,
-    imageHeight: 100,
-    objects: labels.map((label, i) => ({
-      label,
-      box: { x1: 20 * i, y1: 10, x2: 20 * i + 40, y2: 60 },
-      score: 0.8,
-      zoomLevels: [1],
-      sources: ['fastestdet'],
-      cropIds: ['z1-r0-c0'],
-      support: 1,
-      whole: true,
-      isCoco: true,
-    })),
-    detections: [],
-    regions: [],
-    detailedCaption: null,
-    detailedCaptionCategories: [],
-    grounding: null,
-  };
-}
 
 /** The evidence sees every person and every dog it is shown, and misses most cups. */
 const CALIBRATION: EvidenceCalibration = {

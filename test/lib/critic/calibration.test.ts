@@ -10,33 +10,8 @@ import {
 } from '../../../src/lib/critic/calibration';
 import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
 import { COMMITTED_CALIBRATION, readCalibration } from '../../../src/lib/critic/evidence-calibration';
-import type { Evidence, EvidenceObject } from '../../../src/lib/critic/evidence';
 import { checkCaption } from '../../../src/lib/critic/rules';
-
-/** A 100×100 image whose evidence holds these objects, each seen on the whole image (salient). */
-function evidence(...labels: string[]): Evidence {
-  const objects: EvidenceObject[] = labels.map((label, i) => ({
-    label,
-    box: { x1: 10 * i, y1: 10, x2: 10 * i + 40, y2: 60 },
-    score: 0.8,
-    zoomLevels: [1],
-    sources: ['fastestdet'],
-    cropIds: ['z1-r0-c0'],
-    support: 1,
-    whole: true,
-    isCoco: true,
-  }));
-  return {
-    imageWidth: 100,
-    imageHeight: 100,
-    objects,
-    detections: [],
-    regions: [],
-    detailedCaption: null,
-    detailedCaptionCategories: [],
-    grounding: null,
-  };
-}
+import { detectorEvidence as evidence } from './helpers/detector-evidence';
 
 const repeat = <T>(n: number, make: () => T): T[] => Array.from({ length: n }, make);
 
