@@ -1,6 +1,7 @@
 import { useStudioState } from '../studio-context';
 import './training.css';
 import { BeforeAfter } from './BeforeAfter';
+import { GroundTruthTable } from './GroundTruthTable';
 import { CheckpointList } from './CheckpointList';
 import { ExportPanel } from './ExportPanel';
 import { LossChart } from './LossChart';
@@ -22,6 +23,7 @@ export function TrainingView() {
         <LossChart losses={losses} />
         <RoundCharts scores={scores} threshold={threshold} />
       </div>
+      <GroundTruthTable scores={scores} threshold={threshold} />
       <ExportPanel />
       <CheckpointList />
       <BeforeAfter />

@@ -23,7 +23,7 @@ export function captionScoreText(scores: CaptionScores | undefined): string {
   }).join(' · ');
 }
 
-const ROUND_METRICS: readonly MetricName[] = ['criticScore', 'chairI', 'clipScore', 'pickScore'];
+const ROUND_METRICS: readonly MetricName[] = ['criticScore', 'chairI', 'recall', 'clipScore', 'pickScore'];
 
 /** A round summary's headline values (all images), in the same words. */
 export function roundScoreText(summary: ScoreSummary | undefined): string {

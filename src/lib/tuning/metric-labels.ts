@@ -19,6 +19,7 @@ export const METRIC_LABELS: Readonly<Record<MetricName, MetricLabel>> = Object.f
   hallucinationRate: { title: 'Hallucination rate', short: 'hallucination', better: 'lower' },
   chairI: { title: 'CHAIR-i', short: 'CHAIR-i', better: 'lower' },
   chairS: { title: 'CHAIR-s', short: 'CHAIR-s', better: 'lower' },
+  recall: { title: 'Object recall', short: 'recall', better: 'higher' },
   clipScore: { title: METRIC_TITLES.clipscore, short: METRIC_TITLES.clipscore, better: 'higher' },
   pickScore: { title: METRIC_TITLES.pickscore, short: METRIC_TITLES.pickscore, better: 'higher' },
 });

@@ -1,12 +1,13 @@
 /**
  * The scores of one set of captions (a round's, or the captions before any training), each split into simple
  * and complex images by the number of detected objects (metrics/split.ts): the critic's mean score, the
- * grounding-based hallucination rate (ungrounded mentions / mentions), CHAIR-i and CHAIR-s for images with
- * imported COCO annotations, and the mean CLIPScore and PickScore when their models scored them (two metrics
+ * grounding-based hallucination rate (ungrounded mentions / mentions), CHAIR-i, CHAIR-s and object recall for
+ * images with imported COCO annotations (or the sample scenes' ground truth), and the mean CLIPScore and PickScore when their models scored them (two metrics
  * on different scales, never mixed). A metric no image has a value for is null (the chart leaves it out).
  */
 import type { SynonymTable } from '../critic/synonyms';
 import { computeChair, type CocoGroundTruth } from '../metrics/chair';
+import { canonicalCategory, namedCategories } from '../metrics/student-scores';
 
 export interface ImageScoreInput {
   readonly imageId: string;
@@ -34,6 +35,8 @@ export interface ScoreSummary {
   readonly hallucinationRate: SplitValue | null;
   readonly chairI: SplitValue | null;
   readonly chairS: SplitValue | null;
+  /** Mean over images of (annotated categories the caption names / annotated categories). */
+  readonly recall?: SplitValue | null;
   readonly clipScore: SplitValue | null;
   readonly pickScore: SplitValue | null;
 }
@@ -43,6 +46,7 @@ export const METRIC_NAMES = [
   'hallucinationRate',
   'chairI',
   'chairS',
+  'recall',
   'clipScore',
   'pickScore',
 ] as const;
@@ -89,6 +93,17 @@ function chairOf(members: readonly ImageScoreInput[], table: SynonymTable) {
   );
 }
 
+/** Per image, the share of its annotated categories the caption names; images without any count as 1. */
+function recallOf(members: readonly ImageScoreInput[], table: SynonymTable): number {
+  const shares = members.map((m) => {
+    const present = new Set((m.cocoObjects ?? []).map((c) => canonicalCategory(c, table)));
+    if (present.size === 0) return 1;
+    const named = namedCategories(m.caption, table);
+    return [...present].filter((c) => named.has(c)).length / present.size;
+  });
+  return mean(shares);
+}
+
 export function summarizeScores(
   inputs: readonly ImageScoreInput[],
   table: SynonymTable,
@@ -106,6 +121,7 @@ export function summarizeScores(
     }),
     chairI: split(inputs, threshold, withCoco, (m) => chairOf(m, table).chairI),
     chairS: split(inputs, threshold, withCoco, (m) => chairOf(m, table).chairS),
+    recall: split(inputs, threshold, withCoco, (m) => recallOf(m, table)),
     clipScore: split(
       inputs,
       threshold,

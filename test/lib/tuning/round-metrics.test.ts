@@ -58,6 +58,14 @@ describe('summarizeScores', () => {
     expect(s.clipScore!.all).toBeCloseTo(0.7, 12);
   });
 
+  it('object recall: per image, the annotated categories the caption names, averaged over images', () => {
+    // a: cat couch remote of bed cat couch remote → 3/4; b: cat bed → 2/4; c: cat remote → 2/4.
+    expect(s.recall!.simple).toBeCloseTo(3 / 4, 12);
+    expect(s.recall!.complex).toBeCloseTo(2 / 4, 12);
+    expect(s.recall!.all).toBeCloseTo((3 / 4 + 2 / 4 + 2 / 4) / 3, 12);
+    expect(s.recall!.counts).toEqual({ all: 3, simple: 1, complex: 2 });
+  });
+
   it('weights the hallucination rate and CHAIR-i by mentions, CHAIR-s by captions', () => {
     expect(s.hallucinationRate!.all).toBeCloseTo(1 / 6, 12);
     expect(s.hallucinationRate!.complex).toBeCloseTo(1 / 3, 12);
