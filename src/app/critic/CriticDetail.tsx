@@ -6,24 +6,23 @@ import { errorSummary } from '../../state/bridge/errors';
 import { useStudioState } from '../studio-context';
 import { useCritic } from './use-critic';
 import { EvidenceView } from './EvidenceView';
+import { findingLines } from './finding-lines';
 import { WordDiffView } from './WordDiffView';
 
 function Findings({ version }: { version: CaptionVersion }) {
-  const c = version.critique;
-  const lines = [
-    ...c.hallucinations.map((h) => `Not in the image: "${h.text}" (${h.object}). ${h.reason}`),
-    ...c.omissions.map((o) => `Missing: ${o.count} × ${o.object}`),
-    ...c.countMismatches.map((m) => `Count: "${m.text}" says ${m.claimed}, the evidence shows ${m.actual}`),
-    ...c.relationMismatches.map(
-      (r) => `Relation: "${r.text}" says ${r.relation}${r.observed ? `, boxes show ${r.observed}` : ''}`,
-    ),
-  ];
+  const lines = findingLines(version.critique);
   return (
     <ul className="critique" data-testid="critique">
-      {lines.length === 0 ? <li data-testid="critique-clean">Nothing to fix.</li> : null}
+      {lines.every((l) => l.kind === 'unverified') ? (
+        <li data-testid="critique-clean">Nothing to fix.</li>
+      ) : null}
       {lines.map((line, i) => (
-        <li key={i} data-testid="critique-finding">
-          {line}
+        <li
+          key={i}
+          data-testid={line.kind === 'unverified' ? 'critique-unverified' : 'critique-finding'}
+          className={line.kind === 'unverified' ? 'unverified' : undefined}
+        >
+          {line.text}
         </li>
       ))}
     </ul>

@@ -165,11 +165,24 @@ export function calibrateFindings(
   calibration: EvidenceCalibration,
   t: VerdictThresholds = DEFAULT_VERDICT_THRESHOLDS,
 ): Findings {
+  const percent = (r: number) => `${Math.round(r * 100)} %`;
   return {
     ...findings,
-    hallucinations: findings.hallucinations.filter(
-      (h) => mentionVerdict(h.object, evidence, calibration, t) === 'contradicted',
-    ),
+    mentions: findings.mentions.map((m) => {
+      const recall = recallOf(calibration, m.object, t);
+      return {
+        ...m,
+        verdict: mentionVerdict(m.object, evidence, calibration, t),
+        ...(recall === null ? {} : { evidenceRecall: recall }),
+      };
+    }),
+    hallucinations: findings.hallucinations
+      .filter((h) => mentionVerdict(h.object, evidence, calibration, t) === 'contradicted')
+      .map((h) => {
+        // Calibrated twice (the rules' findings, then the engine's reply built on them): said once.
+        const why = `The detector finds ${percent(recallOf(calibration, h.object, t)!)} of them when they are there.`;
+        return h.reason.includes(why) ? h : { ...h, reason: `${h.reason} ${why}`.trim() };
+      }),
     omissions: findings.omissions.filter((o) => isConfirmedOmission(o.object, evidence, calibration, t)),
   };
 }

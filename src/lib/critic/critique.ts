@@ -26,6 +26,13 @@ export interface MentionVerdict {
   readonly text: string;
   readonly grounded: boolean;
   readonly support: readonly SupportKind[];
+  /**
+   * With calibrated verdicts (calibration.ts): confirmed (the evidence shows it), contradicted (it does not, and
+   * would very likely have), unverified (it does not, but often misses such objects); absent without them.
+   */
+  readonly verdict?: 'confirmed' | 'unverified' | 'contradicted';
+  /** How often the evidence names this category when it is there (the calibration's recall), when known. */
+  readonly evidenceRecall?: number;
 }
 
 export interface Hallucination {
