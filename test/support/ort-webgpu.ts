@@ -6,7 +6,7 @@
  * verbose log, from which `placements` reads which EP each node was assigned to.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -72,6 +72,26 @@ export function webGpuChildEnv(): NodeJS.ProcessEnv {
   };
 }
 
+/**
+ * Runs a WebGPU child script on `dir` with its stderr (ORT's verbose log) going to a file in `dir`, read back
+ * whole. Through a pipe, the log came back cut short now and then (at about 77 kB of 226 kB, the child
+ * exiting 0): the native logger writes to the pipe without waiting, and once the pipe is full and the parent
+ * has not read it yet, the write fails and the logger drops everything after it. A file never refuses a write.
+ */
+export function runWebGpuChild(runner: string, dir: string): { status: number | null; stderr: string } {
+  const logPath = join(dir, 'child-stderr.log');
+  const log = openSync(logPath, 'w');
+  try {
+    const child = spawnSync(process.execPath, [runner, dir], {
+      env: webGpuChildEnv(),
+      stdio: ['ignore', 'ignore', log],
+    });
+    return { status: child.status, stderr: readFileSync(logPath, 'utf8') };
+  } finally {
+    closeSync(log);
+  }
+}
+
 const CTORS = { float32: Float32Array, int64: BigInt64Array, int32: Int32Array, bool: Uint8Array } as const;
 
 export function runOnWebGpu(jobs: readonly WebGpuJob[]): WebGpuResult[] {
@@ -87,11 +107,7 @@ export function runOnWebGpu(jobs: readonly WebGpuJob[]): WebGpuResult[] {
       return { model: `model-${j}.onnx`, feeds, verbose: !!job.verbose };
     });
     writeFileSync(join(dir, 'jobs.json'), JSON.stringify(manifest));
-    const child = spawnSync(process.execPath, [RUNNER, dir], {
-      env: webGpuChildEnv(),
-      encoding: 'utf8',
-      maxBuffer: 1 << 30,
-    });
+    const child = runWebGpuChild(RUNNER, dir);
     if (child.status !== 0)
       throw new WebGpuRunError(`WebGPU runner exited ${child.status}: ${child.stderr.slice(-2000)}`);
     const perJob = child.stderr.split(/^@@JOB \d+$/m).slice(1);
