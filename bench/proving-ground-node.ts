@@ -24,6 +24,7 @@ import { biasRates, canonicalCategory, scoreSplit } from '../src/lib/metrics/stu
 import { sceneGrammar } from '../src/lib/metrics/scene-fluency';
 import { StudentService } from '../src/lib/models/student/student-service';
 import type { CaptionRequest, ModelSource } from '../src/lib/models/student/types';
+import type { WeightedSample } from '../src/lib/train-loop/training-set';
 import { DEFAULT_TRAINING_SET_SETTINGS } from '../src/lib/train-loop/training-set';
 import { TuningService } from '../src/lib/tuning/service';
 import type { TuningSettings } from '../src/lib/tuning/settings';
@@ -127,9 +128,9 @@ function truthOf(folder: SplitFolder): {
   };
 }
 
-export async function benchProvingGround(options: ProvingOptions): Promise<object> {
-  const started = performance.now();
-  const platform = await nodePlatform(options.model, 'cpu');
+/** The student worker's two halves on onnxruntime-node's CPU EP, and the studio's greedy captioning. */
+async function nodeStudent(model: string) {
+  const platform = await nodePlatform(model, 'cpu');
   const student = new StudentService(platform);
   const tuning = new TuningService({
     openModel: platform.openModel,
@@ -138,27 +139,8 @@ export async function benchProvingGround(options: ProvingOptions): Promise<objec
     trainingRuntime: () => ({ ort, executionProviders: ['cpu'], placement: 'cpu' }),
     useDecoder: (load, decoder) => student.useDecoder(load, decoder),
   });
-  const source: ModelSource = { kind: 'id', modelId: options.model };
-  const base = await student.load({ source, device: 'wasm', dtype: 'fp32' });
-  const settings: TuningSettings = { ...DEFAULT_TUNING_SETTINGS, ...options.tuning };
-
-  const [train] = splitFolders(options.data, ['train']);
-  const trainTruth = truthOf(train!);
-  const tests: Record<string, SplitData> = {};
-  for (const folder of splitFolders(options.data).filter((f) =>
-    (TEST_SPLITS as readonly string[]).includes(f.name),
-  )) {
-    tests[folder.name] = {
-      folder,
-      requests: await requestsOf(folder, options.test),
-      fluent: sceneGrammar(folder.instances.categories.map((c) => c.name)),
-    };
-  }
-  const pairs = biasPairs(
-    options.data,
-    Object.values(tests).flatMap((t) => t.folder.instances.categories),
-  );
-
+  const source: ModelSource = { kind: 'id', modelId: model };
+  const info = await student.load({ source, device: 'wasm', dtype: 'fp32' });
   const caption = async (requests: readonly CaptionRequest[]): Promise<ImageCaption[]> => {
     const result = await student.caption([...requests], BENCH_GENERATION);
     return result.items.map((item) => {
@@ -166,24 +148,134 @@ export async function benchProvingGround(options: ProvingOptions): Promise<objec
       return { imageId: Number(item.id), caption: item.caption };
     });
   };
-  const evaluate = async (round: number): Promise<RoundFigures> => {
-    const splits: Record<string, SplitFigures> = {};
-    const captioned = new Map<string, { instances: unknown; captions: ImageCaption[] }>();
-    for (const [name, t] of Object.entries(tests)) {
-      const captions = await caption(t.requests);
-      captioned.set(name, { instances: t.folder.instances, captions });
-      splits[name] = {
-        ...scoreSplit(t.folder.instances, captions, CHAIR_SYNONYMS),
-        fluency: captions.filter((c) => t.fluent(c.caption)).length / Math.max(1, captions.length),
-      };
-    }
-    const b = captioned.get('bias');
-    const c = captioned.get('control');
-    const bias = b && c ? pairs.map((p) => biasRates(p, b, c, CHAIR_SYNONYMS)) : [];
-    return { round, splits, bias };
-  };
+  return { student, tuning, source, modelId: info.modelId, caption };
+}
+type NodeStudent = Awaited<ReturnType<typeof nodeStudent>>;
 
-  // Evidence does not depend on the caption (detector alone): gathered once per pool image.
+/** The test splits present under `data` (the first `limit` scenes of each) and the bias pairs of scenes.json. */
+async function testSplits(data: string, limit: number) {
+  const tests: Record<string, SplitData> = {};
+  for (const folder of splitFolders(data).filter((f) =>
+    (TEST_SPLITS as readonly string[]).includes(f.name),
+  )) {
+    tests[folder.name] = {
+      folder,
+      requests: await requestsOf(folder, limit),
+      fluent: sceneGrammar(folder.instances.categories.map((c) => c.name)),
+    };
+  }
+  const pairs = biasPairs(
+    data,
+    Object.values(tests).flatMap((t) => t.folder.instances.categories),
+  );
+  return { tests, pairs };
+}
+type TestSplits = Awaited<ReturnType<typeof testSplits>>;
+
+/** Captions every test split with the student's current weights and scores it. */
+async function evaluate(s: NodeStudent, { tests, pairs }: TestSplits, round: number): Promise<RoundFigures> {
+  const splits: Record<string, SplitFigures> = {};
+  const captioned = new Map<string, { instances: unknown; captions: ImageCaption[] }>();
+  for (const [name, t] of Object.entries(tests)) {
+    const captions = await s.caption(t.requests);
+    captioned.set(name, { instances: t.folder.instances, captions });
+    splits[name] = {
+      ...scoreSplit(t.folder.instances, captions, CHAIR_SYNONYMS),
+      fluency: captions.filter((c) => t.fluent(c.caption)).length / Math.max(1, captions.length),
+    };
+  }
+  const b = captioned.get('bias');
+  const c = captioned.get('control');
+  const bias = b && c ? pairs.map((p) => biasRates(p, b, c, CHAIR_SYNONYMS)) : [];
+  return { round, splits, bias };
+}
+
+/** One seed's pool: the scenes, their pixels and evidence, and one reference caption each. */
+interface Pool {
+  readonly requests: readonly CaptionRequest[];
+  readonly byId: ReadonlyMap<string, CaptionRequest>;
+  readonly evidence: ReadonlyMap<string, Evidence>;
+  readonly references: ReadonlyMap<string, string>;
+}
+
+/** What the critic arms judge with: the engine, its reply cache, the calibration and the synonym table. */
+interface CriticSetup {
+  readonly engine: TemplateEngine;
+  readonly replies: ReplyCache;
+  readonly calibration: EvidenceCalibration;
+  readonly table: typeof CHAIR_SYNONYMS;
+}
+
+/** The student's captions of the pool, each refined by the critic (calibrated for the (c) arm). */
+async function refinePool(s: NodeStudent, pool: Pool, arm: Arm, critic: CriticSetup): Promise<PoolItem[]> {
+  const items: PoolItem[] = [];
+  for (const { imageId, caption } of await s.caption(pool.requests)) {
+    const id = String(imageId);
+    const evidence = pool.evidence.get(id)!;
+    const refined = await refineImage({ imageId: id, caption, evidence }, critic.engine, {
+      table: critic.table,
+      cache: critic.replies,
+      ...(arm === 'critic' ? { calibration: critic.calibration } : {}),
+    });
+    items.push({
+      imageId: id,
+      caption,
+      refinement: refined.refinement,
+      evidence,
+      reference: pool.references.get(id)!,
+    });
+  }
+  return items;
+}
+
+/** Gradient steps on the set from `weights` (the base student when null); the student then captions with them. */
+async function trainOn(
+  s: NodeStudent,
+  samples: readonly WeightedSample[],
+  pool: Pool,
+  settings: TuningSettings,
+  runId: string,
+  weights: Uint8Array | null,
+): Promise<{ weights: Uint8Array; steps: number; finalLoss: number | null }> {
+  let steps = 0;
+  let finalLoss: number | null = null;
+  let final: Uint8Array | null = null;
+  await s.tuning.train(
+    {
+      runId,
+      source: s.source,
+      device: 'wasm',
+      samples: samples.map((x) => ({ imageId: x.imageId, text: x.text, weight: x.weight })),
+      settings,
+      ...(weights === null ? {} : { start: { bytes: weights, continues: false } }),
+    },
+    (event) => {
+      if (event.kind === 'step') {
+        steps = event.step;
+        finalLoss = event.loss;
+      }
+      if (event.kind === 'checkpoint' && event.final) final = event.bytes;
+    },
+    async (ids) => ids.map((id) => pool.byId.get(id)!),
+  );
+  if (final === null) throw new Error(`${runId}: training ended without a final checkpoint`);
+  await s.tuning.useWeights(s.source, 'wasm', { bytes: final, label: runId });
+  return { weights: final, steps, finalLoss };
+}
+
+export async function benchProvingGround(options: ProvingOptions): Promise<object> {
+  const started = performance.now();
+  const s = await nodeStudent(options.model);
+  const settings: TuningSettings = { ...DEFAULT_TUNING_SETTINGS, ...options.tuning };
+  const [train] = splitFolders(options.data, ['train']);
+  const trainTruth = truthOf(train!);
+  const truth = (id: string) =>
+    new Set([...trainTruth.categories(id)].map((c) => canonicalCategory(c, CHAIR_SYNONYMS)));
+  const tests = await testSplits(options.data, options.test);
+
+  // Evidence does not depend on the caption (detector alone): gathered once per scene.
+  const trainImages = splitImages(train!);
+  const files = new Map(trainImages.map((im) => [String(im.imageId), im.path]));
   const evidenceOf = new Map<string, Evidence>();
   const readEvidence = await evidenceReader();
   const evidence = async (ids: readonly string[]): Promise<void> => {
@@ -191,10 +283,8 @@ export async function benchProvingGround(options: ProvingOptions): Promise<objec
     for (const [id, e] of await readEvidence(missing.map((id) => ({ id, path: files.get(id)! }))))
       evidenceOf.set(id, e);
   };
-  const files = new Map(splitImages(train!).map((im) => [String(im.imageId), im.path]));
   // With --calibrate N, the last N train scenes measure the evidence (they are in no pool); pools come from the
   // rest. Without, the (c) arm uses the table the studio ships (its "Calibrated verdicts" setting).
-  const trainImages = splitImages(train!);
   const calibrationIds = trainImages
     .slice(trainImages.length - options.calibrate)
     .map((im) => String(im.imageId));
@@ -204,35 +294,39 @@ export async function benchProvingGround(options: ProvingOptions): Promise<objec
     options.calibrate === 0
       ? COMMITTED_CALIBRATION
       : measureCalibration(
-          calibrationIds.map((id) => ({
-            present: new Set([...trainTruth.categories(id)].map((c) => canonicalCategory(c, CHAIR_SYNONYMS))),
-            evidence: evidenceOf.get(id)!,
-          })),
+          calibrationIds.map((id) => ({ present: truth(id), evidence: evidenceOf.get(id)! })),
           `${options.calibrate} train scenes of ${options.data} (in no pool)`,
         );
-  const critic = { calibration, table: CHAIR_SYNONYMS };
-  const engine = new TemplateEngine(CHAIR_SYNONYMS);
-  const replies = memoryCache();
+  const critic: CriticSetup = {
+    engine: new TemplateEngine(CHAIR_SYNONYMS),
+    replies: memoryCache(),
+    calibration,
+    table: CHAIR_SYNONYMS,
+  };
 
-  const baseline = await evaluate(0);
+  const baseline = await evaluate(s, tests, 0);
   const runs: SeedRun[] = [];
   for (const seed of options.seeds) {
     const rng = new SeededRandom(seed);
-    const poolImages = rng
+    const scenes = rng
       .permutation(poolCandidates.length)
       .slice(0, options.pool)
       .map((i) => poolCandidates[i]!);
-    const poolRequests = await Promise.all(
-      poolImages.map(async (im) => ({ id: String(im.imageId), image: await pixels(im.path) })),
+    const requests = await Promise.all(
+      scenes.map(async (im) => ({ id: String(im.imageId), image: await pixels(im.path) })),
     );
-    const poolById = new Map(poolRequests.map((r) => [r.id, r]));
-    await evidence(poolRequests.map((r) => r.id));
-    const references = new Map(
-      poolRequests.map((r) => {
-        const refs = trainTruth.captions(r.id);
-        return [r.id, refs[Math.floor(rng.next() * refs.length)] ?? ''];
-      }),
-    );
+    await evidence(requests.map((r) => r.id));
+    const pool: Pool = {
+      requests,
+      byId: new Map(requests.map((r) => [r.id, r])),
+      evidence: evidenceOf,
+      references: new Map(
+        requests.map((r) => {
+          const refs = trainTruth.captions(r.id);
+          return [r.id, refs[Math.floor(rng.next() * refs.length)] ?? ''];
+        }),
+      ),
+    };
 
     const arms: SeedRun['arms'] = {};
     for (const arm of options.arms) {
@@ -243,55 +337,20 @@ export async function benchProvingGround(options: ProvingOptions): Promise<objec
       const figures: RoundFigures[] = [baseline];
       let weights: Uint8Array | null = null;
       for (let round = 1; round <= options.rounds; round++) {
-        const captions = await caption(poolRequests);
-        const pool: PoolItem[] = [];
-        for (const { imageId, caption: text } of captions) {
-          const id = String(imageId);
-          const refined = await refineImage(
-            { imageId: id, caption: text, evidence: evidenceOf.get(id)! },
-            engine,
-            { table: CHAIR_SYNONYMS, cache: replies, ...(arm === 'critic' ? { calibration } : {}) },
-          );
-          pool.push({
-            imageId: id,
-            caption: text,
-            refinement: refined.refinement,
-            evidence: evidenceOf.get(id)!,
-            reference: references.get(id)!,
-          });
-        }
-        const set = armTrainingSet(arm, pool, critic, {
+        const items = await refinePool(s, pool, arm, critic);
+        const set = armTrainingSet(arm, items, critic, {
           ...DEFAULT_TRAINING_SET_SETTINGS,
           seed: seed + round,
         });
-        let steps = 0;
-        let finalLoss: number | null = null;
+        let trained = { steps: 0, finalLoss: null as number | null };
         if (set.samples.length > 0) {
-          let final: Uint8Array | null = null;
-          await tuning.train(
-            {
-              runId: `proving-${arm}-s${seed}-r${round}`,
-              source,
-              device: 'wasm',
-              samples: set.samples.map((s) => ({ imageId: s.imageId, text: s.text, weight: s.weight })),
-              settings: { ...settings, seed: seed + round, checkpointEvery: 10_000 },
-              ...(weights === null ? {} : { start: { bytes: weights, continues: false } }),
-            },
-            (event) => {
-              if (event.kind === 'step') {
-                steps = event.step;
-                finalLoss = event.loss;
-              }
-              if (event.kind === 'checkpoint' && event.final) final = event.bytes;
-            },
-            async (ids) => ids.map((id) => poolById.get(id)!),
-          );
-          if (final === null)
-            throw new Error(`${arm}, round ${round}: training ended without a final checkpoint`);
-          weights = final;
-          await tuning.useWeights(source, 'wasm', { bytes: weights, label: `${arm}-s${seed}-r${round}` });
+          const runId = `proving-${arm}-s${seed}-r${round}`;
+          const roundSettings = { ...settings, seed: seed + round, checkpointEvery: 10_000 };
+          const done = await trainOn(s, set.samples, pool, roundSettings, runId, weights);
+          weights = done.weights;
+          trained = done;
         }
-        const after = await evaluate(round);
+        const after = await evaluate(s, tests, round);
         figures.push({
           ...after,
           trained: {
@@ -299,22 +358,15 @@ export async function benchProvingGround(options: ProvingOptions): Promise<objec
             refined: set.refined,
             clean: set.clean,
             skipped: set.skipped,
-            steps,
-            finalLoss,
+            steps: trained.steps,
+            finalLoss: trained.finalLoss,
           },
-          examples: pool.slice(0, 6).map((item) => ({
+          examples: items.slice(0, 6).map((item) => ({
             caption: item.caption,
-            target: set.samples.find((s) => s.imageId === item.imageId)?.text ?? '(not trained on)',
+            target: set.samples.find((x) => x.imageId === item.imageId)?.text ?? '(not trained on)',
           })),
           ...(arm === 'critic' || arm === 'critic-all'
-            ? {
-                critic: criticFigures(
-                  pool,
-                  (id) =>
-                    new Set([...trainTruth.categories(id)].map((c) => canonicalCategory(c, CHAIR_SYNONYMS))),
-                  CHAIR_SYNONYMS,
-                ),
-              }
+            ? { critic: criticFigures(items, truth, CHAIR_SYNONYMS) }
             : {}),
         });
         process.stderr.write(
@@ -324,15 +376,15 @@ export async function benchProvingGround(options: ProvingOptions): Promise<objec
         );
       }
       arms[arm] = figures;
-      await tuning.useWeights(source, 'wasm', null);
+      await s.tuning.useWeights(s.source, 'wasm', null);
     }
     runs.push({ seed, arms });
   }
-  await student.unload();
+  await s.student.unload();
   return {
     bench: 'proving-ground',
     data: options.data,
-    model: base.modelId,
+    model: s.modelId,
     rounds: options.rounds,
     seeds: options.seeds,
     pool: options.pool,
@@ -346,7 +398,7 @@ export async function benchProvingGround(options: ProvingOptions): Promise<objec
       settings: DEFAULT_TEACHER,
     },
     critic: {
-      engine: engine.id,
+      engine: critic.engine.id,
       backed:
         'the best version scores higher, every object it removes is contradicted and every object it adds confirmed (src/lib/critic/calibration.ts)',
       calibration,

@@ -2,7 +2,7 @@
  * `npm run calibrate -- --data DIR [--data DIR2 ...] [--limit N] [--out FILE]`
  *
  * Measures how far the critic's evidence can be trusted per category (src/lib/critic/calibration.ts) on COCO
- * folders with ground truth (images/ + instances.json, e.g. ../shared/data/coco-train-311): how often the
+ * folders with ground truth (images/ + instances.json, e.g. the coco-train-* folders of the shared data): how often the
  * evidence names a category that is there, and how often a salient object it reports is really there. The
  * committed table src/lib/critic/evidence-calibration.json comes from this command (its `measuredOn` says on
  * what). Prints the table as JSON; --out writes it.
