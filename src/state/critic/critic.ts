@@ -1,6 +1,9 @@
 import type { StoreApi } from 'zustand/vanilla';
 import { scoreFindings } from '../../lib/critic/critique';
+import type { CalibrationImage, EvidenceCalibration } from '../../lib/critic/calibration';
+import { measureCalibration } from '../../lib/critic/calibration';
 import { checkCaption } from '../../lib/critic/rules';
+import { canonicalCategory } from '../../lib/metrics/student-scores';
 import type { CriticItem } from '../../lib/critic-run/records';
 import { decide } from '../../lib/critic-run/records';
 import type { ImageRefinement } from '../../lib/critic-run/refine-image';
@@ -37,7 +40,20 @@ export interface Critic {
   detail(id: string): Promise<CriticDetail>;
   /** Resolves when nothing is being critiqued and the critic's state is written. */
   settled(): Promise<void>;
+  /**
+   * Measures the evidence's calibration on the critiqued images that carry ground truth (imported COCO
+   * annotations, the sample scenes) and makes it the one calibrated verdicts use. Throws
+   * NoGroundTruthError when no critiqued image has ground truth.
+   */
+  measureCalibration(): Promise<EvidenceCalibration>;
+  /** Back to the committed calibration (COCO train photos). */
+  forgetCalibration(): void;
   dispose(): void;
+}
+
+/** Calibration needs images whose objects are known. */
+export class NoGroundTruthError extends Error {
+  override readonly name = 'NoGroundTruthError';
 }
 
 export interface CriticDeps {
@@ -152,6 +168,34 @@ export function createCritic(deps: CriticDeps): Critic {
     },
     reject: (id) => record(decide(item(id), 'rejected', undefined, now())),
     detail,
+    async measureCalibration() {
+      const s = state();
+      const matches = s.training.coco?.matches ?? {};
+      const table = await data.synonyms();
+      const images: CalibrationImage[] = [];
+      for (const id of s.order) {
+        const key = s.critic.items[id]?.evidenceKey;
+        const truth = matches[id];
+        if (key === undefined || truth === undefined) continue;
+        const stored = await data.cache.get<TeacherEvidence>(key);
+        if (stored === undefined) continue;
+        images.push({
+          present: new Set(truth.objects.map((c) => canonicalCategory(c, table))),
+          evidence: stored.evidence,
+        });
+      }
+      if (images.length === 0)
+        throw new NoGroundTruthError(
+          'No critiqued image has ground truth: import COCO annotations (or load the sample scenes) and refine their captions first.',
+        );
+      const calibration = measureCalibration(
+        images,
+        `${images.length} of your images with ground truth, measured ${new Date(now()).toISOString().slice(0, 16).replace('T', ' ')}`,
+      );
+      state().criticSetSettings({ calibrationTable: calibration });
+      return calibration;
+    },
+    forgetCalibration: () => state().criticSetSettings({ calibrationTable: null }),
     async settled() {
       await ready;
       await runner.idle();

@@ -6,6 +6,8 @@
  * one-key layout (`critic`, version 1) is read by readSavedCritic and migrated once.
  */
 import type { StoreApi } from 'zustand/vanilla';
+import type { EvidenceCalibration } from '../../lib/critic/calibration';
+import { readCalibration } from '../../lib/critic/evidence-calibration';
 import type { CriticItem, CriticStatus, Decision } from '../../lib/critic-run/records';
 import type { ChannelLike } from '../../lib/tabs/tab-owner';
 import { createRecordSync, isRecordsChanged } from '../persist/record-sync';
@@ -49,6 +51,16 @@ function readItem(id: string, v: unknown): CriticItem | null {
   };
 }
 
+/** A stored calibration table, or null when there is none or it does not read back whole. */
+function readStoredCalibration(v: unknown): EvidenceCalibration | null {
+  if (v === null || v === undefined) return null;
+  try {
+    return readCalibration(v);
+  } catch {
+    return null;
+  }
+}
+
 function readSettings(v: unknown): CriticSettings {
   if (!isRecord(v)) return DEFAULT_CRITIC_SETTINGS;
   const d = DEFAULT_CRITIC_SETTINGS;
@@ -74,6 +86,7 @@ function readSettings(v: unknown): CriticSettings {
     ),
     ensemble: v['ensemble'] === true,
     calibrated: v['calibrated'] === true,
+    calibrationTable: readStoredCalibration(v['calibrationTable']),
     teacher: {
       useFlorence: pick(teacher['useFlorence'], d.teacher.useFlorence, (x) => typeof x === 'boolean'),
       florenceModelId: pick(teacher['florenceModelId'], d.teacher.florenceModelId, str),

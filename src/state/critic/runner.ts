@@ -302,7 +302,8 @@ export class CriticRunner {
     this.#state().criticPatchItem(result.imageId, { status: 'refining', evidenceKey });
     const run: CriticRunSettings = { ...DEFAULT_CRITIC_RUN_SETTINGS, ...this.#runSettings() };
     const { engine, revision } = await this.#deps.engine();
-    const calibration = this.#state().critic.settings.calibrated ? COMMITTED_CALIBRATION : null;
+    const { calibrated, calibrationTable } = this.#state().critic.settings;
+    const calibration = calibrated ? (calibrationTable ?? COMMITTED_CALIBRATION) : null;
     const refined: ImageRefinement = await refineImage(
       { imageId: result.imageId, caption: item.caption, evidence: result.evidence },
       engine,
@@ -320,7 +321,7 @@ export class CriticRunner {
       model: { id: engine.id, revision },
       task: 'refinement',
       promptVersion: PROMPT_VERSIONS,
-      extra: { evidenceKey, caption: item.caption, run, calibration: calibration?.measuredOn ?? null },
+      extra: { evidenceKey, caption: item.caption, run, calibration },
     });
     await data.cache.put(refinementKey, refined, 'the critique of an image');
     const { error: _error, ...rest } = this.#state().critic.items[result.imageId] ?? item;

@@ -4,6 +4,7 @@ import type { TeacherInfo } from '../../lib/models/teacher/types';
 import { DEFAULT_FLORENCE_MODEL } from '../../lib/models/teacher/types';
 import type { ErrorInfo } from '../slices/images';
 import type { SliceCreator } from '../studio-state';
+import type { EvidenceCalibration } from '../../lib/critic/calibration';
 
 export type EngineChoice = 'template' | 'openai' | 'transformers';
 
@@ -33,6 +34,11 @@ export interface CriticSettings {
    * usually right; the rest is left alone. Off by default until the critic shows the unverified mentions.
    */
   calibrated: boolean;
+  /**
+   * A calibration measured on the person's own images with ground truth (Critic.measureCalibration), used
+   * instead of the committed one (COCO photos) when set: a detector's blind spots depend on the images.
+   */
+  calibrationTable: EvidenceCalibration | null;
   teacher: TeacherUserSettings;
 }
 
@@ -43,6 +49,7 @@ export const DEFAULT_CRITIC_SETTINGS: CriticSettings = {
   maxSteps: 3,
   ensemble: false,
   calibrated: false,
+  calibrationTable: null,
   teacher: {
     useFlorence: true,
     florenceModelId: DEFAULT_FLORENCE_MODEL,

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { trainingCandidate } from '../../../src/lib/critic-run/records';
 import type { Critic } from '../../../src/state/critic/critic';
-import { createCritic } from '../../../src/state/critic/critic';
+import { createCritic, NoGroundTruthError } from '../../../src/state/critic/critic';
 import { persistCritic } from '../../../src/state/critic/persist';
 import { createStudioStore } from '../../../src/state/store';
 import { memoryKv, tick, until } from '../pipeline/fakes';
@@ -97,6 +97,43 @@ describe('the critic queue', () => {
     critic.start(['stop']);
     await critic.settled();
     expect(items()['stop']!.refined!.toLowerCase()).not.toContain('dog');
+  });
+
+  it('measures the calibration on the critiqued images with ground truth, and judges by it once asked', async () => {
+    const { critic, addCard, items, store } = setup();
+    await critic.ready;
+    await expect(critic.measureCalibration()).rejects.toThrow(/No critiqued image has ground truth/);
+    addCard('cats', 'Two cats on a couch.');
+    addCard('stop', 'A stop sign.');
+    critic.start();
+    await critic.settled();
+    await expect(critic.measureCalibration()).rejects.toThrow(NoGroundTruthError);
+    const matches = {
+      cats: { cocoId: 39769, objects: ['bed', 'cat', 'couch', 'remote'] },
+      stop: { cocoId: 724, objects: ['stop sign', 'car'] },
+    };
+    store.getState().patchTraining({
+      coco: { fileName: 'x.json', matches, annotatedImages: 2, unmatched: 0, synonyms: 'chair-list' },
+    });
+    const before = items()['cats']!.refinementKey;
+    const table = await critic.measureCalibration();
+    expect(table.images).toBe(2);
+    expect(table.measuredOn).toMatch(/^2 of your images with ground truth/);
+    expect(table.categories['cat']).toMatchObject({ present: 1, named: 1 });
+    expect(table.categories['bed']).toMatchObject({ present: 1 });
+    expect(store.getState().critic.settings.calibrationTable).toEqual(table);
+
+    // Used only with calibrated verdicts on; its figures key the critique (a new table, a new critique).
+    store.getState().criticSetSettings({ calibrated: true });
+    critic.again(['cats']);
+    await critic.settled();
+    const withOwn = items()['cats']!.refinementKey;
+    expect(withOwn).not.toBe(before);
+    critic.forgetCalibration();
+    expect(store.getState().critic.settings.calibrationTable).toBeNull();
+    critic.again(['cats']);
+    await critic.settled();
+    expect(items()['cats']!.refinementKey).not.toBe(withOwn);
   });
 
   it("sends the person's window overlap to the teacher and keys the evidence by it", async () => {

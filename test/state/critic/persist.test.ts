@@ -37,6 +37,23 @@ describe('critic persistence', () => {
     expect([back(0.9), back(-0.05), back('0.4'), back(null)]).toEqual([0.25, 0.25, 0.25, 0.25]);
   });
 
+  it('keeps calibrated verdicts and a measured calibration table; a damaged table reads as none', () => {
+    const table = {
+      measuredOn: '2 of your images',
+      images: 2,
+      categories: { cat: { present: 1, named: 1, salient: 1, salientRight: 1 } },
+    };
+    const withTable = (calibrationTable: unknown) =>
+      ({
+        ...INITIAL_CRITIC,
+        settings: { ...DEFAULT_CRITIC_SETTINGS, calibrated: true, calibrationTable },
+      }) as typeof INITIAL_CRITIC;
+    const back = (t: unknown) => readSavedCritic(JSON.stringify(toSavedCritic(withTable(t))))!.settings;
+    expect(back(table)).toMatchObject({ calibrated: true, calibrationTable: table });
+    expect(back({ ...table, categories: { cat: { present: 1, named: 5 } } }).calibrationTable).toBeNull();
+    expect(back(null).calibrationTable).toBeNull();
+  });
+
   it('saves the API key only when the person asked for it', () => {
     const keep = { ...DEFAULT_CRITIC_SETTINGS, openai: { ...DEFAULT_CRITIC_SETTINGS.openai, saveKey: true } };
     expect(toSavedCritic({ ...INITIAL_CRITIC, apiKey: 'sk-1' }).apiKey).toBeUndefined();
