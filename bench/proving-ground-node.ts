@@ -31,6 +31,7 @@ import type { TuningSettings } from '../src/lib/tuning/settings';
 import { DEFAULT_TUNING_SETTINGS } from '../src/lib/tuning/settings';
 import type { Arm, CriticFigures, PoolItem } from './lib/proving-arms';
 import { ARM_LABELS, armTrainingSet, criticFigures } from './lib/proving-arms';
+import { memoryCache } from './lib/memory-cache';
 import { DEFAULT_TEACHER, evidenceReader } from './lib/node-evidence';
 import type { SplitFolder } from './student-node';
 import { BENCH_GENERATION, biasPairs, nodePlatform, pixels, splitFolders, splitImages } from './student-node';
@@ -85,15 +86,6 @@ interface SplitData {
   readonly folder: SplitFolder;
   readonly requests: CaptionRequest[];
   readonly fluent: (caption: string) => boolean;
-}
-
-/** A ReplyCache in memory: the template engine is deterministic, the cache only saves repeated work. */
-function memoryCache(): ReplyCache {
-  const values = new Map<string, unknown>();
-  return {
-    get: async <T>(key: string) => values.get(key) as T | undefined,
-    put: async (key, value) => void values.set(key, value),
-  };
 }
 
 async function requestsOf(folder: SplitFolder, limit: number): Promise<CaptionRequest[]> {

@@ -10,6 +10,7 @@ import { gatherEvidence } from '../../src/lib/models/teacher/evidence-path';
 import type { TeacherCache } from '../../src/lib/models/teacher/cache';
 import { DEFAULT_CRITIC_SETTINGS } from '../../src/state/critic/slice';
 import { toTeacherSettings } from '../../src/state/critic/teacher-settings';
+import { memoryCache } from './memory-cache';
 import { parseClassNames } from '../../src/lib/models/detector/coco-names';
 import { FastestDetDetector } from '../../src/lib/models/detector/fastestdet';
 
@@ -38,11 +39,7 @@ export async function evidenceReader(): Promise<
   (images: readonly { id: string; path: string }[]) => Promise<Map<string, Evidence>>
 > {
   const det = await detector();
-  const values = new Map<string, unknown>();
-  const cache: TeacherCache = {
-    get: async <T>(key: string) => values.get(key) as T | undefined,
-    put: async (key, value) => void values.set(key, value),
-  };
+  const cache: TeacherCache = memoryCache();
   return async (images) => {
     const out = new Map<string, Evidence>();
     for (let i = 0; i < images.length; i += 8) {

@@ -3,6 +3,7 @@
  * (template engine) on hand-made evidence.
  */
 import { describe, expect, it } from 'vitest';
+import { memoryCache } from '../../bench/lib/memory-cache';
 import type { PoolItem } from '../../bench/lib/proving-arms';
 import {
   armCandidates,
@@ -32,18 +33,10 @@ const CALIBRATION: EvidenceCalibration = {
 };
 const critic = { calibration: CALIBRATION, table: CHAIR_SYNONYMS };
 
-const cache = () => {
-  const m = new Map<string, unknown>();
-  return {
-    get: async <T>(k: string) => m.get(k) as T | undefined,
-    put: async (k: string, v: unknown) => void m.set(k, v),
-  };
-};
-
 async function poolItem(imageId: string, caption: string, e: Evidence, reference: string): Promise<PoolItem> {
   const refined = await refineImage({ imageId, caption, evidence: e }, new TemplateEngine(CHAIR_SYNONYMS), {
     table: CHAIR_SYNONYMS,
-    cache: cache(),
+    cache: memoryCache(),
   });
   return { imageId, caption, refinement: refined.refinement, evidence: e, reference };
 }

@@ -83,27 +83,32 @@ export function measureCalibration(
   return { measuredOn, images: images.length, categories };
 }
 
-const share = (k: number, n: number, minImages: number): number | null => (n < minImages ? null : k / n);
+/** hits / cases of a category's counts, or null when it was not seen or in fewer cases than `minImages`. */
+function figure(
+  calibration: EvidenceCalibration,
+  category: string,
+  t: VerdictThresholds,
+  pick: (c: CategoryCalibration) => readonly [hits: number, cases: number],
+): number | null {
+  const c = calibration.categories[category];
+  if (c === undefined) return null;
+  const [hits, cases] = pick(c);
+  return cases < t.minImages ? null : hits / cases;
+}
 
 /** The evidence's recall of a category, or null when too few images held it to say. */
-export function recallOf(
+export const recallOf = (
   calibration: EvidenceCalibration,
   category: string,
   t: VerdictThresholds = DEFAULT_VERDICT_THRESHOLDS,
-): number | null {
-  const c = calibration.categories[category];
-  return c === undefined ? null : share(c.named, c.present, t.minImages);
-}
+): number | null => figure(calibration, category, t, (c) => [c.named, c.present]);
 
 /** How often a salient object of the category is really there, or null when too few were seen to say. */
-export function precisionOf(
+export const precisionOf = (
   calibration: EvidenceCalibration,
   category: string,
   t: VerdictThresholds = DEFAULT_VERDICT_THRESHOLDS,
-): number | null {
-  const c = calibration.categories[category];
-  return c === undefined ? null : share(c.salientRight, c.salient, t.minImages);
-}
+): number | null => figure(calibration, category, t, (c) => [c.salientRight, c.salient]);
 
 /** The verdict on a caption's mention of `category`, given the image's evidence. */
 export function mentionVerdict(
@@ -166,18 +171,15 @@ export function calibrateFindings(
   t: VerdictThresholds = DEFAULT_VERDICT_THRESHOLDS,
 ): Findings {
   const percent = (r: number) => `${Math.round(r * 100)} %`;
+  const verdict = (category: string) => mentionVerdict(category, evidence, calibration, t);
   return {
     ...findings,
     mentions: findings.mentions.map((m) => {
       const recall = recallOf(calibration, m.object, t);
-      return {
-        ...m,
-        verdict: mentionVerdict(m.object, evidence, calibration, t),
-        ...(recall === null ? {} : { evidenceRecall: recall }),
-      };
+      return { ...m, verdict: verdict(m.object), ...(recall === null ? {} : { evidenceRecall: recall }) };
     }),
     hallucinations: findings.hallucinations
-      .filter((h) => mentionVerdict(h.object, evidence, calibration, t) === 'contradicted')
+      .filter((h) => verdict(h.object) === 'contradicted')
       .map((h) => {
         // Calibrated twice (the rules' findings, then the engine's reply built on them): said once.
         const why = `The detector finds ${percent(recallOf(calibration, h.object, t)!)} of them when they are there.`;
