@@ -1,9 +1,13 @@
 /**
  * Object mentions in a caption, in two granularities:
- * - words (`extractObjectWords`): CHAIR's unit, faithful to its reference code (LisaAnne/Hallucination
- *   utils/chair.py): every word or listed two-word phrase that the synonym table knows is one mention,
- *   duplicates included; "baby/adult <animal>" counts as the animal, "passenger jet/train" as the vehicle,
- *   "toilet seat" as the toilet, and "seat" is dropped from a caption that says "toilet".
+ * - words (`extractObjectWords`): CHAIR's unit, counted as its reference code counts (LisaAnne/Hallucination
+ *   utils/chair.py) where that is sensible: every word or listed phrase that the synonym table knows is one
+ *   mention, duplicates included; "baby/adult <animal>" counts as the animal ("baby cub", "baby animal" as
+ *   nothing), "passenger jet/train" as the vehicle, "toilet seat" as the toilet, "train track(s)" as nothing,
+ *   "seat" is dropped from a caption that says the word "toilet", and hyphenated or slashed words ("hot-dog",
+ *   "dog/cat") are one word that names nothing, as the reference's tokenizer keeps them. Where the reference
+ *   errs (its singularizer loses "bus" and "ties", its raw synonym file loses "motor bike", "cheesecake" and
+ *   "iPhone"), this counts; metrics/chair-reference.ts reproduces the reference exactly.
  * - noun phrases (`extractObjectPhrases`): the critic's unit. Adjacent object words form one phrase whose
  *   last word is its head ("tabby cat" is one cat, "tv remote" a remote), with the count it claims
  *   ("two cats", "a pair of skis", "a group of people", "cats" = more than one).
@@ -35,6 +39,7 @@ export interface ObjectWord {
   readonly plural: boolean;
 }
 
+/** "baby"/"adult" before these is a qualifier, not a person; "animal" and "cub" name no COCO object. */
 const ANIMAL_WORDS = new Set([
   'bird',
   'cat',
@@ -46,6 +51,8 @@ const ANIMAL_WORDS = new Set([
   'bear',
   'zebra',
   'giraffe',
+  'animal',
+  'cub',
 ]);
 const VEHICLE_WORDS = new Set(['jet', 'train']);
 
@@ -56,8 +63,13 @@ interface Match {
   readonly plural: boolean;
 }
 
-function lookupAt(tokens: readonly Token[], i: number, table: SynonymTable): Match | undefined {
-  for (let n = Math.min(table.maxWords, tokens.length - i); n >= 1; n--) {
+function lookupAt(
+  tokens: readonly Token[],
+  i: number,
+  table: SynonymTable,
+  maxWords = table.maxWords,
+): Match | undefined {
+  for (let n = Math.min(maxWords, tokens.length - i); n >= 1; n--) {
     const prefix = tokens
       .slice(i, i + n - 1)
       .map((t) => t.text)
@@ -72,8 +84,20 @@ function lookupAt(tokens: readonly Token[], i: number, table: SynonymTable): Mat
   return undefined;
 }
 
-/** CHAIR's qualifier rules: the qualifier is skipped and the following word is looked up alone. */
-function skipsQualifier(tokens: readonly Token[], i: number): boolean {
+/** Whether tokens i and i + 1 are `first` and `second` (either possibly plural). */
+function isPair(tokens: readonly Token[], i: number, first: string, second: string): boolean {
+  const a = tokens[i]?.text;
+  const b = tokens[i + 1]?.text;
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    singularCandidates(a).includes(first) &&
+    singularCandidates(b).includes(second)
+  );
+}
+
+/** CHAIR's qualifier rules: "baby elephant", "adult bird", "passenger jet": the pair is the second word. */
+function isQualifiedPair(tokens: readonly Token[], i: number): boolean {
   const here = tokens[i]?.text;
   const next = tokens[i + 1]?.text;
   if (here === undefined || next === undefined) return false;
@@ -82,19 +106,43 @@ function skipsQualifier(tokens: readonly Token[], i: number): boolean {
   return here === 'passenger' && nextSingular.some((w) => VEHICLE_WORDS.has(w));
 }
 
-export function extractObjectWords(caption: string, table: SynonymTable): ObjectWord[] {
-  const tokens = tokenize(caption);
+export interface ObjectWordOptions {
+  /**
+   * Hyphenated and slashed words ("hot-dog", "dog/cat"): `false` (CHAIR, the default) keeps each one token,
+   * which names nothing, as the reference does; `true` reads their parts as words (the critic's phrases,
+   * which would rather see the hot dog).
+   */
+  readonly splitCompounds?: boolean;
+}
+
+export function extractObjectWords(
+  caption: string,
+  table: SynonymTable,
+  options: ObjectWordOptions = {},
+): ObjectWord[] {
+  return findObjectWords(caption, tokenize(caption, { keepCompounds: !options.splitCompounds }), table);
+}
+
+function findObjectWords(caption: string, tokens: readonly Token[], table: SynonymTable): ObjectWord[] {
   const words: ObjectWord[] = [];
   let i = 0;
+  // Left to right, a two-word rule before a single word, as the reference pairs its tokens.
   while (i < tokens.length) {
-    if (skipsQualifier(tokens, i)) {
-      i += 1;
+    if (isQualifiedPair(tokens, i)) {
+      const m = lookupAt(tokens, i + 1, table, 1); // "baby cub", "baby animal": nothing
+      if (m) words.push(objectWord(caption, tokens, i + 1, m));
+      i += 2;
       continue;
     }
-    if (tokens[i]!.text === 'toilet' && singularCandidates(tokens[i + 1]?.text ?? '').includes('seat')) {
+    if (isPair(tokens, i, 'toilet', 'seat')) {
       words.push(
         objectWord(caption, tokens, i, { length: 2, word: 'toilet', category: 'toilet', plural: false }),
       );
+      i += 2;
+      continue;
+    }
+    // The rails, not a train: "the train tracks" names no object.
+    if (isPair(tokens, i, 'train', 'track')) {
       i += 2;
       continue;
     }
@@ -106,7 +154,9 @@ export function extractObjectWords(caption: string, table: SynonymTable): Object
       i += 1;
     }
   }
-  const saysToilet = words.some((w) => w.category === 'toilet');
+  // "The seat of the toilet" is no chair; the reference drops "seat" only beside the word "toilet" itself
+  // (or "toilets", "toilet seat"), not beside "urinal" or "commode".
+  const saysToilet = words.some((w) => w.word === 'toilet');
   return saysToilet ? words.filter((w) => w.word !== 'seat') : words;
 }
 
@@ -194,7 +244,7 @@ const MAX_ADJECTIVES = 3;
 
 export function extractObjectPhrases(caption: string, table: SynonymTable): ObjectPhrase[] {
   const tokens = tokenize(caption);
-  const words = extractObjectWords(caption, table);
+  const words = findObjectWords(caption, tokens, table);
   const objectToken = new Set(words.flatMap((w) => range(w.tokenStart, w.tokenEnd)));
   const groups: ObjectWord[][] = [];
   for (const w of words) {

@@ -8,10 +8,17 @@ export interface Token {
   readonly end: number;
 }
 
-/** Words and numbers with their offsets; punctuation is not a token but shows in the gaps between them. */
-export function tokenize(text: string): Token[] {
+const WORD = /[A-Za-z0-9]+(?:'[A-Za-z]+)?/g;
+/** A word joined to the next by "-" or "/" stays one token: "hot-dog", "dog/cat", "black-and-white". */
+const COMPOUND_WORD = /[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*(?:'[A-Za-z]+)?/g;
+
+/**
+ * Words and numbers with their offsets; punctuation is not a token but shows in the gaps between them.
+ * `keepCompounds` keeps hyphenated and slashed words whole, as CHAIR's reference tokenizer does.
+ */
+export function tokenize(text: string, options: { readonly keepCompounds?: boolean } = {}): Token[] {
   const tokens: Token[] = [];
-  for (const m of text.matchAll(/[A-Za-z0-9]+(?:'[A-Za-z]+)?/g)) {
+  for (const m of text.matchAll(options.keepCompounds ? COMPOUND_WORD : WORD)) {
     const raw = m[0].toLowerCase();
     const start = m.index;
     tokens.push({ text: raw.replace(/'s$/, ''), start, end: start + m[0].length });
@@ -76,7 +83,11 @@ export function singularCandidates(word: string): string[] {
   const out = [word];
   const irregular = IRREGULAR_SINGULARS[word];
   if (irregular) out.unshift(irregular);
-  if (word.length > 3 && word.endsWith('ies')) out.push(word.slice(0, -3) + 'y');
+  if (word.length > 3 && word.endsWith('ies')) {
+    // "puppies" → "puppy", "ties"/"collies" → "tie"/"collie"; never "-ies" → "-i": "skies" is no "ski".
+    out.push(word.slice(0, -3) + 'y', word.slice(0, -1));
+    return out;
+  }
   if (word.length > 3 && word.endsWith('ves')) out.push(word.slice(0, -3) + 'f', word.slice(0, -3) + 'fe');
   if (word.length > 3 && word.endsWith('es')) out.push(word.slice(0, -1), word.slice(0, -2));
   else if (word.length > 2 && word.endsWith('s') && !word.endsWith('ss')) out.push(word.slice(0, -1));
