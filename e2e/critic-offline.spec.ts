@@ -51,7 +51,7 @@ test('offline with the default teacher settings: detector boxes and critiques, o
     status: 'ready',
     error: null,
     info: {
-      detector: { id: 'fastestdet@coco80-352' },
+      detector: { id: 'fastestdet@coco80-352-floor0.5' },
       florence: null,
       florenceUnavailable: { modelId: FLORENCE },
     },

@@ -56,7 +56,7 @@ test('template critic: evidence, critique, versions; accept and edit; a paused q
   snap = await critic.snapshot();
   expect(snap.teacher).toMatchObject({ status: 'ready', device: { device: expected } });
   expect(snap.teacher.info).toMatchObject({
-    detector: { id: 'fastestdet@coco80-352', batchSize: 16 },
+    detector: { id: 'fastestdet@coco80-352-floor0.5', batchSize: 16 },
     florence: {
       modelId: 'tiny-random/florence-2',
       dtypes: {

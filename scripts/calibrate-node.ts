@@ -4,7 +4,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { evidenceReader } from '../bench/lib/node-evidence';
+import { DEFAULT_TEACHER, evidenceReader } from '../bench/lib/node-evidence';
+import type { TeacherSettings } from '../src/lib/models/teacher/types';
 import { measureCalibration } from '../src/lib/critic/calibration';
 import type { CalibrationImage, EvidenceCalibration } from '../src/lib/critic/calibration';
 import { CHAIR_SYNONYMS } from '../src/lib/critic/chair-synonyms';
@@ -16,8 +17,13 @@ interface CocoFolderJson {
   categories: { id: number; name: string }[];
 }
 
-export async function calibrate(folders: readonly string[], limit: number): Promise<EvidenceCalibration> {
-  const read = await evidenceReader();
+export async function calibrate(
+  folders: readonly string[],
+  limit: number,
+  teacher: TeacherSettings = DEFAULT_TEACHER,
+  settingsName = "the studio's default zoom levels",
+): Promise<EvidenceCalibration> {
+  const read = await evidenceReader(teacher);
   const images: CalibrationImage[] = [];
   for (const dir of folders) {
     const coco = JSON.parse(readFileSync(join(dir, 'instances.json'), 'utf8')) as CocoFolderJson;
@@ -39,12 +45,12 @@ export async function calibrate(folders: readonly string[], limit: number): Prom
   const on = folders.map((d) => basename(resolve(d))).join(' + ');
   return measureCalibration(
     images,
-    `${images.length} images of ${on}: the committed FastestDet, the studio's default zoom levels, no Florence-2`,
+    `${images.length} images of ${on}: the committed FastestDet, ${settingsName}, no Florence-2`,
   );
 }
 
 export async function main(argv: { data: string[]; out?: string; limit: number }): Promise<object> {
   const calibration = await calibrate(argv.data, argv.limit);
-  if (argv.out) writeFileSync(argv.out, JSON.stringify(calibration, null, 1) + '\n');
+  if (argv.out) writeFileSync(argv.out, JSON.stringify(calibration, null, 2) + '\n');
   return calibration;
 }

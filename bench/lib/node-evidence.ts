@@ -8,17 +8,19 @@ import type { Evidence } from '../../src/lib/critic/evidence';
 import type { RasterImage } from '../../src/lib/evidence/raster';
 import { gatherEvidence } from '../../src/lib/models/teacher/evidence-path';
 import type { TeacherCache } from '../../src/lib/models/teacher/cache';
+import type { TeacherSettings } from '../../src/lib/models/teacher/types';
 import { DEFAULT_CRITIC_SETTINGS } from '../../src/state/critic/slice';
 import { toTeacherSettings } from '../../src/state/critic/teacher-settings';
 import { memoryCache } from './memory-cache';
 import { parseClassNames } from '../../src/lib/models/detector/coco-names';
-import { FastestDetDetector } from '../../src/lib/models/detector/fastestdet';
+import { FastestDetDetector, STUDIO_FASTESTDET_OPTIONS } from '../../src/lib/models/detector/fastestdet';
 
 const FASTESTDET_DIR = join(import.meta.dirname, '..', '..', 'public', 'models', 'fastestdet');
 
 export async function detector(): Promise<FastestDetDetector> {
   const session = await ort.InferenceSession.create(join(FASTESTDET_DIR, 'FastestDet.onnx'));
   return new FastestDetDetector(session, (data, dims) => new ort.Tensor('float32', data, [...dims]), {
+    ...STUDIO_FASTESTDET_OPTIONS,
     classNames: parseClassNames(readFileSync(join(FASTESTDET_DIR, 'coco.names'), 'utf8')),
   });
 }
@@ -35,9 +37,9 @@ export const DEFAULT_TEACHER = toTeacherSettings(DEFAULT_CRITIC_SETTINGS.teacher
  * Reads the evidence of image files through the studio's own evidence path (gatherEvidence with the committed
  * FastestDet, no Florence-2), a few images per detector call as the teacher worker batches them.
  */
-export async function evidenceReader(): Promise<
-  (images: readonly { id: string; path: string }[]) => Promise<Map<string, Evidence>>
-> {
+export async function evidenceReader(
+  settings: TeacherSettings = DEFAULT_TEACHER,
+): Promise<(images: readonly { id: string; path: string }[]) => Promise<Map<string, Evidence>>> {
   const det = await detector();
   const cache: TeacherCache = memoryCache();
   return async (images) => {
@@ -50,7 +52,7 @@ export async function evidenceReader(): Promise<
       const outcomes = await gatherEvidence(
         requests,
         { detector: det, florence: null, cache, table: CHAIR_SYNONYMS },
-        DEFAULT_TEACHER,
+        settings,
       );
       for (const o of outcomes) {
         if (!o.ok) throw new Error(`evidence for image ${o.imageId} failed: ${o.error.message}`);

@@ -2,6 +2,8 @@
  * The detector half of the evidence path: plan crops at every zoom level, run the detector on all of them
  * (batched across windows and images), map boxes back to image pixels and merge across crops and zooms.
  */
+import type { DetectionScoreSettings } from './corroborate';
+import { UNCORROBORATED_SCORES, countingDetections } from './corroborate';
 import type { Crop, CropSettings } from './crops';
 import { DEFAULT_CROP_SETTINGS, isCutByCrop, mapNormalizedBoxToImage, planCrops } from './crops';
 import type { MergedObject, MergeSettings, PlacedDetection } from './merge';
@@ -14,12 +16,15 @@ export interface DetectionSettings {
   readonly merge: MergeSettings;
   /** Margin (fraction of a crop) within which a box counts as cut by the crop's inner edge. */
   readonly cutMargin: number;
+  /** Which boxes count, per zoom level (corroborate.ts); the detector must see down to `scores.floor`. */
+  readonly scores: DetectionScoreSettings;
 }
 
 export const DEFAULT_DETECTION_SETTINGS: DetectionSettings = Object.freeze({
   crops: DEFAULT_CROP_SETTINGS,
   merge: DEFAULT_MERGE_SETTINGS,
   cutMargin: 0.02,
+  scores: UNCORROBORATED_SCORES,
 });
 
 export interface ImageDetections {
@@ -57,6 +62,7 @@ export async function detectAcrossCrops(
         });
       }
     }
-    return { crops, detections, objects: mergeDetections(detections, settings.merge) };
+    const counting = countingDetections(detections, settings.scores);
+    return { crops, detections: counting, objects: mergeDetections(counting, settings.merge) };
   });
 }

@@ -7,6 +7,7 @@ import {
   measureCalibration,
   mentionVerdict,
   objectChange,
+  wilsonLowerBound,
 } from '../../../src/lib/critic/calibration';
 import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
 import { COMMITTED_CALIBRATION, readCalibration } from '../../../src/lib/critic/evidence-calibration';
@@ -21,7 +22,7 @@ const repeat = <T>(n: number, make: () => T): T[] => Array.from({ length: n }, m
  */
 const CALIBRATION: EvidenceCalibration = measureCalibration(
   [
-    ...repeat(20, () => ({ present: new Set(['person']), evidence: evidence('person') })),
+    ...repeat(30, () => ({ present: new Set(['person']), evidence: evidence('person') })),
     ...repeat(5, () => ({ present: new Set(['cup']), evidence: evidence('cup') })),
     ...repeat(15, () => ({ present: new Set(['cup']), evidence: evidence() })),
     ...repeat(12, () => ({ present: new Set<string>(), evidence: evidence('cake') })),
@@ -32,9 +33,9 @@ const CALIBRATION: EvidenceCalibration = measureCalibration(
 
 describe('measureCalibration', () => {
   it('counts per category how often present objects are named and how often salient objects are right', () => {
-    expect(CALIBRATION.images).toBe(64);
+    expect(CALIBRATION.images).toBe(74);
     expect(CALIBRATION.categories).toEqual({
-      person: { present: 20, named: 20, salient: 20, salientRight: 20 },
+      person: { present: 30, named: 30, salient: 30, salientRight: 30 },
       cup: { present: 20, named: 5, salient: 5, salientRight: 5 },
       cake: { present: 0, named: 0, salient: 12, salientRight: 0 },
     });
@@ -55,11 +56,43 @@ describe('verdicts', () => {
     expect(isConfirmedOmission('person', evidence(), CALIBRATION)).toBe(false); // nothing to add
   });
 
-  it('too few observations say nothing: the cup seen 5 times is not trusted with minImages 10', () => {
+  it('too few observations say nothing: the cup right 5 times of 5 is not trusted, even with minImages 5', () => {
     expect(isConfirmedOmission('cup', evidence('cup'), CALIBRATION)).toBe(false);
+    // 5 of 5 right: the 95 % lower bound is 0.65, short of 0.9.
     expect(isConfirmedOmission('cup', evidence('cup'), CALIBRATION, { ...THRESHOLDS, minImages: 5 })).toBe(
-      true,
+      false,
     );
+    expect(
+      isConfirmedOmission('cup', evidence('cup'), CALIBRATION, { ...THRESHOLDS, minPrecision: 0.6 }),
+    ).toBe(
+      false, // still fewer than minImages
+    );
+    expect(
+      isConfirmedOmission('cup', evidence('cup'), CALIBRATION, {
+        minRecall: 0.8,
+        minPrecision: 0.6,
+        minImages: 5,
+      }),
+    ).toBe(true);
+  });
+
+  it('adds only objects that cover at least a tenth of the image', () => {
+    const small = evidence('person');
+    const tiny = {
+      ...small,
+      objects: small.objects.map((o) => ({ ...o, box: { x1: 0, y1: 0, x2: 20, y2: 40 } })),
+    };
+    expect(isConfirmedOmission('person', small, CALIBRATION)).toBe(true); // 40 × 50 of 100 × 100
+    expect(isConfirmedOmission('person', tiny, CALIBRATION)).toBe(false); // 20 × 40: 8 %
+  });
+});
+
+describe('wilsonLowerBound', () => {
+  it('is the lower end of the one-sided 95 % Wilson interval', () => {
+    expect(wilsonLowerBound(20, 20)).toBeCloseTo(0.881, 3);
+    expect(wilsonLowerBound(13, 16)).toBeCloseTo(0.612, 3);
+    expect(wilsonLowerBound(0, 10)).toBe(0);
+    expect(wilsonLowerBound(0, 0)).toBe(0);
   });
 });
 

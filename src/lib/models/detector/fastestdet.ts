@@ -4,6 +4,7 @@
  * with "Got invalid dimensions for input: input.1 … Expected: 1"), so there every crop is one `run` on
  * the same session, one after another. A re-export with a symbolic batch dimension batches without change.
  */
+import { DETECTOR_SCORE_FLOOR } from '../../evidence/corroborate';
 import type { DetectorInput, RegionDetection, RegionDetector } from '../../evidence/detector';
 import { assertRaster } from '../../evidence/raster';
 import {
@@ -47,6 +48,15 @@ export interface FastestDetOptions {
   readonly maxBatch?: number;
   readonly id?: string;
 }
+
+/**
+ * How the studio runs FastestDet: boxes down to the evidence's floor (lib/evidence/corroborate.ts decides which
+ * count, per zoom level), under an id of its own so that cached outputs of the reference threshold never mix in.
+ */
+export const STUDIO_FASTESTDET_OPTIONS = Object.freeze({
+  decode: Object.freeze({ ...FASTESTDET_DECODE_DEFAULTS, scoreThreshold: DETECTOR_SCORE_FLOOR }),
+  id: `fastestdet@coco80-352-floor${DETECTOR_SCORE_FLOOR}`,
+});
 
 export class FastestDetDetector implements RegionDetector {
   readonly id: string;

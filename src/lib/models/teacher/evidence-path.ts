@@ -12,6 +12,7 @@ import type { ImageDetections } from '../../evidence/detect';
 import { DEFAULT_DETECTION_SETTINGS, detectAcrossCrops } from '../../evidence/detect';
 import type { RegionDetector } from '../../evidence/detector';
 import type { RasterImage } from '../../evidence/raster';
+import { validateScoreSettings } from '../../evidence/corroborate';
 import { assertRaster } from '../../evidence/raster';
 import type { ImageRef, TeacherCache } from './cache';
 import { CachingDetector } from './caching-detector';
@@ -51,6 +52,7 @@ const positiveInt = (v: number) => Number.isInteger(v) && v >= 1;
 
 export function validateTeacherSettings(s: TeacherSettings): void {
   validateCropSettings(s.crops);
+  validateScoreSettings(s.detectionScores);
   for (const z of s.denseRegionZooms) {
     if (!s.crops.grids.includes(z)) {
       throw new InvalidTeacherSettingsError(
@@ -141,7 +143,7 @@ export async function gatherEvidence(
     detections = await detectAcrossCrops(
       valid.map((i) => requests[i]!.image),
       detector,
-      { ...DEFAULT_DETECTION_SETTINGS, crops: settings.crops },
+      { ...DEFAULT_DETECTION_SETTINGS, crops: settings.crops, scores: settings.detectionScores },
       hooks.signal,
     );
   } catch (error) {

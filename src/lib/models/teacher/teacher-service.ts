@@ -8,7 +8,7 @@ import type { TextGenerationFn } from '../../critic/engines/transformers';
 import { CHAIR_SYNONYMS } from '../../critic/chair-synonyms';
 import type { SynonymTable } from '../../critic/synonyms';
 import { parseClassNames } from '../detector/coco-names';
-import { FastestDetDetector } from '../detector/fastestdet';
+import { FastestDetDetector, STUDIO_FASTESTDET_OPTIONS } from '../detector/fastestdet';
 import type { Float32TensorFactory, SessionLike } from '../detector/session';
 import type { WebGpuProbe } from '../devices';
 import { resolveDevice } from '../devices';
@@ -218,6 +218,7 @@ export class TeacherService implements TeacherWorkerApi {
       });
     }
     const detector = new FastestDetDetector(session, this.platform.tensor, {
+      ...STUDIO_FASTESTDET_OPTIONS,
       classNames: parseClassNames(text(names)),
       maxBatch: DETECTOR_MAX_BATCH,
     });

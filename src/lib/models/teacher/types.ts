@@ -3,6 +3,8 @@
  * objects and typed arrays, so they cross Comlink as they are.
  */
 import type { Evidence } from '../../critic/evidence';
+import type { DetectionScoreSettings } from '../../evidence/corroborate';
+import { UNCORROBORATED_SCORES } from '../../evidence/corroborate';
 import type { Crop, CropSettings } from '../../evidence/crops';
 import { DEFAULT_CROP_SETTINGS } from '../../evidence/crops';
 import type { RasterImage } from '../../evidence/raster';
@@ -28,6 +30,8 @@ export type FlorenceTask =
 export interface TeacherSettings {
   /** Sliding-window zoom levels (grid sizes) and their overlap, for the detector. */
   readonly crops: CropSettings;
+  /** Which detector boxes count per zoom level: zoomed ones may need a higher score and a witness. */
+  readonly detectionScores: DetectionScoreSettings;
   /** Grid sizes whose crops also get `<DENSE_REGION_CAPTION>` (each must be one of `crops.grids`). */
   readonly denseRegionZooms: readonly number[];
   /** Which Florence-2 tasks run (all four by default; off = that part of the evidence is missing). */
@@ -48,6 +52,7 @@ export interface TeacherSettings {
 
 export const DEFAULT_TEACHER_SETTINGS: TeacherSettings = Object.freeze({
   crops: DEFAULT_CROP_SETTINGS,
+  detectionScores: UNCORROBORATED_SCORES,
   denseRegionZooms: Object.freeze([1, 2, 3]),
   tasks: Object.freeze({
     objectDetection: true,

@@ -39,7 +39,7 @@ describe('TeacherService when Florence-2 is not here', () => {
     const service = new TeacherService(platform);
     const info = await service.load(toTeacherLoadOptions(DEFAULTS, APP_ORIGIN));
     expect(info).toMatchObject({
-      detector: { id: 'fastestdet@coco80-352', batchSize: 16 },
+      detector: { id: 'fastestdet@coco80-352-floor0.5', batchSize: 16 },
       florence: null,
       florenceUnavailable: {
         modelId: DEFAULT_FLORENCE_MODEL,
@@ -59,7 +59,7 @@ describe('TeacherService when Florence-2 is not here', () => {
     const { result } = outcome;
     expect(result.failures).toEqual([]);
     expect(result.models).toEqual({
-      detector: 'fastestdet@coco80-352',
+      detector: 'fastestdet@coco80-352-floor0.5',
       florence: null,
       florenceRevision: null,
     });

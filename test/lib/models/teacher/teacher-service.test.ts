@@ -51,7 +51,7 @@ describe('TeacherService in Node (real FastestDet, tiny Florence-2)', () => {
     const info = await service.load(nodeLoadOptions());
     expect(info).toMatchObject({
       device: 'wasm',
-      detector: { id: 'fastestdet@coco80-352', batchSize: 16 },
+      detector: { id: 'fastestdet@coco80-352-floor0.5', batchSize: 16 },
       florence: {
         modelId: 'tiny-random/florence-2',
         dtypes: { vision_encoder: 'fp32', decoder_model_merged: 'fp32' },
@@ -74,7 +74,7 @@ describe('TeacherService in Node (real FastestDet, tiny Florence-2)', () => {
     expect(first.evidence.detailedCaption).not.toBeNull();
     expect(new Set(first.evidence.regions.map((r) => r.zoom))).toEqual(new Set([1, 2, 3]));
     expect(first.models).toEqual({
-      detector: 'fastestdet@coco80-352',
+      detector: 'fastestdet@coco80-352-floor0.5',
       florence: 'tiny-random/florence-2',
       florenceRevision: 'main|fp32/fp32/fp32/fp32',
     });
