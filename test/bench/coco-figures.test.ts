@@ -3,20 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { CocoImage } from '../../bench/lib/coco-folder';
 import type { JudgedImage } from '../../bench/lib/coco-figures';
 import { criticFigures, evidenceFigures, tradeOffCurve } from '../../bench/lib/coco-figures';
-import type { EvidenceCalibration } from '../../src/lib/critic/calibration';
 import { CHAIR_SYNONYMS } from '../../src/lib/critic/chair-synonyms';
+import { HAND_CALIBRATION } from '../lib/critic/helpers/hand-calibration';
 import { detectorEvidence } from '../lib/critic/helpers/detector-evidence';
 
-/** Persons and dogs are found 95 % / 90 % of the time, cups 20 %. */
-const CALIBRATION: EvidenceCalibration = {
-  measuredOn: 'hand-made',
-  images: 60,
-  categories: {
-    person: { present: 20, named: 19, salient: 20, salientRight: 19 },
-    dog: { present: 20, named: 18, salient: 18, salientRight: 17 },
-    cup: { present: 20, named: 4, salient: 4, salientRight: 4 },
-  },
-};
+const CALIBRATION = HAND_CALIBRATION;
 
 function image(present: string[], captions: string[], boxes: CocoImage['boxes'] = []): CocoImage {
   return { id: 1, fileName: 'x.jpg', width: 100, height: 100, present: new Set(present), boxes, captions };

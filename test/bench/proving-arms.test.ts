@@ -12,25 +12,15 @@ import {
   fixedLength,
   isBacked,
 } from '../../bench/lib/proving-arms';
-import type { EvidenceCalibration } from '../../src/lib/critic/calibration';
 import { CHAIR_SYNONYMS } from '../../src/lib/critic/chair-synonyms';
+import { HAND_CALIBRATION } from '../lib/critic/helpers/hand-calibration';
 import type { Evidence } from '../../src/lib/critic/evidence';
 import { detectorEvidence as evidence } from '../lib/critic/helpers/detector-evidence';
 import { TemplateEngine } from '../../src/lib/critic/engines/template';
 import { refineImage } from '../../src/lib/critic-run/refine-image';
 import { DEFAULT_TRAINING_SET_SETTINGS } from '../../src/lib/train-loop/training-set';
 
-/** The evidence sees every person and every dog it is shown, and misses most cups. */
-const CALIBRATION: EvidenceCalibration = {
-  measuredOn: 'hand-made',
-  images: 60,
-  categories: {
-    person: { present: 20, named: 19, salient: 20, salientRight: 19 },
-    dog: { present: 20, named: 18, salient: 18, salientRight: 17 },
-    cup: { present: 20, named: 4, salient: 4, salientRight: 4 },
-    cake: { present: 0, named: 0, salient: 15, salientRight: 0 },
-  },
-};
+const CALIBRATION = HAND_CALIBRATION;
 const critic = { calibration: CALIBRATION, table: CHAIR_SYNONYMS };
 
 async function poolItem(imageId: string, caption: string, e: Evidence, reference: string): Promise<PoolItem> {

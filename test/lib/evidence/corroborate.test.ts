@@ -6,26 +6,7 @@ import {
   countingDetections,
   validateScoreSettings,
 } from '../../../src/lib/evidence/corroborate';
-import type { PlacedDetection } from '../../../src/lib/evidence/merge';
-
-function det(
-  label: string,
-  box: [number, number, number, number],
-  score: number,
-  zoom: number,
-  crop = 0,
-): PlacedDetection {
-  const [x1, y1, x2, y2] = box;
-  return {
-    label,
-    box: { x1, y1, x2, y2 },
-    score,
-    zoom,
-    cropId: `z${zoom}-r0-c${crop}`,
-    source: 'fastestdet',
-    cut: false,
-  };
-}
+import { det } from './helpers/placed-detection';
 
 describe('countingDetections', () => {
   it('without witnesses, counts every level from the reference threshold and drops what lies below', () => {
@@ -47,9 +28,9 @@ describe('countingDetections', () => {
   });
 
   it('takes no witness from the same level, another category, too low a score or a box elsewhere', () => {
-    const target = det('dog', [100, 100, 200, 200], 0.9, 3, 1);
+    const target = det('dog', [100, 100, 200, 200], 0.9, 3, { cropId: 'z3-r0-c1' });
     const witnesses = [
-      det('dog', [100, 100, 200, 200], 0.9, 3, 2), // same zoom level: one texture seen twice
+      det('dog', [100, 100, 200, 200], 0.9, 3, { cropId: 'z3-r0-c2' }), // same zoom level: one texture seen twice
       det('cat', [100, 100, 200, 200], 0.9, 1), // another category
       det('dog', [100, 100, 200, 200], 0.45, 2), // below the witness score
       det('dog', [300, 300, 400, 400], 0.9, 1), // elsewhere

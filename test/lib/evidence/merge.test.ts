@@ -1,26 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PlacedDetection } from '../../../src/lib/evidence/merge';
 import { DEFAULT_MERGE_SETTINGS, classWiseNms, mergeDetections } from '../../../src/lib/evidence/merge';
-
-function det(
-  label: string,
-  box: [number, number, number, number],
-  score: number,
-  zoom: number,
-  extra: Partial<PlacedDetection> = {},
-): PlacedDetection {
-  const [x1, y1, x2, y2] = box;
-  return {
-    label,
-    box: { x1, y1, x2, y2 },
-    score,
-    zoom,
-    cropId: `z${zoom}-r0-c0`,
-    source: 'fastestdet',
-    cut: false,
-    ...extra,
-  };
-}
+import { det } from './helpers/placed-detection';
 
 const NMS = { ...DEFAULT_MERGE_SETTINGS, method: 'nms' as const };
 
