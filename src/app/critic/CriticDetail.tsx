@@ -1,28 +1,49 @@
 import { useEffect, useState } from 'react';
+import type { Evidence } from '../../lib/critic/evidence';
 import type { CaptionVersion } from '../../lib/critic/loop';
 import type { CriticItem } from '../../lib/critic-run/records';
+import { notBackedReason } from '../../lib/critic-run/records';
 import type { CriticDetail as Detail } from '../../state/critic/critic';
 import { errorSummary } from '../../state/bridge/errors';
 import { useStudioState } from '../studio-context';
 import { useCritic } from './use-critic';
 import { EvidenceView } from './EvidenceView';
-import { findingLines } from './finding-lines';
+import { findingLines, mentionLines } from './finding-lines';
 import { WordDiffView } from './WordDiffView';
 
 function Findings({ version }: { version: CaptionVersion }) {
   const lines = findingLines(version.critique);
   return (
     <ul className="critique" data-testid="critique">
-      {lines.every((l) => l.kind === 'unverified') ? (
-        <li data-testid="critique-clean">Nothing to fix.</li>
-      ) : null}
+      {lines.length === 0 ? <li data-testid="critique-clean">Nothing to fix.</li> : null}
       {lines.map((line, i) => (
-        <li
-          key={i}
-          data-testid={line.kind === 'unverified' ? 'critique-unverified' : 'critique-finding'}
-          className={line.kind === 'unverified' ? 'unverified' : undefined}
-        >
+        <li key={i} data-testid="critique-finding" data-kind={line.kind}>
           {line.text}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Every object the version mentions, with its verdict and the evidence behind it (text only). */
+function Mentions({ version, evidence }: { version: CaptionVersion; evidence: Evidence | undefined }) {
+  const lines = mentionLines(version.critique, evidence);
+  if (lines.length === 0) return null;
+  return (
+    <ul className="mentions" data-testid="mentions" aria-label={`Mentions of version ${version.index}`}>
+      {lines.map((line) => (
+        <li
+          key={line.object}
+          data-testid="mention"
+          data-verdict={line.verdict}
+          data-object={line.object}
+          className={`mention verdict-${line.verdict}`}
+        >
+          <span className="verdict-label" data-testid="mention-verdict">
+            {line.label}
+          </span>{' '}
+          <span className="mention-text">{`"${line.text}" (${line.object})`}</span>:{' '}
+          <span data-testid="mention-evidence">{line.evidence}</span>
         </li>
       ))}
     </ul>
@@ -49,7 +70,13 @@ function Failures({ detail }: { detail: Detail }) {
   );
 }
 
-function Versions({ versions }: { versions: readonly CaptionVersion[] }) {
+function Versions({
+  versions,
+  evidence,
+}: {
+  versions: readonly CaptionVersion[];
+  evidence: Evidence | undefined;
+}) {
   return (
     <ol className="versions" start={0}>
       {versions.map((v, i) => (
@@ -63,6 +90,7 @@ function Versions({ versions }: { versions: readonly CaptionVersion[] }) {
             <WordDiffView before={versions[i - 1]!.caption} after={v.caption} />
           )}
           <Findings version={v} />
+          <Mentions version={v} evidence={evidence} />
           {v.feedback && (
             <p className="feedback" data-testid="feedback-text">
               Feedback: {v.feedback.text}
@@ -85,6 +113,14 @@ function DecisionBar({ item }: { item: CriticItem }) {
       {item.target !== undefined && (
         <p className="target" data-testid="critic-target">
           Training target: {item.target}
+        </p>
+      )}
+      {item.backed === false && item.decision !== 'edited' && (
+        <p className="not-backed" data-testid="critic-not-backed">
+          {notBackedReason(item)}{' '}
+          {item.decision === 'accepted'
+            ? 'Accepted, but not in the training set: edit the caption to train on it.'
+            : 'Accepting it will not put it in the training set; an edit of yours will.'}
         </p>
       )}
       {editing === null ? (
@@ -184,7 +220,7 @@ export function CriticDetail({ id }: { id: string }) {
         )}
         <div className="critic-text">
           {refinement ? (
-            <Versions versions={refinement.versions} />
+            <Versions versions={refinement.versions} evidence={evidence?.evidence} />
           ) : (
             <p className="muted">Not critiqued yet.</p>
           )}

@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { CriticItem } from '../../lib/critic-run/records';
+import { notBackedReason } from '../../lib/critic-run/records';
 import { criticItemsInOrder } from '../../state/critic/slice';
 import { useStudio, useStudioState } from '../studio-context';
 import { CriticDetail } from './CriticDetail';
@@ -46,6 +47,7 @@ export function CriticWorkspace() {
               data-name={names[item.imageId]?.name ?? ''}
               data-status={item.status}
               data-decision={item.decision}
+              data-backed={item.backed === undefined ? '' : String(item.backed)}
               className={item.imageId === selected ? 'selected' : ''}
             >
               <td>
@@ -63,7 +65,14 @@ export function CriticWorkspace() {
                 {score(item.originalScore)} → {score(item.bestScore)}
               </td>
               <td data-testid="critic-item-refined">{item.refined ?? ''}</td>
-              <td data-testid="critic-item-decision">{item.decision === 'pending' ? '' : item.decision}</td>
+              <td data-testid="critic-item-decision">
+                {item.decision === 'pending' ? '' : item.decision}
+                {item.backed === false && item.decision !== 'edited' && (
+                  <span className="muted" data-testid="critic-item-not-backed" title={notBackedReason(item)}>
+                    {item.decision === 'pending' ? '' : ' · '}not backed: not trained on
+                  </span>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

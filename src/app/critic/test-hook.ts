@@ -8,6 +8,11 @@ export interface CriticTestHook {
   settled(): Promise<void>;
   snapshot(): CriticSnapshot;
   detail(id: string): Promise<CriticDetail>;
+  /**
+   * Critiques `caption` as image `id`'s caption instead of the student's (a fresh item, no decision). Test builds
+   * only: the tests' student writes word salad, and no control lets a person choose the caption that is critiqued.
+   */
+  critiqueCaption(id: string, caption: string): void;
 }
 
 export interface CriticSnapshot {
@@ -32,6 +37,16 @@ export function installCriticTestHook(studio: Studio, critic: Critic): void {
   window.__capgradCritic = {
     settled: () => critic.settled(),
     detail: (id) => critic.detail(id),
+    critiqueCaption: (id, caption) => {
+      studio.store.getState().criticPutItem({
+        imageId: id,
+        caption,
+        captionModel: 'test hook',
+        status: 'queued',
+        decision: 'pending',
+      });
+      critic.start([id]); // queued already: this only starts the run
+    },
     snapshot: () => {
       const s = studio.store.getState();
       return {

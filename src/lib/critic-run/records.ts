@@ -3,7 +3,19 @@
  * person's decision on the refined caption, and the training candidates the next stage reads. Evidence and
  * refinements themselves are large and live in the content-addressed cache under the keys kept here.
  */
+import type { EvidenceCalibration } from '../critic/calibration';
+import {
+  DEFAULT_VERDICT_THRESHOLDS,
+  isBackedChange,
+  isConfirmedOmission,
+  mentionVerdict,
+  objectChange,
+  recallOf,
+} from '../critic/calibration';
+import type { Evidence } from '../critic/evidence';
 import type { Refinement } from '../critic/loop';
+import type { SynonymTable } from '../critic/synonyms';
+import { namedCategories } from '../metrics/student-scores';
 import type { TrainingCandidate } from '../train-loop/training-set';
 
 export type CriticStatus = 'queued' | 'evidence' | 'refining' | 'done' | 'failed' | 'cancelled';
@@ -28,12 +40,103 @@ export interface CriticItem {
   readonly stop?: Refinement['stop'];
   /** Engine failures recorded along the way (malformed replies, HTTP errors). */
   readonly failures?: number;
+  /**
+   * With calibrated verdicts only (absent: critiqued without them, or before they existed): whether every object
+   * the best version drops is contradicted by the evidence and every object it adds is confirmed
+   * (calibration.ts isBackedChange). An accepted rewrite that is not backed does not enter the training set.
+   */
+  readonly backed?: boolean;
+  /** When `backed` is false: the changes the evidence does not back. */
+  readonly unbackedChanges?: UnbackedChanges;
   readonly decision: Decision;
   /** The training target once accepted or edited. */
   readonly target?: string;
   /** The critic's score of the target (the best version's, or the rules' score of the person's edit). */
   readonly targetScore?: number;
   readonly decidedAt?: number;
+}
+
+/** An object the rewrite drops although the evidence does not contradict it. */
+export interface UnbackedRemoval {
+  readonly object: string;
+  /** confirmed: the evidence shows it; unverified: the detector often misses such objects (or was measured too little). */
+  readonly verdict: 'confirmed' | 'unverified';
+  /** How often the detector finds this category when it is there, when measured. */
+  readonly evidenceRecall?: number;
+}
+
+export interface UnbackedChanges {
+  readonly removed: readonly UnbackedRemoval[];
+  /** Objects the rewrite adds that no large detection of a category with usually-right boxes shows. */
+  readonly added: readonly string[];
+}
+
+/**
+ * Whether the best version's object changes (CHAIR's words of the critiqued caption and of the best version, as
+ * the proving-ground bench compares them) are backed by the evidence under `calibration`, and if not, which.
+ */
+export function backing(
+  caption: string,
+  refinement: Refinement,
+  evidence: Evidence,
+  calibration: EvidenceCalibration,
+  table: SynonymTable,
+): Required<Pick<CriticItem, 'backed'>> & Pick<CriticItem, 'unbackedChanges'> {
+  const best = refinement.versions[refinement.best]!;
+  const change = objectChange(namedCategories(caption, table), namedCategories(best.caption, table));
+  if (isBackedChange(change, evidence, calibration)) return { backed: true };
+  const t = DEFAULT_VERDICT_THRESHOLDS;
+  const removed = change.removed.flatMap((object): UnbackedRemoval[] => {
+    const verdict = mentionVerdict(object, evidence, calibration, t);
+    if (verdict === 'contradicted') return [];
+    const recall = recallOf(calibration, object, t);
+    return [{ object, verdict, ...(recall === null ? {} : { evidenceRecall: recall }) }];
+  });
+  const added = change.added.filter((c) => !isConfirmedOmission(c, evidence, calibration, t));
+  return { backed: false, unbackedChanges: { removed, added } };
+}
+
+const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 100;
+
+/**
+ * The backing fields of a stored item, validated: absent stays absent (critiqued without calibrated verdicts);
+ * a `backed` that is not true reads as not backed (a damaged record must not let a rewrite into training), with
+ * whatever of its changes reads back whole.
+ */
+export function readBacking(v: Record<string, unknown>): Pick<CriticItem, 'backed' | 'unbackedChanges'> {
+  if (!('backed' in v) || v['backed'] === undefined) return {};
+  if (v['backed'] === true) return { backed: true };
+  const raw = v['unbackedChanges'];
+  const changes = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
+  const removed = list(changes['removed']).flatMap((r): UnbackedRemoval[] => {
+    const o = (typeof r === 'object' && r !== null ? r : {}) as Record<string, unknown>;
+    const recall = o['evidenceRecall'];
+    if (!isName(o['object']) || (o['verdict'] !== 'confirmed' && o['verdict'] !== 'unverified')) return [];
+    const known = typeof recall === 'number' && recall >= 0 && recall <= 1;
+    return [{ object: o['object'], verdict: o['verdict'], ...(known ? { evidenceRecall: recall } : {}) }];
+  });
+  return { backed: false, unbackedChanges: { removed, added: list(changes['added']).filter(isName) } };
+}
+
+const percent = (r: number) => `${Math.round(r * 100)} %`;
+
+/** Why an item's best version is not backed, in words ("removes 'cup', which the detector often misses (…)"). */
+export function notBackedReason(item: Pick<CriticItem, 'unbackedChanges'>): string {
+  const c = item.unbackedChanges;
+  const parts = [
+    ...(c?.removed ?? []).map((r) =>
+      r.verdict === 'confirmed'
+        ? `removes '${r.object}', which the evidence shows`
+        : r.evidenceRecall === undefined
+          ? `removes '${r.object}', which the detector was measured on too rarely to tell whether it is there`
+          : `removes '${r.object}', which the detector often misses (it finds ${percent(r.evidenceRecall)} of them)`,
+    ),
+    ...(c?.added ?? []).map(
+      (a) => `adds '${a}', which no large detection of a kind the detector is usually right about shows`,
+    ),
+  ];
+  return `Not backed by the evidence: ${parts.length > 0 ? parts.join('; ') : 'its changes could not be checked'}.`;
 }
 
 export function summarize(
@@ -83,12 +186,25 @@ export function decide(
   };
 }
 
-/** What the fine-tuning loop trains on (src/lib/train-loop/training-set.ts). */
+/**
+ * What the fine-tuning loop trains on (src/lib/train-loop/training-set.ts). An accepted rewrite that calibrated
+ * verdicts did not back is left out ('unbacked', with the reason): a detector's blind spot must not teach the
+ * student to leave real objects out. The person's own edit is their decision and always counts.
+ */
 export function trainingCandidate(item: CriticItem): TrainingCandidate {
   const scores = {
     ...(item.targetScore === undefined ? {} : { targetScore: item.targetScore }),
     ...(item.originalScore === undefined ? {} : { originalScore: item.originalScore }),
   };
+  if (item.decision === 'accepted' && item.backed === false) {
+    return {
+      imageId: item.imageId,
+      status: 'unbacked',
+      target: '',
+      reason: notBackedReason(item),
+      ...scores,
+    };
+  }
   if (item.decision === 'accepted' || item.decision === 'edited') {
     return { imageId: item.imageId, status: 'accepted', target: item.target ?? '', ...scores };
   }

@@ -14,10 +14,13 @@ export interface TrainingCandidate {
   readonly imageId: string;
   /**
    * 'accepted': train on `target`; 'clean': the critic found nothing to fix, `target` is the student's own
-   * caption; 'rejected' and 'pending' are never trained on.
+   * caption; 'rejected', 'pending' and 'unbacked' (an accepted rewrite the evidence does not back, see
+   * critic-run/records.ts) are never trained on.
    */
-  readonly status: 'accepted' | 'clean' | 'rejected' | 'pending';
+  readonly status: 'accepted' | 'clean' | 'rejected' | 'pending' | 'unbacked';
   readonly target: string;
+  /** Why it is not trained on, where there is more to say than its status ('unbacked': which change). */
+  readonly reason?: string;
   /** The critic's score of `target`, in [0, 1]. */
   readonly targetScore?: number;
   /** The critic's score of the caption before refinement, in [0, 1]. */
@@ -64,8 +67,10 @@ export interface TrainingSet {
   readonly refined: number;
   readonly clean: number;
   readonly cleanAvailable: number;
-  /** Rejected, pending, or with an empty target. */
+  /** Rejected, pending, not backed, or with an empty target. */
   readonly skipped: number;
+  /** Of those skipped, the ones with a reason to show (accepted rewrites the evidence does not back). */
+  readonly skippedReasons: readonly { readonly imageId: string; readonly reason: string }[];
 }
 
 function validate(s: TrainingSetSettings): void {
@@ -126,5 +131,10 @@ export function buildTrainingSet(
     clean: cleanSamples.length,
     cleanAvailable: clean.length,
     skipped: candidates.length - accepted.length - clean.length,
+    skippedReasons: candidates.flatMap((c) =>
+      c.status !== 'accepted' && c.status !== 'clean' && c.reason !== undefined
+        ? [{ imageId: c.imageId, reason: c.reason }]
+        : [],
+    ),
   };
 }

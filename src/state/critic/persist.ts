@@ -9,6 +9,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { EvidenceCalibration } from '../../lib/critic/calibration';
 import { readCalibration } from '../../lib/critic/evidence-calibration';
 import type { CriticItem, CriticStatus, Decision } from '../../lib/critic-run/records';
+import { readBacking } from '../../lib/critic-run/records';
 import type { ChannelLike } from '../../lib/tabs/tab-owner';
 import { createRecordSync, isRecordsChanged } from '../persist/record-sync';
 import type { StoredRecord } from '../persist/records';
@@ -42,12 +43,13 @@ function readItem(id: string, v: unknown): CriticItem | null {
   const status = STATUSES.includes(v['status'] as CriticStatus) ? (v['status'] as CriticStatus) : null;
   const decision = DECISIONS.includes(v['decision'] as Decision) ? (v['decision'] as Decision) : 'pending';
   if (status === null) return null;
-  const item = v as unknown as CriticItem;
+  const { backed: _backed, unbackedChanges: _changes, ...item } = v as unknown as CriticItem;
   return {
     ...item,
     captionModel: typeof item.captionModel === 'string' ? item.captionModel : '',
     status: status === 'evidence' || status === 'refining' ? 'queued' : status,
     decision,
+    ...readBacking(v),
   };
 }
 

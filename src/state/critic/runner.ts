@@ -3,7 +3,7 @@ import type { CriticEngine } from '../../lib/critic/engines/engine';
 import { COMMITTED_CALIBRATION } from '../../lib/critic/evidence-calibration';
 import { PROMPTS } from '../../lib/critic/prompts';
 import type { CriticItem } from '../../lib/critic-run/records';
-import { summarize } from '../../lib/critic-run/records';
+import { backing, summarize } from '../../lib/critic-run/records';
 import type { CriticRunSettings, ImageRefinement } from '../../lib/critic-run/refine-image';
 import { DEFAULT_CRITIC_RUN_SETTINGS, refineImage } from '../../lib/critic-run/refine-image';
 import { TEACHER_CACHE_VERSION } from '../../lib/models/teacher/cache';
@@ -78,6 +78,9 @@ export class CriticRunner {
         decision: fresh ? 'pending' : item.decision,
         ...(fresh || item.target === undefined ? {} : { target: item.target }),
         ...(fresh || item.targetScore === undefined ? {} : { targetScore: item.targetScore }),
+        // Until the new critique says otherwise, an accepted rewrite the evidence did not back stays out of training.
+        ...(fresh || item.backed === undefined ? {} : { backed: item.backed }),
+        ...(fresh || item.unbackedChanges === undefined ? {} : { unbackedChanges: item.unbackedChanges }),
       });
       queued++;
     }
@@ -304,11 +307,12 @@ export class CriticRunner {
     const { engine, revision } = await this.#deps.engine();
     const { calibrated, calibrationTable } = this.#state().critic.settings;
     const calibration = calibrated ? (calibrationTable ?? COMMITTED_CALIBRATION) : null;
+    const table = await data.synonyms();
     const refined: ImageRefinement = await refineImage(
       { imageId: result.imageId, caption: item.caption, evidence: result.evidence },
       engine,
       {
-        table: await data.synonyms(),
+        table,
         cache: data.cache,
         engineRevision: revision,
         ...(calibration ? { calibration } : {}),
@@ -324,7 +328,13 @@ export class CriticRunner {
       extra: { evidenceKey, caption: item.caption, run, calibration },
     });
     await data.cache.put(refinementKey, refined, 'the critique of an image');
-    const { error: _error, ...rest } = this.#state().critic.items[result.imageId] ?? item;
+    // A critique without calibrated verdicts says nothing about backing: an earlier critique's verdict goes.
+    const {
+      error: _error,
+      backed: _backed,
+      unbackedChanges: _changes,
+      ...rest
+    } = this.#state().critic.items[result.imageId] ?? item;
     this.#state().criticPutItem({
       ...rest,
       status: 'done',
@@ -332,6 +342,7 @@ export class CriticRunner {
       refinementKey,
       engine: engine.id,
       ...summarize(refined.refinement),
+      ...(calibration ? backing(item.caption, refined.refinement, result.evidence, calibration, table) : {}),
     });
   }
 

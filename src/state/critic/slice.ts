@@ -31,7 +31,8 @@ export interface CriticSettings {
   /**
    * Judge by the evidence's measured reliability (src/lib/critic/calibration.ts): a missed object is a
    * hallucination only where the detector would very likely have seen it, an omission only where its boxes are
-   * usually right; the rest is left alone. Off by default until the critic shows the unverified mentions.
+   * usually right; the rest is left alone (shown as unverified). On by default: on COCO photos it calls 3 % of the
+   * real objects in human captions hallucinated where the plain rule calls 19 % (docs/measurements.md).
    */
   calibrated: boolean;
   /**
@@ -48,7 +49,7 @@ export const DEFAULT_CRITIC_SETTINGS: CriticSettings = {
   transformersModelId: 'onnx-community/Qwen2.5-0.5B-Instruct',
   maxSteps: 3,
   ensemble: false,
-  calibrated: false,
+  calibrated: true,
   calibrationTable: null,
   teacher: {
     useFlorence: true,

@@ -117,8 +117,17 @@ export function roundStages(deps: StageDeps): RoundStages {
         cleanWeight: 1,
         seed: settings.tuning.seed,
       });
-      if (set.refined === 0)
-        throw new NoTrainingDataError('Accept or edit at least one refined caption before training.');
+      if (set.refined === 0) {
+        const unbacked = set.skippedReasons;
+        const them = unbacked.length === 1 ? 'it' : 'them';
+        throw new NoTrainingDataError(
+          'Accept or edit at least one refined caption before training.' +
+            (unbacked.length === 0
+              ? ''
+              : ` ${unbacked.length} accepted rewrite${unbacked.length === 1 ? ' is' : 's are'} left out. ` +
+                `${unbacked[0]!.reason} Edit ${them} to train on ${them}.`),
+        );
+      }
       const runId = runIds[ctx.round] ?? deps.newRunId(ctx.round);
       if (runIds[ctx.round] === undefined)
         store.getState().patchTraining({ runIds: { ...runIds, [ctx.round]: runId } });

@@ -103,6 +103,25 @@ describe('buildTrainingSet', () => {
     expect(buildTrainingSet(['k1', 'k2'].map(clean)).samples).toEqual([]);
   });
 
+  it('skips an accepted rewrite the evidence does not back, with its reason', () => {
+    const unbacked: TrainingCandidate = {
+      imageId: 'u',
+      status: 'unbacked',
+      target: '',
+      reason: "Not backed by the evidence: removes 'cup'.",
+    };
+    const set = buildTrainingSet([...CANDIDATES, unbacked], {
+      ...DEFAULT_TRAINING_SET_SETTINGS,
+      cleanRatio: 0,
+    });
+    expect(set.samples.map((s) => s.imageId)).toEqual(['a', 'b', 'c', 'd']);
+    expect(set).toMatchObject({ refined: 4, skipped: 4 });
+    expect(set.skippedReasons).toEqual([
+      { imageId: 'u', reason: "Not backed by the evidence: removes 'cup'." },
+    ]);
+    expect(buildTrainingSet(CANDIDATES).skippedReasons).toEqual([]);
+  });
+
   it('refuses settings out of range', () => {
     for (const bad of [
       { minWeight: 0 },

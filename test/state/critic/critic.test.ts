@@ -4,11 +4,15 @@
  * pause across a reload, cancel, and a teacher that fails.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { trainingCandidate } from '../../../src/lib/critic-run/records';
+import type { EnginePrompt } from '../../../src/lib/critic/engines/engine';
+import { findingsToReply } from '../../../src/lib/critic/parse';
+import { decide, trainingCandidate } from '../../../src/lib/critic-run/records';
 import type { Critic } from '../../../src/state/critic/critic';
 import { createCritic, NoGroundTruthError } from '../../../src/state/critic/critic';
 import { persistCritic } from '../../../src/state/critic/persist';
+import { CriticRunner } from '../../../src/state/critic/runner';
 import { createStudioStore } from '../../../src/state/store';
+import { ScriptedEngine } from '../../lib/critic/helpers/scripted-engine';
 import { memoryKv, tick, until } from '../pipeline/fakes';
 import { CATS, FakeData, FakeTeacher } from './fakes';
 
@@ -52,6 +56,7 @@ describe('the critic queue', () => {
   it('critiques captioned images in batches and keeps evidence and refinement under content keys', async () => {
     const { critic, addCard, items, teacher, data, store } = setup();
     await critic.ready;
+    store.getState().criticSetSettings({ calibrated: false }); // the plain rule: it adds the cats it sees
     addCard('cats', 'A dog lying on a couch.');
     addCard('stop', 'A stop sign on a street.');
     expect(critic.start()).toBe(2);
@@ -78,6 +83,7 @@ describe('the critic queue', () => {
   it('calibrated verdicts: a missed spoon (the detector finds almost none) is left alone, a missed dog is not', async () => {
     const { critic, addCard, items, store } = setup();
     await critic.ready;
+    store.getState().criticSetSettings({ calibrated: false }); // the plain rule first, for comparison
     addCard('cats', 'Two cats on a couch with a spoon.');
     critic.start();
     await critic.settled();
@@ -97,6 +103,76 @@ describe('the critic queue', () => {
     critic.start(['stop']);
     await critic.settled();
     expect(items()['stop']!.refined!.toLowerCase()).not.toContain('dog');
+    // The template rewrite drops only the contradicted dog: backed, and trained on once accepted.
+    expect(items()['stop']).toMatchObject({ backed: true });
+    expect(items()['stop']!.unbackedChanges).toBeUndefined();
+    await critic.accept('stop');
+    expect(trainingCandidate(items()['stop']!).status).toBe('accepted');
+
+    // Without calibrated verdicts a critique says nothing about backing.
+    store.getState().criticSetSettings({ calibrated: false });
+    critic.again(['stop']);
+    await critic.settled();
+    expect(items()['stop']!.status).toBe('done');
+    expect(items()['stop']!.backed).toBeUndefined();
+  });
+
+  it("calibrated verdicts: an engine's rewrite that drops an unverified object is not backed, and not trained on", async () => {
+    const { critic, store, teacher, data, addCard, items } = setup();
+    await critic.ready; // its own runner has nothing queued: the test's runner alone works
+    store.getState().criticSetSettings({ calibrated: true });
+    // An LLM-like engine: calls the spoon a hallucination too, and drops it with the dog.
+    const reply = (p: EnginePrompt): string => {
+      const d = p.data;
+      if (d.kind === 'feedback') return '<FEEDBACK>Leave out the dog and the spoon.</FEEDBACK>';
+      if (d.kind === 'rewrite') return '<IMPROVED_CAPTION>Two cats on a couch.</IMPROVED_CAPTION>';
+      const spoon = d.caption.includes('spoon')
+        ? [{ object: 'spoon', text: 'a spoon', reason: 'I do not see one.' }]
+        : [];
+      return findingsToReply({
+        ...d.ruleFindings,
+        hallucinations: [...d.ruleFindings.hallucinations, ...spoon],
+      });
+    };
+    const engine = new ScriptedEngine(
+      'llm:test',
+      Array.from({ length: 20 }, () => reply),
+    );
+    const runner = new CriticRunner({
+      store,
+      teacher,
+      data,
+      engine: async () => ({ engine, revision: 'test' }),
+    });
+    addCard('cats', 'A dog and two cats on a couch with a spoon.');
+    expect(runner.enqueue(['cats'])).toBe(1);
+    await runner.idle();
+    const item = items()['cats']!;
+    expect(item).toMatchObject({
+      status: 'done',
+      refined: 'Two cats on a couch.',
+      backed: false,
+      unbackedChanges: {
+        removed: [{ object: 'spoon', verdict: 'unverified', evidenceRecall: 0 }],
+        added: [],
+      },
+    });
+    const accepted = decide(item, 'accepted', undefined, 1);
+    expect(trainingCandidate(accepted)).toMatchObject({
+      status: 'unbacked',
+      reason:
+        "Not backed by the evidence: removes 'spoon', which the detector often misses (it finds 0 % of them).",
+    });
+    expect(trainingCandidate(decide(item, 'edited', { text: 'Two cats on a couch.' }, 2)).status).toBe(
+      'accepted',
+    );
+    // Queued again (same caption): the accepted rewrite stays out of training until the new critique says otherwise.
+    store.getState().criticPutItem(accepted);
+    runner.enqueue(['cats'], true);
+    expect(items()['cats']).toMatchObject({ decision: 'accepted', backed: false });
+    expect(trainingCandidate(items()['cats']!).status).toBe('unbacked');
+    await runner.idle();
+    expect(items()['cats']).toMatchObject({ status: 'done', backed: false });
   });
 
   it('measures the calibration on the critiqued images with ground truth, and judges by it once asked', async () => {

@@ -76,6 +76,8 @@ describe('the critic offline with the default teacher settings', () => {
       teacher.bridge.dispose();
     });
     await critic.ready;
+    // The plain rule's verdicts: this test is about the teacher (calibrated verdicts would not add the cats).
+    store.getState().criticSetSettings({ calibrated: false });
     expect(store.getState().critic.settings.teacher).toMatchObject({
       useFlorence: true,
       florenceModelId: DEFAULT_FLORENCE_MODEL,

@@ -23,6 +23,34 @@ describe('critic persistence', () => {
     expect(saved.settings).toEqual(DEFAULT_CRITIC_SETTINGS);
   });
 
+  it('keeps whether a rewrite is backed; an item stored before (no field) reads as critiqued without calibration', () => {
+    const unbacked = {
+      ...item,
+      imageId: 'b',
+      status: 'done',
+      backed: false,
+      unbackedChanges: {
+        removed: [{ object: 'cup', verdict: 'unverified', evidenceRecall: 0.66 }],
+        added: [],
+      },
+    };
+    const items = { a: item, b: unbacked, c: { ...item, imageId: 'c', status: 'done', backed: true } };
+    const state = { ...INITIAL_CRITIC, items } as unknown as typeof INITIAL_CRITIC;
+    const saved = readSavedCritic(JSON.stringify(toSavedCritic(state)))!;
+    expect(saved.items['b']).toEqual(unbacked);
+    expect(saved.items['c']!.backed).toBe(true);
+    expect('backed' in saved.items['a']!).toBe(false);
+    expect('unbackedChanges' in saved.items['a']!).toBe(false);
+    // Damaged: not trusted as backed, and only what reads back whole is kept.
+    const damaged = readSavedCritic({
+      version: 1,
+      items: {
+        b: { ...unbacked, backed: 'yes', unbackedChanges: { removed: [{ object: 7 }], added: 'dog' } },
+      },
+    })!;
+    expect(damaged.items['b']).toMatchObject({ backed: false, unbackedChanges: { removed: [], added: [] } });
+  });
+
   it('keeps the window overlap across a reload; one the crop planner would refuse falls back to 0.25', () => {
     const at = (overlap: unknown) => ({
       ...INITIAL_CRITIC,

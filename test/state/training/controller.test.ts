@@ -228,6 +228,28 @@ describe('TrainingController', () => {
     });
   });
 
+  it('does not train on an accepted rewrite the evidence does not back, and says why', async () => {
+    const { state } = await studio();
+    state.api.getState().addCard(captionedCard('cats', 'a dog with a cup'));
+    state.api.getState().criticPutItem({
+      ...acceptedItem('cats', 'a dog with a cup', 'two cats'),
+      backed: false,
+      unbackedChanges: {
+        removed: [{ object: 'cup', verdict: 'unverified', evidenceRecall: 0.66 }],
+        added: [],
+      },
+    });
+    const { controller, worker } = setup(state);
+    controller.train();
+    await controller.idle();
+    expect(worker.calls).toHaveLength(0);
+    const t = state.api.getState().training;
+    expect(t).toMatchObject({ status: 'failed', error: { name: 'NoTrainingDataError' } });
+    expect(t.error!.message).toContain(
+      "1 accepted rewrite is left out. Not backed by the evidence: removes 'cup'",
+    );
+  });
+
   it('exports one zip: the tuned model folder and the captions as imagefolder JSONL and COCO JSON', async () => {
     const { state } = await studio();
     seed(state);
