@@ -32,6 +32,9 @@ import type {
 } from './lib/coco-figures';
 import { criticFigures, evidenceFigures, rate, tradeOffCurve } from './lib/coco-figures';
 import { memoryCache } from './lib/memory-cache';
+import { nodeFlorence } from './lib/node-florence';
+import type { CriticEngine } from '../src/lib/critic/engines/engine';
+import type { FlorenceRuntime } from '../src/lib/models/teacher/florence-runtime';
 import { calibrate } from '../scripts/calibrate-node';
 import { DEFAULT_TEACHER, detector, raster } from './lib/node-evidence';
 
@@ -46,6 +49,10 @@ export interface CocoBenchOptions {
   readonly calibration: EvidenceCalibration;
   readonly calibrationSource: string;
   readonly calibrateOn: readonly string[];
+  /** A Florence-2 model id under public/models/ to add its evidence (all four tasks), or none: the detector alone. */
+  readonly florence?: string;
+  /** The engine for the rewrite (default: the template engine); verdict figures are always the rule checker's. */
+  readonly engine?: CriticEngine;
 }
 
 const SPLITS = ['all', 'simple', 'complex'] as const;
@@ -102,6 +109,7 @@ async function evidenceFor(
   images: readonly CocoImage[],
   dir: string,
   settings: TeacherSettings,
+  florence: FlorenceRuntime | null,
 ): Promise<{ evidence: Map<number, Evidence>; ms: number; crops: number }> {
   const det = await detector();
   const evidence = new Map<number, Evidence>();
@@ -119,7 +127,7 @@ async function evidenceFor(
     const started = performance.now();
     const outcomes = await gatherEvidence(
       requests,
-      { detector: det, florence: null, cache: memoryCache(), table: CHAIR_SYNONYMS },
+      { detector: det, florence, cache: memoryCache(), table: CHAIR_SYNONYMS },
       settings,
     );
     ms += performance.now() - started;
@@ -156,8 +164,11 @@ function chairOf(captions: readonly { caption: string; present: ReadonlySet<stri
 }
 
 /** The refine loop (template engine) on every injected caption; CHAIR and recall before and after. */
-async function rewriteFigures(images: readonly JudgedImage[], policy: CriticPolicy): Promise<RewriteFigures> {
-  const engine = new TemplateEngine(CHAIR_SYNONYMS);
+async function rewriteFigures(
+  images: readonly JudgedImage[],
+  policy: CriticPolicy,
+  engine: CriticEngine,
+): Promise<RewriteFigures> {
   const cache = memoryCache();
   const before: { caption: string; present: ReadonlySet<string> }[] = [];
   const after: { caption: string; present: ReadonlySet<string> }[] = [];
@@ -208,6 +219,8 @@ export async function benchCoco(o: CocoBenchOptions) {
     images.map((im) => [im.id, injectCaptions(im.captions, im.present, cooc, rng, CHAIR_SYNONYMS)]),
   );
   const categories = CHAIR_SYNONYMS.categories;
+  const florence = o.florence === undefined ? null : await nodeFlorence(o.florence);
+  const engine = o.engine ?? new TemplateEngine(CHAIR_SYNONYMS);
   const thresholds = Array.from({ length: 11 }, (_, i) => Math.round((0.5 + i * 0.05) * 100) / 100);
   const zooms: ZoomReport[] = [];
   for (const config of o.zooms) {
@@ -221,7 +234,7 @@ export async function benchCoco(o: CocoBenchOptions) {
       uncalibrated: { kind: 'uncalibrated' },
       calibrated: { kind: 'calibrated', table: calibration },
     };
-    const { evidence, ms, crops } = await evidenceFor(images, o.data, teacher);
+    const { evidence, ms, crops } = await evidenceFor(images, o.data, teacher, florence);
     const judged = images.map((image) => ({
       image,
       evidence: evidence.get(image.id)!,
@@ -247,8 +260,8 @@ export async function benchCoco(o: CocoBenchOptions) {
       },
       tradeOff: tradeOffCurve(judged, CHAIR_SYNONYMS, calibration, thresholds),
       rewrite: {
-        uncalibrated: await rewriteFigures(judged, policies.uncalibrated),
-        calibrated: await rewriteFigures(judged, policies.calibrated),
+        uncalibrated: await rewriteFigures(judged, policies.uncalibrated, engine),
+        calibrated: await rewriteFigures(judged, policies.calibrated, engine),
       },
     });
     process.stderr.write(
@@ -263,7 +276,8 @@ export async function benchCoco(o: CocoBenchOptions) {
     captions: images.reduce((s, im) => s + im.captions.length, 0),
     injected: [...injected.values()].reduce((s, v) => s + v.length, 0),
     seed: o.seed,
-    evidenceSource: 'the committed FastestDet (public/models/fastestdet), no Florence-2, no LLM',
+    evidenceSource: `the committed FastestDet (public/models/fastestdet)${o.florence ? ` and Florence-2 '${o.florence}' (all four tasks)` : ', no Florence-2'}`,
+    rewriteEngine: engine.id,
     groundTruth:
       'COCO instance annotations only (crowd regions count as present, their boxes are left out of box recall)',
     calibration: {
