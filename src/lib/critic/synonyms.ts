@@ -12,6 +12,8 @@ export interface SynonymTable {
   readonly lookup: ReadonlyMap<string, string>;
   /** Longest phrase length in words. */
   readonly maxWords: number;
+  /** The text it was parsed from: CHAIR's reference mode reads the list as the reference does (untrimmed). */
+  readonly source: string;
 }
 
 export class SynonymFormatError extends Error {
@@ -38,5 +40,5 @@ export function parseSynonyms(text: string): SynonymTable {
     }
   });
   if (categories.length === 0) throw new SynonymFormatError('The synonym list is empty.');
-  return { categories, lookup, maxWords };
+  return { categories, lookup, maxWords, source: text };
 }

@@ -23,8 +23,8 @@
  * captions (test/fixtures/chair/reference-parity.json) and test/lib/metrics/chair-reference.test.ts checks
  * every caption's words and categories against it.
  */
-import synonymsText from '../critic/chair-synonyms.txt?raw';
 import type { ObjectWord } from '../critic/mentions';
+import type { SynonymTable } from '../critic/synonyms';
 import { nltkWordTokenize } from './nltk-word-tokenize';
 import { patternSingularize } from './pattern-singularize';
 
@@ -46,7 +46,21 @@ export function parseReferenceSynonyms(text: string): ReferenceVocabulary {
   return { nodeWord };
 }
 
-export const REFERENCE_VOCABULARY: ReferenceVocabulary = parseReferenceSynonyms(synonymsText);
+const vocabularies = new WeakMap<SynonymTable, ReferenceVocabulary>();
+
+/**
+ * The reference's reading of the list a table was parsed from (parsed once per table). From the table rather than
+ * by importing the file here: metrics/ is imported by the e2e specs' helpers, and Playwright's loader cannot read
+ * the raw text import that the app's bundler inlines.
+ */
+export function referenceVocabularyOf(table: SynonymTable): ReferenceVocabulary {
+  let vocabulary = vocabularies.get(table);
+  if (vocabulary === undefined) {
+    vocabulary = parseReferenceSynonyms(table.source);
+    vocabularies.set(table, vocabulary);
+  }
+  return vocabulary;
+}
 
 // prettier-ignore
 const COCO_DOUBLE_WORDS = [
@@ -80,10 +94,7 @@ interface Word {
 }
 
 /** The reference's object words of a caption, in order, duplicates included. */
-export function referenceObjectWords(
-  caption: string,
-  vocabulary: ReferenceVocabulary = REFERENCE_VOCABULARY,
-): ObjectWord[] {
+export function referenceObjectWords(caption: string, vocabulary: ReferenceVocabulary): ObjectWord[] {
   const lower = caption.toLowerCase();
   const tokens = nltkWordTokenize(lower);
   const singular = tokens.map((t) => patternSingularize(t.text));

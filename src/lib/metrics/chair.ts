@@ -22,7 +22,7 @@
 import type { ObjectWord } from '../critic/mentions';
 import { extractObjectWords } from '../critic/mentions';
 import type { SynonymTable } from '../critic/synonyms';
-import { referenceObjectWords } from './chair-reference';
+import { referenceObjectWords, referenceVocabularyOf } from './chair-reference';
 
 export class CocoAnnotationsError extends Error {
   override readonly name = 'CocoAnnotationsError';
@@ -133,13 +133,15 @@ export function withCocoCaptions(truth: CocoGroundTruth, captionsJson: unknown):
   };
 }
 
-/** The mentions of a caption in a mode (`table` is used by 'default'; 'reference' reads its own list). */
+/** The mentions of a caption in a mode ('reference' reads the list `table` was parsed from as the reference does). */
 export function chairMentions(
   caption: string,
   table: SynonymTable,
   mode: ChairMode = 'default',
 ): ObjectWord[] {
-  return mode === 'reference' ? referenceObjectWords(caption) : extractObjectWords(caption, table);
+  return mode === 'reference'
+    ? referenceObjectWords(caption, referenceVocabularyOf(table))
+    : extractObjectWords(caption, table);
 }
 
 /** The categories counted as present in an image under the options (see the file comment). */

@@ -16,7 +16,10 @@ import {
   parseCocoInstances,
   withCocoCaptions,
 } from '../../../src/lib/metrics/chair';
-import { referenceObjectWords } from '../../../src/lib/metrics/chair-reference';
+import {
+  referenceObjectWords as wordsWith,
+  referenceVocabularyOf,
+} from '../../../src/lib/metrics/chair-reference';
 import { nltkWordTokenize } from '../../../src/lib/metrics/nltk-word-tokenize';
 import { patternSingularize } from '../../../src/lib/metrics/pattern-singularize';
 import { REPO_DIR } from '../../support/fixtures';
@@ -43,6 +46,7 @@ const fixture = JSON.parse(
   readFileSync(join(REPO_DIR, 'test', 'fixtures', 'chair', 'reference-parity.json'), 'utf8'),
 ) as Fixture;
 const table = CHAIR_SYNONYMS;
+const referenceObjectWords = (caption: string) => wordsWith(caption, referenceVocabularyOf(CHAIR_SYNONYMS));
 
 /** The fixture's images as the COCO instances and captions JSONs the app imports. */
 function fixtureTruth(): CocoGroundTruth {
