@@ -83,6 +83,12 @@ test('offline with the default teacher settings: detector boxes and critiques, o
     2,
   );
   expect(boxes.every((b) => b.source === 'fastestdet')).toBe(true);
-  await expect(critic.detail.getByTestId('critique-finding').first()).toContainText('cat');
+  // The default critic judges with calibrated verdicts: it names the caption's mentions with their verdicts, and
+  // suggests adding an object only where the committed table trusts large boxes of its kind (person, not cat:
+  // 10 of 12 large cat boxes were right on the COCO train photos, too few to be sure).
+  await expect(critic.detail.getByTestId('critique')).toBeVisible();
+  await expect(
+    critic.detail.getByTestId('critique-finding').filter({ hasText: /Missing: .*cat/ }),
+  ).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath('critic-offline.png'), fullPage: true });
 });

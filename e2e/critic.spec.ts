@@ -39,12 +39,16 @@ test('template critic: evidence, critique, versions; accept and edit; a paused q
   const critic = new CriticPage(page);
   await captioned(studio, [...plan.photos]);
   await critic.ready();
+  // The loop's mechanics on the plain rule, which finds something on every photo; calibrated verdicts (the
+  // default) have their own spec, critic-verdicts.spec.ts.
+  await critic.usePlainRule();
   await critic.useTinyTeacher({ florence: true, dense: DENSE.setting });
 
   // Paused before it starts: the queue is kept, across a reload, until Resume.
   await page.getByTestId('critic-pause').click();
   await critic.start();
   await expect(critic.items).toHaveCount(plan.photos.length);
+  await critic.settled(); // the pause and the queue written before the reload (a write in flight dies with the page)
   await studio.reload();
   await critic.ready();
   let snap = await critic.snapshot();
@@ -186,6 +190,7 @@ test('endpoint critic: a 429 with Retry-After, a malformed reply retried then re
     const critic = new CriticPage(page);
     await captioned(studio, [CATS]);
     await critic.ready();
+    await critic.usePlainRule(); // the endpoint's reply is the critique, as it was written
     await critic.useTinyTeacher({ florence: false });
     await critic.useEndpoint(server.url, 'test-model', 'sk-test-123');
     await expect(page.getByTestId('critic-remote-warning')).toContainText('Images leave this device');

@@ -24,6 +24,14 @@ export class CriticPage {
   }
 
   /** A small teacher for tests: the tiny Florence-2 (or none), few tokens, greedy, region captions on `dense`. */
+  /**
+   * The plain rule instead of calibrated verdicts (the default): every mention the evidence does not show is a
+   * hallucination and every salient object an omission, so every photo gets findings to act on.
+   */
+  async usePlainRule(): Promise<void> {
+    await this.page.getByTestId('critic-calibrated').uncheck();
+  }
+
   async useTinyTeacher(options: { florence: boolean; dense?: string; maxTokens?: number }): Promise<void> {
     const p = this.page;
     if (!options.florence) await p.getByTestId('teacher-use-florence').uncheck();
