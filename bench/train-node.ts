@@ -3,14 +3,18 @@
  * warm-up steps, then time steps on random captions and random encoder states. Used by bench/train.mjs and, on
  * a lent GPU, bundled by it (see README of src/lib/onnx/training).
  */
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { buildTrainingArtifacts } from '../src/lib/onnx/training/artifacts';
-import { makeBatch, type TrainingSample } from '../src/lib/onnx/training/batches';
+import { buildTrainingArtifacts, type TrainingArtifacts } from '../src/lib/onnx/training/artifacts';
+import { makeBatch, type TrainingBatch, type TrainingSample } from '../src/lib/onnx/training/batches';
 import { OnnxModel } from '../src/lib/onnx/graph/model';
 import { DataType, float32Tensor } from '../src/lib/onnx/proto/tensor';
 import { SeededRandom } from '../src/lib/core/rng';
 import { trainablePreset } from '../src/lib/onnx/training/selection';
 import { Trainer } from '../src/lib/onnx/training/trainer';
+import { stepProfile, type StepProfile } from './lib/ort-profile';
 
 export interface TrainBenchOptions {
   readonly decoder: Uint8Array;
@@ -21,6 +25,8 @@ export interface TrainBenchOptions {
   readonly encoderSequence: number;
   readonly steps: number;
   readonly warmup: number;
+  /** Also profile one step with ONNX Runtime's profiler (a second trainer, after the timed steps). */
+  readonly profile?: boolean;
 }
 
 export interface TrainBenchResult {
@@ -37,6 +43,7 @@ export interface TrainBenchResult {
   readonly stepsPerSecond: number;
   readonly samplesPerSecond: number;
   readonly losses: number[];
+  readonly profile?: StepProfile;
 }
 
 /**
@@ -101,6 +108,7 @@ export async function benchTraining(options: TrainBenchOptions): Promise<TrainBe
   for (let i = 0; i < steps; i++) losses.push((await trainer.trainStep(data)).loss);
   const seconds = (performance.now() - t5) / 1000;
   await trainer.release();
+  const profile = options.profile ? await profileStep(artifacts, options.ep, data) : undefined;
   const trainableParameters = artifacts.trainables.reduce((n, t) => n + t.dims.reduce((a, b) => a * b, 1), 0);
   return {
     preset: options.preset,
@@ -115,7 +123,39 @@ export async function benchTraining(options: TrainBenchOptions): Promise<TrainBe
     stepsPerSecond: steps / seconds,
     samplesPerSecond: (steps * batch) / seconds,
     losses,
+    ...(profile ? { profile } : {}),
   };
+}
+
+/**
+ * One step under ONNX Runtime's profiler: a fresh trainer whose sessions write a trace each, two steps (the first
+ * compiles), the trainer released (that writes the traces), the last run of each read (bench/lib/ort-profile.ts).
+ */
+async function profileStep(
+  artifacts: TrainingArtifacts,
+  ep: 'cpu' | 'webgpu',
+  data: TrainingBatch,
+): Promise<StepProfile> {
+  const dir = mkdtempSync(join(tmpdir(), 'capgrad-profile-'));
+  try {
+    const trainer = await Trainer.create({
+      runtime: {
+        ort,
+        executionProviders: [ep],
+        placement: 'cpu',
+        sessionOptions: { enableProfiling: true, profileFilePrefix: join(dir, 'session') },
+      },
+      artifacts,
+      modelId: 'bench',
+    });
+    await trainer.trainStep(data);
+    await trainer.trainStep(data);
+    await trainer.release();
+    const traces = readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as []);
+    return stepProfile(traces, ep === 'webgpu' ? 'WebGpuExecutionProvider' : 'CPUExecutionProvider');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The decoder without the data of its large float initializers (dims kept): fillStrippedWeights restores values. */

@@ -52,6 +52,10 @@ async function main(): Promise<void> {
   const batch = Number(params.get('batch') ?? 8);
   const tokens = Number(params.get('tokens') ?? 20);
   ort.env.wasm.wasmPaths = '/ort/';
+  // Every core, as the studio's worker runs the trainer (workers/student/web-platform.ts configureOrt), unless the
+  // bench asks for fewer (?threads=N, to compare in one run); ORT's own default is half of them. Threads need cross-origin isolation, which vite.config.ts gives this page too.
+  const threads = Number(params.get('threads') ?? 0);
+  ort.env.wasm.numThreads = threads > 0 ? threads : Math.max(1, navigator.hardwareConcurrency || 1);
   const config = (await (await fetch(`/models/${model}/config.json`)).json()) as {
     encoder: { image_size: number; patch_size: number };
     decoder: { vocab_size: number; n_embd: number };
@@ -125,7 +129,12 @@ async function main(): Promise<void> {
       report(`${preset} on ${ep}: ${(steps / seconds).toPrecision(3)} steps/s`);
     }
   }
-  (globalThis as Record<string, unknown>).__benchResult = { adapter: await gpuBuffers.adapter(), results };
+  (globalThis as Record<string, unknown>).__benchResult = {
+    adapter: await gpuBuffers.adapter(),
+    wasmThreads: ort.env.wasm.numThreads,
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    results,
+  };
   report('done');
 }
 

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- train [--models tiny,real-size] [--presets lora-r8,last-2-blocks] [--eps webgpu,wasm]
- *                         [--batch 8] [--tokens 20] [--steps N] [--warmup N] [--no-torch]`
+ *                         [--batch 8] [--tokens 20] [--steps N] [--warmup N] [--no-torch] [--wasm-threads 1,0] [--profile]`
  *
  * Steps and samples per second of our training graphs (src/lib/onnx/training) in headless Chromium with
  * onnxruntime-web/webgpu, on the WebGPU EP (params, gradients and moments kept on the GPU) and on the WASM EP,
@@ -9,7 +9,10 @@
  * running the same step on the same shapes (tools/bench_train_torch.py), with ratios and the memory the trainer
  * holds. Prints one JSON object. Steps per run (warm-up, then timed) come from STEP_PLAN unless given.
  *
- * --runtime node: the same steps on onnxruntime-node's CPU and WebGPU EPs instead (--eps cpu,webgpu).
+ * --wasm-threads LIST: WASM thread counts, one page each (0: every core, as the studio's worker; the default).
+ * --runtime node: the same steps on onnxruntime-node's CPU and WebGPU EPs instead (--eps cpu,webgpu); with --profile,
+ * one more step per preset and EP under ONNX Runtime's profiler (bench/lib/ort-profile.ts): kernels per step and
+ * on which EP, nodes left on the CPU, copies between devices, milliseconds per op type.
  * --bundle FILE: writes bench/train-node.ts and the library as one .mjs (for a lent GPU, see
  * bench/train-device.mjs) and exits.
  */
@@ -54,6 +57,8 @@ export async function run(argv) {
       steps: { type: 'string' },
       warmup: { type: 'string' },
       'no-torch': { type: 'boolean', default: false },
+      'wasm-threads': { type: 'string', default: '0' },
+      profile: { type: 'boolean', default: false },
       bundle: { type: 'string' },
       chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
       timeout: { type: 'string', default: '7200' },
@@ -79,15 +84,30 @@ export async function run(argv) {
     const { encoderSequence } = modelConfig(model);
     const entry = { encoderSequence, stepPlan: plan, results: [] };
     if (node) {
-      entry.results.push(...(await runInNode({ model, presets, eps, batch, tokens, plan })));
+      entry.results.push(
+        ...(await runInNode({ model, presets, eps, batch, tokens, plan, profile: values.profile })),
+      );
     } else {
-      const page = await runInBrowser({
-        ...{ model, presets, eps, batch, tokens, plan, chromium: values.chromium },
-        timeoutSeconds: Number(values.timeout),
-      });
-      report.browser = `chromium ${page.browser} (headless, --enable-unsafe-webgpu)`;
-      report.adapter = page.adapter;
-      entry.results.push(...page.results.map((r) => ({ runtime: `onnxruntime-web ${r.ep}`, ...r })));
+      // One page per WASM thread count (--wasm-threads 1,0: one thread against every core, side by side); WebGPU
+      // runs on the first page only.
+      const threadCounts = values['wasm-threads'].split(',').map(Number);
+      for (const [i, wasmThreads] of threadCounts.entries()) {
+        const pageEps = i === 0 ? eps : eps.filter((ep) => ep === 'wasm');
+        if (pageEps.length === 0) continue;
+        const page = await runInBrowser({
+          ...{ model, presets, eps: pageEps, batch, tokens, plan, chromium: values.chromium, wasmThreads },
+          timeoutSeconds: Number(values.timeout),
+        });
+        report.browser = `chromium ${page.browser} (headless, --enable-unsafe-webgpu)`;
+        report.adapter = page.adapter;
+        const label = (ep) =>
+          ep === 'wasm' && threadCounts.length > 1
+            ? `onnxruntime-web wasm ${page.wasmThreads} threads`
+            : `onnxruntime-web ${ep}`;
+        entry.results.push(
+          ...page.results.map((r) => ({ runtime: label(r.ep), wasmThreads: page.wasmThreads, ...r })),
+        );
+      }
     }
     if (!values['no-torch'])
       for (const preset of presets)

@@ -32,12 +32,24 @@ export function modelConfig(model) {
  * One model in Chromium: every preset on every EP, in one page. `plan[ep]` = { warmup, steps }. Progress lines
  * of the page go to stderr. Resolves to the page's result ({ adapter, results }) plus the browser's version.
  */
-export async function runInBrowser({ model, presets, eps, batch, tokens, plan, chromium, timeoutSeconds }) {
+export async function runInBrowser({
+  model,
+  presets,
+  eps,
+  batch,
+  tokens,
+  plan,
+  chromium,
+  timeoutSeconds,
+  wasmThreads,
+}) {
   const query = new URLSearchParams({
     model: MODELS[model].replace(/^public\/models\//, ''),
     batch,
     tokens,
   });
+  // WASM threads: every core unless given (0 also means every core).
+  if (wasmThreads) query.set('threads', String(wasmThreads));
   query.set('presets', presets.join(','));
   query.set('eps', eps.join(','));
   for (const [ep, { warmup, steps }] of Object.entries(plan)) {
@@ -59,7 +71,7 @@ export async function runInBrowser({ model, presets, eps, batch, tokens, plan, c
 }
 
 /** One model in Node (onnxruntime-node): every preset on every EP ('cpu', 'webgpu'). */
-export async function runInNode({ model, presets, eps, batch, tokens, plan }) {
+export async function runInNode({ model, presets, eps, batch, tokens, plan, profile = false }) {
   const { decoderPath, encoderSequence } = modelConfig(model);
   return withSsrModule('/bench/train-node.ts', async ({ benchTraining }) => {
     const decoder = new Uint8Array(readFileSync(decoderPath));
@@ -68,7 +80,16 @@ export async function runInNode({ model, presets, eps, batch, tokens, plan }) {
       for (const ep of eps)
         results.push({
           runtime: `onnxruntime-node ${ep}`,
-          ...(await benchTraining({ decoder, preset, ep, batch, tokens, encoderSequence, ...plan[ep] })),
+          ...(await benchTraining({
+            decoder,
+            preset,
+            ep,
+            batch,
+            tokens,
+            encoderSequence,
+            profile,
+            ...plan[ep],
+          })),
         });
     return results;
   });
