@@ -149,6 +149,9 @@ test('calibrated verdicts: a confirmed, a contradicted and an unverified mention
       'title',
       'Accept or edit refined captions first',
     );
+    await expect(page.getByTestId('train-unbacked')).toHaveText(
+      '1 accepted rewrite left out: not backed by the evidence (the Critic panel says why; an edit of yours counts).',
+    );
     await page.screenshot({ path: testInfo.outputPath('critic-verdicts.png'), fullPage: true });
   } finally {
     await server.close();

@@ -17,6 +17,8 @@ interface TraceEvent {
 export interface StepProfile {
   /** Sessions the step ran (training graph, optimizer graph, …). */
   readonly sessions: number;
+  /** Kernels per session, largest first: which graph the dispatches come from. */
+  readonly kernelsPerSession: readonly number[];
   /** Kernels run in one step: a lower bound of the GPU dispatches on WebGPU (a kernel may dispatch more than once). */
   readonly kernels: number;
   readonly kernelsByProvider: Readonly<Record<string, number>>;
@@ -52,10 +54,12 @@ export function stepProfile(traces: readonly (readonly TraceEvent[])[], devicePr
   let copies = 0;
   let runMs = 0;
   let sessions = 0;
+  const perSession: number[] = [];
   for (const trace of traces) {
     const last = lastRun(trace);
     if (last === null) continue;
     sessions++;
+    perSession.push(last.kernels.length);
     runMs += last.run.dur! / 1000;
     for (const k of last.kernels) {
       const op = k.args?.op_name ?? '?';
@@ -75,6 +79,7 @@ export function stepProfile(traces: readonly (readonly TraceEvent[])[], devicePr
   );
   return {
     sessions,
+    kernelsPerSession: perSession.sort((a, b) => b - a),
     kernels,
     kernelsByProvider: byProvider,
     copies,

@@ -26,6 +26,7 @@ describe('stepProfile', () => {
     const p = stepProfile([training, optimizer, []], 'WebGpuExecutionProvider');
     expect(p).toEqual({
       sessions: 2,
+      kernelsPerSession: [4, 1],
       kernels: 5,
       kernelsByProvider: { WebGpuExecutionProvider: 2, CPUExecutionProvider: 3 },
       copies: 2,

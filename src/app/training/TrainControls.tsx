@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
-import { trainingCandidate } from '../../lib/critic-run/records';
 import { useStudioState } from '../studio-context';
+import { candidateCounts } from './candidate-counts';
 import { useTraining } from './training-context';
 
 const STAGE_WORDS = {
@@ -25,8 +25,8 @@ export function TrainControls() {
       lastStart: s.training.lastStart,
     })),
   );
-  const accepted = useStudioState(
-    (s) => Object.values(s.critic.items).filter((i) => trainingCandidate(i).status === 'accepted').length,
+  const { accepted, unbacked } = useStudioState(
+    useShallow((s) => candidateCounts(Object.values(s.critic.items))),
   );
   const { status, position } = t;
   const busy = status === 'running' || status === 'pausing' || status === 'paused' || status === 'stopping';
@@ -88,6 +88,12 @@ export function TrainControls() {
         {t.phase && status === 'running' ? ` · ${t.phase}` : ''} · {accepted} accepted caption
         {accepted === 1 ? '' : 's'}
       </p>
+      {unbacked > 0 && (
+        <p className="muted" data-testid="train-unbacked">
+          {unbacked} accepted rewrite{unbacked === 1 ? '' : 's'} left out: not backed by the evidence (the
+          Critic panel says why; an edit of yours counts).
+        </p>
+      )}
       {t.lastStart?.continues && status === 'running' && (
         <p className="muted" data-testid="train-resumed" data-step={t.lastStart.fromStep ?? ''}>
           Resumed from the checkpoint at step {t.lastStart.fromStep}.
