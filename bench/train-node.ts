@@ -151,7 +151,11 @@ async function profileStep(
     await trainer.trainStep(data);
     await trainer.trainStep(data);
     await trainer.release();
-    const traces = readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as []);
+    // Trace files are named by their session's start time: sorted, the training graph's comes first, then the
+    // optimizer's (the trainer creates them in that order, one at a time).
+    const traces = readdirSync(dir)
+      .sort()
+      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as []);
     return stepProfile(traces, ep === 'webgpu' ? 'WebGpuExecutionProvider' : 'CPUExecutionProvider');
   } finally {
     rmSync(dir, { recursive: true, force: true });

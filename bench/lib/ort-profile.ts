@@ -17,7 +17,7 @@ interface TraceEvent {
 export interface StepProfile {
   /** Sessions the step ran (training graph, optimizer graph, …). */
   readonly sessions: number;
-  /** Kernels per session, largest first: which graph the dispatches come from. */
+  /** Kernels per session, in the order of the traces given: which graph the dispatches come from. */
   readonly kernelsPerSession: readonly number[];
   /** Kernels run in one step: a lower bound of the GPU dispatches on WebGPU (a kernel may dispatch more than once). */
   readonly kernels: number;
@@ -79,7 +79,7 @@ export function stepProfile(traces: readonly (readonly TraceEvent[])[], devicePr
   );
   return {
     sessions,
-    kernelsPerSession: perSession.sort((a, b) => b - a),
+    kernelsPerSession: perSession,
     kernels,
     kernelsByProvider: byProvider,
     copies,

@@ -26,7 +26,7 @@ describe('stepProfile', () => {
     const p = stepProfile([training, optimizer, []], 'WebGpuExecutionProvider');
     expect(p).toEqual({
       sessions: 2,
-      kernelsPerSession: [4, 1],
+      kernelsPerSession: [4, 1], // in trace order
       kernels: 5,
       kernelsByProvider: { WebGpuExecutionProvider: 2, CPUExecutionProvider: 3 },
       copies: 2,
