@@ -11,11 +11,11 @@ import { DEFAULT_VERDICT_THRESHOLDS } from '../src/lib/critic/calibration';
 import { CHAIR_SYNONYMS } from '../src/lib/critic/chair-synonyms';
 import { TemplateEngine } from '../src/lib/critic/engines/template';
 import type { Evidence } from '../src/lib/critic/evidence';
-import { extractObjectWords } from '../src/lib/critic/mentions';
 import { refineImage } from '../src/lib/critic-run/refine-image';
 import { wordDiff } from '../src/lib/critic-run/word-diff';
 import { CORROBORATED_SCORES, UNCORROBORATED_SCORES } from '../src/lib/evidence/corroborate';
 import { planCrops } from '../src/lib/evidence/crops';
+import { computeChair } from '../src/lib/metrics/chair';
 import { gatherEvidence } from '../src/lib/models/teacher/evidence-path';
 import type { TeacherSettings } from '../src/lib/models/teacher/types';
 import type { CocoImage } from './lib/coco-folder';
@@ -140,25 +140,29 @@ async function evidenceFor(
   return { evidence, ms, crops };
 }
 
+/** CHAIR (metrics/chair.ts, default mode, instances only) of captions each with its image's categories, and recall. */
 function chairOf(captions: readonly { caption: string; present: ReadonlySet<string> }[]) {
-  let mentions = 0;
-  let hallucinated = 0;
-  let withHallucination = 0;
+  // One ground-truth entry per caption: computeChair looks objects up by image id.
+  const truth = {
+    objectsByImageId: new Map(captions.map((c, i) => [i, c.present])),
+    imageIdByFileName: new Map<string, number>(),
+  };
+  const chair = computeChair(
+    captions.map(({ caption }, imageId) => ({ imageId, caption })),
+    truth,
+    CHAIR_SYNONYMS,
+  );
   let named = 0;
   let present = 0;
-  for (const { caption, present: gt } of captions) {
-    const words = extractObjectWords(caption, CHAIR_SYNONYMS);
-    const bad = words.filter((w) => !gt.has(w.category)).length;
-    mentions += words.length;
-    hallucinated += bad;
-    if (bad > 0) withHallucination++;
-    const cats = new Set(words.map((w) => w.category));
+  chair.sentences.forEach((sentence, i) => {
+    const gt = captions[i]!.present;
+    const cats = new Set(sentence.mentions.map((w) => w.category));
     named += [...gt].filter((c) => cats.has(c)).length;
     present += gt.size;
-  }
+  });
   return {
-    chairI: mentions === 0 ? null : hallucinated / mentions,
-    chairS: captions.length === 0 ? null : withHallucination / captions.length,
+    chairI: chair.mentions === 0 ? null : chair.chairI,
+    chairS: captions.length === 0 ? null : chair.chairS,
     recall: rate(named, present),
   };
 }
