@@ -14,7 +14,7 @@ import {
 } from '../critic/calibration';
 import type { Evidence } from '../critic/evidence';
 import type { Refinement } from '../critic/loop';
-import { extractObjectWords } from '../critic/mentions';
+import { namedCategories } from '../critic/mentions';
 import type { SynonymTable } from '../critic/synonyms';
 import type { TrainingCandidate } from '../train-loop/training-set';
 
@@ -83,11 +83,8 @@ export function backing(
   table: SynonymTable,
 ): Required<Pick<CriticItem, 'backed'>> & Pick<CriticItem, 'unbackedChanges'> {
   const best = refinement.versions[refinement.best]!;
-  // CHAIR's words, as the proving-ground bench compares them (metrics/student-scores.ts namedCategories); imported
-  // from the critic, not from metrics, whose CHAIR reference mode pulls a raw text file that Playwright's loader
-  // cannot read (the e2e specs import the critic's settings).
-  const named = (text: string) => new Set(extractObjectWords(text, table).map((w) => w.category));
-  const change = objectChange(named(caption), named(best.caption));
+  // CHAIR's words, as the proving-ground bench compares them.
+  const change = objectChange(namedCategories(caption, table), namedCategories(best.caption, table));
   if (isBackedChange(change, evidence, calibration)) return { backed: true };
   const t = DEFAULT_VERDICT_THRESHOLDS;
   const removed = change.removed.flatMap((object): UnbackedRemoval[] => {

@@ -115,6 +115,11 @@ export interface ObjectWordOptions {
   readonly splitCompounds?: boolean;
 }
 
+/** The categories a caption names (CHAIR's words), as a set. */
+export function namedCategories(caption: string, table: SynonymTable): Set<string> {
+  return new Set(extractObjectWords(caption, table).map((w) => w.category));
+}
+
 export function extractObjectWords(
   caption: string,
   table: SynonymTable,

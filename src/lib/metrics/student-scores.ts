@@ -11,7 +11,7 @@
  * - for a planted co-occurrence bias (A → B): the share of captions that name B, among images that hold A
  *   and not B (the `bias` split) and among images that hold neither (the `control` split).
  */
-import { extractObjectPhrases, extractObjectWords } from '../critic/mentions';
+import { extractObjectPhrases, namedCategories } from '../critic/mentions';
 import type { SynonymTable } from '../critic/synonyms';
 import { CocoAnnotationsError, computeChair, parseCocoInstances } from './chair';
 
@@ -64,10 +64,9 @@ export function canonicalCategory(name: string, table: SynonymTable): string {
   return table.lookup.get(lower) ?? lower;
 }
 
-/** The categories a caption names (CHAIR's words), as a set. */
-export function namedCategories(caption: string, table: SynonymTable): Set<string> {
-  return new Set(extractObjectWords(caption, table).map((w) => w.category));
-}
+// The categories a caption names live with the words they are read from (critic/mentions.ts); re-exported here,
+// where the scores and benches have always found them.
+export { namedCategories };
 
 /** Scores the captions of one split against its instances JSON. Every caption's image must be annotated. */
 export function scoreSplit(
