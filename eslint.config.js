@@ -27,7 +27,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/app/**/*.{ts,tsx}', 'src/state/**/*.ts', 'src/main.tsx'],
+    files: ['src/app/**/*.{ts,tsx}', 'src/state/**/*.ts', 'src/flows/**/*.ts', 'src/main.tsx'],
     plugins: { 'react-hooks': reactHooks },
     languageOptions: { globals: globals.browser },
     rules: reactHooks.configs.recommended.rules,
@@ -53,8 +53,35 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['react', 'react-dom', 'zustand', '**/app/**', '**/state/**', '**/workers/**'] },
+        {
+          patterns: [
+            'react',
+            'react-dom',
+            'zustand',
+            '**/app/**',
+            '**/state/**',
+            '**/flows/**',
+            '**/workers/**',
+          ],
+        },
       ],
+    },
+  },
+  {
+    // src/state is the zustand store alone: slices and persistence, no runners, no UI.
+    files: ['src/state/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['react', 'react-dom', '**/app/**', '**/flows/**', '**/workers/**'] },
+      ],
+    },
+  },
+  {
+    // src/flows orchestrates on the main thread without React: the UI calls it, never the reverse.
+    files: ['src/flows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['react', 'react-dom', '**/app/**'] }],
     },
   },
 );

@@ -6,13 +6,8 @@
 import { env, pipeline, RawImage } from '@huggingface/transformers';
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web/webgpu';
-import type {
-  CaptionProgress,
-  CaptionRequest,
-  PixelImage,
-  StudentDevice,
-} from '../src/lib/models/student/types';
-import type { StudentWorkerApi } from '../src/lib/models/student/worker-api';
+import type { CaptionProgress, CaptionRequest, PixelImage, StudentDevice } from '../src/lib/caption/types';
+import type { StudentWorkerApi } from '../src/lib/caption/worker-api';
 import { adapterName, loadBenchPhotos, runBench, status } from './lib/bench-page';
 
 export interface BenchParams {

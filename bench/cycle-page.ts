@@ -7,16 +7,16 @@
 import * as Comlink from 'comlink';
 import { TemplateEngine } from '../src/lib/critic/engines/template';
 import { CHAIR_SYNONYMS } from '../src/lib/critic/chair-synonyms';
-import { refineImage } from '../src/lib/critic-run/refine-image';
-import type { CaptionRequest, PixelImage, StudentDevice } from '../src/lib/models/student/types';
-import type { TeacherWorkerApi } from '../src/lib/models/teacher/worker-api';
+import { refineImage } from '../src/lib/critic/refine-image';
+import type { CaptionRequest, PixelImage, StudentDevice } from '../src/lib/caption/types';
+import type { TeacherWorkerApi } from '../src/lib/evidence/teacher/worker-api';
 import {
   DEFAULT_TEACHER_SETTINGS,
   type EvidenceProgress,
   type TeacherSettings,
-} from '../src/lib/models/teacher/types';
-import { DEFAULT_TUNING_SETTINGS, type TuningSettings } from '../src/lib/tuning/settings';
-import type { StudentWithTrainingApi, TrainingEvent } from '../src/lib/tuning/worker-api';
+} from '../src/lib/evidence/teacher/types';
+import { DEFAULT_TUNING_SETTINGS, type TuningSettings } from '../src/lib/train/settings';
+import type { StudentWithTrainingApi, TrainingEvent } from '../src/lib/train/worker-api';
 import { loadBenchPhotos, runBench, status } from './lib/bench-page';
 
 const now = () => performance.now();

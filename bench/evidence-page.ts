@@ -2,7 +2,7 @@
  * Benchmark page (served by vite, driven by bench/evidence.mjs): crops per second of the evidence path batched
  * against one crop at a time, in the same browser, on the same crops of the same photos.
  * - Detector: the real FastestDet as shipped (batch fixed at 1: one run per crop) against its batch rewrite
- *   (src/lib/models/teacher/fastestdet-batch.ts) running `detBatch` crops per run; detections compared.
+ *   (src/lib/evidence/teacher/fastestdet-batch.ts) running `detBatch` crops per run; detections compared.
  * - Florence-2 (random weights at the real Florence-2-base dimensions): transformers.js's own path, one crop at
  *   a time (preprocess + vision encoder + generate from pixels), against ours (vision encoder on `visionBatch`
  *   crops per call, then generate from the features); both `<DENSE_REGION_CAPTION>` with a forced number of new
@@ -12,12 +12,12 @@ import { env } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-web/webgpu';
 import { planCrops } from '../src/lib/evidence/crops';
 import type { RasterImage } from '../src/lib/evidence/raster';
-import { parseClassNames } from '../src/lib/models/detector/coco-names';
-import { FastestDetDetector } from '../src/lib/models/detector/fastestdet';
-import { makeFastestDetBatchable } from '../src/lib/models/teacher/fastestdet-batch';
-import { loadTransformersFlorence } from '../src/lib/models/teacher/florence-transformers';
-import { cropRaster } from '../src/lib/models/teacher/raster-crop';
-import type { FlorenceDtypes } from '../src/lib/models/teacher/types';
+import { parseClassNames } from '../src/lib/evidence/fastestdet/coco-names';
+import { FastestDetDetector } from '../src/lib/evidence/fastestdet/fastestdet';
+import { makeFastestDetBatchable } from '../src/lib/evidence/teacher/fastestdet-batch';
+import { loadTransformersFlorence } from '../src/lib/evidence/teacher/florence-transformers';
+import { cropRaster } from '../src/lib/evidence/teacher/raster-crop';
+import type { FlorenceDtypes } from '../src/lib/evidence/teacher/types';
 import { adapterName, loadBenchPhotos, runBench, status } from './lib/bench-page';
 
 interface Params {

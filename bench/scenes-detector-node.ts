@@ -2,8 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHAIR_SYNONYMS } from '../src/lib/critic/chair-synonyms';
-import type { EvidenceObject } from '../src/lib/critic/evidence';
-import { buildEvidence } from '../src/lib/critic/evidence';
+import type { EvidenceObject } from '../src/lib/evidence/evidence';
+import { buildEvidence } from '../src/lib/evidence/evidence';
 import { boxFromXywh, iou } from '../src/lib/evidence/boxes';
 import { detectAcrossCrops } from '../src/lib/evidence/detect';
 import type { CocoInstances } from '../src/lib/scenes/coco-types';

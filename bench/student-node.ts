@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- student` in Node (loaded by bench/student.mjs through Vite's SSR loader): captions every
  * image of each split with the studio's own captioning path (StudentService, the studio's default generation
- * settings) and scores the captions against the split's instances.json (src/lib/metrics/student-scores.ts).
+ * settings) and scores the captions against the split's instances.json (src/lib/score/student-scores.ts).
  *
  * DIR is either one COCO folder (images/ + instances.json) or a scenes root (scenes.json beside one COCO
  * folder per split, as `npm run scenes` writes it); the bias pairs of scenes.json are scored on its `bias` and
@@ -13,15 +13,15 @@ import { basename, join, relative, resolve } from 'node:path';
 import { RawImage } from '@huggingface/transformers';
 import type * as OrtWeb from 'onnxruntime-web';
 import { CHAIR_SYNONYMS } from '../src/lib/critic/chair-synonyms';
-import type { FetchBytes, ModelFiles } from '../src/lib/models/sources';
-import { folderFiles, openModelSource } from '../src/lib/models/sources';
-import { tensorFactoryFrom } from '../src/lib/models/student/session';
-import type { StudentPlatform } from '../src/lib/models/student/student-service';
-import { StudentService } from '../src/lib/models/student/student-service';
-import type { GenerationSettings, ModelSource, PixelImage } from '../src/lib/models/student/types';
-import type { BiasPair, BiasRates, ImageCaption, SplitScores } from '../src/lib/metrics/student-scores';
-import { sceneGrammar } from '../src/lib/metrics/scene-fluency';
-import { biasRates, scoreSplit } from '../src/lib/metrics/student-scores';
+import type { FetchBytes, ModelFiles } from '../src/lib/core/model-sources';
+import { folderFiles, openModelSource } from '../src/lib/core/model-sources';
+import { tensorFactoryFrom } from '../src/lib/caption/session';
+import type { StudentPlatform } from '../src/lib/caption/student-service';
+import { StudentService } from '../src/lib/caption/student-service';
+import type { GenerationSettings, ModelSource, PixelImage } from '../src/lib/caption/types';
+import type { BiasPair, BiasRates, ImageCaption, SplitScores } from '../src/lib/score/student-scores';
+import { sceneGrammar } from '../src/lib/score/scene-fluency';
+import { biasRates, scoreSplit } from '../src/lib/score/student-scores';
 import { DEFAULT_SETTINGS } from '../src/state/slices/settings';
 
 export const REPO_DIR = resolve(import.meta.dirname, '..');

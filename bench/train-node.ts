@@ -1,19 +1,19 @@
 /**
  * One training benchmark in Node (onnxruntime-node, CPU or WebGPU EP): build the artifacts for a decoder, run
  * warm-up steps, then time steps on random captions and random encoder states. Used by bench/train.mjs and, on
- * a lent GPU, bundled by it (see README of src/lib/onnx/training).
+ * a lent GPU, bundled by it (see README of src/lib/train/graph).
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { buildTrainingArtifacts, type TrainingArtifacts } from '../src/lib/onnx/training/artifacts';
-import { makeBatch, type TrainingBatch, type TrainingSample } from '../src/lib/onnx/training/batches';
+import { buildTrainingArtifacts, type TrainingArtifacts } from '../src/lib/train/graph/artifacts';
+import { makeBatch, type TrainingBatch, type TrainingSample } from '../src/lib/train/graph/batches';
 import { OnnxModel } from '../src/lib/onnx/graph/model';
 import { DataType, float32Tensor } from '../src/lib/onnx/proto/tensor';
 import { SeededRandom } from '../src/lib/core/rng';
-import { trainablePreset } from '../src/lib/onnx/training/selection';
-import { Trainer } from '../src/lib/onnx/training/trainer';
+import { trainablePreset } from '../src/lib/train/graph/selection';
+import { Trainer } from '../src/lib/train/graph/trainer';
 import { stepProfile, type StepProfile } from './lib/ort-profile';
 
 export interface TrainBenchOptions {

@@ -2,17 +2,17 @@
  * Benchmark page (served by vite, driven by `npm run bench -- train`): training steps in Chromium with
  * onnxruntime-web/webgpu, on the WebGPU EP with params, gradients and moments kept on the GPU ('gpu-buffer')
  * and on the WASM EP ('cpu'), from the same start on the same batch, so the loss curves can be compared.
- * Besides speed it reports what the trainer holds: accounted from the training graph (src/lib/onnx/training/
+ * Besides speed it reports what the trainer holds: accounted from the training graph (src/lib/train/graph/
  * memory.ts) and measured as the bytes of the GPU buffers ORT has allocated and not destroyed.
  */
 import * as ort from 'onnxruntime-web/webgpu';
-import { buildTrainingArtifacts } from '../src/lib/onnx/training/artifacts';
-import { makeBatch, type TrainingSample } from '../src/lib/onnx/training/batches';
-import { trainingMemory, type TrainingMemory } from '../src/lib/onnx/training/memory';
+import { buildTrainingArtifacts } from '../src/lib/train/graph/artifacts';
+import { makeBatch, type TrainingSample } from '../src/lib/train/graph/batches';
+import { trainingMemory, type TrainingMemory } from '../src/lib/train/graph/memory';
 import { SeededRandom } from '../src/lib/core/rng';
-import type { OrtModule, TensorPlacement } from '../src/lib/onnx/training/runtime';
-import { trainablePreset } from '../src/lib/onnx/training/selection';
-import { Trainer } from '../src/lib/onnx/training/trainer';
+import type { OrtModule, TensorPlacement } from '../src/lib/train/graph/runtime';
+import { trainablePreset } from '../src/lib/train/graph/selection';
+import { Trainer } from '../src/lib/train/graph/trainer';
 import { trackGpuBuffers } from './train-gpu-buffers';
 
 interface RunResult {

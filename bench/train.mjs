@@ -2,7 +2,7 @@
  * `npm run bench -- train [--models tiny,real-size] [--presets lora-r8,last-2-blocks] [--eps webgpu,wasm]
  *                         [--batch 8] [--tokens 20] [--steps N] [--warmup N] [--no-torch] [--wasm-threads 1,0] [--profile]`
  *
- * Steps and samples per second of our training graphs (src/lib/onnx/training) in headless Chromium with
+ * Steps and samples per second of our training graphs (src/lib/train/graph) in headless Chromium with
  * onnxruntime-web/webgpu, on the WebGPU EP (params, gradients and moments kept on the GPU) and on the WASM EP,
  * for the tiny student (public/models/tiny-random/vit-gpt2) and the random-weight real-size ViT-GPT2 decoder
  * (public/models/bench/vit-gpt2-real-size, from tools/make_real_size_models.py), beside PyTorch on the CPU
@@ -35,7 +35,7 @@ const STEP_PLAN = {
 const TORCH_PLAN = { tiny: { warmup: 2, steps: 20 }, 'real-size': { warmup: 1, steps: 3 } };
 
 const MEMORY_NOTE =
-  'memory.* is accounted from the training graph at these shapes (src/lib/onnx/training/memory.ts): ' +
+  'memory.* is accounted from the training graph at these shapes (src/lib/train/graph/memory.ts): ' +
   'trainer state = params + gradients + 2 Adam moments (float32, one copy each); frozen = the training ' +
   "graph's initializers (frozen weights and constants); savedActivations = every tensor a forward node " +
   'produces and a gradient node reads (all alive when the backward pass starts); inputs = tokens, encoder ' +

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DEFAULT_CRITIC_SETTINGS } from '../src/state/critic/slice';
+import { DEFAULT_CRITIC_SETTINGS } from '../src/state/slices/critic';
 import { CriticPage } from './pages/critic-page';
 import { StudioPage, TINY_MODEL } from './pages/studio-page';
 import { pageFile, PHOTOS_DIR } from './support/files';

@@ -1,5 +1,5 @@
 /**
- * Our training graphs (src/lib/onnx/training) in Chromium with onnxruntime-web/webgpu, on the WebGPU EP
+ * Our training graphs (src/lib/train/graph) in Chromium with onnxruntime-web/webgpu, on the WebGPU EP
  * (SwiftShader here) and on the WASM EP. The page (e2e/web/training-graphs.ts) builds the full-decoder training
  * graph of the committed PyTorch fixture gpt2-a (the smallest: vocab 96, width 32, 2 blocks with cross-attention,
  * 45 weights) and trains it for 6 RAdam steps with our Trainer; this file judges what it returns:
@@ -7,7 +7,7 @@
  *   - on WebGPU the keep-on-GPU path: 'gpu-buffer' outputs fed back as inputs, only the loss and the gradient
  *     norm read back;
  *   - the WebGPU loss curve and final weights against the WASM ones.
- * Tolerances and their reasons are the Node tests' (test/lib/onnx/training/helpers/reference.ts): ORT Web must
+ * Tolerances and their reasons are the Node tests' (test/lib/train/graph/helpers/reference.ts): ORT Web must
  * meet the bounds onnxruntime-node meets. The full decoder rather than LoRA: its gradients run through every
  * gradient rule (embeddings' ScatterND included) and are well conditioned, while gpt2-a's LoRA gradients are
  * the ill-conditioned case that the Node suite runs on the CPU EP only (ORT Web's WASM EP fuses block 0's
@@ -19,18 +19,18 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { createServer, type ViteDevServer } from 'vite';
-import { GRAD_NORM_OUTPUT } from '../src/lib/onnx/training/optimizer-graph';
+import { GRAD_NORM_OUTPUT } from '../src/lib/train/graph/optimizer-graph';
 import {
   GradFixtureData,
   relativeMaxError,
   type FixtureManifest,
-} from '../test/lib/onnx/training/helpers/grad-fixture-data';
+} from '../test/lib/train/graph/helpers/grad-fixture-data';
 import {
   gradientReference,
   gradientTolerance,
   LOSS_TOLERANCE,
   TRAJECTORY_TOLERANCE,
-} from '../test/lib/onnx/training/helpers/reference';
+} from '../test/lib/train/graph/helpers/reference';
 import type { PageEp, TrainerResult } from './web/training-graphs';
 
 const FIXTURE = 'gpt2-a';

@@ -5,11 +5,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { DEFAULT_TEACHER, evidenceReader } from '../bench/lib/node-evidence';
-import type { TeacherSettings } from '../src/lib/models/teacher/types';
+import type { TeacherSettings } from '../src/lib/evidence/teacher/types';
 import { measureCalibration } from '../src/lib/critic/calibration';
 import type { CalibrationImage, EvidenceCalibration } from '../src/lib/critic/calibration';
 import { CHAIR_SYNONYMS } from '../src/lib/critic/chair-synonyms';
-import { canonicalCategory } from '../src/lib/metrics/student-scores';
+import { canonicalCategory } from '../src/lib/score/student-scores';
 
 interface CocoFolderJson {
   images: { id: number; file_name: string }[];

@@ -6,7 +6,7 @@
  * internet. Tests never need this: they use the tiny models in public/models/tiny-random/ and the committed
  * fixtures. The detector (public/models/fastestdet/) and the CHAIR synonym list (src/lib/critic/) are committed.
  * - florence-2: onnx-community/Florence-2-base-ft, the files the teacher's dtype table can pick
- *   (src/lib/models/teacher/dtypes.ts): fp16 and fp32 embed_tokens / vision_encoder, q4 encoder and decoder.
+ *   (src/lib/evidence/teacher/dtypes.ts): fp16 and fp32 embed_tokens / vision_encoder, q4 encoder and decoder.
  * - vit-gpt2: Xenova/vit-gpt2-image-captioning in fp32, with the plain decoder the training graph is built from.
  */
 import { createWriteStream, existsSync, mkdirSync, renameSync } from 'node:fs';

@@ -3,9 +3,9 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { StudioProvider } from './app/studio-context';
 import { installTestHook } from './app/test-hook';
-import { installTrainingTestHook } from './app/training/test-hook';
-import { TrainingProvider } from './app/training/training-context';
-import { createBrowserStudio } from './state/browser-studio';
+import { installTrainingTestHook } from './app/train/test-hook';
+import { TrainingProvider } from './app/train/training-context';
+import { createBrowserStudio } from './flows/browser-studio';
 import './app/styles.css';
 
 const studio = createBrowserStudio();

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""CHAIR as its reference code counts it, for the parity test of src/lib/metrics/chair-reference.ts.
+"""CHAIR as its reference code counts it, for the parity test of src/lib/score/chair-reference.ts.
 
 Every hallucination figure in the studio is CHAIR (Rohrbach et al., "Object Hallucination in Image
 Captioning", EMNLP 2018). Papers quote the numbers of its reference code, LisaAnne/Hallucination
@@ -7,7 +7,7 @@ utils/chair.py (BSD-2-Clause), so the studio's `reference` mode must reproduce t
 exactly, quirks included. This script re-implements chair.py's caption -> object-words logic (class CHAIR:
 __init__, caption_to_words, get_annotations_from_segments/_captions, compute_chair) line for line on the
 libraries it pinned, runs it on a committed caption set and writes what it finds to
-test/fixtures/chair/reference-parity.json, which test/lib/metrics/chair-reference.test.ts compares with our
+test/fixtures/chair/reference-parity.json, which test/lib/score/chair-reference.test.ts compares with our
 TypeScript port caption by caption.
 
 The reference's stack, as it runs today (tools/requirements-chair.txt):

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch autograd oracle for the training graphs in src/lib/onnx/training (docs/architecture.md decision 9).
+"""PyTorch autograd oracle for the training graphs in src/lib/train/graph (docs/architecture.md decision 9).
 
 Builds small GPT-2 decoders with cross-attention (transformers' GPT2LMHeadModel, add_cross_attention=True),
 exports each with torch.onnx.export(dynamo=False) under the names optimum uses (input_ids,

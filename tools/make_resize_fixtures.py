@@ -3,13 +3,13 @@
 
 The studio resizes pixels itself in two places, and each claims a different reference:
 
-- src/lib/images/resize.ts `resizeAreaAverage` (import: the final resize to the planned size, and the
+- src/lib/ingest/resize.ts `resizeAreaAverage` (import: the final resize to the planned size, and the
   thumbnails) is an exact box filter: each output pixel is the average of the source pixels it covers,
   partly covered ones weighted by the covered fraction. That is OpenCV's INTER_AREA for downscaling
   (computeResizeAreaTab: fractional edge weights). It is *not* PIL's BOX filter, which includes a source
   pixel wholly or not at all by where its centre falls, nor PIL's BILINEAR, which widens a triangle filter
   on downscale; both differ from an area average at non-integer factors.
-- src/lib/models/detector/fastestdet-codec.ts `writeFastestDetInput` is FastestDet's own preprocessing,
+- src/lib/evidence/fastestdet/fastestdet-codec.ts `writeFastestDetInput` is FastestDet's own preprocessing,
   cv2.resize(img, (352, 352), interpolation=cv2.INTER_LINEAR): two-tap bilinear at
   src = (dst + 0.5) * scale - 0.5, clamped at the edges, with no antialiasing on downscale. Its reference
   is OpenCV's INTER_LINEAR, not PIL's BILINEAR (which antialiases).

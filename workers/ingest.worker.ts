@@ -9,7 +9,7 @@ import {
   type IngestOptions,
   type IngestRecord,
   type RgbaImage,
-} from '../src/lib/images';
+} from '../src/lib/ingest';
 import { browserDecoder } from './platform/browser-decoder';
 
 export type IngestOutcome = { ok: true; record: IngestRecord } | { ok: false; error: IngestErrorInfo };

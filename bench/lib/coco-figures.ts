@@ -7,7 +7,7 @@
 import type { EvidenceCalibration, VerdictThresholds } from '../../src/lib/critic/calibration';
 import { DEFAULT_VERDICT_THRESHOLDS, calibrateFindings, recallOf } from '../../src/lib/critic/calibration';
 import type { Findings } from '../../src/lib/critic/critique';
-import type { Evidence } from '../../src/lib/critic/evidence';
+import type { Evidence } from '../../src/lib/evidence/evidence';
 import { checkCaption, supportFor } from '../../src/lib/critic/rules';
 import type { SynonymTable } from '../../src/lib/critic/synonyms';
 import { iou } from '../../src/lib/evidence/boxes';

@@ -6,7 +6,7 @@
 import type { Box } from '../../src/lib/evidence/boxes';
 import { boxFromXywh } from '../../src/lib/evidence/boxes';
 import type { SynonymTable } from '../../src/lib/critic/synonyms';
-import { canonicalCategory } from '../../src/lib/metrics/student-scores';
+import { canonicalCategory } from '../../src/lib/score/student-scores';
 
 export interface CocoImage {
   readonly id: number;

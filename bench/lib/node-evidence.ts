@@ -4,16 +4,16 @@ import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { CHAIR_SYNONYMS } from '../../src/lib/critic/chair-synonyms';
-import type { Evidence } from '../../src/lib/critic/evidence';
+import type { Evidence } from '../../src/lib/evidence/evidence';
 import type { RasterImage } from '../../src/lib/evidence/raster';
-import { gatherEvidence } from '../../src/lib/models/teacher/evidence-path';
-import type { TeacherCache } from '../../src/lib/models/teacher/cache';
-import type { TeacherSettings } from '../../src/lib/models/teacher/types';
-import { DEFAULT_CRITIC_SETTINGS } from '../../src/state/critic/slice';
-import { toTeacherSettings } from '../../src/state/critic/teacher-settings';
+import { gatherEvidence } from '../../src/lib/evidence/teacher/evidence-path';
+import type { TeacherCache } from '../../src/lib/evidence/teacher/cache';
+import type { TeacherSettings } from '../../src/lib/evidence/teacher/types';
+import { DEFAULT_CRITIC_SETTINGS } from '../../src/state/slices/critic';
+import { toTeacherSettings } from '../../src/state/slices/teacher-settings';
 import { memoryCache } from './memory-cache';
-import { parseClassNames } from '../../src/lib/models/detector/coco-names';
-import { FastestDetDetector, STUDIO_FASTESTDET_OPTIONS } from '../../src/lib/models/detector/fastestdet';
+import { parseClassNames } from '../../src/lib/evidence/fastestdet/coco-names';
+import { FastestDetDetector, STUDIO_FASTESTDET_OPTIONS } from '../../src/lib/evidence/fastestdet/fastestdet';
 
 const FASTESTDET_DIR = join(import.meta.dirname, '..', '..', 'public', 'models', 'fastestdet');
 

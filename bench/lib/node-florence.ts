@@ -5,9 +5,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
-import { loadFlorenceIfPresent } from '../../src/lib/models/teacher/florence-loader';
-import type { FlorenceRuntime } from '../../src/lib/models/teacher/florence-runtime';
-import { loadTransformersFlorence } from '../../src/lib/models/teacher/florence-transformers';
+import { loadFlorenceIfPresent } from '../../src/lib/evidence/teacher/florence-loader';
+import type { FlorenceRuntime } from '../../src/lib/evidence/teacher/florence-runtime';
+import { loadTransformersFlorence } from '../../src/lib/evidence/teacher/florence-transformers';
 
 const MODELS_DIR = join(import.meta.dirname, '..', '..', 'public', 'models');
 

@@ -5,18 +5,18 @@
  */
 import type { EvidenceCalibration } from '../../src/lib/critic/calibration';
 import { isBackedChange, objectChange } from '../../src/lib/critic/calibration';
-import type { Evidence } from '../../src/lib/critic/evidence';
+import type { Evidence } from '../../src/lib/evidence/evidence';
 import type { Refinement } from '../../src/lib/critic/loop';
 import type { SynonymTable } from '../../src/lib/critic/synonyms';
-import type { CriticItem } from '../../src/lib/critic-run/records';
-import { decide, summarize, trainingCandidate } from '../../src/lib/critic-run/records';
-import { canonicalCategory, namedCategories } from '../../src/lib/metrics/student-scores';
+import type { CriticItem } from '../../src/lib/critic/records';
+import { decide, summarize, trainingCandidate } from '../../src/lib/critic/records';
+import { canonicalCategory, namedCategories } from '../../src/lib/score/student-scores';
 import type {
   TrainingCandidate,
   TrainingSetSettings,
   WeightedSample,
-} from '../../src/lib/train-loop/training-set';
-import { buildTrainingSet } from '../../src/lib/train-loop/training-set';
+} from '../../src/lib/train/rounds/training-set';
+import { buildTrainingSet } from '../../src/lib/train/rounds/training-set';
 
 export const ARMS = ['none', 'self', 'critic', 'oracle', 'critic-all'] as const;
 export type Arm = (typeof ARMS)[number];

@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import type { CriticDetail } from '../../src/state/critic/critic';
+import type { CriticDetail } from '../../src/flows/critic/critic';
 import type { CriticSnapshot } from '../../src/app/critic/test-hook';
 
 /** The tiny random Florence-2 committed under public/models/ (the hub is unreachable in tests). */

@@ -1,6 +1,6 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import type { TrainingState } from '../../src/state/slices/training';
-import type {} from '../../src/app/training/test-hook';
+import type { TrainingState } from '../../src/state/slices/train';
+import type {} from '../../src/app/train/test-hook';
 
 export interface TrainSettings {
   epochs: number;

@@ -1,25 +1,22 @@
 /**
  * A bare page (no studio) that runs OUR training graphs in Chromium with onnxruntime-web/webgpu: artifacts built
- * here by src/lib/onnx/training from the committed PyTorch fixtures (test/fixtures/grad, served by the vite dev
+ * here by src/lib/train/graph from the committed PyTorch fixtures (test/fixtures/grad, served by the vite dev
  * server), trained for a few steps by our Trainer on the WebGPU EP or the WASM EP. Driven by
  * e2e/training-graphs.spec.ts, which compares what it returns with PyTorch's numbers in Node. The page only runs
  * and reports; it judges nothing.
  */
 import * as ort from 'onnxruntime-web/webgpu';
-import { buildTrainingArtifacts, type TrainingArtifacts } from '../../src/lib/onnx/training/artifacts';
-import type { OrtModule, OrtTensor, TensorPlacement } from '../../src/lib/onnx/training/runtime';
-import { trainablePreset } from '../../src/lib/onnx/training/selection';
-import { Trainer } from '../../src/lib/onnx/training/trainer';
-import { fixtureBatch, fixtureLoraValues, shapesOf } from '../../test/lib/onnx/training/helpers/batch';
-import {
-  GradFixtureData,
-  type FixtureManifest,
-} from '../../test/lib/onnx/training/helpers/grad-fixture-data';
+import { buildTrainingArtifacts, type TrainingArtifacts } from '../../src/lib/train/graph/artifacts';
+import type { OrtModule, OrtTensor, TensorPlacement } from '../../src/lib/train/graph/runtime';
+import { trainablePreset } from '../../src/lib/train/graph/selection';
+import { Trainer } from '../../src/lib/train/graph/trainer';
+import { fixtureBatch, fixtureLoraValues, shapesOf } from '../../test/lib/train/graph/helpers/batch';
+import { GradFixtureData, type FixtureManifest } from '../../test/lib/train/graph/helpers/grad-fixture-data';
 import {
   FIXTURE_LORA,
   fixtureOptimizer,
   type ReferenceKind,
-} from '../../test/lib/onnx/training/helpers/reference';
+} from '../../test/lib/train/graph/helpers/reference';
 
 export type PageEp = 'webgpu' | 'wasm';
 

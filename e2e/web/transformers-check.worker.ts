@@ -5,7 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import { env, pipeline, RawImage } from '@huggingface/transformers';
-import { decodeImage, DEFAULT_STUDENT_SIDE } from '../../src/lib/images';
+import { decodeImage, DEFAULT_STUDENT_SIDE } from '../../src/lib/ingest';
 import { browserDecoder } from '../../workers/platform/browser-decoder';
 import type { CheckRequest } from './transformers-check';
 

@@ -2,14 +2,14 @@ import { CriticPanel } from './critic/CriticPanel';
 import { CriticSettingsPanel } from './critic/CriticSettingsPanel';
 import { CriticWorkspace } from './critic/CriticWorkspace';
 import { DeviceBadge } from './DeviceBadge';
-import { DropZone } from './DropZone';
-import { ImageGrid } from './ImageGrid';
-import { RunPanel } from './RunPanel';
-import { SettingsPanel } from './SettingsPanel';
+import { DropZone } from './ingest/DropZone';
+import { ImageGrid } from './ingest/ImageGrid';
+import { RunPanel } from './caption/RunPanel';
+import { SettingsPanel } from './caption/SettingsPanel';
 import { StorageBanner } from './StorageBanner';
-import { StudentUnavailable } from './StudentUnavailable';
+import { StudentUnavailable } from './caption/StudentUnavailable';
 import { TabOwnerBanner } from './TabOwnerBanner';
-import { TrainingView } from './training/TrainingView';
+import { TrainingView } from './train/TrainingView';
 
 export function App() {
   return (

@@ -1,5 +1,5 @@
 import { useCallback, useSyncExternalStore } from 'react';
-import { canAskTakeover, INITIAL_OWNERSHIP, type OwnershipState } from '../lib/tabs/ownership';
+import { canAskTakeover, INITIAL_OWNERSHIP, type OwnershipState } from '../lib/core/tabs/ownership';
 import { useStudio } from './studio-context';
 
 const noOwner = (): (() => void) => () => {};

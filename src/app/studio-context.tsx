@@ -1,6 +1,6 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
-import type { Studio } from '../state/pipeline/studio';
+import type { Studio } from '../flows/studio';
 import type { StudioState } from '../state/studio-state';
 
 const StudioContext = createContext<Studio | null>(null);

@@ -1,4 +1,4 @@
-import type { DeviceResolution } from '../lib/models/student/types';
+import type { DeviceResolution } from '../lib/caption/types';
 import type { ImageCard, StorageProblem } from '../state/slices/images';
 import type { CaptionRunState } from '../state/slices/runs';
 import type { StudioSettings } from '../state/slices/settings';
@@ -23,7 +23,7 @@ export interface CapgradSnapshot {
   student: { status: string; device: DeviceResolution | null; modelId: string | null };
   settings: StudioSettings;
   storageProblem: StorageProblem | null;
-  /** This tab's part in the studio's work (src/lib/tabs): 'owner' runs it, 'follower' shows it. */
+  /** This tab's part in the studio's work (src/lib/core/tabs): 'owner' runs it, 'follower' shows it. */
   tabRole: string | null;
 }
 

@@ -1,4 +1,4 @@
-import type { Studio } from '../state/pipeline/studio';
+import type { Studio } from '../flows/studio';
 import type { CapgradSnapshot } from './test-hook-types';
 
 /**

@@ -10,15 +10,15 @@ import {
   toPersisted,
   type PersistedState,
 } from './persist/schema';
-import type { ChannelLike } from '../lib/tabs/tab-owner';
+import type { ChannelLike } from '../lib/core/tabs/tab-owner';
 import { applyRecords } from './persist/records';
 import { createStudioStorage, isRecordsChanged, type KeyValue } from './persist/storage';
-import { createCriticSlice } from './critic/slice';
+import { createCriticSlice } from './slices/critic';
 import { createImagesSlice } from './slices/images';
 import { createModelsSlice } from './slices/models';
 import { createRunsSlice } from './slices/runs';
 import { createSettingsSlice } from './slices/settings';
-import { createTrainingSlice } from './slices/training';
+import { createTrainingSlice } from './slices/train';
 import type { StudioState } from './studio-state';
 
 export interface StudioStore {

@@ -9,7 +9,7 @@ import {
 } from '../../bench/lib/coco-injection';
 import { SeededRandom } from '../../src/lib/core/rng';
 import { CHAIR_SYNONYMS } from '../../src/lib/critic/chair-synonyms';
-import { namedCategories } from '../../src/lib/metrics/student-scores';
+import { namedCategories } from '../../src/lib/score/student-scores';
 
 const KITCHENS = [
   new Set(['person', 'fork', 'dining table']),

@@ -14,11 +14,11 @@ import {
 } from '../../bench/lib/proving-arms';
 import { CHAIR_SYNONYMS } from '../../src/lib/critic/chair-synonyms';
 import { HAND_CALIBRATION } from '../lib/critic/helpers/hand-calibration';
-import type { Evidence } from '../../src/lib/critic/evidence';
+import type { Evidence } from '../../src/lib/evidence/evidence';
 import { detectorEvidence as evidence } from '../lib/critic/helpers/detector-evidence';
 import { TemplateEngine } from '../../src/lib/critic/engines/template';
-import { refineImage } from '../../src/lib/critic-run/refine-image';
-import { DEFAULT_TRAINING_SET_SETTINGS } from '../../src/lib/train-loop/training-set';
+import { refineImage } from '../../src/lib/critic/refine-image';
+import { DEFAULT_TRAINING_SET_SETTINGS } from '../../src/lib/train/rounds/training-set';
 
 const CALIBRATION = HAND_CALIBRATION;
 const critic = { calibration: CALIBRATION, table: CHAIR_SYNONYMS };

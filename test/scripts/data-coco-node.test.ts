@@ -11,7 +11,7 @@ import type { DataCocoIo, Fetch } from '../../scripts/data-coco-node';
 import { DataCocoError, DataCocoUsageError, main } from '../../scripts/data-coco-node';
 import { ANNOTATIONS_URL } from '../../scripts/lib/coco-subset';
 import { CHAIR_SYNONYMS } from '../../src/lib/critic/chair-synonyms';
-import { parseCocoInstances } from '../../src/lib/metrics/chair';
+import { parseCocoInstances } from '../../src/lib/score/chair';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'coco-download');
 const ZIP = join(FIXTURE, 'annotations_trainval2017.zip');

@@ -126,7 +126,7 @@ async function deepPng(): Promise<Buffer> {
 
 /**
  * Write every bad or odd file of issue 2 point 5 into `dir` and say how each must be handled.
- * Used by the unit tests (test/lib/images) and by the end-to-end tests (dropped as a folder).
+ * Used by the unit tests (test/lib/ingest) and by the end-to-end tests (dropped as a folder).
  */
 export async function writeBadImages(dir: string): Promise<BadImageCase[]> {
   await mkdir(dir, { recursive: true });

@@ -1,4 +1,4 @@
-import type { ChannelLike, LockManagerLike } from '../../src/lib/tabs/tab-owner';
+import type { ChannelLike, LockManagerLike } from '../../src/lib/core/tabs/tab-owner';
 
 interface Waiter {
   callback: (lock: object | null) => Promise<void> | void;

@@ -7,13 +7,13 @@
  * the life of this worker, as ORT Web's does. 'webgpu' runs on the CPU EP here (the EPs are tested elsewhere).
  */
 import * as ort from 'onnxruntime-node';
-import type { StudentPlatform } from '../../src/lib/models/student/student-service';
-import { StudentService } from '../../src/lib/models/student/student-service';
-import type { StudentDevice } from '../../src/lib/models/student/types';
-import type { OrtModule } from '../../src/lib/onnx/training/runtime';
-import { TuningService } from '../../src/lib/tuning/service';
-import type { StudentWithTrainingApi } from '../../src/lib/tuning/worker-api';
-import { nodeTensors, openDiskModel } from '../lib/models/helpers/node-student';
+import type { StudentPlatform } from '../../src/lib/caption/student-service';
+import { StudentService } from '../../src/lib/caption/student-service';
+import type { StudentDevice } from '../../src/lib/caption/types';
+import type { OrtModule } from '../../src/lib/train/graph/runtime';
+import { TuningService } from '../../src/lib/train/service';
+import type { StudentWithTrainingApi } from '../../src/lib/train/worker-api';
+import { nodeTensors, openDiskModel } from '../lib/caption/helpers/node-student';
 
 export interface LosableWorkerOptions {
   /** Whether navigator.gpu gives an adapter in this worker (false: WebGPU did not come back). */

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSynonyms } from '../../src/lib/critic/synonyms';
-import { parseCocoInstances } from '../../src/lib/metrics/chair';
-import { namedCategories } from '../../src/lib/metrics/student-scores';
+import { parseCocoInstances } from '../../src/lib/score/chair';
+import { namedCategories } from '../../src/lib/score/student-scores';
 import { REPO_DIR, SAMPLE_SCENES_DIR } from './fixtures';
 
 /**

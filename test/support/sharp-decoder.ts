@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { DecodedPixels, DecodeRequest, PixelDecoder } from '../../src/lib/images';
+import type { DecodedPixels, DecodeRequest, PixelDecoder } from '../../src/lib/ingest';
 
 export interface SharpDecoderOptions {
   /**

@@ -1,4 +1,4 @@
-import type { DecodedPixels, DecodeRequest, ImageFormat, PixelDecoder } from '../../src/lib/images';
+import type { DecodedPixels, DecodeRequest, ImageFormat, PixelDecoder } from '../../src/lib/ingest';
 
 /**
  * Whether createImageBitmap applies the file's EXIF orientation itself, per format. Measured in
@@ -19,7 +19,7 @@ const DECODER_ORIENTS: Record<ImageFormat, boolean> = {
 };
 
 /**
- * The browser's pixel decoder for src/lib/images, in a worker: createImageBitmap decodes straight to
+ * The browser's pixel decoder for src/lib/ingest, in a worker: createImageBitmap decodes straight to
  * the planned size (resizeWidth / resizeHeight, which Chromium applies AFTER orientation, so the
  * oriented size is asked for when it orients), then an OffscreenCanvas reads the RGBA back.
  */

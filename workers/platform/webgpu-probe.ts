@@ -1,4 +1,4 @@
-import type { WebGpuProbe } from '../../src/lib/models/devices';
+import type { WebGpuProbe } from '../../src/lib/core/devices';
 
 /** This worker's WebGPU entry point, or null without one (resolveDevice then picks WASM). */
 export function webGpuProbe(): WebGpuProbe | null {

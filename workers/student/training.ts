@@ -2,13 +2,13 @@
  * Training in the student worker: a TuningService on the same platform as captioning (the one
  * `onnxruntime-web/webgpu` module, the one GPU device ORT created for the student), exposed beside the
  * StudentService as one Comlink API. Captions after training come from the tuned weights (useWeights replaces
- * the StudentService's decoder sessions). All behaviour is in src/lib/tuning; this file only wires it.
+ * the StudentService's decoder sessions). All behaviour is in src/lib/train; this file only wires it.
  */
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web/webgpu';
-import type { StudentPlatform, StudentService } from '../../src/lib/models/student/student-service';
-import { TuningService } from '../../src/lib/tuning/service';
-import type { StudentWithTrainingApi } from '../../src/lib/tuning/worker-api';
+import type { StudentPlatform, StudentService } from '../../src/lib/caption/student-service';
+import { TuningService } from '../../src/lib/train/service';
+import type { StudentWithTrainingApi } from '../../src/lib/train/worker-api';
 
 export function createTuningService(platform: StudentPlatform, student: StudentService): TuningService {
   return new TuningService({

@@ -1,11 +1,11 @@
 import * as ort from 'onnxruntime-web/webgpu';
-import { ImageInputError } from '../../src/lib/models/errors';
-import type { SourceEnvironment } from '../../src/lib/models/sources';
-import { openModelSource } from '../../src/lib/models/sources';
-import type { OwnedSession, SessionRole } from '../../src/lib/models/student/load';
-import { tensorFactoryFrom } from '../../src/lib/models/student/session';
-import type { StudentPlatform } from '../../src/lib/models/student/student-service';
-import type { EncodedImage, PixelImage, StudentDevice } from '../../src/lib/models/student/types';
+import { ImageInputError } from '../../src/lib/core/errors';
+import type { SourceEnvironment } from '../../src/lib/core/model-sources';
+import { openModelSource } from '../../src/lib/core/model-sources';
+import type { OwnedSession, SessionRole } from '../../src/lib/caption/load';
+import { tensorFactoryFrom } from '../../src/lib/caption/session';
+import type { StudentPlatform } from '../../src/lib/caption/student-service';
+import type { EncodedImage, PixelImage, StudentDevice } from '../../src/lib/caption/types';
 import { webGpuProbe } from '../platform/webgpu-probe';
 
 /**

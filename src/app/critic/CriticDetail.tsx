@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
-import type { Evidence } from '../../lib/critic/evidence';
+import type { Evidence } from '../../lib/evidence/evidence';
 import type { CaptionVersion } from '../../lib/critic/loop';
-import type { CriticItem } from '../../lib/critic-run/records';
-import { notBackedReason } from '../../lib/critic-run/records';
-import type { CriticDetail as Detail } from '../../state/critic/critic';
-import { errorSummary } from '../../state/bridge/errors';
+import type { CriticItem } from '../../lib/critic/records';
+import { notBackedReason } from '../../lib/critic/records';
+import type { CriticDetail as Detail } from '../../flows/critic/critic';
+import { errorSummary } from '../../lib/core/errors';
 import { useStudioState } from '../studio-context';
 import { useCritic } from './use-critic';
 import { EvidenceView } from './EvidenceView';

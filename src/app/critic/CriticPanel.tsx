@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { criticItemsInOrder } from '../../state/critic/slice';
+import { criticItemsInOrder } from '../../state/slices/critic';
 import { formatPercent } from '../format';
 import { useStudioState } from '../studio-context';
 import { FlorenceUnavailableNotice } from './FlorenceUnavailableNotice';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { EngineChoice } from '../../state/critic/slice';
-import { OVERLAP_LIMITS } from '../../state/critic/teacher-settings';
+import type { EngineChoice } from '../../state/slices/critic';
+import { OVERLAP_LIMITS } from '../../state/slices/teacher-settings';
 import { CheckboxField } from '../fields/CheckboxField';
 import { DEVICE_CHOICES } from '../fields/device-choices';
 import { Field } from '../fields/Field';

@@ -1,7 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
-import type { CriticItem } from '../../lib/critic-run/records';
-import { notBackedReason } from '../../lib/critic-run/records';
-import { criticItemsInOrder } from '../../state/critic/slice';
+import type { CriticItem } from '../../lib/critic/records';
+import { notBackedReason } from '../../lib/critic/records';
+import { criticItemsInOrder } from '../../state/slices/critic';
 import { useStudio, useStudioState } from '../studio-context';
 import { CriticDetail } from './CriticDetail';
 import { useCritic } from './use-critic';

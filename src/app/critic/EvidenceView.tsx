@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
-import type { Evidence } from '../../lib/critic/evidence';
+import type { Evidence } from '../../lib/evidence/evidence';
 import type { Box } from '../../lib/evidence/boxes';
-import { useThumbnailCanvas } from '../use-thumbnail-canvas';
+import { useThumbnailCanvas } from '../ingest/use-thumbnail-canvas';
 
 /** One box as drawn: where it came from decides its colour and which filters hide it. */
 interface ShownBox {

@@ -1,4 +1,4 @@
-import { wordDiff } from '../../lib/critic-run/word-diff';
+import { wordDiff } from '../../lib/critic/word-diff';
 
 /** The words that changed between two versions: removed struck through, added underlined; all plain text. */
 export function WordDiffView({ before, after }: { before: string; after: string }) {

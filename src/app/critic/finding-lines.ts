@@ -4,8 +4,8 @@
  * it. Text only: model and LLM output is never HTML.
  */
 import type { Critique, MentionVerdict, SupportKind } from '../../lib/critic/critique';
-import type { Evidence } from '../../lib/critic/evidence';
-import { FLORENCE_OD_SOURCE } from '../../lib/critic/evidence';
+import type { Evidence } from '../../lib/evidence/evidence';
+import { FLORENCE_OD_SOURCE } from '../../lib/evidence/evidence';
 import { supportFor } from '../../lib/critic/rules';
 
 export interface FindingLine {

@@ -1,7 +1,7 @@
-import type { CriticItem } from '../../lib/critic-run/records';
-import type { Critic, CriticDetail } from '../../state/critic/critic';
-import type { CriticRunState, CriticSettings, TeacherState } from '../../state/critic/slice';
-import type { Studio } from '../../state/pipeline/studio';
+import type { CriticItem } from '../../lib/critic/records';
+import type { Critic, CriticDetail } from '../../flows/critic/critic';
+import type { CriticRunState, CriticSettings, TeacherState } from '../../state/slices/critic';
+import type { Studio } from '../../flows/studio';
 
 /** What `window.__capgradCritic` offers e2e tests in test builds: plain data, read through page.evaluate. */
 export interface CriticTestHook {

@@ -1,5 +1,5 @@
-import type { Critic } from '../../state/critic/critic';
-import { browserCritic } from '../../state/critic/browser-critic';
+import type { Critic } from '../../flows/critic/critic';
+import { browserCritic } from '../../flows/critic/browser-critic';
 import { useStudio } from '../studio-context';
 import { installCriticTestHook } from './test-hook';
 

@@ -16,7 +16,7 @@
  */
 import { boxArea } from '../evidence/boxes';
 import type { Findings } from './critique';
-import type { Evidence, EvidenceObject } from './evidence';
+import type { Evidence, EvidenceObject } from '../evidence/evidence';
 import { isSalient, supportFor } from './rules';
 
 /**

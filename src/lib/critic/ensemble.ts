@@ -10,7 +10,7 @@ import type { Critique, Findings, PromptRecord } from './critique';
 import { isClean, toCritique } from './critique';
 import type { CriticEngine, GenerateOptions } from './engines/engine';
 import { promptRecord } from './engines/engine';
-import type { Evidence } from './evidence';
+import type { Evidence } from '../evidence/evidence';
 import type { EngineFailure } from './parse';
 import { generateParsed, parseCritiqueReply } from './parse';
 import type { PromptSpec } from './prompts';

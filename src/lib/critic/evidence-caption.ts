@@ -13,7 +13,7 @@
 import type { Box } from '../evidence/boxes';
 import { boxArea } from '../evidence/boxes';
 import type { Findings } from './critique';
-import type { Evidence } from './evidence';
+import type { Evidence } from '../evidence/evidence';
 import { evidenceCount, isCorroborated } from './rules';
 import { countedCategory, joinList } from './words';
 

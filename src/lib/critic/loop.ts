@@ -10,7 +10,7 @@ import type { CriticEngine, GenerateOptions } from './engines/engine';
 import { promptRecord } from './engines/engine';
 import type { CriticMember, EnsembleCritique } from './ensemble';
 import { critiqueEnsemble } from './ensemble';
-import type { Evidence } from './evidence';
+import type { Evidence } from '../evidence/evidence';
 import type { EngineFailure } from './parse';
 import { generateParsed, parseFeedback, parseImprovedCaption } from './parse';
 import type { PromptSpec } from './prompts';

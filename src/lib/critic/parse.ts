@@ -13,7 +13,7 @@ import type {
   RelationMismatch,
 } from './critique';
 import type { CriticEngine, EnginePrompt, GenerateOptions } from './engines/engine';
-import { labelCategory } from './evidence';
+import { labelCategory } from '../evidence/evidence';
 import { reminderFor } from './prompts';
 import type { SynonymTable } from './synonyms';
 

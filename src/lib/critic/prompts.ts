@@ -9,7 +9,7 @@
 import { boxToCorners } from '../evidence/boxes';
 import type { Findings } from './critique';
 import type { ChatMessage, EnginePrompt, PromptData } from './engines/engine';
-import type { Evidence } from './evidence';
+import type { Evidence } from '../evidence/evidence';
 
 export interface PromptSpec {
   readonly id: string;

@@ -6,10 +6,10 @@
  * …"), then add the remaining missed objects ("… with two remote controls" or "There are also …").
  * Word salad (caption-structure.ts) has nothing to edit: its rewrite is written from the confirmed evidence.
  */
-import { cocoSupercategory } from '../models/detector/coco-names';
+import { cocoSupercategory } from '../evidence/fastestdet/coco-names';
 import { captionStructure } from './caption-structure';
 import type { Findings, Omission } from './critique';
-import type { Evidence } from './evidence';
+import type { Evidence } from '../evidence/evidence';
 import { captionFromEvidence } from './evidence-caption';
 import type { ObjectPhrase } from './mentions';
 import { extractObjectPhrases } from './mentions';

@@ -24,8 +24,8 @@ import type {
   RelationMismatch,
   SupportKind,
 } from './critique';
-import type { Evidence, EvidenceObject } from './evidence';
-import { FLORENCE_OD_SOURCE } from './evidence';
+import type { Evidence, EvidenceObject } from '../evidence/evidence';
+import { FLORENCE_OD_SOURCE } from '../evidence/evidence';
 import type { ObjectPhrase } from './mentions';
 import { extractObjectPhrases } from './mentions';
 import { countedCategory } from './words';

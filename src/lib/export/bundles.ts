@@ -14,7 +14,7 @@ import {
   type CaptionRecord,
 } from './caption-dataset';
 import { CaptionDatasetError, ModelFolderError } from './errors';
-import { sha256Hex } from '../images/hash';
+import { sha256Hex } from '../ingest/hash';
 import {
   MODEL_MANIFEST_NAME,
   REQUIRED_MODEL_FILES,

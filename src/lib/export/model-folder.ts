@@ -7,7 +7,7 @@
  * `..._quantized.onnx`, its `.onnx_data`) that was not rewritten too. It still holds the base weights, and
  * transformers.js would load it, untuned, for anyone who picks that dtype; the manifest lists it as dropped.
  */
-import { sha256Hex } from '../images/hash';
+import { sha256Hex } from '../ingest/hash';
 import { ModelFolderError } from './errors';
 
 export const MODEL_MANIFEST_NAME = 'capgrad_export.json';

@@ -5,7 +5,7 @@
  * name the same file. ZIP64, split archives and encryption are refused with a ZipFormatError. Stored entries
  * come back as views of the archive's bytes (no copy); every entry's CRC-32 is checked when it is read.
  */
-import { crc32 } from '../images/crc32';
+import { crc32 } from '../ingest/crc32';
 import { ZipChecksumError, ZipEntryNotFoundError, ZipFormatError, ZipMethodError } from './errors';
 import {
   CENTRAL_HEADER_SIGNATURE,

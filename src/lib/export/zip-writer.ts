@@ -5,7 +5,7 @@
  * are. Deflate is the platform's (CompressionStream('deflate-raw') in the browser, zlib in Node), injected,
  * so that this module stays pure; a file is kept deflated only when that makes it smaller.
  */
-import { crc32 } from '../images/crc32';
+import { crc32 } from '../ingest/crc32';
 import { ZipMethodError, ZipNameError } from './errors';
 import {
   CENTRAL_HEADER_SIGNATURE,

@@ -1,4 +1,4 @@
-import { sha256Hex } from '../images';
+import { sha256Hex } from '../ingest';
 import type { ModelRef } from './schema';
 
 export interface CacheKeyParts {

@@ -1,4 +1,4 @@
-import type { RgbaImage } from '../images';
+import type { RgbaImage } from '../ingest';
 import { ownBytes } from './bytes';
 import { formatBytes, guardWrite } from './errors';
 import { keysWithPrefix, type KvArea } from './kv';

@@ -1,4 +1,4 @@
-import type { ImageDescription, IngestRecord } from '../images';
+import type { ImageDescription, IngestRecord } from '../ingest';
 
 /** Bump with a new entry in MIGRATIONS whenever a stored record changes shape. */
 export const SCHEMA_VERSION = 1;

@@ -1,4 +1,4 @@
-import { errorSummary } from '../bridge/errors';
+import { errorSummary } from '../../lib/core/errors';
 
 /** True for the browsers' "storage is full" errors, raw or wrapped by src/lib/store (StorageFullError). */
 export function isQuotaError(error: unknown): boolean {

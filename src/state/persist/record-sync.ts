@@ -1,7 +1,7 @@
 /**
  * The revision logic of per-record storage, shared by every family of records a tab keeps in IndexedDB (the
  * studio's cards, settings and training fields in storage.ts; the critic's items and settings in
- * src/state/critic/persist.ts). One copy of it, so both families get the same guarantee:
+ * src/state/persist/critic.ts). One copy of it, so both families get the same guarantee:
  *
  * - a tab writes only the records whose value it changed, and only over the revision it knows (compare-and-set
  *   inside one transaction), so a tab holding an old copy cannot erase or roll back what another tab wrote:
@@ -12,7 +12,7 @@
  * Writes behind: at most one transaction in flight, then one more with everything that changed meanwhile
  * (captioning changes the state on every decode step).
  */
-import type { ChannelLike } from '../../lib/tabs/tab-owner';
+import type { ChannelLike } from '../../lib/core/tabs/tab-owner';
 import { isStoredRecord, type StoredRecord } from './records';
 import type { KeyValue } from './storage';
 

@@ -1,5 +1,5 @@
 import type { PersistStorage, StorageValue } from 'zustand/middleware';
-import type { ChannelLike } from '../../lib/tabs/tab-owner';
+import type { ChannelLike } from '../../lib/core/tabs/tab-owner';
 import { createRecordSync } from './record-sync';
 import {
   LAYOUT_KEY,

@@ -5,14 +5,18 @@
  * going on comes back as running, so the studio picks it up at its last checkpoint. Read back field by field: whatever is damaged
  * falls back to its initial value (the checkpoint bytes themselves are in IndexedDB and checked there).
  */
-import { ROUND_STAGES, type RoundPosition, type SchedulerStatus } from '../../lib/train-loop/scheduler-state';
-import { validateTuningSettings } from '../../lib/tuning/settings';
+import {
+  ROUND_STAGES,
+  type RoundPosition,
+  type SchedulerStatus,
+} from '../../lib/train/rounds/scheduler-state';
+import { validateTuningSettings } from '../../lib/train/settings';
 import {
   DEFAULT_TRAINING_SETTINGS,
   INITIAL_TRAINING,
   type TrainingSettingsState,
   type TrainingState,
-} from '../slices/training';
+} from '../slices/train';
 
 export type PersistedTraining = Omit<
   TrainingState,

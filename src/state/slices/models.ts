@@ -1,4 +1,4 @@
-import type { DeviceResolution, StudentModelInfo } from '../../lib/models/student/types';
+import type { DeviceResolution, StudentModelInfo } from '../../lib/caption/types';
 import type { SliceCreator } from '../studio-state';
 import type { ErrorInfo } from './images';
 

@@ -1,4 +1,4 @@
-import type { DevicePreference, GenerationSettings } from '../../lib/models/student/types';
+import type { DevicePreference, GenerationSettings } from '../../lib/caption/types';
 import type { SliceCreator } from '../studio-state';
 
 /**

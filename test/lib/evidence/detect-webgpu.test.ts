@@ -14,9 +14,9 @@ import { boxFromXywh, iou } from '../../../src/lib/evidence/boxes';
 import { planCrops } from '../../../src/lib/evidence/crops';
 import { DEFAULT_DETECTION_SETTINGS, detectAcrossCrops } from '../../../src/lib/evidence/detect';
 import type { RasterImage } from '../../../src/lib/evidence/raster';
-import { FastestDetDetector } from '../../../src/lib/models/detector/fastestdet';
-import { writeFastestDetInput } from '../../../src/lib/models/detector/fastestdet-codec';
-import type { SessionLike, TensorLike } from '../../../src/lib/models/detector/session';
+import { FastestDetDetector } from '../../../src/lib/evidence/fastestdet/fastestdet';
+import { writeFastestDetInput } from '../../../src/lib/evidence/fastestdet/fastestdet-codec';
+import type { SessionLike, TensorLike } from '../../../src/lib/evidence/fastestdet/session';
 import { runFastestDetOnWebGpu } from './helpers/fastestdet-webgpu';
 import {
   cocoInstances,

@@ -7,9 +7,9 @@ import { boxFromXywh, iou } from '../../../src/lib/evidence/boxes';
 import type { ImageDetections } from '../../../src/lib/evidence/detect';
 import { detectAcrossCrops } from '../../../src/lib/evidence/detect';
 import type { RasterImage } from '../../../src/lib/evidence/raster';
-import { buildEvidence } from '../../../src/lib/critic/evidence';
+import { buildEvidence } from '../../../src/lib/evidence/evidence';
 import { checkCaption, evidenceCount } from '../../../src/lib/critic/rules';
-import type { FastestDetDetector } from '../../../src/lib/models/detector/fastestdet';
+import type { FastestDetDetector } from '../../../src/lib/evidence/fastestdet/fastestdet';
 import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
 import { cocoInstances, loadRaster, realFastestDet } from './helpers/real-data';
 

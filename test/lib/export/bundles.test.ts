@@ -1,6 +1,6 @@
 /**
  * The exported zips end to end: the tiny ViT-GPT2 with a decoder weight changed by the training export
- * (src/lib/onnx/training/export.ts), zipped, extracted by an independent tool, loaded by transformers.js as it
+ * (src/lib/train/graph/export.ts), zipped, extracted by an independent tool, loaded by transformers.js as it
  * is, and captioning like the tuned files do; the captions zip read back and checked against its schemas.
  */
 import { createHash } from 'node:crypto';
@@ -25,7 +25,7 @@ import {
 } from '../../../src/lib/export';
 import { decodeModel } from '../../../src/lib/onnx/proto/model-io';
 import { readFloat32 } from '../../../src/lib/onnx/proto/tensor';
-import { writeWeightsToBytes } from '../../../src/lib/onnx/training/export';
+import { writeWeightsToBytes } from '../../../src/lib/train/graph/export';
 import { PHOTOS_DIR } from '../../support/fixtures';
 import { HAS_PYTHON_ZIPFILE, deflateRaw, inflateRaw, pythonListZip } from './zip-tools';
 

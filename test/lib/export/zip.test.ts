@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { crc32 } from '../../../src/lib/images/crc32';
+import { crc32 } from '../../../src/lib/ingest/crc32';
 import { Rng } from '../../support/rng';
 import {
   ZipChecksumError,

@@ -1,6 +1,6 @@
 import { imageMetaFromRecord, type StoredImage } from '../../../src/lib/store';
-import type { IngestRecord } from '../../../src/lib/images';
-import { imageId } from '../../../src/lib/images';
+import type { IngestRecord } from '../../../src/lib/ingest';
+import { imageId } from '../../../src/lib/ingest';
 
 /** A stored image built from arbitrary bytes (the store never decodes, so no real image is needed). */
 export async function storedImage(

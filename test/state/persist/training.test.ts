@@ -4,7 +4,7 @@ import {
   DEFAULT_TRAINING_SETTINGS,
   INITIAL_TRAINING,
   type TrainingState,
-} from '../../../src/state/slices/training';
+} from '../../../src/state/slices/train';
 
 describe('the training slice across a reload', () => {
   const state: TrainingState = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { orderedCards, statusCounts, type ImageCard } from '../../../src/state/slices/images';
 import { DEFAULT_MODEL_ID, DEFAULT_SETTINGS, sanitizeGeneration } from '../../../src/state/slices/settings';
 import { createStudioStore } from '../../../src/state/store';
-import { memoryKv } from '../pipeline/fakes';
+import { memoryKv } from '../../flows/fakes';
 
 const card = (id: string, patch: Partial<ImageCard> = {}): ImageCard => ({
   id,

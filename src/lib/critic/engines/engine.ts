@@ -5,7 +5,7 @@
  * answer goes through the same defensive parser.
  */
 import type { Findings, PromptRecord } from '../critique';
-import type { Evidence } from '../evidence';
+import type { Evidence } from '../../evidence/evidence';
 
 export interface ChatMessage {
   readonly role: 'system' | 'user' | 'assistant';

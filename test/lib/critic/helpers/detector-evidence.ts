@@ -1,4 +1,4 @@
-import type { Evidence } from '../../../../src/lib/critic/evidence';
+import type { Evidence } from '../../../../src/lib/evidence/evidence';
 
 /**
  * A 100×100 image whose evidence is these detector objects alone, side by side, each seen whole on the whole

@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planCrops } from '../../../../src/lib/evidence/crops';
-import type { FlorenceResults } from '../../../../src/lib/critic/evidence';
-import { buildEvidence } from '../../../../src/lib/critic/evidence';
-import type { Evidence } from '../../../../src/lib/critic/evidence';
+import type { FlorenceResults } from '../../../../src/lib/evidence/evidence';
+import { buildEvidence } from '../../../../src/lib/evidence/evidence';
+import type { Evidence } from '../../../../src/lib/evidence/evidence';
 import type { PlacedDetection } from '../../../../src/lib/evidence/merge';
 import { CHAIR_SYNONYMS } from '../../../../src/lib/critic/chair-synonyms';
 

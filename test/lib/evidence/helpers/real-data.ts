@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import type { RasterImage } from '../../../../src/lib/evidence/raster';
-import { parseClassNames } from '../../../../src/lib/models/detector/coco-names';
-import { FastestDetDetector } from '../../../../src/lib/models/detector/fastestdet';
-import type { SessionLike } from '../../../../src/lib/models/detector/session';
+import { parseClassNames } from '../../../../src/lib/evidence/fastestdet/coco-names';
+import { FastestDetDetector } from '../../../../src/lib/evidence/fastestdet/fastestdet';
+import type { SessionLike } from '../../../../src/lib/evidence/fastestdet/session';
 import { ANNOTATIONS_DIR, FASTESTDET_DIR, PHOTOS_DIR } from '../../../support/fixtures';
 
 export { FASTESTDET_DIR };

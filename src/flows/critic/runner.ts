@@ -1,0 +1,354 @@
+import type { StoreApi } from 'zustand/vanilla';
+import type { CriticEngine } from '../../lib/critic/engines/engine';
+import { COMMITTED_CALIBRATION } from '../../lib/critic/evidence-calibration';
+import { PROMPTS } from '../../lib/critic/prompts';
+import type { CriticItem } from '../../lib/critic/records';
+import { backing, summarize } from '../../lib/critic/records';
+import type { CriticRunSettings, ImageRefinement } from '../../lib/critic/refine-image';
+import { DEFAULT_CRITIC_RUN_SETTINGS, refineImage } from '../../lib/critic/refine-image';
+import { TEACHER_CACHE_VERSION } from '../../lib/evidence/teacher/cache';
+import type { EvidenceRequest, TeacherEvidence, TeacherSettings } from '../../lib/evidence/teacher/types';
+import { cacheKey } from '../../lib/store/cache-key';
+import { isRestartable } from '../bridge/errors';
+import { errorSummary } from '../../lib/core/errors';
+import type { StudioState } from '../../state/studio-state';
+import type { CriticDataPort, TeacherPort } from './ports';
+import { toTeacherSettings } from '../../state/slices/teacher-settings';
+
+export interface CriticRunnerDeps {
+  store: StoreApi<StudioState>;
+  teacher: TeacherPort;
+  data: CriticDataPort;
+  /** The engine of the current settings, and what else changes its replies (e.g. the endpoint). */
+  engine: () => Promise<{ engine: CriticEngine; revision: string }>;
+  /** Images per teacher call (the detector batches their crops together). */
+  imagesPerCall?: number;
+  /** Fresh teacher workers one run may take after crashes or lost GPU devices before it stops. */
+  maxRestarts?: number;
+  /** False while another tab of the studio owns the work (src/lib/core/tabs): this tab then runs nothing. */
+  mayRun?: () => boolean;
+}
+
+const PROMPT_VERSIONS = PROMPTS.map((p) => `${p.id}@${p.version}`).join(',');
+
+function cancelledError(): { name: string; message: string } {
+  return { name: 'AbortError', message: 'Cancelled before the critic finished this image.' };
+}
+
+/**
+ * The critic's queue: items wait as 'queued'; the runner takes a few at a time, gets their evidence from the
+ * teacher worker, runs the TextGrad-style loop in the page, and stores both (content-addressed) before marking
+ * the item done. Pause takes effect inside the teacher (between model runs) and between images; cancel stops
+ * the teacher at its next model run and leaves the rest 'cancelled'. Nothing is lost on a reload: the queue is
+ * in the persisted items, and every teacher and engine call made so far is in the cache.
+ */
+export class CriticRunner {
+  readonly #deps: CriticRunnerDeps;
+  #running: Promise<void> | null = null;
+  #abort: AbortController | null = null;
+  #wake: (() => void) | null = null;
+  /** Set while the run stops for another tab: what it did not finish goes back to the queue, not cancelled. */
+  #handingOver = false;
+
+  constructor(deps: CriticRunnerDeps) {
+    this.#deps = deps;
+  }
+
+  #state(): StudioState {
+    return this.#deps.store.getState();
+  }
+
+  /** Queues these images (captioned ones only) for the critic; `again` redoes finished ones too. */
+  enqueue(ids: readonly string[], again = false): number {
+    const s = this.#state();
+    let queued = 0;
+    for (const id of ids) {
+      const card = s.cards[id];
+      if (card?.caption === undefined || card.status !== 'captioned') continue;
+      const item = s.critic.items[id];
+      const busy = item?.status === 'evidence' || item?.status === 'refining' || item?.status === 'queued';
+      if (busy) continue;
+      const fresh = item === undefined || item.caption !== card.caption;
+      if (!fresh && !again && item.status === 'done') continue;
+      s.criticPutItem({
+        imageId: id,
+        caption: card.caption,
+        captionModel: card.captionModel ?? '',
+        status: 'queued',
+        // A decision on the same caption stands; a new caption starts over.
+        decision: fresh ? 'pending' : item.decision,
+        ...(fresh || item.target === undefined ? {} : { target: item.target }),
+        ...(fresh || item.targetScore === undefined ? {} : { targetScore: item.targetScore }),
+        // Until the new critique says otherwise, an accepted rewrite the evidence did not back stays out of training.
+        ...(fresh || item.backed === undefined ? {} : { backed: item.backed }),
+        ...(fresh || item.unbackedChanges === undefined ? {} : { unbackedChanges: item.unbackedChanges }),
+      });
+      queued++;
+    }
+    this.kick();
+    return queued;
+  }
+
+  /** Starts working through the queue unless it already does, or the person paused it. */
+  kick(): void {
+    if (this.#running !== null) {
+      // Resumed from another tab (the pause intent is a shared record): a run waiting in its pause goes on.
+      if (!this.#state().critic.run.paused) this.#wakeUp();
+      return;
+    }
+    if (this.#state().critic.run.paused || !(this.#deps.mayRun?.() ?? true)) return;
+    if (this.#queued().length === 0) return;
+    this.#running = this.#loop().finally(() => {
+      this.#running = null;
+      // Images queued while the loop was winding down (after its last look at the queue) found it still
+      // running and were not started: start them now, so the run is never idle with work waiting.
+      this.kick();
+    });
+  }
+
+  pause(): void {
+    this.#state().criticRunPatch({ paused: true, ...(this.#running ? { state: 'paused' } : {}) });
+    void this.#deps.teacher.pause().catch(() => {});
+  }
+
+  resume(): void {
+    this.#state().criticRunPatch({ paused: false, ...(this.#running ? { state: 'running' } : {}) });
+    void this.#deps.teacher.resume().catch(() => {});
+    this.#wakeUp();
+    this.kick();
+  }
+
+  #wakeUp(): void {
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
+  }
+
+  /**
+   * Another tab takes over the work: the teacher stops at its next model run, the images it was on go back to
+   * the queue (the new owner critiques them; what was stored stays done), and the run ends. Resolves when it
+   * has.
+   */
+  async handOver(): Promise<void> {
+    if (this.#running === null) return;
+    this.#handingOver = true;
+    try {
+      this.#abort?.abort();
+      this.#wakeUp();
+      await this.idle();
+    } finally {
+      this.#handingOver = false;
+    }
+  }
+
+  /** What an image the run stopped on becomes: cancelled, or queued again when the run stopped for a handover. */
+  #stopped(): Partial<CriticItem> {
+    return this.#handingOver
+      ? { status: 'queued', error: undefined }
+      : { status: 'cancelled', error: cancelledError() };
+  }
+
+  cancel(): void {
+    const s = this.#state();
+    for (const item of this.#queued())
+      s.criticPatchItem(item.imageId, { status: 'cancelled', error: cancelledError() });
+    if (this.#running === null) return;
+    s.criticRunPatch({ state: 'cancelling' });
+    this.#abort?.abort();
+    // A paused run must wake up to notice.
+    if (s.critic.run.paused) this.resume();
+  }
+
+  /** Resolves when no critic work is going on. */
+  async idle(): Promise<void> {
+    while (this.#running !== null) await this.#running;
+  }
+
+  #queued(): CriticItem[] {
+    const s = this.#state();
+    return s.order.map((id) => s.critic.items[id]).filter((i): i is CriticItem => i?.status === 'queued');
+  }
+
+  async #loop(): Promise<void> {
+    const s = this.#state();
+    const abort = new AbortController();
+    this.#abort = abort;
+    let completed = 0;
+    let restarts = 0;
+    s.criticRunPatch({
+      state: 'running',
+      completed: 0,
+      total: this.#queued().length,
+      error: null,
+      current: null,
+    });
+    try {
+      for (;;) {
+        while (this.#state().critic.run.paused && !abort.signal.aborted) {
+          this.#state().criticRunPatch({ state: 'paused' });
+          await new Promise<void>((resolve) => (this.#wake = resolve));
+        }
+        if (abort.signal.aborted) break;
+        const batch = this.#queued().slice(0, this.#deps.imagesPerCall ?? 2);
+        if (batch.length === 0) break;
+        this.#state().criticRunPatch({ total: completed + this.#queued().length });
+        try {
+          completed += await this.#process(batch, abort.signal);
+        } catch (error) {
+          // The teacher worker crashed or lost its GPU device: its images were not critiqued, so they wait
+          // again and a fresh worker takes them (what was stored before stays done and is not redone).
+          if (!isRestartable(error) || restarts >= (this.#deps.maxRestarts ?? 3)) throw error;
+          restarts++;
+          for (const { imageId } of batch) {
+            const now = this.#state().critic.items[imageId];
+            if (now?.status === 'failed' && isRestartable(now.error)) {
+              const { error: _error, ...rest } = now;
+              this.#state().criticPutItem({ ...rest, status: 'queued' });
+            }
+          }
+        }
+        this.#state().criticRunPatch({ completed });
+      }
+    } catch (error) {
+      // The teacher itself failed (load, crash): the images still waiting need the same teacher, so they
+      // fail with the same reason rather than wait in an idle queue; Refine captions queues them again.
+      const info = errorSummary(error);
+      for (const item of this.#queued())
+        this.#state().criticPatchItem(item.imageId, { status: 'failed', error: info });
+      this.#state().criticRunPatch({ error: info });
+    } finally {
+      this.#abort = null;
+      this.#state().criticRunPatch({ state: 'idle', current: null });
+    }
+  }
+
+  /** One teacher call for the batch, then the critic on each image. Returns how many finished (done or failed). */
+  async #process(batch: CriticItem[], signal: AbortSignal): Promise<number> {
+    const s = this.#state();
+    const { teacher, data } = this.#deps;
+    const settings = toTeacherSettings(s.critic.settings.teacher);
+    const requests: EvidenceRequest[] = [];
+    let finished = 0;
+    for (const item of batch) {
+      s.criticPatchItem(item.imageId, { status: 'evidence' });
+      try {
+        const name = s.cards[item.imageId]?.name ?? item.imageId;
+        const pixels = await data.pixels(item.imageId, name);
+        requests.push({ imageId: item.imageId, image: { ...pixels, channels: 4 }, caption: item.caption });
+      } catch (error) {
+        s.criticPatchItem(item.imageId, { status: 'failed', error: errorSummary(error) });
+        finished++;
+      }
+    }
+    if (requests.length === 0) return finished;
+    let outcomes;
+    try {
+      outcomes = await teacher.evidence(
+        requests,
+        settings,
+        (p) =>
+          this.#state().criticRunPatch({
+            current: { imageId: p.imageId, stage: p.stage, done: p.done, total: p.total },
+          }),
+        signal,
+      );
+    } catch (error) {
+      for (const r of requests) {
+        this.#state().criticPatchItem(
+          r.imageId,
+          signal.aborted ? this.#stopped() : { status: 'failed', error: errorSummary(error) },
+        );
+      }
+      if (!signal.aborted) throw error; // the teacher itself failed (load, crash): stop the run, say why
+      return finished;
+    }
+    for (const outcome of outcomes) {
+      const id = outcome.imageId;
+      if (!outcome.ok) {
+        const cancelled = outcome.error.name === 'AbortError';
+        this.#state().criticPatchItem(
+          id,
+          cancelled && this.#handingOver
+            ? this.#stopped()
+            : { status: cancelled ? 'cancelled' : 'failed', error: outcome.error },
+        );
+        if (!cancelled) finished++;
+        continue;
+      }
+      try {
+        await this.#critique(outcome.result, settings, signal);
+      } catch (error) {
+        this.#state().criticPatchItem(
+          id,
+          signal.aborted ? this.#stopped() : { status: 'failed', error: errorSummary(error) },
+        );
+      }
+      finished++;
+    }
+    return finished;
+  }
+
+  async #critique(result: TeacherEvidence, settings: TeacherSettings, signal: AbortSignal): Promise<void> {
+    const { data } = this.#deps;
+    const item = this.#state().critic.items[result.imageId];
+    if (item === undefined) return; // removed meanwhile
+    const evidenceKey = await cacheKey({
+      imageId: result.imageId,
+      model: {
+        id: result.models.florence ?? 'detector-only',
+        revision: `${result.models.detector}|${result.models.florenceRevision ?? ''}`,
+      },
+      task: 'evidence',
+      promptVersion: TEACHER_CACHE_VERSION,
+      extra: { caption: result.caption, settings },
+    });
+    await data.cache.put(evidenceKey, result, 'the evidence of an image');
+    this.#state().criticPatchItem(result.imageId, { status: 'refining', evidenceKey });
+    const run: CriticRunSettings = { ...DEFAULT_CRITIC_RUN_SETTINGS, ...this.#runSettings() };
+    const { engine, revision } = await this.#deps.engine();
+    const { calibrated, calibrationTable } = this.#state().critic.settings;
+    const calibration = calibrated ? (calibrationTable ?? COMMITTED_CALIBRATION) : null;
+    const table = await data.synonyms();
+    const refined: ImageRefinement = await refineImage(
+      { imageId: result.imageId, caption: item.caption, evidence: result.evidence },
+      engine,
+      {
+        table,
+        cache: data.cache,
+        engineRevision: revision,
+        ...(calibration ? { calibration } : {}),
+      },
+      run,
+      signal,
+    );
+    const refinementKey = await cacheKey({
+      imageId: result.imageId,
+      model: { id: engine.id, revision },
+      task: 'refinement',
+      promptVersion: PROMPT_VERSIONS,
+      extra: { evidenceKey, caption: item.caption, run, calibration },
+    });
+    await data.cache.put(refinementKey, refined, 'the critique of an image');
+    // A critique without calibrated verdicts says nothing about backing: an earlier critique's verdict goes.
+    const {
+      error: _error,
+      backed: _backed,
+      unbackedChanges: _changes,
+      ...rest
+    } = this.#state().critic.items[result.imageId] ?? item;
+    this.#state().criticPutItem({
+      ...rest,
+      status: 'done',
+      evidenceKey,
+      refinementKey,
+      engine: engine.id,
+      ...summarize(refined.refinement),
+      ...(calibration ? backing(item.caption, refined.refinement, result.evidence, calibration, table) : {}),
+    });
+  }
+
+  #runSettings(): Partial<CriticRunSettings> {
+    const c = this.#state().critic.settings;
+    return { maxSteps: c.maxSteps, ensemble: c.ensemble };
+  }
+}

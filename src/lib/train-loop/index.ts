@@ -1,6 +1,0 @@
-export * from './errors';
-export * from './scheduler-state';
-export * from './round-scheduler';
-export * from './checkpoint-retention';
-export * from './guardrails';
-export * from './training-set';

@@ -1,0 +1,340 @@
+/**
+ * Runs training steps with the training and optimizer graphs on any ONNX Runtime (onnxruntime-node in tests,
+ * onnxruntime-web/webgpu in the student worker). With placement 'gpu-buffer', parameters, gradients and moments
+ * stay on the GPU between steps: graph outputs are fed back as inputs and only the scalar loss and the gradient
+ * norm are read back. Master weights are float32.
+ *
+ * One call to `trainStep` runs one micro-batch. With accumulation k, gradients of k micro-batches are summed and
+ * their mean drives one optimizer update. A micro-batch whose loss is NaN or infinite is dropped (reported as
+ * skipped), and an update whose gradient norm is not finite leaves every tensor unchanged (the optimizer graph
+ * guarantees it) and is reported as skipped too; neither counts as a step.
+ */
+import type { TrainingArtifacts } from './artifacts';
+import type { TrainingBatch } from './batches';
+import {
+  CheckpointMismatchError,
+  type Checkpoint,
+  type CheckpointSlot,
+  type CheckpointTensor,
+} from '../checkpoints/format';
+import { LOSS_NAMES } from './loss';
+import {
+  DEFAULT_OPTIMIZER,
+  STEP_SCALARS,
+  stepScalars,
+  validateOptimizer,
+  type OptimizerConfig,
+} from './optimizer-config';
+import { GRAD_NORM_OUTPUT, accumulateNames, optimizerNames } from './optimizer-graph';
+import { createSession, type OrtSession, type OrtTensor, type RuntimeOptions } from './runtime';
+import { CONSTANT_LR, lrFactor, type LrSchedule } from './schedule';
+
+export interface TrainerOptions {
+  readonly runtime: RuntimeOptions;
+  readonly artifacts: TrainingArtifacts;
+  /** SHA-256 of the decoder the artifacts were built from (checkpoint.modelIdentity). */
+  readonly modelId: string;
+  readonly optimizer?: OptimizerConfig;
+  readonly schedule?: LrSchedule;
+  /** Micro-batches per optimizer update (default 1). */
+  readonly accumulation?: number;
+  /** Caller's settings, stored in checkpoints as they are (JSON-able). */
+  readonly config?: unknown;
+  /** Continue from this checkpoint (its trainable tensors, moments and step). */
+  readonly resume?: Checkpoint;
+}
+
+export interface StepReport {
+  readonly loss: number;
+  /** The micro-batch's loss was not finite, or the update's gradient norm was not: nothing changed. */
+  readonly skipped: boolean;
+  /** An optimizer update ran after this micro-batch. */
+  readonly updated: boolean;
+  /** Optimizer updates applied so far. */
+  readonly step: number;
+  readonly gradNorm?: number;
+  readonly lr?: number;
+}
+
+/** What the trainer stores in a checkpoint's config. */
+export interface TrainerCheckpointConfig {
+  readonly optimizer: OptimizerConfig;
+  readonly schedule: LrSchedule;
+  readonly accumulation: number;
+  readonly lrScale: number;
+  readonly user?: unknown;
+}
+
+/** A call came at a moment it cannot be served (checkpoint in the middle of an accumulation, use after release). */
+export class TrainerStateError extends Error {
+  override readonly name = 'TrainerStateError';
+}
+
+type Slots = Map<string, OrtTensor>;
+
+export class Trainer {
+  /** Multiplies the scheduled learning rate; lower it after a skipped step (issue 5's guardrail). */
+  lrScale = 1;
+  private stepCount: number;
+  private accumulated: Slots | null = null;
+  private pending = 0;
+  private released = false;
+
+  private constructor(
+    private readonly options: TrainerOptions,
+    private readonly optimizer: OptimizerConfig,
+    private readonly sessions: { training: OrtSession; optimizer: OrtSession; accumulate: OrtSession | null },
+    private params: Slots,
+    private expAvg: Slots,
+    private expAvgSq: Slots,
+    step: number,
+  ) {
+    this.stepCount = step;
+  }
+
+  static async create(options: TrainerOptions): Promise<Trainer> {
+    const optimizer = options.optimizer ?? DEFAULT_OPTIMIZER;
+    validateOptimizer(optimizer);
+    const accumulation = options.accumulation ?? 1;
+    if (!Number.isInteger(accumulation) || accumulation < 1)
+      throw new TrainerStateError(`accumulation must be a positive integer, got ${accumulation}`);
+    const { artifacts, runtime } = options;
+    const names = artifacts.trainables.map((t) => t.name);
+    const optimizerOutputs = names.flatMap((n) => {
+      const o = optimizerNames(n);
+      return [o.newParam, o.newExpAvg, o.newExpAvgSq];
+    });
+    const training = await createSession(runtime, artifacts.training, [...artifacts.gradients.values()]);
+    const optimizerSession = await createSession(runtime, artifacts.optimizer, optimizerOutputs);
+    const accumulate =
+      accumulation > 1
+        ? await createSession(
+            runtime,
+            artifacts.accumulate,
+            names.map((n) => accumulateNames(n).sum),
+          )
+        : null;
+    const state = initialState(options);
+    const slot = (s: CheckpointSlot): Slots =>
+      new Map(
+        artifacts.trainables.map((t) => [
+          t.name,
+          new runtime.ort.Tensor('float32', state.get(`${s}:${t.name}`)!, t.dims),
+        ]),
+      );
+    const trainer = new Trainer(
+      options,
+      optimizer,
+      { training, optimizer: optimizerSession, accumulate },
+      slot('param'),
+      slot('exp_avg'),
+      slot('exp_avg_sq'),
+      options.resume?.step ?? 0,
+    );
+    const resumed = options.resume?.config as Partial<TrainerCheckpointConfig> | undefined;
+    if (typeof resumed?.lrScale === 'number') trainer.lrScale = resumed.lrScale;
+    return trainer;
+  }
+
+  get step(): number {
+    return this.stepCount;
+  }
+
+  /** Learning rate of the next update. */
+  get learningRate(): number {
+    return (
+      this.optimizer.lr * lrFactor(this.options.schedule ?? CONSTANT_LR, this.stepCount + 1) * this.lrScale
+    );
+  }
+
+  async trainStep(batch: TrainingBatch): Promise<StepReport> {
+    this.assertLive();
+    const out = await this.sessions.training.run(this.trainingFeeds(batch));
+    const loss = Number((out[LOSS_NAMES.loss]!.data as Float32Array)[0]);
+    const grads: Slots = new Map(
+      this.options.artifacts.trainables.map((t) => [
+        t.name,
+        out[this.options.artifacts.gradients.get(t.name)!]!,
+      ]),
+    );
+    if (!Number.isFinite(loss)) {
+      disposeAll(grads);
+      return { loss, skipped: true, updated: false, step: this.stepCount };
+    }
+    await this.accumulate(grads);
+    if (this.pending < (this.options.accumulation ?? 1))
+      return { loss, skipped: false, updated: false, step: this.stepCount };
+    return { loss, ...(await this.update()) };
+  }
+
+  /** Applies what has been accumulated (the end of an epoch that is not a multiple of the accumulation). */
+  async flush(): Promise<Omit<StepReport, 'loss'> | undefined> {
+    this.assertLive();
+    return this.pending > 0 ? this.update() : undefined;
+  }
+
+  /** Current trainable values (copies, on the CPU). */
+  async weights(): Promise<Map<string, Float32Array>> {
+    this.assertLive();
+    return readAll(this.params);
+  }
+
+  async checkpoint(extra?: unknown): Promise<Checkpoint<TrainerCheckpointConfig>> {
+    this.assertLive();
+    if (this.pending > 0)
+      throw new TrainerStateError('take checkpoints between optimizer updates, not during an accumulation');
+    const tensors: CheckpointTensor[] = [];
+    for (const [slot, slots] of [
+      ['param', this.params],
+      ['exp_avg', this.expAvg],
+      ['exp_avg_sq', this.expAvgSq],
+    ] as const) {
+      const values = await readAll(slots);
+      for (const t of this.options.artifacts.trainables)
+        tensors.push({ name: t.name, slot, dims: t.dims, data: values.get(t.name)! });
+    }
+    const config: TrainerCheckpointConfig = {
+      optimizer: this.optimizer,
+      schedule: this.options.schedule ?? CONSTANT_LR,
+      accumulation: this.options.accumulation ?? 1,
+      lrScale: this.lrScale,
+      ...(this.options.config !== undefined ? { user: this.options.config } : {}),
+    };
+    return {
+      step: this.stepCount,
+      modelId: this.options.modelId,
+      config,
+      tensors,
+      ...(extra !== undefined ? { extra } : {}),
+    };
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    for (const slots of [this.params, this.expAvg, this.expAvgSq, this.accumulated])
+      if (slots) disposeAll(slots);
+    await this.sessions.training.release();
+    await this.sessions.optimizer.release();
+    await this.sessions.accumulate?.release();
+  }
+
+  private trainingFeeds(batch: TrainingBatch): Record<string, OrtTensor> {
+    const { artifacts, runtime } = this.options;
+    const { Tensor } = runtime.ort;
+    const { batch: b, sequence: s, encoderSequence, encoderWidth } = artifacts.shapes;
+    const feeds: Record<string, OrtTensor> = {
+      [artifacts.names.tokens]: new Tensor('int64', batch.tokens, [b, s]),
+      [artifacts.names.encoderStates]: new Tensor('float32', batch.encoderStates, [
+        b,
+        encoderSequence,
+        encoderWidth,
+      ]),
+      [LOSS_NAMES.labels]: new Tensor('int64', batch.labels, [b, s, 1]),
+      [LOSS_NAMES.mask]: new Tensor('float32', batch.mask, [b, s]),
+      [LOSS_NAMES.weights]: new Tensor('float32', batch.weights, [b]),
+    };
+    for (const extra of artifacts.extraInputs) {
+      const size = extra.dims.reduce((x, y) => x * y, 1);
+      feeds[extra.name] =
+        extra.dtype === 'int64'
+          ? new Tensor('int64', new BigInt64Array(size).fill(1n), extra.dims)
+          : new Tensor('float32', new Float32Array(size).fill(1), extra.dims);
+    }
+    for (const [name, tensor] of this.params) feeds[name] = tensor;
+    return feeds;
+  }
+
+  private async accumulate(grads: Slots): Promise<void> {
+    this.pending++;
+    if (!this.accumulated) {
+      this.accumulated = grads;
+      return;
+    }
+    const feeds: Record<string, OrtTensor> = {};
+    for (const [name, sum] of this.accumulated) {
+      const n = accumulateNames(name);
+      feeds[n.acc] = sum;
+      feeds[n.grad] = grads.get(name)!;
+    }
+    const out = await this.sessions.accumulate!.run(feeds);
+    disposeAll(this.accumulated);
+    disposeAll(grads);
+    this.accumulated = new Map([...grads.keys()].map((name) => [name, out[accumulateNames(name).sum]!]));
+  }
+
+  private async update(): Promise<Omit<StepReport, 'loss'>> {
+    const grads = this.accumulated!;
+    const count = this.pending;
+    this.accumulated = null;
+    this.pending = 0;
+    const lr = this.learningRate;
+    const scalars = stepScalars(this.optimizer, this.stepCount + 1, lr, count);
+    const { Tensor } = this.options.runtime.ort;
+    const feeds: Record<string, OrtTensor> = {};
+    for (const name of STEP_SCALARS)
+      feeds[name] = new Tensor('float32', new Float32Array([scalars[name]]), []);
+    for (const [name, param] of this.params) {
+      const n = optimizerNames(name);
+      feeds[n.param] = param;
+      feeds[n.grad] = grads.get(name)!;
+      feeds[n.expAvg] = this.expAvg.get(name)!;
+      feeds[n.expAvgSq] = this.expAvgSq.get(name)!;
+    }
+    const out = await this.sessions.optimizer.run(feeds);
+    const gradNorm = Number((out[GRAD_NORM_OUTPUT]!.data as Float32Array)[0]);
+    const old = [this.params, this.expAvg, this.expAvgSq, grads];
+    const pick = (key: 'newParam' | 'newExpAvg' | 'newExpAvgSq'): Slots =>
+      new Map([...this.params.keys()].map((name) => [name, out[optimizerNames(name)[key]]!]));
+    this.params = pick('newParam');
+    this.expAvg = pick('newExpAvg');
+    this.expAvgSq = pick('newExpAvgSq');
+    old.forEach(disposeAll);
+    const skipped = !Number.isFinite(gradNorm);
+    if (!skipped) this.stepCount++;
+    return { skipped, updated: !skipped, step: this.stepCount, gradNorm, lr };
+  }
+
+  private assertLive(): void {
+    if (this.released) throw new TrainerStateError('the trainer was released');
+  }
+}
+
+function initialState(options: TrainerOptions): Map<string, Float32Array> {
+  const { artifacts, resume, modelId } = options;
+  const state = new Map<string, Float32Array>();
+  if (resume) {
+    if (resume.modelId !== modelId)
+      throw new CheckpointMismatchError(
+        `the checkpoint trains model ${resume.modelId.slice(0, 12)}…, not ${modelId.slice(0, 12)}…`,
+      );
+    for (const t of resume.tensors) state.set(`${t.slot}:${t.name}`, Float32Array.from(t.data));
+  }
+  for (const t of artifacts.trainables) {
+    const size = t.dims.reduce((a, b) => a * b, 1);
+    for (const slot of ['param', 'exp_avg', 'exp_avg_sq'] as const) {
+      const key = `${slot}:${t.name}`;
+      if (resume) {
+        const value = state.get(key);
+        if (value?.length !== size)
+          throw new CheckpointMismatchError(`the checkpoint has no ${slot} of size ${size} for '${t.name}'`);
+      } else {
+        state.set(
+          key,
+          slot === 'param' ? Float32Array.from(artifacts.initial.get(t.name)!) : new Float32Array(size),
+        );
+      }
+    }
+  }
+  return state;
+}
+
+function disposeAll(slots: Slots): void {
+  for (const t of slots.values()) t.dispose();
+}
+
+async function readAll(slots: Slots): Promise<Map<string, Float32Array>> {
+  const out = new Map<string, Float32Array>();
+  for (const [name, t] of slots) out.set(name, Float32Array.from((await t.getData()) as Float32Array));
+  return out;
+}

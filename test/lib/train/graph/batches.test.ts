@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { fitSequence, makeBatch, SEQUENCE_STEP } from '../../../../src/lib/train/graph/batches';
+
+const special = { start: 1, end: 2, pad: 0 };
+const shapes = (sequence: number) => ({ batch: 2, sequence, encoderSequence: 1, encoderWidth: 1 });
+const sample = (tokens: number[]) => ({ tokens, encoderStates: new Float32Array(1) });
+
+describe('fitSequence', () => {
+  it('fits the longest caption and its end token, rounded up to a step, and cuts nothing', () => {
+    // 30 tokens + end = 31 positions → 32; a fixed length of 20 (the old default) would cut it.
+    expect(fitSequence([7, 30, 12], 64)).toEqual({ sequence: 32, longest: 30, cut: 0 });
+    expect(fitSequence([7], 64)).toEqual({ sequence: SEQUENCE_STEP, longest: 7, cut: 0 });
+    expect(fitSequence([8], 64)).toEqual({ sequence: 16, longest: 8, cut: 0 });
+  });
+
+  it('stops at the limit and counts the captions that do not fit', () => {
+    expect(fitSequence([7, 30, 40, 9], 24)).toEqual({ sequence: 24, longest: 40, cut: 2 });
+    // 23 tokens + end is exactly 24: it fits.
+    expect(fitSequence([23], 24)).toEqual({ sequence: 24, longest: 23, cut: 0 });
+    expect(fitSequence([24], 24)).toEqual({ sequence: 24, longest: 24, cut: 1 });
+    expect(fitSequence([1], 2)).toEqual({ sequence: 2, longest: 1, cut: 0 });
+    expect(() => fitSequence([1], 1)).toThrow(/at least 2/);
+  });
+});
+
+describe('makeBatch', () => {
+  it('trains a caption that fits whole: start in front, end token last, the rest masked', () => {
+    const b = makeBatch([sample([10, 11, 12])], shapes(5), special);
+    expect([...b.tokens.slice(0, 5)].map(Number)).toEqual([1, 10, 11, 12, 0]);
+    expect([...b.labels.slice(0, 5)].map(Number)).toEqual([10, 11, 12, 2, 0]);
+    expect([...b.mask.slice(0, 5)]).toEqual([1, 1, 1, 1, 0]);
+  });
+
+  it('cuts a caption longer than the graph to its first tokens, without an end token', () => {
+    const b = makeBatch([sample([10, 11, 12, 13, 14, 15])], shapes(4), special);
+    expect([...b.tokens.slice(0, 4)].map(Number)).toEqual([1, 10, 11, 12]);
+    expect([...b.labels.slice(0, 4)].map(Number)).toEqual([10, 11, 12, 13]);
+    expect([...b.mask.slice(0, 4)]).toEqual([1, 1, 1, 1]);
+  });
+});
