@@ -1,8 +1,7 @@
 import type { StoreApi } from 'zustand/vanilla';
-import { scoreFindings } from '../../lib/critic/critique';
 import type { CalibrationImage, EvidenceCalibration } from '../../lib/critic/calibration';
 import { measureCalibration } from '../../lib/critic/calibration';
-import { checkCaption } from '../../lib/critic/rules';
+import { ruleScore } from '../../lib/score/rule-scoring';
 import { canonicalCategory } from '../../lib/score/student-scores';
 import type { CriticItem } from '../../lib/critic/records';
 import { decide } from '../../lib/critic/records';
@@ -161,9 +160,7 @@ export function createCritic(deps: CriticDeps): Critic {
     async edit(id, text) {
       // The person's caption gets the rules' score on the same evidence, for weighting in training.
       const { evidence } = await detail(id);
-      const score = evidence
-        ? scoreFindings(checkCaption(text, evidence.evidence, await data.synonyms()))
-        : undefined;
+      const score = evidence ? ruleScore(text, evidence.evidence, await data.synonyms()).score : undefined;
       await record(decide(item(id), 'edited', { text, ...(score === undefined ? {} : { score }) }, now()));
     },
     reject: (id) => record(decide(item(id), 'rejected', undefined, now())),

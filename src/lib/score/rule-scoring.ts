@@ -24,6 +24,24 @@ export interface ScoringPort {
   pickScores?(items: readonly { imageId: string; caption: string }[]): Promise<number[] | undefined>;
 }
 
+/** The rule-based critique of one caption against the teacher's evidence, as scoring and the critic count it. */
+export interface RuleScore {
+  /** scoreFindings: the F1 of grounded mentions against what the evidence holds. */
+  readonly score: number;
+  readonly mentions: number;
+  readonly ungrounded: number;
+}
+
+/** The one place a caption gets its rule-based score (round scoring, and a caption the person edited). */
+export function ruleScore(caption: string, evidence: Evidence, table: SynonymTable): RuleScore {
+  const findings = checkCaption(caption, evidence, table);
+  return {
+    score: scoreFindings(findings),
+    mentions: findings.mentions.length,
+    ungrounded: findings.mentions.filter((m) => !m.grounded).length,
+  };
+}
+
 export interface ScoredCaptions {
   readonly summary: ScoreSummary;
   readonly perImage: Record<string, CaptionScores & { objectCount?: number }>;
@@ -40,21 +58,12 @@ export async function scoreCaptions(
   const inputs: ImageScoreInput[] = [];
   for (const [i, { imageId, caption }] of items.entries()) {
     const evidence = await deps.scoring.evidence(imageId);
-    const findings = evidence ? checkCaption(caption, evidence, table) : undefined;
     const coco = deps.coco?.matches[imageId];
     inputs.push({
       imageId,
       caption,
       objectCount: evidence ? evidence.objects.length : null,
-      ...(findings
-        ? {
-            critic: {
-              score: scoreFindings(findings),
-              mentions: findings.mentions.length,
-              ungrounded: findings.mentions.filter((m) => !m.grounded).length,
-            },
-          }
-        : {}),
+      ...(evidence ? { critic: ruleScore(caption, evidence, table) } : {}),
       ...(coco ? { cocoObjects: coco.objects } : {}),
       ...(clip?.[i] !== undefined ? { clipScore: clip[i] } : {}),
       ...(pick?.[i] !== undefined ? { pickScore: pick[i] } : {}),

@@ -7,7 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { ScorerModelError } from '../../../src/lib/score/preference-scorers';
 import { PagePreferenceScorer } from '../../../src/flows/train/page-preference-scorer';
 import type { ScoringPort } from '../../../src/lib/score/rule-scoring';
-import { scoreCaptions } from '../../../src/lib/score/rule-scoring';
+import { ruleScore, scoreCaptions } from '../../../src/lib/score/rule-scoring';
+import { scoreFindings } from '../../../src/lib/critic/critique';
+import { checkCaption } from '../../../src/lib/critic/rules';
+import { fixtureEvidence } from '../critic/helpers/florence-fixtures';
 import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
 
 const table = CHAIR_SYNONYMS;
@@ -62,5 +65,29 @@ describe('round scores with the preference scorers', () => {
     });
     expect([clip.loaded, pick.loaded]).toEqual([false, false]);
     expect(await pick.scores([{ imageId: 'cats', caption: 'a cat' }], async () => new Map())).toBeUndefined();
+  });
+});
+
+describe('the rule-based score of one caption', () => {
+  it('counts the mentions the evidence grounds and scores the findings as the critic does', () => {
+    // "A dog" has nothing behind it on the cats photo; the couch and the remote do.
+    const caption = 'A dog lying on a couch next to a remote.';
+    const evidence = fixtureEvidence('coco_val2017_000000039769');
+    expect(ruleScore(caption, evidence, table)).toEqual({
+      score: scoreFindings(checkCaption(caption, evidence, table)),
+      mentions: 3,
+      ungrounded: 1,
+    });
+  });
+
+  it('is what round scoring records as the critic score', async () => {
+    const evidence = fixtureEvidence('coco_val2017_000000039769');
+    const caption = 'two cats on a couch';
+    const { perImage } = await scoreCaptions(new Map([['cats', caption]]), {
+      scoring: { synonyms: async () => table, evidence: async () => evidence },
+      coco: null,
+      threshold: 3,
+    });
+    expect(perImage['cats']?.critic).toBe(ruleScore(caption, evidence, table).score);
   });
 });
