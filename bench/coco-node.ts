@@ -35,7 +35,7 @@ import { memoryCache } from './lib/memory-cache';
 import { nodeFlorence } from './lib/node-florence';
 import type { CriticEngine } from '../src/lib/critic/engines/engine';
 import type { FlorenceRuntime } from '../src/lib/evidence/teacher/florence-runtime';
-import { calibrate } from '../scripts/calibrate-node';
+import { calibrate } from './lib/calibrate';
 import { DEFAULT_TEACHER, detector, raster } from './lib/node-evidence';
 
 export interface CocoBenchOptions {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from '@playwright/test';
 import { createServer } from 'vite';
-import { openModelZip } from '../../src/lib/export';
+import { openModelZip } from '../../test/support/model-zip';
 import { webInflateRaw } from '../../test/support/web-deflate';
 import type { CheckRequest } from '../web/transformers-check';
 import { PHOTOS_DIR } from './files';

@@ -1,20 +1,12 @@
 /**
- * The export: one zip with the tuned student as a model folder at its root (transformers.js loads it as it is:
- * config, tokenizer, preprocessor, onnx/ with the rewritten decoders, capgrad_export.json), and the refined
- * captions under dataset/ as Hugging Face imagefolder metadata.jsonl and COCO captions JSON, with the images
- * in dataset/images/ where both point.
+ * The export: gathers what goes in from the store, the checkpoints and the student worker (the tuned model
+ * folder, the refined captions, the stored image files); src/lib/export/bundles.ts assembles the one zip.
  */
 import type { StoreApi } from 'zustand/vanilla';
 import { trainingCandidate } from '../../lib/critic/records';
 import {
-  COCO_CAPTIONS_NAME,
-  DATASET_IMAGES_DIR,
-  IMAGEFOLDER_METADATA_NAME,
   assembleModelFolder,
-  datasetFileNames,
-  toCocoCaptions,
-  toImagefolderJsonl,
-  writeZip,
+  writeStudioExportZip,
   type CaptionRecord,
   type DeflateRaw,
   type ZipOutput,
@@ -23,8 +15,6 @@ import { modelLabel } from '../../state/slices/settings';
 import type { StudioState } from '../../state/studio-state';
 import type { CheckpointBook } from '../train/checkpoint-book';
 import type { TrainingPort } from '../train/ports';
-
-export const DATASET_DIR = 'dataset';
 
 /** Nothing to export yet: no round has ended. */
 export class NothingToExportError extends Error {
@@ -83,28 +73,14 @@ export async function buildExportZip(deps: {
     training: { checkpoint: { round: row.round, step: row.step, loss: row.loss }, settings, scores },
   });
   const records = captionRecords(state);
-  const names = datasetFileNames(records);
-  const utf8 = new TextEncoder();
-  const coco = toCocoCaptions(records, { createdAt }, names);
-  const images: { name: string; data: Uint8Array }[] = [];
+  const images = new Map<string, Uint8Array>();
   for (const r of records) {
     const data = await deps.imageFile(r.imageId);
-    if (data) images.push({ name: `${DATASET_DIR}/${DATASET_IMAGES_DIR}/${names.get(r.imageId)!}`, data });
+    if (data) images.set(r.imageId, data);
   }
-  const zip = await writeZip(
-    [
-      ...[...model.files].map(([name, data]) => ({ name, data })),
-      {
-        name: `${DATASET_DIR}/${IMAGEFOLDER_METADATA_NAME}`,
-        data: utf8.encode(toImagefolderJsonl(records, names)),
-      },
-      {
-        name: `${DATASET_DIR}/${COCO_CAPTIONS_NAME}`,
-        data: utf8.encode(JSON.stringify(coco, null, 1) + '\n'),
-      },
-      ...images,
-    ],
-    { modifiedAt: createdAt, ...(deps.deflateRaw ? { deflateRaw: deps.deflateRaw } : {}) },
+  const zip = await writeStudioExportZip(
+    { model, dataset: { records, createdAt, images } },
+    deps.deflateRaw ? { deflateRaw: deps.deflateRaw } : {},
   );
   const slug = base.replace(/[^A-Za-z0-9._-]+/g, '-');
   return { zip, fileName: `${slug}-tuned-r${row.round + 1}-s${row.step}.zip` };

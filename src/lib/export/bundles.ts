@@ -1,8 +1,9 @@
 /**
- * The two zips the studio exports, and re-opening the model zip:
+ * The zips the studio exports, assembled from data already gathered (no store, no worker):
  * - the tuned student: the model folder at the zip's root (config.json, tokenizer files, onnx/…, the manifest),
  *   so that unzipping it gives a folder transformers.js loads as it is;
- * - the captions: metadata.jsonl (Hugging Face imagefolder), captions_coco.json, and optionally images/.
+ * - the captions: metadata.jsonl (Hugging Face imagefolder), captions_coco.json, and optionally images/;
+ * - the studio's export: both in one zip, the model folder at the root and the captions under dataset/.
  */
 import {
   COCO_CAPTIONS_NAME,
@@ -13,25 +14,14 @@ import {
   toImagefolderJsonl,
   type CaptionRecord,
 } from './caption-dataset';
-import { CaptionDatasetError, ModelFolderError } from './errors';
-import { sha256Hex } from '../ingest/hash';
-import {
-  MODEL_MANIFEST_NAME,
-  REQUIRED_MODEL_FILES,
-  parseModelManifest,
-  type ModelFolder,
-  type ModelManifest,
-} from './model-folder';
-import { ZipReader, type InflateRaw } from './zip-reader';
-import { writeZip, type ZipOutput, type ZipWriteOptions } from './zip-writer';
+import { CaptionDatasetError } from './errors';
+import type { ModelFolder } from './model-folder';
+import { writeZip, type ZipInputEntry, type ZipOutput, type ZipWriteOptions } from './zip-writer';
 
 const utf8 = new TextEncoder();
 
 export async function writeModelZip(folder: ModelFolder, options: ZipWriteOptions = {}): Promise<ZipOutput> {
-  return writeZip(
-    [...folder.files].map(([name, data]) => ({ name, data })),
-    options,
-  );
+  return writeZip(modelEntries(folder), options);
 }
 
 export interface DatasetZipInput {
@@ -42,60 +32,55 @@ export interface DatasetZipInput {
   readonly description?: string;
 }
 
+/** Where the studio's export puts the captions, beside the model folder at its root. */
+export const EXPORT_DATASET_DIR = 'dataset';
+
 export async function writeDatasetZip(
   input: DatasetZipInput,
   options: ZipWriteOptions = {},
 ): Promise<ZipOutput> {
+  return writeZip(datasetEntries(input, '', 'refuse'), { modifiedAt: input.createdAt, ...options });
+}
+
+/**
+ * The studio's one export zip: the tuned student's folder at the root and the captions under dataset/. An image
+ * whose file is no longer stored is left out of dataset/images/ (its caption stays in the metadata).
+ */
+export async function writeStudioExportZip(
+  input: { readonly model: Pick<ModelFolder, 'files'>; readonly dataset: DatasetZipInput },
+  options: ZipWriteOptions = {},
+): Promise<ZipOutput> {
+  return writeZip(
+    [...modelEntries(input.model), ...datasetEntries(input.dataset, `${EXPORT_DATASET_DIR}/`, 'leave out')],
+    { modifiedAt: input.dataset.createdAt, ...options },
+  );
+}
+
+function modelEntries(folder: Pick<ModelFolder, 'files'>): ZipInputEntry[] {
+  return [...folder.files].map(([name, data]) => ({ name, data }));
+}
+
+/** metadata.jsonl, captions_coco.json and images/ under `dir`; a record without its image is refused or left out. */
+function datasetEntries(
+  input: DatasetZipInput,
+  dir: string,
+  missingImage: 'refuse' | 'leave out',
+): ZipInputEntry[] {
   const { records, images } = input;
   const names = datasetFileNames(records);
   const coco = toCocoCaptions(records, { createdAt: input.createdAt, description: input.description }, names);
   const entries = [
-    { name: IMAGEFOLDER_METADATA_NAME, data: utf8.encode(toImagefolderJsonl(records, names)) },
-    { name: COCO_CAPTIONS_NAME, data: utf8.encode(JSON.stringify(coco, null, 1) + '\n') },
+    { name: `${dir}${IMAGEFOLDER_METADATA_NAME}`, data: utf8.encode(toImagefolderJsonl(records, names)) },
+    { name: `${dir}${COCO_CAPTIONS_NAME}`, data: utf8.encode(JSON.stringify(coco, null, 1) + '\n') },
   ];
-  if (images) {
-    for (const r of records) {
-      const bytes = images.get(r.imageId);
-      if (!bytes)
-        throw new CaptionDatasetError(
-          `The image file of "${r.fileName}" was not given; it cannot go in the zip.`,
-        );
-      entries.push({ name: `${DATASET_IMAGES_DIR}/${names.get(r.imageId)!}`, data: bytes });
-    }
+  if (!images) return entries;
+  for (const r of records) {
+    const bytes = images.get(r.imageId);
+    if (bytes) entries.push({ name: `${dir}${DATASET_IMAGES_DIR}/${names.get(r.imageId)!}`, data: bytes });
+    else if (missingImage === 'refuse')
+      throw new CaptionDatasetError(
+        `The image file of "${r.fileName}" was not given; it cannot go in the zip.`,
+      );
   }
-  return writeZip(entries, { modifiedAt: input.createdAt, ...options });
-}
-
-export interface OpenedModelZip {
-  /** Path → bytes, the shape of the student's `{ kind: 'folder', files }` model source. */
-  readonly files: Record<string, Uint8Array>;
-  readonly manifest: ModelManifest;
-}
-
-/**
- * Re-opens an exported model zip: every file checked against its CRC-32 and against the manifest's size and
- * SHA-256, and the files transformers.js needs present.
- */
-export async function openModelZip(
-  bytes: Uint8Array,
-  options: { inflateRaw?: InflateRaw } = {},
-): Promise<OpenedModelZip> {
-  const zip = ZipReader.open(bytes, options);
-  if (!zip.has(MODEL_MANIFEST_NAME)) {
-    throw new ModelFolderError(`This zip has no ${MODEL_MANIFEST_NAME}: it is not a CapGrad model export.`);
-  }
-  const manifest = parseModelManifest(await zip.readJson(MODEL_MANIFEST_NAME));
-  const files: Record<string, Uint8Array> = {};
-  for (const f of manifest.files) {
-    if (!zip.has(f.path))
-      throw new ModelFolderError(`The export lists "${f.path}" but the zip does not hold it.`);
-    const data = await zip.read(f.path);
-    if (data.length !== f.bytes || (await sha256Hex(data)) !== f.sha256) {
-      throw new ModelFolderError(`"${f.path}" is not the file the export wrote (size or SHA-256 differs).`);
-    }
-    files[f.path] = data;
-  }
-  const missing = REQUIRED_MODEL_FILES.filter((f) => !(f in files));
-  if (missing.length > 0) throw new ModelFolderError(`The export lacks ${missing.join(', ')}.`);
-  return { files, manifest };
+  return entries;
 }

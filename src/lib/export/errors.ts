@@ -1,5 +1,5 @@
 /**
- * One error class per way an export or an import of a zip can fail. Errors cross Comlink with name, message
+ * One error class per way an export can fail (the tests' zip reader, test/support/zip-reader.ts, has its own). Errors cross Comlink with name, message
  * and stack only, so the UI branches on `name`; each message says what went wrong in words a person can act on.
  */
 
@@ -13,24 +13,9 @@ export class ZipSizeLimitError extends Error {
   override readonly name = 'ZipSizeLimitError';
 }
 
-/** The bytes are not a ZIP archive this reader understands (truncated, bad signature, ZIP64, split, encrypted). */
-export class ZipFormatError extends Error {
-  override readonly name = 'ZipFormatError';
-}
-
-/** An entry's bytes do not match the CRC-32 or the size its headers give: the archive is damaged. */
-export class ZipChecksumError extends Error {
-  override readonly name = 'ZipChecksumError';
-}
-
 /** An entry uses a compression method we cannot undo here (or deflate without an inflater injected). */
 export class ZipMethodError extends Error {
   override readonly name = 'ZipMethodError';
-}
-
-/** The archive has no entry of that name. */
-export class ZipEntryNotFoundError extends Error {
-  override readonly name = 'ZipEntryNotFoundError';
 }
 
 /** The files given do not make a model folder that transformers.js can load. */

@@ -8,7 +8,6 @@ export {
   type ZipOutput,
   type ZipWriteOptions,
 } from './zip-writer';
-export { ZipReader, type InflateRaw, type ZipEntryInfo } from './zip-reader';
 export * from './model-folder';
 export * from './caption-dataset';
 export * from './bundles';

@@ -6,7 +6,7 @@
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { ZipReader } from '../../../src/lib/export';
+import { ZipReader } from '../../support/zip-reader';
 import { createStudioStore } from '../../../src/state/store';
 import { TrainingController } from '../../../src/flows/train/controller';
 import { buildExportZip } from '../../../src/flows/export/export-zip';

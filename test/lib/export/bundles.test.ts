@@ -15,14 +15,16 @@ import {
   IMAGEFOLDER_METADATA_NAME,
   MODEL_MANIFEST_NAME,
   ModelFolderError,
-  ZipReader,
   assembleModelFolder,
   concatChunks,
-  openModelZip,
+  EXPORT_DATASET_DIR,
   writeDatasetZip,
   writeModelZip,
+  writeStudioExportZip,
   type CaptionRecord,
 } from '../../../src/lib/export';
+import { openModelZip } from '../../support/model-zip';
+import { ZipReader } from '../../support/zip-reader';
 import { decodeModel } from '../../../src/lib/onnx/proto/model-io';
 import { readFloat32 } from '../../../src/lib/onnx/proto/tensor';
 import { writeWeightsToBytes } from '../../../src/lib/train/graph/export';
@@ -217,6 +219,34 @@ describe('captions dataset zip', () => {
     const partial = new Map([...byId].slice(0, 1));
     await expect(writeDatasetZip({ records, createdAt: 0, images: partial })).rejects.toThrow(
       /was not given/,
+    );
+  });
+
+  it('puts the model folder at the root and the captions under dataset/ in the studio export, leaving out a missing image', async () => {
+    const model = { files: new Map([['config.json', new TextEncoder().encode('{}')]]) };
+    const partial = new Map([...byId].slice(0, 1));
+    const zip = ZipReader.open(
+      concatChunks(
+        (
+          await writeStudioExportZip({
+            model,
+            dataset: { records, createdAt: 0, images: partial },
+          })
+        ).chunks,
+      ),
+    );
+    expect(zip.files.map((f) => f.name)).toEqual([
+      'config.json',
+      `${EXPORT_DATASET_DIR}/${IMAGEFOLDER_METADATA_NAME}`,
+      `${EXPORT_DATASET_DIR}/${COCO_CAPTIONS_NAME}`,
+      `${EXPORT_DATASET_DIR}/images/coco_val2017_000000039769.png`,
+    ]);
+    // The captions are the same files the captions zip holds, byte for byte.
+    const alone = ZipReader.open(
+      concatChunks((await writeDatasetZip({ records, createdAt: 0, images: byId })).chunks),
+    );
+    expect(await zip.read(`${EXPORT_DATASET_DIR}/${IMAGEFOLDER_METADATA_NAME}`)).toEqual(
+      await alone.read(IMAGEFOLDER_METADATA_NAME),
     );
   });
 });

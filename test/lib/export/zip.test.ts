@@ -5,20 +5,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { crc32 } from '../../../src/lib/ingest/crc32';
 import { Rng } from '../../support/rng';
-import {
-  ZipChecksumError,
-  ZipFormatError,
-  ZipMethodError,
-  ZipNameError,
-  ZipSizeLimitError,
-} from '../../../src/lib/export/errors';
+import { ZipMethodError, ZipNameError, ZipSizeLimitError } from '../../../src/lib/export/errors';
 import {
   MAX_ZIP32_ENTRIES,
   fromDosDateTime,
   planZip32,
   toDosDateTime,
 } from '../../../src/lib/export/zip-format';
-import { ZipReader } from '../../../src/lib/export/zip-reader';
+import { ZipChecksumError, ZipFormatError, ZipReader } from '../../support/zip-reader';
 import { concatChunks, writeZip, type ZipInputEntry } from '../../../src/lib/export/zip-writer';
 import {
   HAS_PYTHON_ZIPFILE,

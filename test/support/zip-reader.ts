@@ -1,12 +1,12 @@
 /**
- * Reads ZIP archives: ours, to re-open an export ("load the exported zip in a fresh page"), and the common ones
+ * Reads ZIP archives for the tests: ours, to re-open an export and check it, and the common ones
  * other tools write (stored or deflated, data descriptors, extra fields, comments). The central directory is
  * the truth for names, sizes and CRCs, as in every mainstream reader; each local header is still checked to
  * name the same file. ZIP64, split archives and encryption are refused with a ZipFormatError. Stored entries
  * come back as views of the archive's bytes (no copy); every entry's CRC-32 is checked when it is read.
  */
-import { crc32 } from '../ingest/crc32';
-import { ZipChecksumError, ZipEntryNotFoundError, ZipFormatError, ZipMethodError } from './errors';
+import { crc32 } from '../../src/lib/ingest/crc32';
+import { ZipMethodError } from '../../src/lib/export/errors';
 import {
   CENTRAL_HEADER_SIGNATURE,
   CENTRAL_HEADER_SIZE,
@@ -20,7 +20,22 @@ import {
   METHOD_STORE,
   ZIP64_END_LOCATOR_SIGNATURE,
   fromDosDateTime,
-} from './zip-format';
+} from '../../src/lib/export/zip-format';
+
+/** The bytes are not a ZIP archive this reader understands (truncated, bad signature, ZIP64, split, encrypted). */
+export class ZipFormatError extends Error {
+  override readonly name = 'ZipFormatError';
+}
+
+/** An entry's bytes do not match the CRC-32 or the size its headers give: the archive is damaged. */
+export class ZipChecksumError extends Error {
+  override readonly name = 'ZipChecksumError';
+}
+
+/** The archive has no entry of that name. */
+export class ZipEntryNotFoundError extends Error {
+  override readonly name = 'ZipEntryNotFoundError';
+}
 
 /** Raw INFLATE (RFC 1951) of `data`; DecompressionStream('deflate-raw') in the browser, zlib in Node. */
 export type InflateRaw = (data: Uint8Array) => Promise<Uint8Array>;
