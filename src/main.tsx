@@ -5,19 +5,19 @@ import { StudioProvider } from './app/studio-context';
 import { installTestHook } from './app/test-hook';
 import { installTrainingTestHook } from './app/train/test-hook';
 import { TrainingProvider } from './app/train/training-context';
-import { createBrowserStudio } from './flows/browser-studio';
+import { wireBrowserStudio } from './flows/wiring';
 import './app/styles.css';
 
-const studio = createBrowserStudio();
+const { studio, critic, training } = wireBrowserStudio();
 installTestHook(studio);
-installTrainingTestHook(studio, studio.training);
+installTrainingTestHook(studio, training);
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <StudioProvider studio={studio}>
-      <TrainingProvider actions={studio.training}>
+    <StudioProvider studio={studio} critic={critic}>
+      <TrainingProvider actions={training}>
         <App />
       </TrainingProvider>
     </StudioProvider>

@@ -9,7 +9,7 @@ import type { ErrorInfo } from '../state/slices/images';
 
 /**
  * What the pipeline needs from the outside world, as small interfaces: the browser wires them to the
- * workers and IndexedDB (services.ts); unit tests wire them to fakes. No Comlink, no DOM in here.
+ * workers and IndexedDB (wiring.ts); unit tests wire them to fakes. No Comlink, no DOM in here.
  */
 
 export type IngestOutcome = { ok: true; record: IngestRecord } | { ok: false; error: ErrorInfo };

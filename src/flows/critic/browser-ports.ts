@@ -3,7 +3,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { ChatMessage } from '../../lib/critic/engines/engine';
 import { CHAIR_SYNONYMS } from '../../lib/critic/chair-synonyms';
 import type { TeacherWorkerApi } from '../../lib/evidence/teacher/worker-api';
-import { CaptionRepository, ContentCache, ImageRepository, idbKeyvalBackend } from '../../lib/store';
+import type { StudioStore } from '../../lib/store';
 import type { IngestWorkerApi } from '../../../workers/ingest.worker';
 import { isDeviceLost } from '../bridge/errors';
 import { errorSummary } from '../../lib/core/errors';
@@ -95,20 +95,28 @@ export function createTeacherPort(
   return { port, bridge };
 }
 
-/** IndexedDB (src/lib/store's areas) and the image decoder, for the critic. */
-export function createCriticDataPort(ingest: WorkerBridge<IngestWorkerApi>): CriticDataPort {
-  const backend = idbKeyvalBackend('capgrad');
-  const images = new ImageRepository(backend('images'));
-  const captions = new CaptionRepository(backend('captions'), Date.now);
+/**
+ * The studio's image database (src/lib/store, opened once by the wiring) and the ingest worker's decoder, for
+ * the critic. The critic runs after the studio is ready, so the database is open by then.
+ */
+export function createCriticDataPort(
+  opened: Promise<StudioStore>,
+  ingest: WorkerBridge<IngestWorkerApi>,
+): CriticDataPort {
   return {
-    cache: new ContentCache(backend('cache')),
+    cache: {
+      async get<T>(key: string) {
+        return (await opened).cache.get<T>(key);
+      },
+      put: async (key, value, what) => (await opened).cache.put(key, value, what),
+    },
     async pixels(imageId, name) {
-      const file = await images.getFile(imageId);
+      const file = await (await opened).images.getFile(imageId);
       if (file === undefined) throw new Error(`The file of "${name}" is no longer stored; drop it again.`);
       return ingest.run((api) => api.decode(file, name, TEACHER_MAX_SIDE));
     },
     async addTarget(imageId, modelId, text, source, extra) {
-      await captions.add(imageId, { id: modelId, revision: 'main' }, { text, source, extra });
+      await (await opened).captions.add(imageId, { id: modelId, revision: 'main' }, { text, source, extra });
     },
     synonyms: () => Promise.resolve(CHAIR_SYNONYMS),
   };
