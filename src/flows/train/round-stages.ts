@@ -12,25 +12,13 @@
 import type { StoreApi } from 'zustand/vanilla';
 import { trainingCandidate } from '../../lib/critic/records';
 import type { RoundStages, StageContext } from '../../lib/train/rounds/round-scheduler';
-import { buildTrainingSet } from '../../lib/train/rounds/training-set';
-import { NoTrainingDataError } from '../../lib/train/errors';
-import type { TrainingEvent } from '../../lib/train/worker-api';
 import type { ImageOutcome } from '../../state/slices/train';
 import type { StudioState } from '../../state/studio-state';
 import type { CheckpointBook } from './checkpoint-book';
 import type { CaptioningPort, CriticRunPort, ImagePixels, TrainingPort } from './ports';
 import type { ScoringPort } from '../../lib/score/rule-scoring';
-import { isRestartable } from '../bridge/errors';
-import { scoreCaptions } from '../../lib/score/rule-scoring';
-
-/** Fresh workers one train stage may take after crashes or lost devices (the guardrail's 3 device losses). */
-const MAX_WORKER_RESTARTS = 3;
-
-function restartReason(error: unknown): string {
-  return (error as { name?: unknown }).name === 'DeviceLostError'
-    ? 'The GPU device was lost'
-    : 'The student worker stopped';
-}
+import { scoreCaptions, type ScoredCaptions } from '../../lib/score/rule-scoring';
+import { trainStage } from './train-stage';
 
 export interface StageDeps {
   readonly store: StoreApi<StudioState>;
@@ -66,27 +54,7 @@ export function roundStages(deps: StageDeps): RoundStages {
     store.getState().patchImageOutcomes(patches);
 
   return {
-    async caption() {
-      await deps.captioning.settled();
-      const captions = captionedCards(store.getState());
-      const images = training().images;
-      const fresh = [...captions].filter(([id]) => images[id]?.original === undefined);
-      if (fresh.length > 0) outcomes(Object.fromEntries(fresh.map(([id, original]) => [id, { original }])));
-      if (!training().scores.some((s) => s.round === -1) || fresh.length > 0) {
-        const originals = new Map([...captions].map(([id, c]) => [id, training().images[id]?.original ?? c]));
-        const scored = await score(originals);
-        store.getState().setRoundScores({ round: -1, summary: scored.summary });
-        outcomes(
-          Object.fromEntries(
-            Object.entries(scored.perImage).map(([id, { objectCount, ...scores }]) => [
-              id,
-              { originalScores: scores, ...(objectCount === undefined ? {} : { objectCount }) },
-            ]),
-          ),
-        );
-      }
-      return { images: captions.size };
-    },
+    caption: () => captionStage(deps, score, outcomes),
 
     async refine(ctx: StageContext) {
       const first = training().scores.filter((s) => s.round >= 0).length === 0 && ctx.round === 0;
@@ -108,106 +76,7 @@ export function roundStages(deps: StageDeps): RoundStages {
       return { accepted: targets.size };
     },
 
-    async train(ctx: StageContext) {
-      const { settings, runIds } = training();
-      const candidates = Object.values(store.getState().critic.items).map(trainingCandidate);
-      const set = buildTrainingSet(candidates, {
-        weighting: settings.loop.weighting,
-        minWeight: 0.1,
-        cleanRatio: settings.loop.cleanRatio,
-        cleanWeight: 1,
-        seed: settings.tuning.seed,
-      });
-      if (set.refined === 0) {
-        const unbacked = set.skippedReasons;
-        const them = unbacked.length === 1 ? 'it' : 'them';
-        throw new NoTrainingDataError(
-          'Accept or edit at least one refined caption before training.' +
-            (unbacked.length === 0
-              ? ''
-              : ` ${unbacked.length} accepted rewrite${unbacked.length === 1 ? ' is' : 's are'} left out. ` +
-                `${unbacked[0]!.reason} Edit ${them} to train on ${them}.`),
-        );
-      }
-      const runId = runIds[ctx.round] ?? deps.newRunId(ctx.round);
-      if (runIds[ctx.round] === undefined)
-        store.getState().patchTraining({ runIds: { ...runIds, [ctx.round]: runId } });
-
-      const onAbort = () => void deps.port.stop();
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
-      try {
-        // A crashed worker or a lost GPU device: the run goes on in a fresh worker from its last stored
-        // checkpoint (the steps after it are redone once, the curve cut back to it), a bounded number of times.
-        for (let restarts = 0; ; restarts++) {
-          try {
-            return await trainFromLastStoredPoint();
-          } catch (error) {
-            if (!isRestartable(error) || ctx.signal.aborted || restarts >= MAX_WORKER_RESTARTS) throw error;
-            const from = deps.book.lastOfRun(runId);
-            store.getState().addNotice({
-              level: 'warning',
-              message:
-                `${restartReason(error)}; training goes on in a fresh student worker from ` +
-                (from ? `the checkpoint at step ${from.step}.` : 'the start of this round.'),
-            });
-          }
-        }
-      } finally {
-        ctx.signal.removeEventListener('abort', onAbort);
-        store.getState().patchTraining({ phase: null });
-      }
-
-      async function trainFromLastStoredPoint() {
-        // A reload in the middle of this round's run: continue at its last checkpoint; else start from the
-        // weights in use (the previous round's, or a rolled-back checkpoint), or from the student's own.
-        const own = deps.book.lastOfRun(runId);
-        const active = training().active;
-        const from = own ?? (active ? deps.book.rows().find((r) => r.id === active) : undefined);
-        const start = from ? { bytes: await deps.book.read(from.id), continues: from === own } : undefined;
-        store.getState().truncateLosses(ctx.round, own?.step ?? 0);
-        store.getState().patchTraining({
-          lastStart: {
-            round: ctx.round,
-            runId,
-            fromStep: from?.step ?? null,
-            continues: from !== undefined && from === own,
-          },
-        });
-        return deps.port.train(
-          {
-            runId,
-            samples: set.samples.map((s) => ({ imageId: s.imageId, text: s.text, weight: s.weight })),
-            settings: settings.tuning,
-            ...(start ? { start } : {}),
-          },
-          (event) => onTrainingEvent(event),
-          deps.pixels,
-        );
-      }
-
-      async function onTrainingEvent(event: TrainingEvent): Promise<void> {
-        const s = store.getState();
-        switch (event.kind) {
-          case 'step':
-            s.addLossPoint({ round: ctx.round, step: event.step, epoch: event.epoch, loss: event.loss });
-            break;
-          case 'notice':
-            s.addNotice(event.notice);
-            break;
-          case 'rewind':
-            s.truncateLosses(ctx.round, event.step);
-            break;
-          case 'phase':
-            s.patchTraining({ phase: phaseText(event) });
-            break;
-          case 'checkpoint':
-            await deps.book.add({ runId, round: ctx.round, ...event });
-            break;
-          default:
-            break;
-        }
-      }
-    },
+    train: (ctx: StageContext) => trainStage(deps, ctx),
 
     async recaption(ctx: StageContext) {
       const active = training().active;
@@ -243,15 +112,34 @@ export function roundStages(deps: StageDeps): RoundStages {
   };
 }
 
-function phaseText(event: Extract<TrainingEvent, { kind: 'phase' }>): string {
-  switch (event.phase) {
-    case 'reading-model':
-      return 'reading the model';
-    case 'encoding':
-      return `encoding images ${event.done ?? 0}/${event.total ?? 0}`;
-    case 'building-graph':
-      return 'building the training graph';
-    case 'training':
-      return 'training';
+/**
+ * The studio's captioning settles; the first time (or with new images), the student's captions become the
+ * "before" ones and are scored.
+ */
+async function captionStage(
+  deps: StageDeps,
+  score: (captions: ReadonlyMap<string, string>) => Promise<ScoredCaptions>,
+  outcomes: (patches: Record<string, Partial<ImageOutcome>>) => void,
+) {
+  const { store } = deps;
+  const training = () => store.getState().training;
+  await deps.captioning.settled();
+  const captions = captionedCards(store.getState());
+  const images = training().images;
+  const fresh = [...captions].filter(([id]) => images[id]?.original === undefined);
+  if (fresh.length > 0) outcomes(Object.fromEntries(fresh.map(([id, original]) => [id, { original }])));
+  if (!training().scores.some((s) => s.round === -1) || fresh.length > 0) {
+    const originals = new Map([...captions].map(([id, c]) => [id, training().images[id]?.original ?? c]));
+    const scored = await score(originals);
+    store.getState().setRoundScores({ round: -1, summary: scored.summary });
+    outcomes(
+      Object.fromEntries(
+        Object.entries(scored.perImage).map(([id, { objectCount, ...scores }]) => [
+          id,
+          { originalScores: scores, ...(objectCount === undefined ? {} : { objectCount }) },
+        ]),
+      ),
+    );
   }
+  return { images: captions.size };
 }
