@@ -1,15 +1,12 @@
 import type { StoreApi } from 'zustand/vanilla';
-import type {
-  CaptionItemResult,
-  CaptionProgress,
-  CaptionRequest,
-  GenerationSettings,
-} from '../../lib/caption/types';
+import type { CaptionItemResult, CaptionProgress, GenerationSettings } from '../../lib/caption/types';
 import { errorSummary } from '../../lib/core/errors';
-import { notSavedMessage } from '../../state/persist/not-saved';
+import { RunControl } from '../../lib/core/run-control';
 import type { ErrorInfo, ImageProgress } from '../../state/slices/images';
 import type { StudioState } from '../../state/studio-state';
-import { ImageMissingError } from './errors';
+import { isRestartable } from '../bridge/errors';
+import { CaptionHistory } from './caption-history';
+import { studentRequests } from './student-requests';
 import type { MemoryImages } from '../ingest/memory-images';
 import type { ImageStorePort, IngestPort, StudentPort } from '../pipeline-ports';
 
@@ -29,9 +26,6 @@ export interface CaptionRunnerDeps {
   persisted?: () => Promise<void>;
 }
 
-/** Failures of a whole call that a fresh worker may not repeat. */
-const RESTARTABLE = new Set(['WorkerCrashedError', 'DeviceLostError']);
-
 /**
  * Captions every queued card, a chunk at a time, until none is left; cards dropped meanwhile join the
  * run. Pause, resume and cancel are the user's; results are stored as they arrive (a reload loses at most
@@ -40,16 +34,13 @@ const RESTARTABLE = new Set(['WorkerCrashedError', 'DeviceLostError']);
 export class CaptionRunner {
   readonly #deps: Required<CaptionRunnerDeps>;
   #loop: Promise<void> | null = null;
-  #abort: AbortController | null = null;
-  #wakeFromPause: (() => void) | null = null;
+  /** Pause and stop of the run going on; null between runs (the store keeps the pause intent meanwhile). */
+  #control: RunControl | null = null;
   /** Counts model (or device) changes, so a run can tell a failure of the model it no longer uses. */
   #studentGeneration = 0;
   /** Set while the run stops for another tab: what it did not finish goes back to the queue, not cancelled. */
   #handingOver = false;
-  /** Caption history entries waiting for their card's record to be stored, by card id. */
-  readonly #historyWrites = new Map<string, Promise<void>>();
-  /** The check of stored cards against their history (restoreHistory), while it runs. */
-  #restoring: Promise<void> | null = null;
+  readonly #history: CaptionHistory;
 
   constructor(deps: CaptionRunnerDeps) {
     this.#deps = {
@@ -59,6 +50,7 @@ export class CaptionRunner {
       persisted: () => Promise.resolve(),
       ...deps,
     };
+    this.#history = new CaptionHistory(this.#deps);
   }
 
   get #state(): StudioState {
@@ -82,12 +74,13 @@ export class CaptionRunner {
   pause(): void {
     this.#state.setPaused(true);
     void this.#deps.student.pause().catch(() => {});
+    this.#control?.pause();
   }
 
   resume(): void {
     this.#state.setPaused(false);
     void this.#deps.student.resume().catch(() => {});
-    this.#wakeFromPause?.();
+    this.#control?.resume();
     this.kick();
   }
 
@@ -109,8 +102,7 @@ export class CaptionRunner {
     s.setStatus(this.#queued(), 'cancelled');
     if (this.#loop !== null) {
       s.setCancelling();
-      this.#abort?.abort();
-      this.#wakeFromPause?.();
+      this.#control?.stop();
     }
   }
 
@@ -122,8 +114,7 @@ export class CaptionRunner {
     if (this.#loop === null) return;
     this.#handingOver = true;
     try {
-      this.#abort?.abort();
-      this.#wakeFromPause?.();
+      this.#control?.stop();
       await this.idle();
       const { order, cards } = this.#state;
       this.#state.setStatus(
@@ -136,39 +127,13 @@ export class CaptionRunner {
   }
 
   /** Resolves once every caption's history entry so far is written (or failed). */
-  async historyWritten(): Promise<void> {
-    await this.#restoring;
-    while (this.#historyWrites.size > 0) await Promise.all([...this.#historyWrites.values()]);
+  historyWritten(): Promise<void> {
+    return this.#history.written();
   }
 
-  /**
-   * The history entries a closed tab did not get to write: a card stored as captioned whose caption is not in
-   * its history (the tab closed between the card's record and the entry) gets the entry now. Run by the owner
-   * when it starts; cards whose entry this tab is about to write are left to that write.
-   */
+  /** Writes the history entries a closed tab did not get to write (see CaptionHistory.restore). */
   restoreHistory(): Promise<void> {
-    this.#restoring ??= this.#restoreHistory().finally(() => (this.#restoring = null));
-    return this.#restoring;
-  }
-
-  async #restoreHistory(): Promise<void> {
-    const { order, cards } = this.#state;
-    for (const id of order) {
-      const card = cards[id];
-      if (card?.status !== 'captioned' || !card.saved || this.#historyWrites.has(id)) continue;
-      if (card.caption === undefined || card.captionModel === undefined) continue;
-      try {
-        if (await this.#deps.images.hasCaption(id, card.captionModel, card.caption)) continue;
-        // Checked again after the read: a caption this tab made meanwhile writes its own entry.
-        const now = this.#state.cards[id];
-        if (this.#historyWrites.has(id) || now?.caption !== card.caption) continue;
-        await this.#deps.images.addCaption(id, card.captionModel, card.caption, { restored: true });
-      } catch {
-        // Storage full or gone: the card keeps its caption (what the studio shows); the entry is tried again
-        // at the next start. Not reported at every start: the banner names what the person would miss.
-        return;
-      }
-    }
+    return this.#history.restore();
   }
 
   /** Queues cards again (cancelled ones, or all after a model change) and starts a run. */
@@ -189,28 +154,27 @@ export class CaptionRunner {
   }
 
   async #run(): Promise<void> {
-    const abort = new AbortController();
-    this.#abort = abort;
+    const control = new RunControl();
+    this.#control = control;
     let completed = 0;
     let restarts = 0;
     let failure: ErrorInfo | undefined;
     this.#state.runStarted(this.#queued().length);
     try {
-      while (!abort.signal.aborted) {
-        await this.#waitWhilePaused(abort.signal);
+      while (await this.#holdWhilePaused(control)) {
         const queue = this.#queued();
-        if (abort.signal.aborted || queue.length === 0) break;
+        if (queue.length === 0) break;
         const settings: GenerationSettings = { ...this.#state.settings.generation, minNewTokens: 0 };
         const chunk = queue.slice(0, settings.batchSize * this.#deps.batchesPerCall);
         const total = completed + queue.length;
         const generation = this.#studentGeneration;
-        const outcome = await this.#caption(chunk, settings, abort.signal, completed, total);
+        const outcome = await this.#caption(chunk, settings, control, completed, total);
         completed += outcome.finished;
         this.#state.runProgress(completed, completed + this.#queued().length, completed / Math.max(1, total));
         // The model changed during the call: its failure was the old model's; the next call loads the new one.
         if (outcome.error !== undefined && generation !== this.#studentGeneration) continue;
         if (outcome.error !== undefined) {
-          if (RESTARTABLE.has(outcome.error.name) && restarts < this.#deps.maxRestarts) {
+          if (isRestartable(outcome.error) && restarts < this.#deps.maxRestarts) {
             restarts += 1;
             continue;
           }
@@ -219,26 +183,28 @@ export class CaptionRunner {
         }
       }
     } finally {
-      this.#abort = null;
+      this.#control = null;
       this.#state.setProgress({});
       this.#state.runFinished(failure);
     }
   }
 
-  async #waitWhilePaused(signal: AbortSignal): Promise<void> {
-    while (this.#state.run.paused && !signal.aborted) {
-      await new Promise<void>((resolve) => {
-        this.#wakeFromPause = resolve;
-      });
-      this.#wakeFromPause = null;
-    }
+  /**
+   * Waits while the person paused; false once the run is stopped. The pause intent is the store's (another
+   * tab may have set it): the control takes it from there at each safe point, and only this tab's Resume,
+   * Cancel or handover wakes a waiting run.
+   */
+  #holdWhilePaused(control: RunControl): Promise<boolean> {
+    if (this.#state.run.paused) control.pause();
+    else control.resume();
+    return control.checkpoint();
   }
 
   /** One call to the student for `chunk`; returns how many cards got a final result, or the call's error. */
   async #caption(
     chunk: string[],
     settings: GenerationSettings,
-    signal: AbortSignal,
+    control: RunControl,
     completedBefore: number,
     total: number,
   ): Promise<{ finished: number; error?: ErrorInfo }> {
@@ -250,11 +216,12 @@ export class CaptionRunner {
         ImageProgress
       >,
     );
-    const requests = await this.#requests(chunk);
+    const requests = await studentRequests(chunk, this.#deps);
     let finished = chunk.length - requests.length; // images that failed to decode are final already
     if (requests.length === 0) return { finished };
     // Paused while the pixels were being decoded: the student has no run yet to pause, so wait here.
-    await this.#waitWhilePaused(signal);
+    await this.#holdWhilePaused(control);
+    const { signal } = control;
 
     // Progress reports are messages too: one may arrive after the call has returned. Those are stale.
     let open = true;
@@ -291,34 +258,6 @@ export class CaptionRunner {
     }
   }
 
-  /**
-   * The student's pixels for each card, always decoded the same way from the file (the ingest worker's
-   * student size), so a caption does not depend on whether the image was just dropped or reloaded.
-   */
-  async #requests(chunk: readonly string[]): Promise<CaptionRequest[]> {
-    const requests: CaptionRequest[] = [];
-    for (const id of chunk) {
-      const card = this.#state.cards[id];
-      if (card === undefined) continue;
-      try {
-        const file = card.saved ? await this.#deps.images.getFile(id) : this.#deps.memory.unsavedFile(id);
-        if (file === undefined) {
-          throw new ImageMissingError(
-            `The file of "${card.name}" is gone (storage had no room for it). Drop it again.`,
-          );
-        }
-        const pixels = await this.#deps.ingest.decode(file, card.name);
-        requests.push({
-          id,
-          image: { width: pixels.width, height: pixels.height, channels: 4, data: pixels.data },
-        });
-      } catch (error) {
-        this.#state.updateCard(id, { status: 'failed', error: errorSummary(error) });
-      }
-    }
-    return requests;
-  }
-
   /** Puts one result on its card (once: later reports of the same item change nothing). */
   #apply(item: CaptionItemResult): void {
     const s = this.#state;
@@ -333,20 +272,8 @@ export class CaptionRunner {
         error: undefined,
       });
       if (card.saved) {
-        // The card's record (status and caption in one record, one transaction) is what says the photo is
-        // captioned. The caption's history entry goes in after that record is stored: a tab closed in between
-        // then leaves no history entry for a caption whose card still waits, and that the next owner redoes.
         const extra = { tokenIds: item.tokenIds, settings: { ...s.settings.generation } };
-        const write = this.#deps
-          .persisted()
-          .then(() => this.#deps.images.addCaption(item.id, modelId, item.caption, extra))
-          .catch((error: unknown) => {
-            s.reportNotSaved(`caption of "${card.name}"`, notSavedMessage(error));
-          })
-          .finally(() => {
-            if (this.#historyWrites.get(item.id) === write) this.#historyWrites.delete(item.id);
-          });
-        this.#historyWrites.set(item.id, write);
+        this.#history.add({ id: item.id, name: card.name, modelId, caption: item.caption, extra });
       }
     } else if (item.status === 'failed') {
       s.updateCard(item.id, {

@@ -1,19 +1,14 @@
 import type { StoreApi } from 'zustand/vanilla';
-import type { CriticEngine } from '../../lib/critic/engines/engine';
-import { COMMITTED_CALIBRATION } from '../../lib/critic/evidence-calibration';
-import { PROMPTS } from '../../lib/critic/prompts';
-import type { CriticItem } from '../../lib/critic/records';
-import { backing, summarize } from '../../lib/critic/records';
-import type { CriticRunSettings, ImageRefinement } from '../../lib/critic/refine-image';
-import { DEFAULT_CRITIC_RUN_SETTINGS, refineImage } from '../../lib/critic/refine-image';
-import { TEACHER_CACHE_VERSION } from '../../lib/evidence/teacher/cache';
-import type { EvidenceRequest, TeacherEvidence, TeacherSettings } from '../../lib/evidence/teacher/types';
-import { cacheKey } from '../../lib/store/cache-key';
-import { isRestartable } from '../bridge/errors';
 import { errorSummary } from '../../lib/core/errors';
-import type { StudioState } from '../../state/studio-state';
-import type { CriticDataPort, TeacherPort } from './ports';
+import { RunControl } from '../../lib/core/run-control';
+import type { CriticEngine } from '../../lib/critic/engines/engine';
+import type { CriticItem } from '../../lib/critic/records';
+import type { EvidenceRequest } from '../../lib/evidence/teacher/types';
 import { toTeacherSettings } from '../../state/slices/teacher-settings';
+import type { StudioState } from '../../state/studio-state';
+import { isRestartable } from '../bridge/errors';
+import { critiqueImage } from './critique-image';
+import type { CriticDataPort, TeacherPort } from './ports';
 
 export interface CriticRunnerDeps {
   store: StoreApi<StudioState>;
@@ -29,8 +24,6 @@ export interface CriticRunnerDeps {
   mayRun?: () => boolean;
 }
 
-const PROMPT_VERSIONS = PROMPTS.map((p) => `${p.id}@${p.version}`).join(',');
-
 function cancelledError(): { name: string; message: string } {
   return { name: 'AbortError', message: 'Cancelled before the critic finished this image.' };
 }
@@ -45,8 +38,8 @@ function cancelledError(): { name: string; message: string } {
 export class CriticRunner {
   readonly #deps: CriticRunnerDeps;
   #running: Promise<void> | null = null;
-  #abort: AbortController | null = null;
-  #wake: (() => void) | null = null;
+  /** Pause and stop of the run going on; null between runs (the store keeps the pause intent meanwhile). */
+  #control: RunControl | null = null;
   /** Set while the run stops for another tab: what it did not finish goes back to the queue, not cancelled. */
   #handingOver = false;
 
@@ -93,7 +86,7 @@ export class CriticRunner {
   kick(): void {
     if (this.#running !== null) {
       // Resumed from another tab (the pause intent is a shared record): a run waiting in its pause goes on.
-      if (!this.#state().critic.run.paused) this.#wakeUp();
+      if (!this.#state().critic.run.paused) this.#control?.resume();
       return;
     }
     if (this.#state().critic.run.paused || !(this.#deps.mayRun?.() ?? true)) return;
@@ -109,19 +102,14 @@ export class CriticRunner {
   pause(): void {
     this.#state().criticRunPatch({ paused: true, ...(this.#running ? { state: 'paused' } : {}) });
     void this.#deps.teacher.pause().catch(() => {});
+    this.#control?.pause();
   }
 
   resume(): void {
     this.#state().criticRunPatch({ paused: false, ...(this.#running ? { state: 'running' } : {}) });
     void this.#deps.teacher.resume().catch(() => {});
-    this.#wakeUp();
+    this.#control?.resume();
     this.kick();
-  }
-
-  #wakeUp(): void {
-    const wake = this.#wake;
-    this.#wake = null;
-    wake?.();
   }
 
   /**
@@ -133,8 +121,7 @@ export class CriticRunner {
     if (this.#running === null) return;
     this.#handingOver = true;
     try {
-      this.#abort?.abort();
-      this.#wakeUp();
+      this.#control?.stop();
       await this.idle();
     } finally {
       this.#handingOver = false;
@@ -154,8 +141,8 @@ export class CriticRunner {
       s.criticPatchItem(item.imageId, { status: 'cancelled', error: cancelledError() });
     if (this.#running === null) return;
     s.criticRunPatch({ state: 'cancelling' });
-    this.#abort?.abort();
-    // A paused run must wake up to notice.
+    this.#control?.stop();
+    // The pause intent goes with the run it paused (the teacher too is told to go on, and stops).
     if (s.critic.run.paused) this.resume();
   }
 
@@ -171,8 +158,8 @@ export class CriticRunner {
 
   async #loop(): Promise<void> {
     const s = this.#state();
-    const abort = new AbortController();
-    this.#abort = abort;
+    const control = new RunControl();
+    this.#control = control;
     let completed = 0;
     let restarts = 0;
     s.criticRunPatch({
@@ -183,17 +170,12 @@ export class CriticRunner {
       current: null,
     });
     try {
-      for (;;) {
-        while (this.#state().critic.run.paused && !abort.signal.aborted) {
-          this.#state().criticRunPatch({ state: 'paused' });
-          await new Promise<void>((resolve) => (this.#wake = resolve));
-        }
-        if (abort.signal.aborted) break;
+      while (await this.#holdWhilePaused(control)) {
         const batch = this.#queued().slice(0, this.#deps.imagesPerCall ?? 2);
         if (batch.length === 0) break;
         this.#state().criticRunPatch({ total: completed + this.#queued().length });
         try {
-          completed += await this.#process(batch, abort.signal);
+          completed += await this.#process(batch, control.signal);
         } catch (error) {
           // The teacher worker crashed or lost its GPU device: its images were not critiqued, so they wait
           // again and a fresh worker takes them (what was stored before stays done and is not redone).
@@ -217,9 +199,20 @@ export class CriticRunner {
         this.#state().criticPatchItem(item.imageId, { status: 'failed', error: info });
       this.#state().criticRunPatch({ error: info });
     } finally {
-      this.#abort = null;
+      this.#control = null;
       this.#state().criticRunPatch({ state: 'idle', current: null });
     }
+  }
+
+  /**
+   * Waits while the person paused (the run says so); false once the run is stopped. The pause intent is the
+   * store's, shared with the other tabs: the control takes it from there at each safe point, and a waiting
+   * run goes on at this tab's Resume or at a kick that finds the intent cleared (resumed from another tab).
+   */
+  #holdWhilePaused(control: RunControl): Promise<boolean> {
+    if (this.#state().critic.run.paused) control.pause();
+    else control.resume();
+    return control.checkpoint(() => this.#state().criticRunPatch({ state: 'paused' }));
   }
 
   /** One teacher call for the batch, then the critic on each image. Returns how many finished (done or failed). */
@@ -276,7 +269,7 @@ export class CriticRunner {
         continue;
       }
       try {
-        await this.#critique(outcome.result, settings, signal);
+        await critiqueImage(outcome.result, settings, signal, this.#deps);
       } catch (error) {
         this.#state().criticPatchItem(
           id,
@@ -286,69 +279,5 @@ export class CriticRunner {
       finished++;
     }
     return finished;
-  }
-
-  async #critique(result: TeacherEvidence, settings: TeacherSettings, signal: AbortSignal): Promise<void> {
-    const { data } = this.#deps;
-    const item = this.#state().critic.items[result.imageId];
-    if (item === undefined) return; // removed meanwhile
-    const evidenceKey = await cacheKey({
-      imageId: result.imageId,
-      model: {
-        id: result.models.florence ?? 'detector-only',
-        revision: `${result.models.detector}|${result.models.florenceRevision ?? ''}`,
-      },
-      task: 'evidence',
-      promptVersion: TEACHER_CACHE_VERSION,
-      extra: { caption: result.caption, settings },
-    });
-    await data.cache.put(evidenceKey, result, 'the evidence of an image');
-    this.#state().criticPatchItem(result.imageId, { status: 'refining', evidenceKey });
-    const run: CriticRunSettings = { ...DEFAULT_CRITIC_RUN_SETTINGS, ...this.#runSettings() };
-    const { engine, revision } = await this.#deps.engine();
-    const { calibrated, calibrationTable } = this.#state().critic.settings;
-    const calibration = calibrated ? (calibrationTable ?? COMMITTED_CALIBRATION) : null;
-    const table = await data.synonyms();
-    const refined: ImageRefinement = await refineImage(
-      { imageId: result.imageId, caption: item.caption, evidence: result.evidence },
-      engine,
-      {
-        table,
-        cache: data.cache,
-        engineRevision: revision,
-        ...(calibration ? { calibration } : {}),
-      },
-      run,
-      signal,
-    );
-    const refinementKey = await cacheKey({
-      imageId: result.imageId,
-      model: { id: engine.id, revision },
-      task: 'refinement',
-      promptVersion: PROMPT_VERSIONS,
-      extra: { evidenceKey, caption: item.caption, run, calibration },
-    });
-    await data.cache.put(refinementKey, refined, 'the critique of an image');
-    // A critique without calibrated verdicts says nothing about backing: an earlier critique's verdict goes.
-    const {
-      error: _error,
-      backed: _backed,
-      unbackedChanges: _changes,
-      ...rest
-    } = this.#state().critic.items[result.imageId] ?? item;
-    this.#state().criticPutItem({
-      ...rest,
-      status: 'done',
-      evidenceKey,
-      refinementKey,
-      engine: engine.id,
-      ...summarize(refined.refinement),
-      ...(calibration ? backing(item.caption, refined.refinement, result.evidence, calibration, table) : {}),
-    });
-  }
-
-  #runSettings(): Partial<CriticRunSettings> {
-    const c = this.#state().critic.settings;
-    return { maxSteps: c.maxSteps, ensemble: c.ensemble };
   }
 }

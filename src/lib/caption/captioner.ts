@@ -6,7 +6,7 @@ import {
   serializeError,
 } from '../core/errors';
 import { beamDecode } from './beam';
-import { RunControl } from './control';
+import { RunControl } from '../core/run-control';
 import type { DecodeOutcome, DecodeSetup, StepReport } from './decode-setup';
 import { greedyDecode } from './greedy';
 import { ProgressTracker } from './progress';

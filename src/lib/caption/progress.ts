@@ -1,4 +1,4 @@
-import type { RunState } from './control';
+import type { RunState } from '../core/run-control';
 import type { ActiveItemProgress, CaptionItemResult, CaptionProgress } from './types';
 
 /**

@@ -3,7 +3,7 @@ import { onnxFilePath, resolveDevice, resolveDtype } from '../core/devices';
 import { DeviceLostError, GenerationError, NotLoadedError, StudentBusyError } from '../core/errors';
 import type { ModelFiles } from '../core/model-sources';
 import { captionBatched } from './captioner';
-import { RunControl } from './control';
+import { RunControl } from '../core/run-control';
 import type { LoadedStudent, OwnedSession, SessionRole } from './load';
 import { loadStudent } from './load';
 import type { RowGather } from './row-gather';
@@ -117,7 +117,7 @@ export class StudentService implements StudentWorkerApi {
   }
 
   async cancel(): Promise<void> {
-    this.control?.cancel();
+    this.control?.stop();
   }
 
   async unload(): Promise<void> {

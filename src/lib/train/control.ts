@@ -2,54 +2,45 @@
  * Pause, Resume and Stop for a training run, cooperative (STYLE lesson 3): the loop calls `yieldPoint()`
  * between steps; it resolves at once while running, waits while paused, and throws RunStoppedError after
  * Stop. Weights and the GPU device stay where they are: nothing is torn down to pause or stop.
+ *
+ * The mechanics are core's RunControl; this names its states as the training worker reports them.
  */
+import { RunControl, type RunState } from '../core/run-control';
 import { RunStoppedError } from './rounds/errors';
 
 export type TrainingRunState = 'running' | 'paused' | 'stopping';
 
+const TRAINING_STATE: Readonly<Record<RunState, TrainingRunState>> = {
+  running: 'running',
+  paused: 'paused',
+  // The loop is told; it ends at its next yield point.
+  stopped: 'stopping',
+};
+
 export class TrainingControl {
-  #state: TrainingRunState = 'running';
-  #wakers: (() => void)[] = [];
-  readonly #onChange: ((state: TrainingRunState) => void) | undefined;
+  readonly #control = new RunControl();
 
   constructor(onChange?: (state: TrainingRunState) => void) {
-    this.#onChange = onChange;
+    if (onChange) this.#control.onChange((state) => onChange(TRAINING_STATE[state]));
   }
 
   get state(): TrainingRunState {
-    return this.#state;
+    return TRAINING_STATE[this.#control.state];
   }
 
   pause(): void {
-    if (this.#state === 'running') this.#set('paused');
+    this.#control.pause();
   }
 
   resume(): void {
-    if (this.#state === 'paused') this.#set('running');
-    this.#wake();
+    this.#control.resume();
   }
 
   stop(): void {
-    if (this.#state !== 'stopping') this.#set('stopping');
-    this.#wake();
+    this.#control.stop(new RunStoppedError());
   }
 
-  async yieldPoint(): Promise<void> {
-    for (;;) {
-      if (this.#state === 'stopping') throw new RunStoppedError();
-      if (this.#state === 'running') return;
-      await new Promise<void>((resolve) => this.#wakers.push(resolve));
-    }
-  }
-
-  #set(state: TrainingRunState): void {
-    this.#state = state;
-    this.#onChange?.(state);
-  }
-
-  #wake(): void {
-    const wakers = this.#wakers;
-    this.#wakers = [];
-    for (const wake of wakers) wake();
+  yieldPoint(): Promise<void> {
+    return this.#control.yieldPoint();
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { captionBatched } from '../../../src/lib/caption/captioner';
-import { RunControl } from '../../../src/lib/caption/control';
+import { RunControl } from '../../../src/lib/core/run-control';
 import type { CaptionProgress, GenerationSettings } from '../../../src/lib/caption/types';
 import { FAKE, fakeScore } from './helpers/fake-decoder';
 import { fakeStudent, seededRequest } from './helpers/fake-student';
@@ -122,7 +122,7 @@ describe('captionBatched', () => {
   it('on cancel mid-batch returns what finished (even inside the batch) and marks the rest cancelled', async () => {
     const control = new RunControl();
     // Batches of 4: cancel during decode step 5 of the first (run index 4); seed 41 (item 3) finished at step 4.
-    const { model, encoder, tensors } = fakeStudent({ onRun: (run) => run === 4 && control.cancel() });
+    const { model, encoder, tensors } = fakeStudent({ onRun: (run) => run === 4 && control.stop() });
     const result = await captionBatched(model, requests(), { ...GREEDY, batchSize: 4 }, { control });
     const expected = await expectedCaptions();
     expect(result.cancelled).toBe(true);
@@ -146,7 +146,7 @@ describe('captionBatched', () => {
     const { model } = fakeStudent({ onRun: (run) => run === 1 && control.pause() });
     const running = captionBatched(model, requests(), GREEDY, { control });
     await new Promise((r) => setTimeout(r, 20));
-    control.cancel();
+    control.stop();
     const result = await running;
     expect(result.cancelled).toBe(true);
     expect(result.items.every((i) => i.status === 'cancelled')).toBe(true);

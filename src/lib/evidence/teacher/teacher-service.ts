@@ -13,7 +13,7 @@ import type { Float32TensorFactory, SessionLike } from '../fastestdet/session';
 import type { WebGpuProbe } from '../../core/devices';
 import { resolveDevice } from '../../core/devices';
 import { DeviceLostError } from '../../core/errors';
-import { RunControl } from '../../caption/control';
+import { RunControl } from '../../core/run-control';
 import type { DevicePreference, DeviceResolution } from '../../caption/types';
 import type { TeacherCache } from './cache';
 import {
@@ -154,7 +154,7 @@ export class TeacherService implements TeacherWorkerApi {
   }
 
   async cancel(): Promise<void> {
-    this.#control?.cancel();
+    this.#control?.stop();
   }
 
   async loadTextModel(

@@ -3,6 +3,7 @@
  * what happens. Stages do the work (the student worker captions and trains, the critic refines, the metrics
  * re-score); the scheduler only sequences them, pauses them at their yield points and stops them.
  */
+import { RunControl } from '../../core/run-control';
 import { RunStoppedError, LoopSettingsError, SchedulerStateError } from './errors';
 import {
   initialState,
@@ -62,9 +63,11 @@ export class RoundScheduler {
   #state: SchedulerState;
   readonly #stages: RoundStages;
   readonly #options: RoundSchedulerOptions;
-  #abort: AbortController | null = null;
-  #wakers: (() => void)[] = [];
-  #running = false;
+  /**
+   * Pause and Stop of the run going on (null between runs). It mirrors the reducer: paused while the state is
+   * 'pausing' or 'paused', stopped once 'stopping' or 'stopped'; a new run() gets a fresh one.
+   */
+  #control: RunControl | null = null;
 
   constructor(stages: RoundStages, options: RoundSchedulerOptions) {
     validateRounds(options.rounds);
@@ -79,34 +82,32 @@ export class RoundScheduler {
 
   /** Runs until done, stopped or failed (waiting through pauses). Call again after a stop or failure to go on. */
   async run(): Promise<SchedulerState> {
-    if (this.#running) throw new SchedulerStateError('The rounds are already running.');
-    this.#running = true;
+    if (this.#control !== null) throw new SchedulerStateError('The rounds are already running.');
+    const control = new RunControl();
+    this.#control = control;
     try {
       this.#dispatch({ type: 'start' });
       for (;;) {
         const { status } = this.#state;
-        if (status === 'paused') await this.#nextWake();
-        else if (status === 'running') await this.#runStage();
+        if (status === 'paused') await control.checkpoint();
+        else if (status === 'running') await this.#runStage(control);
         else return this.#state;
       }
     } finally {
-      this.#running = false;
+      this.#control = null;
     }
   }
 
   pause(): void {
-    this.#dispatch({ type: 'pause' });
+    if (this.#dispatch({ type: 'pause' })) this.#control?.pause();
   }
 
   resume(): void {
-    this.#dispatch({ type: 'resume' });
-    this.#wakeAll();
+    if (this.#dispatch({ type: 'resume' })) this.#control?.resume();
   }
 
   stop(): void {
-    this.#dispatch({ type: 'stop' });
-    this.#abort?.abort(new RunStoppedError());
-    this.#wakeAll();
+    if (this.#dispatch({ type: 'stop' })) this.#control?.stop(new RunStoppedError());
   }
 
   setRounds(rounds: number): void {
@@ -114,10 +115,8 @@ export class RoundScheduler {
     this.#dispatch({ type: 'set-rounds', rounds });
   }
 
-  async #runStage(): Promise<void> {
+  async #runStage(control: RunControl): Promise<void> {
     const { round, stage } = this.#state.position;
-    const abort = new AbortController();
-    this.#abort = abort;
     this.#dispatch({ type: 'stage-started' });
     const now = this.#options.now ?? (() => performance.now());
     const began = now();
@@ -125,41 +124,23 @@ export class RoundScheduler {
       const result = await this.#stages[stage]({
         round,
         stage,
-        signal: abort.signal,
-        yieldPoint: () => this.#yieldPoint(),
+        signal: control.signal,
+        // A pause asked for during the stage takes effect here: the reducer hears that the stage is held.
+        yieldPoint: () => control.yieldPoint(() => this.#dispatch({ type: 'yielded' })),
       });
       await this.#options.onStageDone?.({ round, stage, result, ms: now() - began });
       this.#dispatch({ type: 'stage-finished' });
     } catch (error) {
       this.#dispatch({ type: 'stage-failed', error: describe(error) });
-    } finally {
-      this.#abort = null;
     }
   }
 
-  async #yieldPoint(): Promise<void> {
-    for (;;) {
-      if (this.#state.status === 'stopping') throw new RunStoppedError();
-      this.#dispatch({ type: 'yielded' });
-      if (this.#state.status !== 'paused') return;
-      await this.#nextWake();
-    }
-  }
-
-  #nextWake(): Promise<void> {
-    return new Promise((resolve) => this.#wakers.push(resolve));
-  }
-
-  #wakeAll(): void {
-    const wakers = this.#wakers;
-    this.#wakers = [];
-    for (const wake of wakers) wake();
-  }
-
-  #dispatch(event: SchedulerEvent): void {
+  /** Feeds the reducer; true when the event applied (the state changed). */
+  #dispatch(event: SchedulerEvent): boolean {
     const next = reduce(this.#state, event);
-    if (next === this.#state) return;
+    if (next === this.#state) return false;
     this.#state = next;
     this.#options.onState?.(next);
+    return true;
   }
 }

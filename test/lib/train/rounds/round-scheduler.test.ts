@@ -96,6 +96,24 @@ describe('RoundScheduler', () => {
     expect(h.steps).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
+  it('paused again before a held stage went on: the stage stays held and the state says paused', async () => {
+    const h = harness(4);
+    const scheduler = new RoundScheduler(h.stages, { rounds: 1 });
+    h.onStep = (_, step) => step === 0 && scheduler.pause();
+    const finished = scheduler.run();
+    await settle();
+    expect(scheduler.state.status).toBe('paused');
+    scheduler.resume();
+    scheduler.pause(); // before the held stage could take a step
+    expect(scheduler.state.status).toBe('pausing');
+    await settle();
+    expect(scheduler.state).toMatchObject({ status: 'paused', inStage: true });
+    expect(h.steps).toEqual([0]);
+    scheduler.resume();
+    expect((await finished).status).toBe('done');
+    expect(h.steps).toEqual([0, 1, 2, 3]);
+  });
+
   it('stops at a yield point with the signal aborted, and a new run continues from the interrupted stage', async () => {
     const h = harness(5);
     const scheduler = new RoundScheduler(h.stages, { rounds: 1 });
