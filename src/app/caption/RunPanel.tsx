@@ -1,5 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { statusCounts } from '../../state/slices/images';
+import { queueRunButtons } from '../fields/run-buttons';
+import { RunButtons } from '../fields/RunButtons';
 import { formatPercent } from '../format';
 import { useStudio, useStudioState } from '../studio-context';
 
@@ -46,28 +48,13 @@ export function RunPanel() {
         {counts.ingesting > 0 ? ` · ${counts.ingesting} reading` : ''}
       </p>
       <div className="buttons">
-        {run.paused ? (
-          <button type="button" data-testid="resume-button" onClick={() => studio.resume()}>
-            Resume
-          </button>
-        ) : (
-          <button
-            type="button"
-            data-testid="pause-button"
-            onClick={() => studio.pause()}
-            disabled={!active && waiting === 0}
-          >
-            Pause
-          </button>
-        )}
-        <button
-          type="button"
-          data-testid="cancel-button"
-          onClick={() => studio.cancel()}
-          disabled={!active && waiting === 0}
-        >
-          Cancel
-        </button>
+        <RunButtons
+          state={queueRunButtons({ active, paused: run.paused, waiting })}
+          testIds={{ pause: 'pause-button', resume: 'resume-button', cancel: 'cancel-button' }}
+          onPause={() => studio.pause()}
+          onResume={() => studio.resume()}
+          onCancel={() => studio.cancel()}
+        />
         <button
           type="button"
           data-testid="caption-again-button"

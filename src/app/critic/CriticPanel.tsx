@@ -1,5 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { criticItemsInOrder } from '../../state/slices/critic';
+import { queueRunButtons } from '../fields/run-buttons';
+import { RunButtons } from '../fields/RunButtons';
 import { formatPercent } from '../format';
 import { useStudioState } from '../studio-context';
 import { FlorenceUnavailableNotice } from './FlorenceUnavailableNotice';
@@ -94,28 +96,14 @@ export function CriticPanel() {
         >
           Refine captions
         </button>
-        {run.paused ? (
-          <button type="button" data-testid="critic-resume" onClick={() => critic.resume()}>
-            Resume
-          </button>
-        ) : (
-          <button
-            type="button"
-            data-testid="critic-pause"
-            onClick={() => critic.pause()}
-            title="Pause now, or before starting: queued images wait until Resume (also across reloads)"
-          >
-            Pause
-          </button>
-        )}
-        <button
-          type="button"
-          data-testid="critic-cancel"
-          disabled={!active && waiting === 0}
-          onClick={() => critic.cancel()}
-        >
-          Cancel
-        </button>
+        <RunButtons
+          state={queueRunButtons({ active, paused: run.paused, waiting }, { pauseBeforeStart: true })}
+          testIds={{ pause: 'critic-pause', resume: 'critic-resume', cancel: 'critic-cancel' }}
+          onPause={() => critic.pause()}
+          onResume={() => critic.resume()}
+          onCancel={() => critic.cancel()}
+          pauseTitle="Pause now, or before starting: queued images wait until Resume (also across reloads)"
+        />
       </div>
       {run.error && (
         <p className="run-error" role="alert" data-testid="critic-run-error" data-error-name={run.error.name}>

@@ -3,6 +3,7 @@ import { useStudioState } from '../studio-context';
 import { formatValue } from './chart-math';
 import { roundScoreText } from './score-labels';
 import { useTraining } from './training-context';
+import { isTrainingBusy } from './training-status';
 
 /** Checkpoints in IndexedDB, newest first, with their round's scores; roll back to one, delete old ones. */
 export function CheckpointList() {
@@ -11,9 +12,7 @@ export function CheckpointList() {
   const active = useStudioState((s) => s.training.active);
   const scores = useStudioState((s) => s.training.scores);
   const storage = useStudioState((s) => s.training.storage);
-  const busy = useStudioState((s) =>
-    ['running', 'pausing', 'paused', 'stopping'].includes(s.training.status),
-  );
+  const busy = useStudioState((s) => isTrainingBusy(s.training.status));
   const total = rows.reduce((n, r) => n + r.byteLength, 0);
   const sorted = [...rows].sort((a, b) => b.createdAt - a.createdAt);
   return (

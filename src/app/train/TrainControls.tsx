@@ -1,7 +1,9 @@
 import { useShallow } from 'zustand/react/shallow';
+import { RunButtons } from '../fields/RunButtons';
 import { useStudioState } from '../studio-context';
 import { candidateCounts } from './candidate-counts';
 import { useTraining } from './training-context';
+import { isTrainingBusy, trainingRunButtons } from './training-status';
 
 const STAGE_WORDS = {
   caption: 'captioning',
@@ -29,7 +31,7 @@ export function TrainControls() {
     useShallow((s) => candidateCounts(Object.values(s.critic.items))),
   );
   const { status, position } = t;
-  const busy = status === 'running' || status === 'pausing' || status === 'paused' || status === 'stopping';
+  const busy = isTrainingBusy(status);
   const canContinue = (status === 'stopped' || status === 'failed') && position !== null;
   const where = position ? `round ${position.round + 1} · ${STAGE_WORDS[position.stage]}` : '';
   return (
@@ -49,28 +51,18 @@ export function TrainControls() {
         >
           Train{t.rounds > 1 ? ` ${t.rounds} rounds` : ''}
         </button>
-        {status === 'paused' || status === 'pausing' ? (
-          <button type="button" data-testid="train-resume-button" onClick={() => controller.resume()}>
-            Resume
-          </button>
-        ) : (
-          <button
-            type="button"
-            data-testid="train-pause-button"
-            disabled={status !== 'running'}
-            onClick={() => controller.pause()}
-          >
-            Pause
-          </button>
-        )}
-        <button
-          type="button"
-          data-testid="train-stop-button"
-          disabled={!busy}
-          onClick={() => controller.stop()}
-        >
-          Stop
-        </button>
+        <RunButtons
+          state={trainingRunButtons(status)}
+          testIds={{
+            pause: 'train-pause-button',
+            resume: 'train-resume-button',
+            cancel: 'train-stop-button',
+          }}
+          onPause={() => controller.pause()}
+          onResume={() => controller.resume()}
+          onCancel={() => controller.stop()}
+          cancelLabel="Stop"
+        />
         {canContinue && (
           <button type="button" data-testid="train-continue-button" onClick={() => controller.continue()}>
             Continue
