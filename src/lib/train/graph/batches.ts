@@ -11,6 +11,8 @@
  */
 import type { TrainingShapes } from './artifacts';
 
+/** The row the trainer consumes: a chosen caption's tokens (rounds/training-set.ts TrainingCaption), its image's
+ * encoder states and its weight; service.ts derives it. */
 export interface TrainingSample {
   /** Caption token ids, without start or end token. */
   readonly tokens: readonly number[];
