@@ -90,7 +90,7 @@ export interface TuningLoopOptions {
   readonly guardrails?: GuardrailPolicy;
   /**
    * Where to start: `continues` picks up the same run at the checkpoint's cursor (after a reload); otherwise
-   * the checkpoint only gives the starting tensors (checkpoint-data.ts warmStartFrom) and the run begins at
+   * the checkpoint only gives the starting tensors (checkpoints/data.ts warmStartFrom) and the run begins at
    * epoch 0. Absent: the untrained initial values.
    */
   readonly start?: { readonly checkpoint: TuningCheckpoint; readonly continues: boolean };
