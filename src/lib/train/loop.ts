@@ -117,9 +117,7 @@ export function epochPermutation(samples: number, seed: number, epoch: number): 
 
 export async function runTuningLoop(options: TuningLoopOptions): Promise<TuningLoopResult> {
   if (options.samples.length === 0) throw new NoTrainingDataError('There is nothing to train on.');
-  const run = new TuningRun(options);
-  await run.open();
-  return run.run();
+  return new TuningRun(options).run();
 }
 
 type TrainerHandle = Awaited<ReturnType<CreateTrainer>>;
@@ -151,7 +149,7 @@ class TuningRun {
   }
 
   get #current(): TrainerHandle {
-    // Only between a release and the next trainer (never while a step could run).
+    // Null only between releasing a trainer and building its replacement (no step runs then).
     if (this.#handle === null) throw new Error('The run has no trainer.');
     return this.#handle;
   }
@@ -160,22 +158,20 @@ class TuningRun {
     return this.#current.trainer;
   }
 
-  async open(): Promise<void> {
-    await this.#newTrainer(this.#options.start?.checkpoint);
-  }
-
   async run(): Promise<TuningLoopResult> {
+    await this.#newTrainer(this.#options.start?.checkpoint);
     try {
       while (!isComplete(this.#state)) await this.#advance();
       const final = await this.#save('final');
       return { final, runSteps: this.#state.runSteps, lastLoss: this.#state.lastLoss };
     } catch (error) {
       // Stop keeps every step done: one more checkpoint when the last one is behind.
-      if (error instanceof RunStoppedError && savesOnStop(this.#state, this.#trainer.step))
-        await this.#save('interval');
+      const stopped = error instanceof RunStoppedError && this.#handle !== null;
+      if (stopped && savesOnStop(this.#state, this.#trainer.step)) await this.#save('interval');
       throw error;
     } finally {
-      await this.#trainer.release().catch(() => undefined);
+      // No trainer when building its replacement failed (the old one is released already).
+      await this.#handle?.trainer.release().catch(() => undefined);
     }
   }
 
