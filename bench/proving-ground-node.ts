@@ -24,7 +24,7 @@ import { biasRates, canonicalCategory, scoreSplit } from '../src/lib/score/stude
 import { sceneGrammar } from '../src/lib/score/scene-fluency';
 import { StudentService } from '../src/lib/caption/student-service';
 import type { CaptionRequest, ModelSource } from '../src/lib/caption/types';
-import type { WeightedSample } from '../src/lib/train/rounds/training-set';
+import type { TrainingCaption } from '../src/lib/train/rounds/training-set';
 import { DEFAULT_TRAINING_SET_SETTINGS } from '../src/lib/train/rounds/training-set';
 import { TuningService } from '../src/lib/train/service';
 import type { TuningSettings } from '../src/lib/train/settings';
@@ -223,7 +223,7 @@ async function refinePool(s: NodeStudent, pool: Pool, arm: Arm, critic: CriticSe
 /** Gradient steps on the set from `weights` (the base student when null); the student then captions with them. */
 async function trainOn(
   s: NodeStudent,
-  samples: readonly WeightedSample[],
+  samples: readonly TrainingCaption[],
   pool: Pool,
   settings: TuningSettings,
   runId: string,

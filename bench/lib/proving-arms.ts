@@ -14,7 +14,7 @@ import { canonicalCategory, namedCategories } from '../../src/lib/score/student-
 import type {
   TrainingCandidate,
   TrainingSetSettings,
-  WeightedSample,
+  TrainingCaption,
 } from '../../src/lib/train/rounds/training-set';
 import { buildTrainingSet } from '../../src/lib/train/rounds/training-set';
 
@@ -86,13 +86,13 @@ export function armCandidates(
  * The arm's samples, stretched or cut to `length` by going round them in order, so that every arm takes the
  * same number of gradient steps from the same pool however many of its images it accepted.
  */
-export function fixedLength(samples: readonly WeightedSample[], length: number): WeightedSample[] {
+export function fixedLength(samples: readonly TrainingCaption[], length: number): TrainingCaption[] {
   if (samples.length === 0) return [];
   return Array.from({ length }, (_, i) => samples[i % samples.length]!);
 }
 
 export interface ArmSet {
-  readonly samples: WeightedSample[];
+  readonly samples: TrainingCaption[];
   /** Distinct samples before stretching: rewrites taken, clean captions mixed in. */
   readonly refined: number;
   readonly clean: number;

@@ -1,5 +1,5 @@
 /**
- * The training graph's caption length for a run (onnx/training/batches.ts fitSequence): fitted to the longest
+ * The training graph's caption length for a run (graph/batches.ts fitSequence): fitted to the longest
  * accepted caption, at most the run's `maxTokens` setting (it bounds the graph's memory: activations and
  * logits grow with it) and the decoder's position table (GPT-2's `n_positions`: a longer input has no
  * position embedding). Captions that still do not fit are counted, and the page is told in words.

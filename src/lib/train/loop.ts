@@ -1,16 +1,14 @@
 /**
  * One training run: epochs of shuffled micro-batches through a trainer, with checkpoints every N steps and at
- * the end, cooperative pause/stop between steps, and issue 5's guardrails carried out as train-loop/guardrails
- * decides them:
- * - a non-finite loss (or gradient norm): the step is skipped (the trainer changed nothing), the learning rate
- *   is lowered, a notice goes out; a run that keeps diverging halts with TrainingHaltedError;
- * - out of memory: the batch is halved and accumulation doubled; the trainer is rebuilt for the new shape from
- *   its own current state (a partial accumulation is applied first), and the micro-batch is tried again;
- * - a lost device: a new trainer from the last checkpoint of this run (or the run's start), the cursor and the
- *   loss curve rewound to it.
+ * the end, cooperative pause/stop between steps, and issue 5's guardrails (out of memory, a lost device, a
+ * diverging loss) carried out as loop-state.ts and rounds/guardrails.ts decide them.
  *
  * The cursor is a sample offset into each epoch's permutation (the same permutation whatever the batch size),
  * so a resumed run, or one whose batch was halved, sees the samples in the same order.
+ *
+ * Where the run stands, and what each outcome of the trainer does to that, is the pure reducer in
+ * loop-state.ts; this file is its driver: it runs the trainer, feeds the outcomes in, and carries out what the
+ * new state asks for (events to the page, checkpoints, a new trainer).
  */
 import { encodeCheckpoint, type Checkpoint } from './checkpoints/format';
 import { makeBatch, type SpecialTokens, type TrainingSample } from './graph/batches';
@@ -18,20 +16,25 @@ import type { TrainingShapes } from './graph/artifacts';
 import { SeededRandom } from '../core/rng';
 import type { StepReport } from './graph/trainer';
 import {
-  DEFAULT_GUARDRAIL_POLICY,
-  afterFiniteStep,
   classifyTrainingError,
-  decide,
-  initialGuardrailState,
+  DEFAULT_GUARDRAIL_POLICY,
   type GuardrailPolicy,
-  type GuardrailState,
   type Notice,
 } from './rounds/guardrails';
 import { RunStoppedError } from './rounds/errors';
-import { asTuningCheckpoint, type TuningCheckpoint, type TuningCursor } from './checkpoints/data';
+import { asTuningCheckpoint, type TuningCheckpoint } from './checkpoints/data';
 import { NoTrainingDataError, TrainingHaltedError } from './errors';
+import {
+  initialLoopState,
+  isComplete,
+  nextMicroBatch,
+  reduce,
+  savesOnStop,
+  type LoopState,
+  type RunEvent,
+} from './loop-state';
 
-/** The part of onnx/training's Trainer the loop drives (fakes in tests). */
+/** The part of graph/trainer.ts's Trainer the loop drives (fakes in tests). */
 export interface TrainerLike {
   lrScale: number;
   readonly step: number;
@@ -87,7 +90,7 @@ export interface TuningLoopOptions {
   readonly guardrails?: GuardrailPolicy;
   /**
    * Where to start: `continues` picks up the same run at the checkpoint's cursor (after a reload); otherwise
-   * the checkpoint only gives the starting tensors (checkpoint-data.ts warmStartFrom) and the run begins at
+   * the checkpoint only gives the starting tensors (checkpoints/data.ts warmStartFrom) and the run begins at
    * epoch 0. Absent: the untrained initial values.
    */
   readonly start?: { readonly checkpoint: TuningCheckpoint; readonly continues: boolean };
@@ -104,198 +107,190 @@ export interface TuningLoopResult {
   readonly lastLoss: number | null;
 }
 
-/** Where a lost device sends the run back to. */
-interface RestartPoint {
-  readonly checkpoint: TuningCheckpoint | undefined;
-  readonly cursor: TuningCursor;
-  readonly runSteps: number;
-  readonly loss: number | null;
-}
-
+/**
+ * The epoch's shuffled sample order, by (seed, epoch): the same on every run, after a resume, and whatever the
+ * batch size (the cursor is an offset into it).
+ */
 export function epochPermutation(samples: number, seed: number, epoch: number): number[] {
-  // The same mixing of seed and epoch as onnx/training/batches.ts epochOrder.
   return new SeededRandom((seed * 7919 + epoch * 104729) >>> 0).permutation(samples);
 }
 
 export async function runTuningLoop(options: TuningLoopOptions): Promise<TuningLoopResult> {
-  const { samples, special, epochs, control, onEvent } = options;
-  if (samples.length === 0) throw new NoTrainingDataError('There is nothing to train on.');
-  const policy = options.guardrails ?? DEFAULT_GUARDRAIL_POLICY;
-  const resume = options.start?.checkpoint;
-  const continuing = resume !== undefined && options.start?.continues === true;
+  if (options.samples.length === 0) throw new NoTrainingDataError('There is nothing to train on.');
+  return new TuningRun(options).run();
+}
 
-  let guard: GuardrailState = continuing
-    ? resume.extra.guard
-    : initialGuardrailState(options.batchSize, options.accumulation);
-  let cursor: TuningCursor = continuing ? resume.extra.cursor : { epoch: 0, offset: 0 };
-  let runSteps = continuing ? resume.extra.runSteps : 0;
-  let lastLoss: number | null = continuing ? resume.extra.loss : null;
-  let restart: RestartPoint = { checkpoint: resume, cursor, runSteps, loss: lastLoss };
-  let lastSavedStep = resume?.step ?? 0;
+type TrainerHandle = Awaited<ReturnType<CreateTrainer>>;
 
-  let handle = await options.createTrainer({
-    batchSize: guard.batchSize,
-    accumulation: guard.accumulation,
-    ...(resume ? { resume } : {}),
-  });
-  handle.trainer.lrScale = guard.lrScale;
-  let groupLosses: number[] = [];
-  let pendingMicro = 0;
+/** The driver around loop-state.ts: one instance per run, its trainer and its state. */
+class TuningRun {
+  readonly #options: TuningLoopOptions;
+  #state: LoopState;
+  #handle: TrainerHandle | null = null;
+  #order = { epoch: -1, ids: [] as number[] };
 
-  const save = async (kind: 'interval' | 'final'): Promise<SavedCheckpoint> => {
-    const raw = await handle.trainer.checkpoint({
-      runId: options.runId,
-      cursor,
-      guard,
-      kind,
-      loss: lastLoss,
-      runSteps,
+  constructor(options: TuningLoopOptions) {
+    this.#options = options;
+    this.#state = initialLoopState(
+      {
+        runId: options.runId,
+        sampleCount: options.samples.length,
+        epochs: options.epochs,
+        policy: options.guardrails ?? DEFAULT_GUARDRAIL_POLICY,
+      },
+      {
+        batchSize: options.batchSize,
+        accumulation: options.accumulation,
+        ...(options.start
+          ? { checkpoint: options.start.checkpoint, continues: options.start.continues }
+          : {}),
+      },
+    );
+  }
+
+  get #current(): TrainerHandle {
+    // Null only between releasing a trainer and building its replacement (no step runs then).
+    if (this.#handle === null) throw new Error('The run has no trainer.');
+    return this.#handle;
+  }
+
+  get #trainer(): TrainerLike {
+    return this.#current.trainer;
+  }
+
+  async run(): Promise<TuningLoopResult> {
+    await this.#newTrainer(this.#options.start?.checkpoint);
+    try {
+      while (!isComplete(this.#state)) await this.#advance();
+      const final = await this.#save('final');
+      return { final, runSteps: this.#state.runSteps, lastLoss: this.#state.lastLoss };
+    } catch (error) {
+      // Stop keeps every step done: one more checkpoint when the last one is behind.
+      const stopped = error instanceof RunStoppedError && this.#handle !== null;
+      if (stopped && savesOnStop(this.#state, this.#trainer.step)) await this.#save('interval');
+      throw error;
+    } finally {
+      // No trainer when building its replacement failed (the old one is released already).
+      await this.#handle?.trainer.release().catch(() => undefined);
+    }
+  }
+
+  /** One micro-batch, or the end of an epoch (whose last group makes a step even when it is short). */
+  async #advance(): Promise<void> {
+    const next = nextMicroBatch(this.#state);
+    if (next !== null) return this.#trainMicroBatch(next.from, next.to);
+    if (this.#state.groupLosses.length > 0) await this.#flush();
+    this.#dispatch({ type: 'epoch-ended' });
+  }
+
+  async #trainMicroBatch(from: number, to: number): Promise<void> {
+    const options = this.#options;
+    await options.control.yieldPoint();
+    const { epoch } = this.#state.cursor;
+    // A lost device may have sent the cursor back into an earlier epoch.
+    if (this.#order.epoch !== epoch)
+      this.#order = { epoch, ids: epochPermutation(options.samples.length, options.seed, epoch) };
+    const ids = this.#order.ids.slice(from, to);
+    let report: StepReport;
+    try {
+      const batch = makeBatch(
+        ids.map((i) => options.samples[i]!),
+        this.#current.shapes,
+        options.special,
+      );
+      report = await this.#trainer.trainStep(batch);
+    } catch (error) {
+      return this.#recover(error);
+    }
+    await this.#afterTrainer({
+      type: 'micro-batch',
+      samples: ids.length,
+      report,
+      trainerStep: this.#trainer.step,
     });
-    const saved = { checkpoint: asTuningCheckpoint(raw), bytes: encodeCheckpoint(raw) };
-    await options.onCheckpoint(saved);
-    lastSavedStep = raw.step;
-    restart = { checkpoint: saved.checkpoint, cursor, runSteps, loss: lastLoss };
-    return saved;
-  };
+  }
 
-  const afterUpdate = async (report: Omit<StepReport, 'loss'>): Promise<void> => {
-    pendingMicro = 0;
-    const losses = groupLosses;
-    groupLosses = [];
-    if (!report.updated) return;
-    guard = afterFiniteStep(guard);
-    runSteps++;
-    lastLoss = losses.length > 0 ? losses.reduce((a, b) => a + b, 0) / losses.length : lastLoss;
-    onEvent({
+  async #flush(): Promise<void> {
+    const report = await this.#trainer.flush();
+    if (report) await this.#afterTrainer({ type: 'flushed', report, trainerStep: this.#trainer.step });
+  }
+
+  /** Feeds a trainer outcome in; a step that was made goes to the page, and every N steps to a checkpoint. */
+  async #afterTrainer(event: RunEvent & { type: 'micro-batch' | 'flushed' }): Promise<void> {
+    const before = this.#state.runSteps;
+    this.#dispatch(event);
+    const { report } = event;
+    if (!report.updated || this.#state.runSteps === before) return;
+    this.#options.onEvent({
       kind: 'step',
       step: report.step,
-      runStep: runSteps,
-      epoch: cursor.epoch,
-      loss: lastLoss ?? NaN,
-      lr: report.lr ?? handle.trainer.learningRate,
+      runStep: this.#state.runSteps,
+      epoch: this.#state.cursor.epoch,
+      loss: this.#state.lastLoss ?? NaN,
+      lr: report.lr ?? this.#trainer.learningRate,
       gradNorm: report.gradNorm ?? null,
     });
-    if (report.step % options.checkpointEvery === 0) await save('interval');
-  };
+    if (report.step % this.#options.checkpointEvery === 0) await this.#save('interval');
+  }
 
-  const nonFinite = (loss: number): void => {
-    const decision = decide({ kind: 'non-finite-loss', step: handle.trainer.step + 1, loss }, guard, policy);
-    guard = decision.state;
-    onEvent({ kind: 'notice', notice: decision.notice });
-    if (decision.action.kind === 'stop') throw new TrainingHaltedError(decision.notice.message);
-    handle.trainer.lrScale = guard.lrScale;
-  };
-
-  const replaceTrainer = async (request: TrainerRequest): Promise<void> => {
-    await handle.trainer.release().catch(() => undefined);
-    handle = await options.createTrainer(request);
-    handle.trainer.lrScale = guard.lrScale;
-    groupLosses = [];
-    pendingMicro = 0;
-  };
-
-  const recover = async (error: unknown): Promise<void> => {
-    const kind = classifyTrainingError(error);
-    if (kind === null) throw error;
-    if (kind === 'out-of-memory') {
-      const decision = decide({ kind: 'out-of-memory', detail: String(error) }, guard, policy);
-      onEvent({ kind: 'notice', notice: decision.notice });
-      if (decision.action.kind === 'stop') throw new TrainingHaltedError(decision.notice.message);
-      // Keep what was learned since the last update: apply the partial accumulation, then carry the state over.
-      if (pendingMicro > 0) await afterUpdate((await handle.trainer.flush())!);
-      const current = asTuningCheckpoint(
-        await handle.trainer.checkpoint({
-          runId: options.runId,
-          cursor,
-          guard,
-          kind: 'interval',
-          loss: lastLoss,
-          runSteps,
-        }),
-      );
-      guard = decision.state;
-      await replaceTrainer({ batchSize: guard.batchSize, accumulation: guard.accumulation, resume: current });
-      onEvent({ kind: 'batch-size', batchSize: guard.batchSize, accumulation: guard.accumulation });
+  /** Out of memory or a lost device: a new trainer as the guardrails decide; any other error ends the run. */
+  async #recover(error: unknown): Promise<void> {
+    const incident = classifyTrainingError(error);
+    if (incident === null) throw error;
+    this.#dispatch({ type: 'trainer-failed', incident, detail: String(error) });
+    const { rebuild, restart } = this.#state;
+    if (rebuild === null) throw error; // not reached: a failure either halts or rebuilds
+    if (rebuild.reason === 'device-lost') {
+      await this.#newTrainer(restart.checkpoint);
+      this.#options.onEvent({ kind: 'rewind', step: restart.checkpoint?.step ?? 0 });
       return;
     }
-    const last = restart.checkpoint;
-    const decision = decide(
-      {
-        kind: 'device-lost',
-        detail: String(error),
-        lastCheckpoint:
-          last && last.extra.runId === options.runId ? { id: String(last.step), step: last.step } : null,
-      },
-      guard,
-      policy,
-    );
-    onEvent({ kind: 'notice', notice: decision.notice });
-    if (decision.action.kind === 'stop') throw new TrainingHaltedError(decision.notice.message);
-    guard = decision.state;
-    cursor = restart.cursor;
-    runSteps = restart.runSteps;
-    lastLoss = restart.loss;
-    await replaceTrainer({
+    // Keep what was learned since the last update: apply the partial accumulation, then carry the state over.
+    if (this.#state.groupLosses.length > 0) await this.#flush();
+    const current = asTuningCheckpoint(await this.#trainer.checkpoint(this.#extra('interval')));
+    await this.#newTrainer(current);
+    const { batchSize, accumulation } = this.#state.guard;
+    this.#options.onEvent({ kind: 'batch-size', batchSize, accumulation });
+  }
+
+  /** Applies `event`; sends a new guardrail notice, halts the run, or sets the trainer's rate as it asks. */
+  #dispatch(event: RunEvent): void {
+    const before = this.#state;
+    const after = reduce(before, event);
+    this.#state = after;
+    if (after.notice !== null && after.notice !== before.notice)
+      this.#options.onEvent({ kind: 'notice', notice: after.notice });
+    if (after.status === 'halted') throw new TrainingHaltedError(after.notice?.message ?? 'Training halted.');
+    if (this.#handle !== null && after.guard.lrScale !== before.guard.lrScale)
+      this.#trainer.lrScale = after.guard.lrScale;
+  }
+
+  /** Replaces the trainer (the first one too), for the state's batch shape, from `resume`'s tensors. */
+  async #newTrainer(resume: TuningCheckpoint | undefined): Promise<void> {
+    if (this.#handle !== null) {
+      await this.#handle.trainer.release().catch(() => undefined);
+      this.#handle = null;
+    }
+    const guard = this.#state.rebuild?.guard ?? this.#state.guard;
+    this.#handle = await this.#options.createTrainer({
       batchSize: guard.batchSize,
       accumulation: guard.accumulation,
-      ...(restart.checkpoint ? { resume: restart.checkpoint } : {}),
+      ...(resume ? { resume } : {}),
     });
-    onEvent({ kind: 'rewind', step: restart.checkpoint?.step ?? 0 });
-  };
+    this.#handle.trainer.lrScale = guard.lrScale;
+    this.#dispatch({ type: 'trainer-rebuilt' });
+  }
 
-  try {
-    let order = { epoch: -1, ids: [] as number[] };
-    while (cursor.epoch < epochs) {
-      while (cursor.offset < samples.length) {
-        await control.yieldPoint();
-        // A lost device may have sent the cursor back into an earlier epoch.
-        if (order.epoch !== cursor.epoch)
-          order = { epoch: cursor.epoch, ids: epochPermutation(samples.length, options.seed, cursor.epoch) };
-        const ids = order.ids.slice(cursor.offset, cursor.offset + guard.batchSize);
-        let report: StepReport;
-        try {
-          const batch = makeBatch(
-            ids.map((i) => samples[i]!),
-            handle.shapes,
-            special,
-          );
-          report = await handle.trainer.trainStep(batch);
-        } catch (error) {
-          await recover(error);
-          continue;
-        }
-        cursor = { epoch: cursor.epoch, offset: cursor.offset + ids.length };
-        if (!Number.isFinite(report.loss)) {
-          nonFinite(report.loss);
-          continue;
-        }
-        groupLosses.push(report.loss);
-        pendingMicro++;
-        if (report.skipped) {
-          // The update's gradient norm was not finite: the trainer dropped the whole group.
-          pendingMicro = 0;
-          groupLosses = [];
-          nonFinite(report.gradNorm ?? NaN);
-        } else if (report.updated) {
-          await afterUpdate(report);
-        }
-      }
-      // The end of an epoch that is not a multiple of the accumulation still makes a step.
-      if (pendingMicro > 0) {
-        const report = await handle.trainer.flush();
-        if (report?.skipped) nonFinite(report.gradNorm ?? NaN);
-        else if (report) await afterUpdate(report);
-      }
-      cursor = { epoch: cursor.epoch + 1, offset: 0 };
-    }
-    const final = await save('final');
-    return { final, runSteps, lastLoss };
-  } catch (error) {
-    // Stop keeps every step done: one more checkpoint when the last one is behind and no group is half done.
-    if (error instanceof RunStoppedError && pendingMicro === 0 && handle.trainer.step > lastSavedStep)
-      await save('interval');
-    throw error;
-  } finally {
-    await handle.trainer.release().catch(() => undefined);
+  #extra(kind: 'interval' | 'final') {
+    const { cursor, guard, lastLoss: loss, runSteps } = this.#state;
+    return { runId: this.#options.runId, cursor, guard, kind, loss, runSteps };
+  }
+
+  async #save(kind: 'interval' | 'final'): Promise<SavedCheckpoint> {
+    const raw = await this.#trainer.checkpoint(this.#extra(kind));
+    const saved = { checkpoint: asTuningCheckpoint(raw), bytes: encodeCheckpoint(raw) };
+    await this.#options.onCheckpoint(saved);
+    this.#dispatch({ type: 'saved', checkpoint: saved.checkpoint, final: kind === 'final' });
+    return saved;
   }
 }

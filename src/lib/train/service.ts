@@ -1,16 +1,11 @@
 /**
- * Training behind the student worker's boundary (TrainingWorkerApi): reads the student's files, tokenizes the
- * accepted captions with its tokenizer, encodes each image once (cached for later rounds), runs the loop on the
- * worker's ONNX Runtime and GPU device, and afterwards loads the tuned weights for captioning. The worker
- * exposes an instance beside the StudentService (one ORT module, one device); Node tests drive the same class
- * over onnxruntime-node.
+ * Training behind the student worker's boundary (TrainingWorkerApi): prepares the run (prepare-run.ts: the
+ * student's files, the captions tokenized, each image encoded once and cached for later rounds), runs the loop
+ * on the worker's ONNX Runtime and GPU device (platform.ts says what it needs from there), and afterwards loads
+ * the tuned weights for captioning. The worker exposes an instance beside the StudentService (one ORT module,
+ * one device); Node tests drive the same class over onnxruntime-node.
  */
 import type { ModelFiles } from '../core/model-sources';
-import type { OwnedSession, SessionRole } from '../caption/load';
-import { studentConfigFrom } from '../caption/model-config';
-import { loadProcessors } from '../caption/processors';
-import type { TensorFactory } from '../caption/session';
-import type { ImageDecoder } from '../caption/student-model';
 import type {
   CaptionRequest,
   LoadStudentOptions,
@@ -18,49 +13,20 @@ import type {
   StudentDevice,
   StudentModelInfo,
 } from '../caption/types';
-import type { TrainingSample } from './graph/batches';
 import { CheckpointMismatchError, modelIdentity } from './checkpoints/format';
-import type { RuntimeOptions } from './graph/runtime';
 import { readTuningCheckpoint, warmStartFrom, type TuningCheckpoint } from './checkpoints/data';
 import { TrainingControl } from './control';
 import { withDeviceHeld } from './device-anchor';
-import { encodeImages } from './encode-images';
 import { EncoderStatesCache } from './encoder-cache';
-import { cutCaptionsNotice, decoderPositions, fitCaptions } from './caption-fit';
 import { DeviceLostError } from '../core/errors';
-import { NoTrainingDataError, TrainingBusyError } from './errors';
-import { runTuningLoop } from './loop';
+import { TrainingBusyError } from './errors';
+import { runTuningLoop, type CreateTrainer } from './loop';
+import type { TuningPlatform } from './platform';
+import { prepareRun, type PreparedRun } from './prepare-run';
 import { plannedSteps, validateTuningSettings } from './settings';
-import { loadCaptionTokenizer } from './tokenizer';
 import { ArtifactsCache, trainerFactory } from './trainer-factory';
-import { MERGED_DECODER_PATH, readTrainingDecoder, tunedDecoderFiles, tunedModelFolder } from './tuned-files';
+import { MERGED_DECODER_PATH, tunedDecoderFiles, tunedModelFolder } from './tuned-files';
 import type { TrainRequest, TrainResult, TrainingEvent, TrainingWorkerApi } from './worker-api';
-
-/** What training needs from where it runs (the student worker with onnxruntime-web, Node tests). */
-export interface TuningPlatform {
-  openModel(source: ModelSource): Promise<ModelFiles>;
-  /** A session on the student's device (the same factory captioning uses). */
-  createSession(bytes: Uint8Array, role: SessionRole, device: StudentDevice): Promise<OwnedSession>;
-  readonly tensors: TensorFactory;
-  readonly decodeImage?: ImageDecoder;
-  /** The ORT module, providers and tensor placement for the training graphs on `device`. */
-  trainingRuntime(device: StudentDevice): RuntimeOptions;
-  /** Loads the captioning student with another merged decoder, or its own (the worker's StudentService.useDecoder). */
-  useDecoder(
-    options: LoadStudentOptions,
-    decoder: { bytes: Uint8Array; modelId: string } | null,
-  ): Promise<StudentModelInfo>;
-  /** Hands buffers over without copying (Comlink.transfer in the worker; identity elsewhere). */
-  transfer?<T>(value: T, buffers: ArrayBuffer[]): T;
-  /**
-   * Why the worker's GPU device was lost (GPUDevice.lost resolved), or null. A lost device cannot come back in
-   * this worker (ONNX Runtime Web keeps its one device), so training then ends with DeviceLostError and the
-   * page resumes the run in a fresh worker from its last stored checkpoint.
-   */
-  deviceLost?(): string | null;
-}
-
-const ENCODE_BATCH = 4;
 
 export class TuningService implements TrainingWorkerApi {
   readonly #platform: TuningPlatform;
@@ -91,80 +57,22 @@ export class TuningService implements TrainingWorkerApi {
     // Steps and notices are not awaited (the page may be busy drawing); Comlink keeps them in order.
     const send = (event: TrainingEvent): void => void Promise.resolve(onEvent(event)).catch(() => undefined);
     try {
-      send({ kind: 'phase', phase: 'reading-model' });
-      const files = await this.#platform.openModel(request.source);
-      const decoder = await readTrainingDecoder(files);
-      const decoderId = await this.#decoderId(files, decoder);
-      const modelConfig = await files.readJson('config.json');
-      const config = studentConfigFrom(
-        files.modelId,
-        modelConfig,
-        await files.readJson('generation_config.json').catch(() => ({})),
-      );
-      const tokenizer = await loadCaptionTokenizer(files);
-      const texts = request.samples
-        .map((s) => ({ ...s, tokens: tokenizer.encode(s.text) }))
-        .filter((s) => s.tokens.length > 0 && s.weight > 0);
-      if (texts.length === 0)
-        throw new NoTrainingDataError('None of the accepted captions has a word to train on.');
-      // The graph's caption length fits the longest caption (up to the limits); any cut is told, not silent.
-      const fit = fitCaptions(
-        texts.map((t) => t.tokens.length),
-        request.settings.maxTokens,
-        decoderPositions(modelConfig),
-      );
-      const cutNotice = cutCaptionsNotice(fit);
-      if (cutNotice) send({ kind: 'notice', notice: cutNotice });
-
-      const encodeStarted = Date.now();
-      this.#encoded.useEncoder(`${files.modelId}:${decoderId}`);
-      await this.#encodeMissing(
-        files,
-        request.device,
-        texts.map((t) => t.imageId),
-        images,
-        send,
-      );
-      const encodeMs = Date.now() - encodeStarted;
-
-      const samples: TrainingSample[] = texts.map((t) => ({
-        tokens: t.tokens,
-        encoderStates: this.#encoded.get(t.imageId)!.data,
-        weight: t.weight,
-      }));
-      const first = this.#encoded.get(texts[0]!.imageId)!;
-      const start = this.#startFrom(request, decoderId);
-      const runId = request.runId;
-      const createTrainerHere = trainerFactory({
-        runtime: this.#platform.trainingRuntime(request.device),
-        source: {
-          decoder,
-          decoderId,
-          baseModelId: files.modelId,
-          encoderSequence: first.sequence,
-          encoderWidth: first.width,
+      const prepared = await prepareRun(
+        {
+          platform: this.#platform,
+          encoded: this.#encoded,
+          decoderId: (files, decoder) => this.#decoderId(files, decoder),
+          images,
+          send,
         },
-        settings: request.settings,
-        sequence: fit.sequence,
-        totalSteps: plannedSteps(request.settings, samples.length),
-        cache: this.#artifacts,
-        onBuild: () => send({ kind: 'phase', phase: 'building-graph' }),
-      });
-      // After a lost device the loop's guardrail asks for a new trainer: on this worker's dead device that
-      // would only fail again (after a graph build), so say at once that the worker itself must go.
-      const createTrainer: typeof createTrainerHere = (trainerRequest) => {
-        this.#throwIfDeviceLost(request.device);
-        return createTrainerHere(trainerRequest);
-      };
+        request,
+      );
+      const start = this.#startFrom(request, prepared.decoderId);
       let batch = { batchSize: request.settings.batchSize, accumulation: request.settings.accumulation };
       const result = await runTuningLoop({
-        runId,
-        samples,
-        special: {
-          start: config.special.decoderStartTokenId,
-          end: config.special.eosTokenId,
-          pad: config.special.padTokenId,
-        },
+        runId: request.runId,
+        samples: prepared.samples,
+        special: prepared.special,
         epochs: request.settings.epochs,
         seed: request.settings.seed,
         ...batch,
@@ -177,29 +85,22 @@ export class TuningService implements TrainingWorkerApi {
             await control.yieldPoint();
           },
         },
-        createTrainer,
+        createTrainer: this.#createTrainer(request, prepared, send),
         onEvent: (event) => {
           if (event.kind === 'batch-size') batch = event;
           send(event);
         },
         onCheckpoint: async ({ checkpoint, bytes }) => {
-          const event: TrainingEvent = {
-            kind: 'checkpoint',
-            bytes,
-            step: checkpoint.step,
-            epoch: checkpoint.extra.cursor.epoch,
-            loss: checkpoint.extra.loss,
-            final: checkpoint.extra.kind === 'final',
-          };
-          await onEvent(this.#transfer(event, [bytes.buffer as ArrayBuffer]));
+          await onEvent(this.#transfer(checkpointEvent(checkpoint, bytes), [bytes.buffer as ArrayBuffer]));
         },
       });
+      const { fit } = prepared;
       return {
         steps: result.runSteps,
         lastLoss: result.lastLoss,
         ...batch,
         elapsedMs: Date.now() - began,
-        encodeMs,
+        encodeMs: prepared.encodeMs,
         captions: { count: fit.captions, longest: fit.longest, sequence: fit.sequence, cut: fit.cut },
       };
     } catch (error) {
@@ -209,6 +110,35 @@ export class TuningService implements TrainingWorkerApi {
     } finally {
       this.#control = null;
     }
+  }
+
+  /** Trainers for this run's graphs (built once per shape, cached across rounds). */
+  #createTrainer(
+    request: TrainRequest,
+    prepared: PreparedRun,
+    send: (event: TrainingEvent) => void,
+  ): CreateTrainer {
+    const createTrainerHere = trainerFactory({
+      runtime: this.#platform.trainingRuntime(request.device),
+      source: {
+        decoder: prepared.decoder,
+        decoderId: prepared.decoderId,
+        baseModelId: prepared.files.modelId,
+        encoderSequence: prepared.encoder.sequence,
+        encoderWidth: prepared.encoder.width,
+      },
+      settings: request.settings,
+      sequence: prepared.fit.sequence,
+      totalSteps: plannedSteps(request.settings, prepared.samples.length),
+      cache: this.#artifacts,
+      onBuild: () => send({ kind: 'phase', phase: 'building-graph' }),
+    });
+    // After a lost device the loop's guardrail asks for a new trainer: on this worker's dead device that
+    // would only fail again (after a graph build), so say at once that the worker itself must go.
+    return (trainerRequest) => {
+      this.#throwIfDeviceLost(request.device);
+      return createTrainerHere(trainerRequest);
+    };
   }
 
   #throwIfDeviceLost(device: StudentDevice, cause?: unknown): void {
@@ -294,55 +224,21 @@ export class TuningService implements TrainingWorkerApi {
       ? { checkpoint, continues: true }
       : { checkpoint: warmStartFrom(checkpoint, request.runId), continues: false };
   }
-
-  async #encodeMissing(
-    files: ModelFiles,
-    device: StudentDevice,
-    imageIds: readonly string[],
-    images: (ids: string[]) => Promise<CaptionRequest[]>,
-    send: (event: TrainingEvent) => void,
-  ): Promise<void> {
-    const missing = this.#encoded.missing(imageIds);
-    if (missing.length === 0) return;
-    send({ kind: 'phase', phase: 'encoding', done: 0, total: missing.length });
-    const processors = await loadProcessors(files);
-    const session = await this.#platform.createSession(
-      await files.read('onnx/encoder_model.onnx'),
-      'encoder',
-      device,
-    );
-    try {
-      const encoder = {
-        session,
-        tensors: this.#platform.tensors,
-        preprocess: processors.preprocess,
-        ...(this.#platform.decodeImage ? { decodeImage: this.#platform.decodeImage } : {}),
-      };
-      // Ask for a few images at a time: the page keeps pixels of only so many in memory.
-      for (let i = 0; i < missing.length; i += ENCODE_BATCH) {
-        const requests = await images(missing.slice(i, i + ENCODE_BATCH));
-        await this.#encoded.fill(
-          requests.map((r) => ({ id: r.id, image: r.image })),
-          (batch) => encodeImages(encoder, batch),
-          ENCODE_BATCH,
-        );
-        send({
-          kind: 'phase',
-          phase: 'encoding',
-          done: Math.min(i + ENCODE_BATCH, missing.length),
-          total: missing.length,
-        });
-      }
-    } finally {
-      await session.release();
-    }
-    const still = this.#encoded.missing(imageIds);
-    if (still.length > 0)
-      throw new NoTrainingDataError(`The images of ${still.length} accepted captions could not be read.`);
-  }
 }
 
 /** The model id captions of tuned weights are stored under. */
 export function tunedModelId(baseModelId: string, label: string): string {
   return `${baseModelId}+tuned@${label}`;
+}
+
+/** A stored checkpoint as the page gets it (the worker waits until it is stored). */
+function checkpointEvent(checkpoint: TuningCheckpoint, bytes: Uint8Array): TrainingEvent {
+  return {
+    kind: 'checkpoint',
+    bytes,
+    step: checkpoint.step,
+    epoch: checkpoint.extra.cursor.epoch,
+    loss: checkpoint.extra.loss,
+    final: checkpoint.extra.kind === 'final',
+  };
 }

@@ -4,13 +4,7 @@ import type { GuardrailPolicy } from './rounds/guardrails';
 import type { TrainingRunState } from './control';
 import type { LoopEvent } from './loop';
 import type { TuningSettings } from './settings';
-
-/** One accepted caption to train on (train-loop/training-set.ts WeightedSample). */
-export interface TrainSample {
-  readonly imageId: string;
-  readonly text: string;
-  readonly weight: number;
-}
+import type { TrainingCaption } from './rounds/training-set';
 
 export interface TrainRequest {
   /** Names this run; checkpoints carry it, so that a reload continues the same run and not another. */
@@ -18,7 +12,8 @@ export interface TrainRequest {
   /** The student the worker has loaded (its files are read again for the training source). */
   readonly source: ModelSource;
   readonly device: StudentDevice;
-  readonly samples: readonly TrainSample[];
+  /** The round's training set (rounds/training-set.ts); why each caption was chosen does not matter here. */
+  readonly samples: readonly Omit<TrainingCaption, 'kind'>[];
   readonly settings: TuningSettings;
   /**
    * A checkpoint to start from: `continues` when it is this run's own (after a reload: same cursor, same

@@ -6,13 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { readTuningCheckpoint } from '../../../src/lib/train/checkpoints/data';
 import { DEFAULT_TUNING_SETTINGS, type TuningSettings } from '../../../src/lib/train/settings';
-import type { TrainingEvent, TrainSample } from '../../../src/lib/train/worker-api';
+import type { TrainingEvent, TrainRequest } from '../../../src/lib/train/worker-api';
 import { nodeWorker, photosById, TINY_ID, TRAIN_SAMPLES } from './helpers/node-tuning';
 
 // Three of the fixture captions run together: 31 of the tiny tokenizer's tokens, longer than the 20
 // positions (start + 19 tokens, or 19 tokens + end) the graph used to take whatever the captions.
 const LONG = `${TRAIN_SAMPLES[0]!.text} and ${TRAIN_SAMPLES[2]!.text} and ${TRAIN_SAMPLES[3]!.text}`;
-const SAMPLES: TrainSample[] = [{ ...TRAIN_SAMPLES[0]!, text: LONG }, TRAIN_SAMPLES[1]!];
+const SAMPLES: TrainRequest['samples'] = [{ ...TRAIN_SAMPLES[0]!, text: LONG }, TRAIN_SAMPLES[1]!];
 
 async function train(settings: Partial<TuningSettings>) {
   const { tuning } = nodeWorker();

@@ -1,5 +1,5 @@
 /**
- * What a fine-tuning checkpoint carries besides the trainer's tensors (onnx/training/checkpoint.ts): in
+ * What a fine-tuning checkpoint carries besides the trainer's tensors (format.ts): in
  * `config.user` what is needed to turn it into model files without rebuilding the training graph (settings,
  * LoRA adapters, trainable names and shapes), and in `extra` where the run stood (epoch and sample cursor, the
  * guardrails' state), so that a reload continues the same run exactly where the checkpoint was taken.

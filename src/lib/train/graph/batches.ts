@@ -10,8 +10,9 @@
  * (`fitSequence(...).cut`) and reported, never cut silently.
  */
 import type { TrainingShapes } from './artifacts';
-import { SeededRandom } from '../../core/rng';
 
+/** The row the trainer consumes: a chosen caption's tokens (rounds/training-set.ts TrainingCaption), its image's
+ * encoder states and its weight; service.ts derives it. */
 export interface TrainingSample {
   /** Caption token ids, without start or end token. */
   readonly tokens: readonly number[];
@@ -105,12 +106,4 @@ export function fitSequence(tokenCounts: readonly number[], limit: number): Sequ
   const sequence = Math.max(2, Math.min(limit, wanted));
   const cut = tokenCounts.filter((n) => sequenceFor(n) > sequence).length;
   return { sequence, longest, cut };
-}
-
-/** Batches of sample indices for one epoch, shuffled by (seed, epoch): the same on every run and after a resume. */
-export function epochOrder(sampleCount: number, batchSize: number, seed: number, epoch: number): number[][] {
-  const order = new SeededRandom((seed * 7919 + epoch * 104729) >>> 0).permutation(sampleCount);
-  const batches: number[][] = [];
-  for (let i = 0; i < order.length; i += batchSize) batches.push(order.slice(i, i + batchSize));
-  return batches;
 }

@@ -21,8 +21,11 @@
  */
 import type { Graph } from '../../onnx/graph/graph';
 import { attrInt } from '../../onnx/graph/attributes';
-import type { NodeProto, TensorProto } from '../../onnx/proto/types';
-import { DataType } from '../../onnx/proto/tensor';
+import type { NodeProto } from '../../onnx/proto/types';
+import { isFloatInit, nearestProjections, reachableFrom, weightsUpstreamOf } from './structure-walk';
+
+/** How far the search for an attention's value MatMul goes. */
+const MAX_HOPS = 64;
 
 export type ProjectionRole = 'self-attn' | 'cross-attn' | 'mlp' | 'head';
 
@@ -64,32 +67,6 @@ export class DecoderStructureError extends Error {
   override readonly name = 'DecoderStructureError';
 }
 
-const SHAPE_ONLY = new Set(['Shape', 'Size']);
-const MAX_HOPS = 64;
-
-function isFloatInit(t: TensorProto | undefined, rank?: number): t is TensorProto {
-  if (!t || t.dataType !== DataType.FLOAT) return false;
-  return rank === undefined || (t.dims ?? []).length === rank;
-}
-
-/** Tensors that depend on `source` through data (not through Shape/Size). */
-function reachableFrom(graph: Graph, source: string): Set<string> {
-  const consumers = graph.consumers();
-  const seen = new Set<string>([source]);
-  const stack = [source];
-  while (stack.length > 0) {
-    for (const node of consumers.get(stack.pop()!) ?? []) {
-      if (SHAPE_ONLY.has(node.opType ?? '')) continue;
-      for (const out of node.output ?? []) {
-        if (!out || seen.has(out)) continue;
-        seen.add(out);
-        stack.push(out);
-      }
-    }
-  }
-  return seen;
-}
-
 function findProjections(graph: Graph): Map<NodeProto, Omit<Projection, 'role' | 'block'>> {
   const consumers = graph.consumers();
   const found = new Map<NodeProto, Omit<Projection, 'role' | 'block'>>();
@@ -126,46 +103,6 @@ function findProjections(graph: Graph): Map<NodeProto, Omit<Projection, 'role' |
     }
   }
   return found;
-}
-
-/** The nodes one step up (the producer) or down (the consumers) from a tensor. */
-function neighboursOf(
-  graph: Graph,
-  direction: 'upstream' | 'downstream',
-): (name: string) => readonly NodeProto[] {
-  if (direction === 'upstream') {
-    const producers = graph.producers();
-    return (name) => {
-      const node = producers.get(name);
-      return node ? [node] : [];
-    };
-  }
-  const consumers = graph.consumers();
-  return (name) => consumers.get(name) ?? [];
-}
-
-/** The nearest projections up- or downstream of `start` (not crossing projections nor shape-only nodes). */
-function nearestProjections(
-  graph: Graph,
-  start: string,
-  direction: 'upstream' | 'downstream',
-  isProjection: (n: NodeProto) => boolean,
-): NodeProto[] {
-  const neighbours = neighboursOf(graph, direction);
-  const seen = new Set<string>();
-  const stack = [start];
-  const found = new Set<NodeProto>();
-  while (stack.length > 0) {
-    const name = stack.pop()!;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    for (const node of neighbours(name)) {
-      if (SHAPE_ONLY.has(node.opType ?? '')) continue;
-      if (isProjection(node)) found.add(node);
-      else stack.push(...((direction === 'upstream' ? node.input : node.output) ?? []).filter(Boolean));
-    }
-  }
-  return [...found];
 }
 
 /**
@@ -264,24 +201,6 @@ function findLayerNorms(graph: Graph): { scale: string; bias: string | undefined
     found.push({ scale, bias, output: bias ? add!.output![0]! : node.output![0]! });
   }
   return found;
-}
-
-function weightsUpstreamOf(graph: Graph, outputs: readonly string[]): string[] {
-  const producers = graph.producers();
-  const seen = new Set<string>();
-  const stack = [...outputs];
-  const weights: string[] = [];
-  while (stack.length > 0) {
-    const name = stack.pop()!;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    const t = graph.initializers.get(name);
-    if (isFloatInit(t) && (t.dims ?? []).reduce((a, b) => a * b, 1) > 1) weights.push(name);
-    const node = producers.get(name);
-    if (node && !SHAPE_ONLY.has(node.opType ?? '')) stack.push(...(node.input ?? []).filter(Boolean));
-  }
-  const order = [...graph.initializers.keys()];
-  return weights.sort((a, b) => order.indexOf(a) - order.indexOf(b));
 }
 
 export interface DecoderNames {

@@ -11,12 +11,7 @@
  */
 import type { TrainingArtifacts } from './artifacts';
 import type { TrainingBatch } from './batches';
-import {
-  CheckpointMismatchError,
-  type Checkpoint,
-  type CheckpointSlot,
-  type CheckpointTensor,
-} from '../checkpoints/format';
+import type { Checkpoint, CheckpointSlot, CheckpointTensor } from '../checkpoints/format';
 import { LOSS_NAMES } from './loss';
 import {
   DEFAULT_OPTIMIZER,
@@ -28,6 +23,7 @@ import {
 import { GRAD_NORM_OUTPUT, accumulateNames, optimizerNames } from './optimizer-graph';
 import { createSession, type OrtSession, type OrtTensor, type RuntimeOptions } from './runtime';
 import { CONSTANT_LR, lrFactor, type LrSchedule } from './schedule';
+import { disposeAll, initialState, readAll, trainingFeeds, type Slots } from './trainer-tensors';
 
 export interface TrainerOptions {
   readonly runtime: RuntimeOptions;
@@ -69,8 +65,6 @@ export interface TrainerCheckpointConfig {
 export class TrainerStateError extends Error {
   override readonly name = 'TrainerStateError';
 }
-
-type Slots = Map<string, OrtTensor>;
 
 export class Trainer {
   /** Multiplies the scheduled learning rate; lower it after a skipped step (issue 5's guardrail). */
@@ -114,7 +108,7 @@ export class Trainer {
             names.map((n) => accumulateNames(n).sum),
           )
         : null;
-    const state = initialState(options);
+    const state = initialState(artifacts, options.modelId, options.resume);
     const slot = (s: CheckpointSlot): Slots =>
       new Map(
         artifacts.trainables.map((t) => [
@@ -149,7 +143,9 @@ export class Trainer {
 
   async trainStep(batch: TrainingBatch): Promise<StepReport> {
     this.assertLive();
-    const out = await this.sessions.training.run(this.trainingFeeds(batch));
+    const out = await this.sessions.training.run(
+      trainingFeeds(this.options.artifacts, this.options.runtime, batch, this.params),
+    );
     const loss = Number((out[LOSS_NAMES.loss]!.data as Float32Array)[0]);
     const grads: Slots = new Map(
       this.options.artifacts.trainables.map((t) => [
@@ -219,32 +215,6 @@ export class Trainer {
     await this.sessions.accumulate?.release();
   }
 
-  private trainingFeeds(batch: TrainingBatch): Record<string, OrtTensor> {
-    const { artifacts, runtime } = this.options;
-    const { Tensor } = runtime.ort;
-    const { batch: b, sequence: s, encoderSequence, encoderWidth } = artifacts.shapes;
-    const feeds: Record<string, OrtTensor> = {
-      [artifacts.names.tokens]: new Tensor('int64', batch.tokens, [b, s]),
-      [artifacts.names.encoderStates]: new Tensor('float32', batch.encoderStates, [
-        b,
-        encoderSequence,
-        encoderWidth,
-      ]),
-      [LOSS_NAMES.labels]: new Tensor('int64', batch.labels, [b, s, 1]),
-      [LOSS_NAMES.mask]: new Tensor('float32', batch.mask, [b, s]),
-      [LOSS_NAMES.weights]: new Tensor('float32', batch.weights, [b]),
-    };
-    for (const extra of artifacts.extraInputs) {
-      const size = extra.dims.reduce((x, y) => x * y, 1);
-      feeds[extra.name] =
-        extra.dtype === 'int64'
-          ? new Tensor('int64', new BigInt64Array(size).fill(1n), extra.dims)
-          : new Tensor('float32', new Float32Array(size).fill(1), extra.dims);
-    }
-    for (const [name, tensor] of this.params) feeds[name] = tensor;
-    return feeds;
-  }
-
   private async accumulate(grads: Slots): Promise<void> {
     this.pending++;
     if (!this.accumulated) {
@@ -298,43 +268,4 @@ export class Trainer {
   private assertLive(): void {
     if (this.released) throw new TrainerStateError('the trainer was released');
   }
-}
-
-function initialState(options: TrainerOptions): Map<string, Float32Array> {
-  const { artifacts, resume, modelId } = options;
-  const state = new Map<string, Float32Array>();
-  if (resume) {
-    if (resume.modelId !== modelId)
-      throw new CheckpointMismatchError(
-        `the checkpoint trains model ${resume.modelId.slice(0, 12)}…, not ${modelId.slice(0, 12)}…`,
-      );
-    for (const t of resume.tensors) state.set(`${t.slot}:${t.name}`, Float32Array.from(t.data));
-  }
-  for (const t of artifacts.trainables) {
-    const size = t.dims.reduce((a, b) => a * b, 1);
-    for (const slot of ['param', 'exp_avg', 'exp_avg_sq'] as const) {
-      const key = `${slot}:${t.name}`;
-      if (resume) {
-        const value = state.get(key);
-        if (value?.length !== size)
-          throw new CheckpointMismatchError(`the checkpoint has no ${slot} of size ${size} for '${t.name}'`);
-      } else {
-        state.set(
-          key,
-          slot === 'param' ? Float32Array.from(artifacts.initial.get(t.name)!) : new Float32Array(size),
-        );
-      }
-    }
-  }
-  return state;
-}
-
-function disposeAll(slots: Slots): void {
-  for (const t of slots.values()) t.dispose();
-}
-
-async function readAll(slots: Slots): Promise<Map<string, Float32Array>> {
-  const out = new Map<string, Float32Array>();
-  for (const [name, t] of slots) out.set(name, Float32Array.from((await t.getData()) as Float32Array));
-  return out;
 }

@@ -95,6 +95,7 @@ export function validateGuardrailPolicy(p: GuardrailPolicy): void {
 const fmtLoss = (loss: number) => (Number.isNaN(loss) ? 'NaN' : loss > 0 ? '+∞' : '−∞');
 const fmtScale = (s: number) => `×${Number(s.toPrecision(3))}`;
 
+/** What to do about `incident` in `state`: the new guardrail state, an action and a notice for the person. */
 export function decide(
   incident: TrainingIncident,
   state: GuardrailState,
@@ -102,94 +103,116 @@ export function decide(
 ): GuardrailDecision {
   validateGuardrailPolicy(policy);
   switch (incident.kind) {
-    case 'non-finite-loss': {
-      const consecutive = state.consecutiveNonFinite + 1;
-      const lrScale = state.lrScale * policy.lrDecay;
-      const next = { ...state, consecutiveNonFinite: consecutive, lrScale };
-      if (consecutive > policy.maxConsecutiveNonFinite || lrScale < policy.minLrScale) {
-        return {
-          action: { kind: 'stop' },
-          state: next,
-          notice: {
-            level: 'error',
-            message:
-              `Training stopped at step ${incident.step}: the loss was ${fmtLoss(incident.loss)} ` +
-              (consecutive > policy.maxConsecutiveNonFinite
-                ? `${consecutive} times in a row`
-                : `again with the learning rate already at ${fmtScale(state.lrScale)}`) +
-              '. Lower the learning rate in the settings, or roll back to an earlier checkpoint.',
-          },
-        };
-      }
-      return {
-        action: { kind: 'skip-step', lrScale },
-        state: next,
-        notice: {
-          level: 'warning',
-          message:
-            `Step ${incident.step} skipped: the loss was ${fmtLoss(incident.loss)}. ` +
-            `Learning rate lowered to ${fmtScale(lrScale)} of its setting.`,
-        },
-      };
-    }
-    case 'out-of-memory': {
-      if (state.batchSize <= 1) {
-        return {
-          action: { kind: 'stop' },
-          state,
-          notice: {
-            level: 'error',
-            message:
-              'Training stopped: the GPU ran out of memory even with a batch of 1. ' +
-              'Train LoRA adapters (or fewer blocks), or close other tabs that use the GPU.',
-          },
-        };
-      }
-      const batchSize = Math.floor(state.batchSize / 2);
-      const accumulation = policy.keepEffectiveBatch ? state.accumulation * 2 : state.accumulation;
-      return {
-        action: { kind: 'shrink-batch', batchSize, accumulation },
-        state: { ...state, batchSize, accumulation },
-        notice: {
-          level: 'warning',
-          message:
-            `The GPU ran out of memory with batches of ${state.batchSize}: continuing with ${batchSize}` +
-            (policy.keepEffectiveBatch ? ` and ${accumulation} accumulated micro-batches per step.` : '.'),
-        },
-      };
-    }
-    case 'device-lost': {
-      const recoveries = state.deviceRecoveries + 1;
-      const next = { ...state, deviceRecoveries: recoveries };
-      if (recoveries > policy.maxDeviceRecoveries) {
-        return {
-          action: { kind: 'stop' },
-          state: next,
-          notice: {
-            level: 'error',
-            message:
-              `Training stopped: the GPU was lost ${recoveries} times. ` +
-              'Reload the page, or switch training to WASM in the settings.',
-          },
-        };
-      }
-      const { lastCheckpoint } = incident;
-      return {
-        action: {
-          kind: 'resume-from-checkpoint',
-          checkpointId: lastCheckpoint?.id ?? null,
-          step: lastCheckpoint?.step ?? 0,
-        },
-        state: next,
-        notice: {
-          level: 'warning',
-          message: lastCheckpoint
-            ? `The GPU was lost; training resumes from the checkpoint at step ${lastCheckpoint.step}.`
-            : 'The GPU was lost before the first checkpoint; training starts this round again.',
-        },
-      };
-    }
+    case 'non-finite-loss':
+      return decideNonFinite(incident, state, policy);
+    case 'out-of-memory':
+      return decideOutOfMemory(state, policy);
+    case 'device-lost':
+      return decideDeviceLost(incident, state, policy);
   }
+}
+
+type Incident<K extends TrainingIncident['kind']> = Extract<TrainingIncident, { readonly kind: K }>;
+
+/** Skip the step with a lower learning rate; stop when it keeps happening or the rate is already at its floor. */
+function decideNonFinite(
+  incident: Incident<'non-finite-loss'>,
+  state: GuardrailState,
+  policy: GuardrailPolicy,
+): GuardrailDecision {
+  const consecutive = state.consecutiveNonFinite + 1;
+  const lrScale = state.lrScale * policy.lrDecay;
+  const next = { ...state, consecutiveNonFinite: consecutive, lrScale };
+  if (consecutive > policy.maxConsecutiveNonFinite || lrScale < policy.minLrScale) {
+    return {
+      action: { kind: 'stop' },
+      state: next,
+      notice: {
+        level: 'error',
+        message:
+          `Training stopped at step ${incident.step}: the loss was ${fmtLoss(incident.loss)} ` +
+          (consecutive > policy.maxConsecutiveNonFinite
+            ? `${consecutive} times in a row`
+            : `again with the learning rate already at ${fmtScale(state.lrScale)}`) +
+          '. Lower the learning rate in the settings, or roll back to an earlier checkpoint.',
+      },
+    };
+  }
+  return {
+    action: { kind: 'skip-step', lrScale },
+    state: next,
+    notice: {
+      level: 'warning',
+      message:
+        `Step ${incident.step} skipped: the loss was ${fmtLoss(incident.loss)}. ` +
+        `Learning rate lowered to ${fmtScale(lrScale)} of its setting.`,
+    },
+  };
+}
+
+/** Halve the batch (doubling accumulation, so the effective batch stays); stop at a batch of 1. */
+function decideOutOfMemory(state: GuardrailState, policy: GuardrailPolicy): GuardrailDecision {
+  if (state.batchSize <= 1) {
+    return {
+      action: { kind: 'stop' },
+      state,
+      notice: {
+        level: 'error',
+        message:
+          'Training stopped: the GPU ran out of memory even with a batch of 1. ' +
+          'Train LoRA adapters (or fewer blocks), or close other tabs that use the GPU.',
+      },
+    };
+  }
+  const batchSize = Math.floor(state.batchSize / 2);
+  const accumulation = policy.keepEffectiveBatch ? state.accumulation * 2 : state.accumulation;
+  return {
+    action: { kind: 'shrink-batch', batchSize, accumulation },
+    state: { ...state, batchSize, accumulation },
+    notice: {
+      level: 'warning',
+      message:
+        `The GPU ran out of memory with batches of ${state.batchSize}: continuing with ${batchSize}` +
+        (policy.keepEffectiveBatch ? ` and ${accumulation} accumulated micro-batches per step.` : '.'),
+    },
+  };
+}
+
+/** Resume from the last checkpoint (or the start), a bounded number of times. */
+function decideDeviceLost(
+  incident: Incident<'device-lost'>,
+  state: GuardrailState,
+  policy: GuardrailPolicy,
+): GuardrailDecision {
+  const recoveries = state.deviceRecoveries + 1;
+  const next = { ...state, deviceRecoveries: recoveries };
+  if (recoveries > policy.maxDeviceRecoveries) {
+    return {
+      action: { kind: 'stop' },
+      state: next,
+      notice: {
+        level: 'error',
+        message:
+          `Training stopped: the GPU was lost ${recoveries} times. ` +
+          'Reload the page, or switch training to WASM in the settings.',
+      },
+    };
+  }
+  const { lastCheckpoint } = incident;
+  return {
+    action: {
+      kind: 'resume-from-checkpoint',
+      checkpointId: lastCheckpoint?.id ?? null,
+      step: lastCheckpoint?.step ?? 0,
+    },
+    state: next,
+    notice: {
+      level: 'warning',
+      message: lastCheckpoint
+        ? `The GPU was lost; training resumes from the checkpoint at step ${lastCheckpoint.step}.`
+        : 'The GPU was lost before the first checkpoint; training starts this round again.',
+    },
+  };
 }
 
 /** After an update with a finite loss: the run of non-finite losses is over (the lowered rate stays). */

@@ -5,11 +5,16 @@
  *
  * Weights of the accepted samples are normalized to mean 1, so that weighting changes the balance between
  * samples and never the overall step size the learning rate was tuned for. Clean samples get `cleanWeight`
- * on that same scale. The weight ends up per row in the batch (onnx/training/batches.ts TrainingSample.weight).
+ * on that same scale. The weight ends up per row in the batch (graph/batches.ts TrainingSample.weight).
+ *
+ * A sample's life, one type per stage: a TrainingCandidate (every critiqued image, before the person's decision
+ * is applied) → a TrainingCaption (chosen, as text, with its weight; what a run is asked to learn) → a
+ * TrainingSample (its tokens and its image's encoder states: the row the trainer consumes, service.ts).
  */
 import { SeededRandom } from '../../core/rng';
 import { LoopSettingsError, TrainingSetError } from './errors';
 
+/** An image's caption before the person's decision is applied: maybe trained on (critic/records.ts makes them). */
 export interface TrainingCandidate {
   readonly imageId: string;
   /**
@@ -54,16 +59,19 @@ export const DEFAULT_TRAINING_SET_SETTINGS: TrainingSetSettings = {
   seed: 0,
 };
 
-export interface WeightedSample {
-  readonly imageId: string;
+/** A caption chosen to train on, as text, with its weight. */
+export interface TrainingCaption {
+  readonly imageId: TrainingCandidate['imageId'];
+  /** The candidate's target, trimmed. */
   readonly text: string;
   readonly weight: number;
+  /** Why it was chosen: an accepted target, or a clean caption mixed in (the trainer does not need to know). */
   readonly kind: 'refined' | 'clean';
 }
 
 export interface TrainingSet {
   /** Accepted samples first (candidate order), then the clean ones drawn (candidate order). */
-  readonly samples: readonly WeightedSample[];
+  readonly samples: readonly TrainingCaption[];
   readonly refined: number;
   readonly clean: number;
   readonly cleanAvailable: number;
@@ -114,7 +122,7 @@ export function buildTrainingSet(
   const clean = candidates.filter((c) => c.status === 'clean' && usable(c));
   const raw = accepted.map((c) => rawWeight(c, settings));
   const mean = raw.reduce((a, b) => a + b, 0) / Math.max(1, raw.length);
-  const refinedSamples: WeightedSample[] = accepted.map((c, i) => ({
+  const refinedSamples: TrainingCaption[] = accepted.map((c, i) => ({
     imageId: c.imageId,
     text: c.target.trim(),
     weight: raw[i]! / mean,
@@ -122,7 +130,7 @@ export function buildTrainingSet(
   }));
   const wanted = Math.min(clean.length, Math.round(settings.cleanRatio * accepted.length));
   const drawn = new Set(new SeededRandom(settings.seed).permutation(clean.length).slice(0, wanted));
-  const cleanSamples: WeightedSample[] = clean
+  const cleanSamples: TrainingCaption[] = clean
     .filter((_, i) => drawn.has(i))
     .map((c) => ({ imageId: c.imageId, text: c.target.trim(), weight: settings.cleanWeight, kind: 'clean' }));
   return {

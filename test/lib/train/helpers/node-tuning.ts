@@ -9,7 +9,7 @@ import type { StudentPlatform } from '../../../../src/lib/caption/student-servic
 import { StudentService } from '../../../../src/lib/caption/student-service';
 import type { StudentDevice } from '../../../../src/lib/caption/types';
 import { TuningService } from '../../../../src/lib/train/service';
-import type { TrainSample } from '../../../../src/lib/train/worker-api';
+import type { TrainRequest } from '../../../../src/lib/train/worker-api';
 import { WEBGPU_CONFIGURED } from '../graph/helpers/backends';
 import { nodeTensors, openDiskModel } from '../../caption/helpers/node-student';
 import { PAIRS } from '../graph/helpers/student';
@@ -46,7 +46,7 @@ export function nodeWorker(): { student: StudentService; tuning: TuningService }
 }
 
 /** The 8 photos and captions of the overfitting test, as the page would send them (id = file name). */
-export const TRAIN_SAMPLES: TrainSample[] = PAIRS.map((p) => ({
+export const TRAIN_SAMPLES: TrainRequest['samples'] = PAIRS.map((p) => ({
   imageId: p.image,
   text: p.caption,
   weight: 1,

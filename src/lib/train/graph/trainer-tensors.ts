@@ -1,0 +1,87 @@
+/**
+ * The trainer's tensors outside its step logic (trainer.ts): where params and moments start (a checkpoint's, or
+ * the untrained values), the training graph's feeds for a batch, and reading and freeing slots of tensors.
+ */
+import type { TrainingArtifacts } from './artifacts';
+import type { TrainingBatch } from './batches';
+import { CheckpointMismatchError, type Checkpoint } from '../checkpoints/format';
+import { LOSS_NAMES } from './loss';
+import type { OrtTensor, RuntimeOptions } from './runtime';
+
+/** One tensor per trainable, by name (params, a moment, or gradients). */
+export type Slots = Map<string, OrtTensor>;
+
+/** The training graph's inputs for `batch`: tokens, encoder states, loss inputs, filler extras, and the params. */
+export function trainingFeeds(
+  artifacts: TrainingArtifacts,
+  runtime: RuntimeOptions,
+  batch: TrainingBatch,
+  params: Slots,
+): Record<string, OrtTensor> {
+  const { Tensor } = runtime.ort;
+  const { batch: b, sequence: s, encoderSequence, encoderWidth } = artifacts.shapes;
+  const feeds: Record<string, OrtTensor> = {
+    [artifacts.names.tokens]: new Tensor('int64', batch.tokens, [b, s]),
+    [artifacts.names.encoderStates]: new Tensor('float32', batch.encoderStates, [
+      b,
+      encoderSequence,
+      encoderWidth,
+    ]),
+    [LOSS_NAMES.labels]: new Tensor('int64', batch.labels, [b, s, 1]),
+    [LOSS_NAMES.mask]: new Tensor('float32', batch.mask, [b, s]),
+    [LOSS_NAMES.weights]: new Tensor('float32', batch.weights, [b]),
+  };
+  for (const extra of artifacts.extraInputs) {
+    const size = extra.dims.reduce((x, y) => x * y, 1);
+    feeds[extra.name] =
+      extra.dtype === 'int64'
+        ? new Tensor('int64', new BigInt64Array(size).fill(1n), extra.dims)
+        : new Tensor('float32', new Float32Array(size).fill(1), extra.dims);
+  }
+  for (const [name, tensor] of params) feeds[name] = tensor;
+  return feeds;
+}
+
+/** Every trainable's param and moments as they start: from `resume` (checked against the model), or untrained. */
+export function initialState(
+  artifacts: TrainingArtifacts,
+  modelId: string,
+  resume: Checkpoint | undefined,
+): Map<string, Float32Array> {
+  const state = new Map<string, Float32Array>();
+  if (resume) {
+    if (resume.modelId !== modelId)
+      throw new CheckpointMismatchError(
+        `the checkpoint trains model ${resume.modelId.slice(0, 12)}…, not ${modelId.slice(0, 12)}…`,
+      );
+    for (const t of resume.tensors) state.set(`${t.slot}:${t.name}`, Float32Array.from(t.data));
+  }
+  for (const t of artifacts.trainables) {
+    const size = t.dims.reduce((a, b) => a * b, 1);
+    for (const slot of ['param', 'exp_avg', 'exp_avg_sq'] as const) {
+      const key = `${slot}:${t.name}`;
+      if (resume) {
+        const value = state.get(key);
+        if (value?.length !== size)
+          throw new CheckpointMismatchError(`the checkpoint has no ${slot} of size ${size} for '${t.name}'`);
+      } else {
+        state.set(
+          key,
+          slot === 'param' ? Float32Array.from(artifacts.initial.get(t.name)!) : new Float32Array(size),
+        );
+      }
+    }
+  }
+  return state;
+}
+
+export function disposeAll(slots: Slots): void {
+  for (const t of slots.values()) t.dispose();
+}
+
+/** Copies of the tensors' values, on the CPU. */
+export async function readAll(slots: Slots): Promise<Map<string, Float32Array>> {
+  const out = new Map<string, Float32Array>();
+  for (const [name, t] of slots) out.set(name, Float32Array.from((await t.getData()) as Float32Array));
+  return out;
+}
