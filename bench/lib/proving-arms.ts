@@ -1,6 +1,6 @@
 /**
  * The proving-ground bench's arms (issue 13): what each one trains on, from one round's pool, with the studio's
- * own decision and training-set code (critic-run/records.ts, train-loop/training-set.ts). Pure, so that what
+ * own decision and training-set code (critic/records.ts, train/rounds/training-set.ts). Pure, so that what
  * an arm puts in its training set is tested, not only measured.
  */
 import type { EvidenceCalibration } from '../../src/lib/critic/calibration';

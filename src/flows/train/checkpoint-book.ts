@@ -1,6 +1,6 @@
 /**
  * The checkpoint list: bytes in IndexedDB (CheckpointBytes), one row each in the training slice (what the list
- * shows and a reload resumes from), and the retention rules of train-loop/checkpoint-retention.ts applied after
+ * shows and a reload resumes from), and the retention rules of train/checkpoints/retention.ts applied after
  * every write: the last K, every round end, the pinned one and the active one are kept.
  */
 import type { StoreApi } from 'zustand/vanilla';

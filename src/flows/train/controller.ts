@@ -1,5 +1,5 @@
 /**
- * The Train button's side of the studio: runs the rounds with train-loop's RoundScheduler over the studio's
+ * The Train button's side of the studio: runs the rounds with lib/train/rounds' RoundScheduler over the studio's
  * stages (round-stages.ts), forwards Pause / Resume / Stop to the worker (cooperative, between steps), keeps
  * the scheduler's status and position in the training slice (persisted), and after a reload picks up a run
  * that was going on at its last checkpoint. Rollback, delete and the active weights go through here too.

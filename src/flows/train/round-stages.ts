@@ -1,10 +1,10 @@
 /**
- * The five stages of a round (train-loop/scheduler-state.ts), as the studio carries them out:
+ * The five stages of a round (lib/train/rounds/scheduler-state.ts), as the studio carries them out:
  * - caption: the studio's captioning settles; the first time, the student's captions become the "before" ones
  *   and are scored;
  * - refine: after the first round, the critic refines the new captions (when a critic run is wired in); the
  *   accepted targets are recorded for the before/after view;
- * - train: the accepted targets (critic decisions, train-loop/training-set.ts) train the student in its worker,
+ * - train: the accepted targets (critic decisions, lib/train/rounds/training-set.ts) train the student in its worker,
  *   continuing the round's own run from its last checkpoint after a reload;
  * - recaption: the worker loads the tuned weights and the studio captions every image again;
  * - rescore: the new captions are scored.

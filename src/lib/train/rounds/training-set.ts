@@ -20,7 +20,7 @@ export interface TrainingCandidate {
   /**
    * 'accepted': train on `target`; 'clean': the critic found nothing to fix, `target` is the student's own
    * caption; 'rejected', 'pending' and 'unbacked' (an accepted rewrite the evidence does not back, see
-   * critic-run/records.ts) are never trained on.
+   * critic/records.ts) are never trained on.
    */
   readonly status: 'accepted' | 'clean' | 'rejected' | 'pending' | 'unbacked';
   readonly target: string;
