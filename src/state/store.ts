@@ -8,7 +8,6 @@ import {
   mergePersisted,
   runMigrations,
   toPersisted,
-  type PersistedState,
 } from './persist/schema';
 import type { ChannelLike } from '../lib/core/tabs/tab-owner';
 import { applyRecords } from './persist/records';
@@ -73,9 +72,9 @@ export function createStudioStore(kv: KeyValue, options: StudioStoreOptions = {}
         name: PERSIST_KEY,
         version: PERSIST_VERSION,
         storage,
-        partialize: toPersisted,
-        migrate: (persisted, version) =>
-          runMigrations(persisted, version, PERSIST_VERSION, MIGRATIONS) as PersistedState,
+        // Typed unknown (storage.ts says why): migrate and merge validate what was stored.
+        partialize: (state): unknown => toPersisted(state),
+        migrate: (persisted, version) => runMigrations(persisted, version, PERSIST_VERSION, MIGRATIONS),
         merge: mergePersisted,
         onRehydrateStorage: () => () => {
           // Cards added while the saved state was loading are written now (the storage waits for it).
