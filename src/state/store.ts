@@ -13,9 +13,9 @@ import type { ChannelLike } from '../lib/core/tabs/tab-owner';
 import { applyRecords } from './persist/records';
 import { createStudioStorage, isRecordsChanged, type KeyValue } from './persist/storage';
 import { createCriticSlice } from './slices/critic';
-import { createImagesSlice } from './slices/images';
+import { createIngestSlice } from './slices/ingest';
 import { createModelsSlice } from './slices/models';
-import { createRunsSlice } from './slices/runs';
+import { createCaptionSlice } from './slices/caption';
 import { createSettingsSlice } from './slices/settings';
 import { createTrainingSlice } from './slices/train';
 import type { StudioState } from './studio-state';
@@ -39,7 +39,7 @@ export interface StudioStoreOptions {
 }
 
 /**
- * The combined store: four slices, with the persist middleware applied once, here. `kv` is idb-keyval
+ * The combined store: six slices, with the persist middleware applied once, here. `kv` is idb-keyval
  * bound to the studio's own database in the app, and the same over fake-indexeddb in tests.
  */
 export function createStudioStore(kv: KeyValue, options: StudioStoreOptions = {}): StudioStore {
@@ -61,9 +61,9 @@ export function createStudioStore(kv: KeyValue, options: StudioStoreOptions = {}
   api = createStore<StudioState>()(
     persist(
       (...a) => ({
-        ...createImagesSlice(...a),
+        ...createIngestSlice(...a),
         ...createModelsSlice(...a),
-        ...createRunsSlice(...a),
+        ...createCaptionSlice(...a),
         ...createSettingsSlice(...a),
         ...createCriticSlice(...a),
         ...createTrainingSlice(...a),

@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { statusCounts } from '../../state/slices/images';
+import { statusCounts } from '../../state/slices/ingest';
 import { formatPercent } from '../format';
 import { useStudio, useStudioState } from '../studio-context';
 

@@ -7,7 +7,8 @@ import type {
 } from '../../lib/caption/types';
 import { errorSummary } from '../../lib/core/errors';
 import { notSavedMessage } from '../../state/persist/not-saved';
-import type { ErrorInfo, ImageProgress } from '../../state/slices/images';
+import type { ImageProgress } from '../../state/slices/caption';
+import type { ErrorInfo } from '../../state/slices/ingest';
 import type { StudioState } from '../../state/studio-state';
 import { ImageMissingError } from './errors';
 import type { MemoryImages } from '../ingest/memory-images';

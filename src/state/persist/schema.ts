@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { ImageCard, ImageStatus } from '../slices/images';
+import type { ImageCard, ImageStatus } from '../slices/ingest';
 import {
   DEFAULT_SETTINGS,
   HUB_MODEL_ID,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readPersisted } from '../../../src/state/persist/schema';
 import { DEFAULT_SETTINGS } from '../../../src/state/slices/settings';
-import type { ImageCard } from '../../../src/state/slices/images';
+import type { ImageCard } from '../../../src/state/slices/ingest';
 
 const card: ImageCard = {
   id: 'a',
