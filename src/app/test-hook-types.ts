@@ -1,6 +1,6 @@
 import type { DeviceResolution } from '../lib/caption/types';
-import type { ImageCard, StorageProblem } from '../state/slices/images';
-import type { CaptionRunState } from '../state/slices/runs';
+import type { ImageCard, StorageProblem } from '../state/slices/ingest';
+import type { CaptionRunState } from '../state/slices/caption';
 import type { StudioSettings } from '../state/slices/settings';
 
 /** What `window.__capgrad` offers e2e tests in test builds: plain data, read through page.evaluate. */

@@ -5,7 +5,7 @@ import type {
   CaptionRunResult,
   GenerationSettings,
 } from '../lib/caption/types';
-import type { ErrorInfo } from '../state/slices/images';
+import type { ErrorInfo } from '../state/slices/ingest';
 
 /**
  * What the pipeline needs from the outside world, as small interfaces: the browser wires them to the

@@ -8,15 +8,14 @@ import {
   mergePersisted,
   runMigrations,
   toPersisted,
-  type PersistedState,
 } from './persist/schema';
 import type { ChannelLike } from '../lib/core/tabs/tab-owner';
 import { applyRecords } from './persist/records';
 import { createStudioStorage, isRecordsChanged, type KeyValue } from './persist/storage';
 import { createCriticSlice } from './slices/critic';
-import { createImagesSlice } from './slices/images';
+import { createIngestSlice } from './slices/ingest';
 import { createModelsSlice } from './slices/models';
-import { createRunsSlice } from './slices/runs';
+import { createCaptionSlice } from './slices/caption';
 import { createSettingsSlice } from './slices/settings';
 import { createTrainingSlice } from './slices/train';
 import type { StudioState } from './studio-state';
@@ -40,7 +39,7 @@ export interface StudioStoreOptions {
 }
 
 /**
- * The combined store: four slices, with the persist middleware applied once, here. `kv` is idb-keyval
+ * The combined store: six slices, with the persist middleware applied once, here. `kv` is idb-keyval
  * bound to the studio's own database in the app, and the same over fake-indexeddb in tests.
  */
 export function createStudioStore(kv: KeyValue, options: StudioStoreOptions = {}): StudioStore {
@@ -62,9 +61,9 @@ export function createStudioStore(kv: KeyValue, options: StudioStoreOptions = {}
   api = createStore<StudioState>()(
     persist(
       (...a) => ({
-        ...createImagesSlice(...a),
+        ...createIngestSlice(...a),
         ...createModelsSlice(...a),
-        ...createRunsSlice(...a),
+        ...createCaptionSlice(...a),
         ...createSettingsSlice(...a),
         ...createCriticSlice(...a),
         ...createTrainingSlice(...a),
@@ -73,9 +72,9 @@ export function createStudioStore(kv: KeyValue, options: StudioStoreOptions = {}
         name: PERSIST_KEY,
         version: PERSIST_VERSION,
         storage,
-        partialize: toPersisted,
-        migrate: (persisted, version) =>
-          runMigrations(persisted, version, PERSIST_VERSION, MIGRATIONS) as PersistedState,
+        // Typed unknown (storage.ts says why): migrate and merge validate what was stored.
+        partialize: (state): unknown => toPersisted(state),
+        migrate: (persisted, version) => runMigrations(persisted, version, PERSIST_VERSION, MIGRATIONS),
         merge: mergePersisted,
         onRehydrateStorage: () => () => {
           // Cards added while the saved state was loading are written now (the storage waits for it).

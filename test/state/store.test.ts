@@ -4,7 +4,7 @@ import { idbKeyValue } from '../../src/state/persist/idb';
 import { STORAGE_FULL_MESSAGE } from '../../src/state/persist/not-saved';
 import { PERSIST_KEY, PERSIST_VERSION } from '../../src/state/persist/schema';
 import type { KeyValue } from '../../src/state/persist/storage';
-import type { ImageCard } from '../../src/state/slices/images';
+import type { ImageCard } from '../../src/state/slices/ingest';
 import { createStudioStore } from '../../src/state/store';
 
 let dbCount = 0;

@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { statusCounts } from '../../state/slices/images';
+import { statusCounts } from '../../state/slices/ingest';
 import { queueRunButtons } from '../fields/run-buttons';
 import { RunButtons } from '../fields/RunButtons';
 import { formatPercent } from '../format';

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { ImageCard } from '../../state/slices/images';
+import type { ImageCard } from '../../state/slices/ingest';
 import { formatBytes } from '../format';
 import { useStudio, useStudioState } from '../studio-context';
 import { useThumbnailCanvas } from './use-thumbnail-canvas';

@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { orderedCards } from '../../state/slices/images';
+import { orderedCards } from '../../state/slices/ingest';
 import { ImageCardView } from './ImageCardView';
 import { useStudioState } from '../studio-context';
 

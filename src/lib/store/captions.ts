@@ -1,6 +1,7 @@
 import { guardWrite } from './errors';
 import { keysWithPrefix, type KvArea } from './kv';
 import type { CaptionVersion, ModelRef } from './schema';
+import { readCaptionHistory } from './stored';
 
 export const captionKey = (imageId: string, model: ModelRef) => `${imageId}/${model.id}@${model.revision}`;
 
@@ -19,7 +20,8 @@ export class CaptionRepository {
   ): Promise<CaptionVersion> {
     let added: CaptionVersion | undefined;
     await guardWrite(`the caption of image ${imageId.slice(0, 12)}… (${model.id})`, () =>
-      this.area.update<CaptionVersion[]>(captionKey(imageId, model), (old = []) => {
+      this.area.update<unknown>(captionKey(imageId, model), (stored) => {
+        const old = readCaptionHistory(stored);
         added = { ...caption, version: old.length, createdAt: this.now() };
         return [...old, added];
       }),
@@ -28,7 +30,7 @@ export class CaptionRepository {
   }
 
   async list(imageId: string, model: ModelRef): Promise<CaptionVersion[]> {
-    return (await this.area.get<CaptionVersion[]>(captionKey(imageId, model))) ?? [];
+    return readCaptionHistory(await this.area.get(captionKey(imageId, model)));
   }
 
   async latest(imageId: string, model: ModelRef): Promise<CaptionVersion | undefined> {
@@ -38,8 +40,10 @@ export class CaptionRepository {
   /** Every model's history for one image, keyed by `<modelId>@<revision>`. */
   async forImage(imageId: string): Promise<Record<string, CaptionVersion[]>> {
     const keys = await keysWithPrefix(this.area, `${imageId}/`);
-    const values = await this.area.getMany<CaptionVersion[]>(keys);
-    return Object.fromEntries(keys.map((key, i) => [key.slice(imageId.length + 1), values[i] ?? []]));
+    const values = await this.area.getMany(keys);
+    return Object.fromEntries(
+      keys.map((key, i) => [key.slice(imageId.length + 1), readCaptionHistory(values[i])]),
+    );
   }
 
   async deleteForImage(imageId: string): Promise<void> {

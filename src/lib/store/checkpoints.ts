@@ -2,6 +2,7 @@ import { ownBytes } from './bytes';
 import { formatBytes, guardWrite } from './errors';
 import { keysWithPrefix, type KvArea } from './kv';
 import type { CheckpointMeta } from './schema';
+import { readBytes, readCheckpointMetas } from './stored';
 
 const metaKey = (id: string) => `meta/${id}`;
 const dataKey = (id: string) => `data/${id}`;
@@ -31,15 +32,13 @@ export class CheckpointRepository {
     return meta;
   }
 
-  get(id: string): Promise<Uint8Array | undefined> {
-    return this.area.get<Uint8Array>(dataKey(id));
+  async get(id: string): Promise<Uint8Array | undefined> {
+    return readBytes(await this.area.get(dataKey(id)));
   }
 
   async list(): Promise<CheckpointMeta[]> {
-    const metas = await this.area.getMany<CheckpointMeta>(await keysWithPrefix(this.area, 'meta/'));
-    return metas
-      .filter((m): m is CheckpointMeta => m !== undefined)
-      .sort((a, b) => a.createdAt - b.createdAt);
+    const metas = readCheckpointMetas(await this.area.getMany(await keysWithPrefix(this.area, 'meta/')));
+    return metas.sort((a, b) => a.createdAt - b.createdAt);
   }
 
   delete(id: string): Promise<void> {

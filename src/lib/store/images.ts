@@ -3,6 +3,7 @@ import { ownBytes } from './bytes';
 import { formatBytes, guardWrite } from './errors';
 import { keysWithPrefix, type KvArea } from './kv';
 import type { ImageMeta } from './schema';
+import { readBytes, readRgbaImage } from './stored';
 
 export const imageKeys = {
   meta: (id: string) => `meta/${id}`,
@@ -50,12 +51,12 @@ export class ImageRepository {
     return metas.sort((a, b) => a.addedAt - b.addedAt || a.name.localeCompare(b.name));
   }
 
-  getFile(id: string): Promise<Uint8Array | undefined> {
-    return this.area.get<Uint8Array>(imageKeys.file(id));
+  async getFile(id: string): Promise<Uint8Array | undefined> {
+    return readBytes(await this.area.get(imageKeys.file(id)));
   }
 
-  getThumbnail(id: string): Promise<RgbaImage | undefined> {
-    return this.area.get<RgbaImage>(imageKeys.thumb(id));
+  async getThumbnail(id: string): Promise<RgbaImage | undefined> {
+    return readRgbaImage(await this.area.get(imageKeys.thumb(id)));
   }
 
   /** Remove the image (one transaction). Captions are removed by StudioStore.deleteImage. */

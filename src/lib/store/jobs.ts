@@ -1,6 +1,7 @@
 import { guardWrite } from './errors';
 import type { KvArea } from './kv';
 import type { JobItemState, JobState } from './schema';
+import { readJob, readJobs } from './stored';
 
 const UNFINISHED = new Set<JobState['status']>(['queued', 'running', 'paused']);
 
@@ -17,13 +18,13 @@ export class JobRepository {
     );
   }
 
-  get(id: string): Promise<JobState | undefined> {
-    return this.area.get<JobState>(id);
+  async get(id: string): Promise<JobState | undefined> {
+    return readJob(await this.area.get(id));
   }
 
   async list(): Promise<JobState[]> {
-    const jobs = await this.area.getMany<JobState>(await this.area.keys());
-    return jobs.filter((j): j is JobState => j !== undefined).sort((a, b) => a.createdAt - b.createdAt);
+    const jobs = readJobs(await this.area.getMany(await this.area.keys()));
+    return jobs.sort((a, b) => a.createdAt - b.createdAt);
   }
 
   async unfinished(): Promise<JobState[]> {
@@ -33,7 +34,8 @@ export class JobRepository {
   /** Set one item's state (atomic read-modify-write); a job whose items are all settled becomes done. */
   async markItem(jobId: string, itemId: string, state: JobItemState, message?: string): Promise<void> {
     await guardWrite(`the progress of job ${jobId}`, () =>
-      this.area.update<JobState>(jobId, (job) => {
+      this.area.update<unknown>(jobId, (stored) => {
+        const job = readJob(stored);
         if (!job) throw new RangeError(`no job ${jobId}`);
         const items = job.items.map((item) =>
           item.id === itemId ? { id: itemId, state, ...(message === undefined ? {} : { message }) } : item,
@@ -47,7 +49,8 @@ export class JobRepository {
 
   async setStatus(jobId: string, status: JobState['status']): Promise<void> {
     await guardWrite(`the status of job ${jobId}`, () =>
-      this.area.update<JobState>(jobId, (job) => {
+      this.area.update<unknown>(jobId, (stored) => {
+        const job = readJob(stored);
         if (!job) throw new RangeError(`no job ${jobId}`);
         return { ...job, status, updatedAt: this.now() };
       }),

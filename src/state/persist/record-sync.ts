@@ -12,6 +12,7 @@
  * Writes behind: at most one transaction in flight, then one more with everything that changed meanwhile
  * (captioning changes the state on every decode step).
  */
+import { canonicalJson } from '../../lib/store/cache-key';
 import type { ChannelLike } from '../../lib/core/tabs/tab-owner';
 import { isStoredRecord, type StoredRecord } from './records';
 import type { KeyValue } from './storage';
@@ -66,7 +67,11 @@ export interface RecordSync {
   start(): void;
 }
 
-/** This tab's copy of one record: the revision it last read or wrote, and the value's JSON (null: deleted). */
+/**
+ * This tab's copy of one record: the revision it last read or wrote, and the value's JSON (null: deleted).
+ * Canonical JSON (keys sorted): a value read back through a validator comes out with its keys in the
+ * schema's order, and the same value in another key order is not a change to write.
+ */
 interface Known {
   rev: number;
   json: string | null;
@@ -103,7 +108,7 @@ export function createRecordSync(kv: KeyValue, options: RecordSyncOptions): Reco
       // null is a deletion only for records that can be deleted; a field whose value is null (no training
       // position yet) is that value. Read as a deletion, every tab that opened wrote the null again, bumping
       // the revision under the owner, whose next write of the field was then refused and rolled back.
-      json: record.value === null && options.deletable(key) ? null : JSON.stringify(record.value),
+      json: record.value === null && options.deletable(key) ? null : canonicalJson(record.value),
       ...(seq === undefined ? {} : { seq }),
     });
   };
@@ -127,7 +132,7 @@ export function createRecordSync(kv: KeyValue, options: RecordSyncOptions): Reco
       const entry = known.get(key);
       if (entry === undefined) continue;
       const value = live.get(key);
-      entry.json = value === undefined ? null : JSON.stringify(value);
+      entry.json = value === undefined ? null : canonicalJson(value);
     }
   };
 
@@ -136,7 +141,7 @@ export function createRecordSync(kv: KeyValue, options: RecordSyncOptions): Reco
     const writes: { key: string; base: number; record: Omit<StoredRecord, 'rev'>; json: string | null }[] =
       [];
     for (const [key, value] of values) {
-      const json = JSON.stringify(value);
+      const json = canonicalJson(value);
       const mine = known.get(key);
       if (mine?.json === json) continue;
       const seq = mine?.seq ?? seqs?.get(key);

@@ -7,6 +7,7 @@
 import type { StudioState } from '../studio-state';
 import { readPersisted, type PersistedState } from './schema';
 import { readPersistedTraining, type PersistedTraining } from './training';
+import { isPlainObject } from './valid';
 
 export const CARD_PREFIX = 'card/';
 export const STUDIO_PREFIX = 'studio/';
@@ -49,12 +50,7 @@ const byCreation = (a: { row: Row; seq: number }, b: { row: Row; seq: number }):
   a.row.createdAt - b.row.createdAt || a.seq - b.seq || a.row.id.localeCompare(b.row.id);
 
 export function isStoredRecord(value: unknown): value is StoredRecord {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { rev?: unknown }).rev === 'number' &&
-    'value' in value
-  );
+  return isPlainObject(value) && typeof value['rev'] === 'number' && 'value' in value;
 }
 
 /** The persisted state cut into records (key → value). Cards keep their order as `seqs`. */
@@ -81,26 +77,55 @@ export function toRecords(state: PersistedState): {
   return { values, seqs };
 }
 
-/** The records read back as the persisted state's shape (validated by readPersisted and the migrations). */
-export function fromRecords(records: ReadonlyMap<string, StoredRecord>): PersistedState {
+/**
+ * The records put back together in the persisted state's layout, not validated yet: the persist middleware
+ * runs the migrations on it first (from the version it was written in), then readPersisted.
+ */
+export interface StoredStudio {
+  cards: Record<string, unknown>;
+  order: string[];
+  settings: unknown;
+  paused: boolean;
+  training?: Record<string, unknown>;
+}
+
+/** What orders stored rows and cards: a number field of a stored value, 0 when it has none. */
+function numberIn(value: unknown, field: string): number {
+  const n = isPlainObject(value) ? value[field] : undefined;
+  return typeof n === 'number' ? n : 0;
+}
+
+interface StoredRow {
+  id: string;
+  value: unknown;
+  seq: number;
+}
+/** Rows in the order the book added them (by time; the stored place breaks ties). */
+const byStoredCreation = (a: StoredRow, b: StoredRow): number =>
+  numberIn(a.value, 'createdAt') - numberIn(b.value, 'createdAt') ||
+  a.seq - b.seq ||
+  a.id.localeCompare(b.id);
+
+/** The records read back in the persisted state's layout (validated later: see StoredStudio). */
+export function fromRecords(records: ReadonlyMap<string, StoredRecord>): StoredStudio {
   const cards: Record<string, unknown> = {};
   const sortable: { id: string; addedAt: number; seq: number }[] = [];
   const training: Record<string, unknown> = {};
-  const rows = new Map<string, { row: Row; seq: number }>();
+  const rows = new Map<string, StoredRow>();
   let legacyRows: unknown = undefined;
   let settings: unknown;
   let paused: unknown;
   for (const [key, record] of records) {
     if (record.value === null) continue;
     if (key.startsWith(CHECKPOINT_PREFIX)) {
-      rows.set(key.slice(CHECKPOINT_PREFIX.length), { row: record.value as Row, seq: record.seq ?? 0 });
+      const id = key.slice(CHECKPOINT_PREFIX.length);
+      rows.set(id, { id, value: record.value, seq: record.seq ?? 0 });
     } else if (key === LEGACY_CHECKPOINTS_KEY) {
       legacyRows = record.value;
     } else if (key.startsWith(CARD_PREFIX)) {
       const id = key.slice(CARD_PREFIX.length);
       cards[id] = record.value;
-      const addedAt = (record.value as { addedAt?: unknown }).addedAt;
-      sortable.push({ id, addedAt: typeof addedAt === 'number' ? addedAt : 0, seq: record.seq ?? 0 });
+      sortable.push({ id, addedAt: numberIn(record.value, 'addedAt'), seq: record.seq ?? 0 });
     } else if (key === `${STUDIO_PREFIX}settings`) settings = record.value;
     else if (key === `${STUDIO_PREFIX}paused`) paused = record.value;
     else if (key.startsWith(TRAINING_PREFIX)) training[key.slice(TRAINING_PREFIX.length)] = record.value;
@@ -108,17 +133,18 @@ export function fromRecords(records: ReadonlyMap<string, StoredRecord>): Persist
   sortable.sort((a, b) => a.addedAt - b.addedAt || a.seq - b.seq || a.id.localeCompare(b.id));
   // Rows stored as one array by the first per-record layout join the per-row ones (those win for an id).
   if (Array.isArray(legacyRows)) {
-    legacyRows.forEach((row: Row, seq) => {
-      if (typeof row?.id === 'string' && !rows.has(row.id)) rows.set(row.id, { row, seq: -1 - seq });
+    legacyRows.forEach((value: unknown, seq) => {
+      const id = isPlainObject(value) ? value['id'] : undefined;
+      if (typeof id === 'string' && !rows.has(id)) rows.set(id, { id, value, seq: -1 - seq });
     });
   }
-  if (rows.size > 0) training['checkpoints'] = [...rows.values()].sort(byCreation).map((r) => r.row);
+  if (rows.size > 0) training['checkpoints'] = [...rows.values()].sort(byStoredCreation).map((r) => r.value);
   return {
-    cards: cards as PersistedState['cards'],
+    cards,
     order: sortable.map((s) => s.id),
-    settings: settings as PersistedState['settings'],
+    settings,
     paused: paused === true,
-    ...(Object.keys(training).length > 0 ? { training: training as unknown as PersistedTraining } : {}),
+    ...(Object.keys(training).length > 0 ? { training } : {}),
   };
 }
 
@@ -178,14 +204,10 @@ export function applyRecords(
   const fields = Object.keys(trainingFields);
   if (fields.length > 0 || rows !== state.training.checkpoints) {
     const training = { ...state.training, checkpoints: rows };
-    const read = readPersistedTraining({ ...training, ...trainingFields }) as unknown as Record<
-      string,
-      unknown
-    >;
-    patch.training = {
-      ...training,
-      ...Object.fromEntries(fields.map((field) => [field, read[field]])),
-    } as StudioState['training'];
+    // Only the fields that changed take the value read back (the others keep this tab's).
+    const read = readPersistedTraining({ ...training, ...trainingFields });
+    const changedFields = Object.entries(read).filter(([field]) => field in trainingFields);
+    patch.training = { ...training, ...Object.fromEntries(changedFields) };
   }
   return patch;
 }

@@ -1,4 +1,5 @@
-import type { ImageCard, ImageStatus } from '../slices/images';
+import * as v from 'valibot';
+import type { ImageCard, ImageStatus } from '../slices/ingest';
 import {
   DEFAULT_SETTINGS,
   HUB_MODEL_ID,
@@ -10,6 +11,15 @@ import {
 import type { StudioState } from '../studio-state';
 import type { DevicePreference } from '../../lib/caption/types';
 import { readPersistedTraining, toPersistedTraining, type PersistedTraining } from './training';
+import {
+  errorInfo,
+  finiteNumber,
+  isPlainObject,
+  listOf,
+  objectOrEmpty,
+  optionalField,
+  readOrNull,
+} from './valid';
 
 /**
  * Bump when the persisted shape changes, and add the step from the previous version to MIGRATIONS.
@@ -47,9 +57,9 @@ export type Migration = (state: unknown) => unknown;
  * v1 did not record whether the hub model was the default or picked by hand: both read as the default.
  */
 export function adoptScenesStudent(state: unknown): unknown {
-  if (!isRecord(state) || !isRecord(state['settings'])) return state;
+  if (!isPlainObject(state) || !isPlainObject(state['settings'])) return state;
   const model = state['settings']['model'];
-  if (!isRecord(model) || model['kind'] !== 'id' || model['modelId'] !== HUB_MODEL_ID) return state;
+  if (!isPlainObject(model) || model['kind'] !== 'id' || model['modelId'] !== HUB_MODEL_ID) return state;
   return {
     ...state,
     settings: { ...state['settings'], model: { kind: 'id', modelId: SCENES_STUDENT_ID } },
@@ -103,51 +113,72 @@ export function toPersisted(state: StudioState): PersistedState {
   };
 }
 
-const STATUSES: readonly ImageStatus[] = ['queued', 'captioning', 'captioned', 'failed', 'cancelled'];
-const DEVICES: readonly DevicePreference[] = ['auto', 'webgpu', 'wasm'];
+/** A stored card reads back only with these (anything else was never a saved card: it is dropped). */
+const STORED_STATUSES = [
+  'queued',
+  'captioning',
+  'captioned',
+  'failed',
+  'cancelled',
+] as const satisfies readonly ImageStatus[];
+const DEVICES = ['auto', 'webgpu', 'wasm'] as const satisfies readonly DevicePreference[];
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/** A card needs its id, name, size and status; the optional fields read back one by one (valid.ts). */
+const storedCard = v.object({
+  id: v.string(),
+  name: v.string(),
+  byteLength: v.number(),
+  width: optionalField(v.number()),
+  height: optionalField(v.number()),
+  status: v.picklist(STORED_STATUSES),
+  caption: optionalField(v.string()),
+  captionModel: optionalField(v.string()),
+  error: optionalField(errorInfo),
+  warnings: listOf(v.string()),
+  addedAt: v.fallback(finiteNumber, 0),
+});
 
 /** A card as read back, or null when it is not one (damaged or hand-edited storage never crashes the UI). */
 function readCard(value: unknown): ImageCard | null {
-  if (!isRecord(value)) return null;
-  const { id, name, byteLength, status } = value;
-  if (typeof id !== 'string' || typeof name !== 'string' || typeof byteLength !== 'number') return null;
-  if (!STATUSES.includes(status as ImageStatus)) return null;
-  const card = value as unknown as ImageCard;
-  return {
-    ...card,
-    status: status === 'captioning' ? 'queued' : (status as ImageStatus),
-    warnings: Array.isArray(card.warnings) ? card.warnings.filter((w) => typeof w === 'string') : [],
-    saved: true,
-  };
+  const card = readOrNull(storedCard, value);
+  if (card === null) return null;
+  // A caption run that a reload cut off is queued again; what was read back was saved, by definition.
+  return { ...card, status: card.status === 'captioning' ? 'queued' : card.status, saved: true };
 }
 
+const modelChoice = v.variant('kind', [
+  v.object({ kind: v.literal('id'), modelId: v.string() }),
+  v.object({ kind: v.literal('folder'), name: v.string(), fileCount: v.fallback(v.number(), 0) }),
+]);
+
+const studioSettings = v.object({
+  model: v.pipe(
+    v.fallback(modelChoice, DEFAULT_SETTINGS.model),
+    v.transform((model) => normalizeModelChoice(model)),
+  ),
+  device: v.fallback(v.picklist(DEVICES), DEFAULT_SETTINGS.device),
+  // Each field of the right type or absent; sanitizeGeneration owns the limits and the defaults.
+  generation: v.pipe(
+    objectOrEmpty(
+      v.object({
+        strategy: optionalField(v.picklist(['greedy', 'beam'])),
+        numBeams: optionalField(v.number()),
+        maxNewTokens: optionalField(v.number()),
+        batchSize: optionalField(v.number()),
+      }),
+    ),
+    v.transform((generation) => sanitizeGeneration(generation)),
+  ),
+});
+
 function readSettings(value: unknown): StudioSettings {
-  if (!isRecord(value)) return DEFAULT_SETTINGS;
-  const model = isRecord(value['model'])
-    ? (value['model'] as StudioSettings['model'])
-    : DEFAULT_SETTINGS.model;
-  const validModel =
-    (model.kind === 'id' && typeof model.modelId === 'string') ||
-    (model.kind === 'folder' && typeof model.name === 'string');
-  const device = DEVICES.includes(value['device'] as DevicePreference)
-    ? (value['device'] as DevicePreference)
-    : DEFAULT_SETTINGS.device;
-  const generation = isRecord(value['generation']) ? value['generation'] : {};
-  return {
-    model: validModel ? normalizeModelChoice(model) : DEFAULT_SETTINGS.model,
-    device,
-    generation: sanitizeGeneration(generation),
-  };
+  return isPlainObject(value) ? v.parse(studioSettings, value) : DEFAULT_SETTINGS;
 }
 
 /** Validates the (migrated) stored value field by field; whatever is not valid falls back to defaults. */
 export function readPersisted(value: unknown): PersistedState {
-  const record = isRecord(value) ? value : {};
-  const rawCards = isRecord(record['cards']) ? record['cards'] : {};
+  const record = isPlainObject(value) ? value : {};
+  const rawCards = isPlainObject(record['cards']) ? record['cards'] : {};
   const rawOrder = Array.isArray(record['order']) ? record['order'] : [];
   const cards: Record<string, ImageCard> = {};
   const order: string[] = [];

@@ -19,6 +19,7 @@ import {
   runMigrations,
   type PersistedState,
 } from './schema';
+import { isPlainObject } from './valid';
 
 /** The part of idb-keyval the studio state needs (bound to one custom store). */
 export interface KeyValue {
@@ -34,7 +35,12 @@ export interface KeyValue {
   updateMany(keys: string[], change: (values: unknown[]) => Array<[string, unknown]>): Promise<void>;
 }
 
-export interface StudioStorage extends PersistStorage<PersistedState> {
+/**
+ * Typed `unknown`, not PersistedState: what getItem returns was written by this or an older studio, and the
+ * persist middleware hands it to `migrate` and `merge` (both take unknown), which validate it (readPersisted).
+ * Writes ignore the value given: they read the live state through `current`.
+ */
+export interface StudioStorage extends PersistStorage<unknown> {
   /** Resolves once everything changed so far is written (or failed). */
   flush(): Promise<void>;
   /** True when the stored state is newer than this studio: writes are refused so it stays intact. */
@@ -58,6 +64,23 @@ export interface StudioStorageOptions {
 }
 
 export { isRecordsChanged, type RecordsChangedMessage } from './record-sync';
+
+/** The values' version the layout marker records; a marker without one (or none) reads as today's version. */
+function storedVersionOf(marker: unknown): number {
+  const version = isPlainObject(marker) ? marker['version'] : undefined;
+  return typeof version === 'number' ? version : PERSIST_VERSION;
+}
+
+/**
+ * The one-key layout's value (`{ state, version }`); null stored reads as nothing saved. Anything else without
+ * a version reads as version 0, which no migration starts from: it is reported unreadable, as it always was.
+ */
+function readOneKeyValue(value: unknown): StorageValue<unknown> | null {
+  if (value === null) return null;
+  const fields = isPlainObject(value) ? value : {};
+  const version = fields['version'];
+  return { state: fields['state'], ...(typeof version === 'number' ? { version } : {}) };
+}
 
 /**
  * The studio state in IndexedDB, one record per card, setting, training field and checkpoint row
@@ -93,7 +116,7 @@ export function createStudioStorage(kv: KeyValue, options: StudioStorageOptions)
     if (typeof raw === 'string') {
       let old: StorageValue<unknown> | null = null;
       try {
-        old = JSON.parse(raw) as StorageValue<unknown>;
+        old = readOneKeyValue(JSON.parse(raw));
       } catch {
         old = null; // unreadable: the studio starts empty, as it did before
       }
@@ -148,13 +171,13 @@ export function createStudioStorage(kv: KeyValue, options: StudioStorageOptions)
     async getItem(name) {
       let read = false;
       try {
-        let marker = (await kv.get(LAYOUT_KEY)) as LayoutMarker | undefined;
+        let marker: unknown = await kv.get(LAYOUT_KEY);
         if (marker === undefined) {
           await migrateOneKeyLayout(name);
           if (blocked) return null;
-          marker = (await kv.get(LAYOUT_KEY)) as LayoutMarker | undefined;
+          marker = await kv.get(LAYOUT_KEY);
         }
-        const version = typeof marker?.version === 'number' ? marker.version : PERSIST_VERSION;
+        const version = storedVersionOf(marker);
         if (version > PERSIST_VERSION) {
           blockFor(version);
           return null;

@@ -5,18 +5,11 @@
  * going on comes back as running, so the studio picks it up at its last checkpoint. Read back field by field: whatever is damaged
  * falls back to its initial value (the checkpoint bytes themselves are in IndexedDB and checked there).
  */
-import {
-  ROUND_STAGES,
-  type RoundPosition,
-  type SchedulerStatus,
-} from '../../lib/train/rounds/scheduler-state';
-import { validateTuningSettings } from '../../lib/train/settings';
-import {
-  DEFAULT_TRAINING_SETTINGS,
-  INITIAL_TRAINING,
-  type TrainingSettingsState,
-  type TrainingState,
-} from '../slices/train';
+import * as v from 'valibot';
+import type { SchedulerStatus } from '../../lib/train/rounds/scheduler-state';
+import { INITIAL_TRAINING, type TrainingState } from '../slices/train';
+import { persistedTraining } from './training-schema';
+import { isPlainObject } from './valid';
 
 export type PersistedTraining = Omit<
   TrainingState,
@@ -39,63 +32,8 @@ export function toPersistedTraining(t: TrainingState): PersistedTraining {
   return { ...kept, status };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const STATUSES: readonly SchedulerStatus[] = ['idle', 'running', 'paused', 'stopped', 'done', 'failed'];
-
-function readSettings(value: unknown): TrainingSettingsState {
-  if (!isRecord(value) || !isRecord(value['tuning']) || !isRecord(value['loop']))
-    return DEFAULT_TRAINING_SETTINGS;
-  const tuning = {
-    ...DEFAULT_TRAINING_SETTINGS.tuning,
-    ...value['tuning'],
-  } as TrainingSettingsState['tuning'];
-  const loop = { ...DEFAULT_TRAINING_SETTINGS.loop, ...value['loop'] } as TrainingSettingsState['loop'];
-  try {
-    validateTuningSettings(tuning);
-  } catch {
-    return { tuning: DEFAULT_TRAINING_SETTINGS.tuning, loop };
-  }
-  return { tuning, loop };
-}
-
-function readPosition(value: unknown): RoundPosition | null {
-  if (!isRecord(value)) return null;
-  const { round, stage } = value;
-  return typeof round === 'number' &&
-    Number.isInteger(round) &&
-    round >= 0 &&
-    ROUND_STAGES.includes(stage as never)
-    ? { round, stage: stage as RoundPosition['stage'] }
-    : null;
-}
-
-const arrayOf = <T>(value: unknown, ok: (item: Record<string, unknown>) => boolean): T[] =>
-  Array.isArray(value) ? (value.filter((v) => isRecord(v) && ok(v)) as T[]) : [];
-
-const recordOf = <T>(value: unknown): Record<string, T> =>
-  isRecord(value) ? (value as Record<string, T>) : {};
-
+/** The stored fields read back field by field (training-schema.ts); anything but an object reads as no training. */
 export function readPersistedTraining(value: unknown): TrainingState {
-  if (!isRecord(value)) return INITIAL_TRAINING;
-  const status = STATUSES.includes(value['status'] as SchedulerStatus)
-    ? (value['status'] as SchedulerStatus)
-    : 'idle';
-  const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
-  return {
-    ...INITIAL_TRAINING,
-    settings: readSettings(value['settings']),
-    status,
-    position: readPosition(value['position']),
-    runIds: recordOf(value['runIds']),
-    losses: arrayOf(value['losses'], (p) => num(p['round']) && num(p['step']) && num(p['loss'])),
-    scores: arrayOf(value['scores'], (s) => num(s['round']) && isRecord(s['summary'])),
-    images: recordOf(value['images']),
-    checkpoints: arrayOf(value['checkpoints'], (c) => typeof c['id'] === 'string' && num(c['step'])),
-    active: typeof value['active'] === 'string' ? value['active'] : null,
-    error: isRecord(value['error']) ? (value['error'] as unknown as TrainingState['error']) : null,
-    coco: isRecord(value['coco']) ? (value['coco'] as unknown as TrainingState['coco']) : null,
-  };
+  if (!isPlainObject(value)) return INITIAL_TRAINING;
+  return { ...INITIAL_TRAINING, ...v.parse(persistedTraining, value) };
 }

@@ -2,7 +2,7 @@ import type { CriticItem } from '../../lib/critic/records';
 import type { DevicePreference, DeviceResolution } from '../../lib/caption/types';
 import type { TeacherInfo } from '../../lib/evidence/teacher/types';
 import { DEFAULT_FLORENCE_MODEL } from '../../lib/evidence/teacher/types';
-import type { ErrorInfo } from './images';
+import type { ErrorInfo } from './ingest';
 import type { SliceCreator } from '../studio-state';
 import type { EvidenceCalibration } from '../../lib/critic/calibration';
 

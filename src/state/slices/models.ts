@@ -1,6 +1,6 @@
 import type { DeviceResolution, StudentModelInfo } from '../../lib/caption/types';
 import type { SliceCreator } from '../studio-state';
-import type { ErrorInfo } from './images';
+import type { ErrorInfo } from './ingest';
 
 /**
  * The student as the UI knows it. `device` is known before the model loads (the worker resolves it on

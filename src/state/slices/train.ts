@@ -5,7 +5,7 @@ import type { ScoreSummary } from '../../lib/score/round-metrics';
 import type { CaptionScores, CocoState } from '../../lib/score/caption-scores';
 import { DEFAULT_TUNING_SETTINGS, type TuningSettings } from '../../lib/train/settings';
 import type { SliceCreator } from '../studio-state';
-import type { ErrorInfo } from './images';
+import type { ErrorInfo } from './ingest';
 
 /** The round loop's own settings (the run's are TuningSettings). */
 export interface LoopSettings {

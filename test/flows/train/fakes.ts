@@ -7,7 +7,7 @@ import type { CriticItem } from '../../../src/lib/critic/records';
 import type { StudentModelInfo } from '../../../src/lib/caption/types';
 import { RunStoppedError } from '../../../src/lib/train/rounds/errors';
 import type { TrainRequest, TrainResult, TrainingEvent } from '../../../src/lib/train/worker-api';
-import type { ImageCard } from '../../../src/state/slices/images';
+import type { ImageCard } from '../../../src/state/slices/ingest';
 import type { StudioState } from '../../../src/state/studio-state';
 import type {
   CaptioningPort,

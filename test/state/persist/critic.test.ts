@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { persistCritic, readSavedCritic, toSavedCritic } from '../../../src/state/persist/critic';
+import { persistCritic } from '../../../src/state/persist/critic';
+import { readSavedCritic, toSavedCritic } from '../../../src/state/persist/critic-saved';
 import { DEFAULT_CRITIC_SETTINGS, INITIAL_CRITIC } from '../../../src/state/slices/critic';
 import type { KeyValue } from '../../../src/state/persist/storage';
 import { createStudioStore } from '../../../src/state/store';

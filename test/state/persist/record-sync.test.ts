@@ -97,4 +97,22 @@ describe('createRecordSync', () => {
     await sync.resync();
     expect(live).toBe('done');
   });
+
+  it('a value read back with its keys in another order is not a change: nothing is written', async () => {
+    const { kv, data } = gatedKeyValue();
+    data.set('item/a', { rev: 1, value: { caption: 'a cat', status: 'done' } } satisfies StoredRecord);
+    const sync = createRecordSync(kv, {
+      owns: (key) => key.startsWith('item/'),
+      deletable: () => true,
+      // What a validator gives back: the same value, keys in the schema's order.
+      current: () => ({ values: new Map([['item/a', { status: 'done', caption: 'a cat' }]]) }),
+      apply: () => {},
+      onWriteError: (error) => {
+        throw error;
+      },
+    });
+    await sync.hydrate();
+    await sync.schedule();
+    expect(data.get('item/a')).toEqual({ rev: 1, value: { caption: 'a cat', status: 'done' } });
+  });
 });

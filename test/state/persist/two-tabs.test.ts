@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { idbKeyValue } from '../../../src/state/persist/idb';
 import { PERSIST_KEY, PERSIST_VERSION } from '../../../src/state/persist/schema';
-import type { ImageCard } from '../../../src/state/slices/images';
+import type { ImageCard } from '../../../src/state/slices/ingest';
 import { createStudioStore } from '../../../src/state/store';
 import { FakeChannelHub } from '../../support/fake-tabs';
 

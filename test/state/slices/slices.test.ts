@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderedCards, statusCounts, type ImageCard } from '../../../src/state/slices/images';
+import { orderedCards, statusCounts, type ImageCard } from '../../../src/state/slices/ingest';
 import { DEFAULT_MODEL_ID, DEFAULT_SETTINGS, sanitizeGeneration } from '../../../src/state/slices/settings';
 import { createStudioStore } from '../../../src/state/store';
 import { memoryKv } from '../../flows/fakes';

@@ -1,5 +1,13 @@
+/** The caption stage's state: the student's captioning run and each image's progress in it. */
 import type { SliceCreator } from '../studio-state';
-import type { ErrorInfo } from './images';
+import type { ErrorInfo } from './ingest';
+
+/** Progress of one image inside the running batch. */
+export interface ImageProgress {
+  stage: 'waiting' | 'preprocessing' | 'encoding' | 'decoding' | 'finished';
+  generatedTokens: number;
+  maxNewTokens: number;
+}
 
 /**
  * The captioning run. `paused` is the user's intent and is persisted (a paused studio stays paused after a
@@ -20,14 +28,17 @@ export interface CaptionRunState {
   error: ErrorInfo | null;
 }
 
-export interface RunsSlice {
+export interface CaptionSlice {
   run: CaptionRunState;
+  /** Per-image progress of the current run (not persisted). */
+  progress: Record<string, ImageProgress>;
   runStarted: (total: number) => void;
   runProgress: (completed: number, total: number, fraction: number) => void;
   runFinished: (error?: ErrorInfo) => void;
   clearRunError: () => void;
   setPaused: (paused: boolean) => void;
   setCancelling: () => void;
+  setProgress: (progress: Record<string, ImageProgress>) => void;
 }
 
 export const IDLE_RUN: CaptionRunState = {
@@ -39,8 +50,9 @@ export const IDLE_RUN: CaptionRunState = {
   error: null,
 };
 
-export const createRunsSlice: SliceCreator<RunsSlice> = (set) => ({
+export const createCaptionSlice: SliceCreator<CaptionSlice> = (set) => ({
   run: IDLE_RUN,
+  progress: {},
   runStarted: (total) =>
     set((s) => ({
       run: {
@@ -70,4 +82,5 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set) => ({
       },
     })),
   setCancelling: () => set((s) => ({ run: { ...s.run, state: 'cancelling' } })),
+  setProgress: (progress) => set({ progress }),
 });

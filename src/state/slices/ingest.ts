@@ -1,3 +1,7 @@
+/**
+ * The ingest stage's state: the cards (one per image, added by ingest; the caption stage fills in status and
+ * caption through updateCard and setStatus) in the order they were added, and what could not be saved.
+ */
 import type { SliceCreator } from '../studio-state';
 
 /**
@@ -35,13 +39,6 @@ export interface ImageCard {
   saved: boolean;
 }
 
-/** Progress of one image inside the running batch. */
-export interface ImageProgress {
-  stage: 'waiting' | 'preprocessing' | 'encoding' | 'decoding' | 'finished';
-  generatedTokens: number;
-  maxNewTokens: number;
-}
-
 /** What could not be saved because storage was full, for the banner that names it. */
 export interface StorageProblem {
   /** e.g. `image "cat.jpg" (2.1 MB)` or `captions of 3 images`. */
@@ -49,27 +46,23 @@ export interface StorageProblem {
   message: string;
 }
 
-export interface ImagesSlice {
+export interface IngestSlice {
   cards: Record<string, ImageCard>;
   /** Card ids in the order they were added. */
   order: string[];
-  /** Per-image progress of the current run (not persisted). */
-  progress: Record<string, ImageProgress>;
   storageProblem: StorageProblem | null;
   /** Adds a card unless one with the same id exists; returns false for a duplicate. */
   addCard: (card: ImageCard) => boolean;
   updateCard: (id: string, patch: Partial<Omit<ImageCard, 'id'>>) => void;
   removeCard: (id: string) => void;
   setStatus: (ids: readonly string[], status: ImageStatus) => void;
-  setProgress: (progress: Record<string, ImageProgress>) => void;
   reportNotSaved: (what: string, message: string) => void;
   dismissStorageProblem: () => void;
 }
 
-export const createImagesSlice: SliceCreator<ImagesSlice> = (set, get) => ({
+export const createIngestSlice: SliceCreator<IngestSlice> = (set, get) => ({
   cards: {},
   order: [],
-  progress: {},
   storageProblem: null,
   addCard: (card) => {
     if (get().cards[card.id] !== undefined) return false;
@@ -81,6 +74,7 @@ export const createImagesSlice: SliceCreator<ImagesSlice> = (set, get) => ({
       const card = s.cards[id];
       return card === undefined ? {} : { cards: { ...s.cards, [id]: { ...card, ...patch } } };
     }),
+  // A removed card's caption progress (the caption slice's) goes with it, in the same update.
   removeCard: (id) =>
     set((s) => {
       const { [id]: _removed, ...cards } = s.cards;
@@ -96,7 +90,6 @@ export const createImagesSlice: SliceCreator<ImagesSlice> = (set, get) => ({
       }
       return { cards };
     }),
-  setProgress: (progress) => set({ progress }),
   reportNotSaved: (what, message) =>
     set((s) => ({
       storageProblem: {
@@ -108,12 +101,12 @@ export const createImagesSlice: SliceCreator<ImagesSlice> = (set, get) => ({
 });
 
 /** Cards in display order. */
-export function orderedCards(state: Pick<ImagesSlice, 'cards' | 'order'>): ImageCard[] {
+export function orderedCards(state: Pick<IngestSlice, 'cards' | 'order'>): ImageCard[] {
   return state.order.map((id) => state.cards[id]).filter((c): c is ImageCard => c !== undefined);
 }
 
 /** Counts per status, for the overall progress line. */
-export function statusCounts(state: Pick<ImagesSlice, 'cards'>): Record<ImageStatus, number> {
+export function statusCounts(state: Pick<IngestSlice, 'cards'>): Record<ImageStatus, number> {
   const counts: Record<ImageStatus, number> = {
     ingesting: 0,
     queued: 0,
