@@ -23,7 +23,8 @@ import type { BiasRates, ImageCaption, SplitScores } from '../src/lib/score/stud
 import { biasRates, canonicalCategory, scoreSplit } from '../src/lib/score/student-scores';
 import { sceneGrammar } from '../src/lib/score/scene-fluency';
 import { StudentService } from '../src/lib/caption/student-service';
-import type { CaptionRequest, ModelSource } from '../src/lib/caption/types';
+import type { CaptionRequest } from '../src/lib/caption/types';
+import type { ModelSource } from '../src/lib/core/model-sources';
 import type { WeightedSample } from '../src/lib/train/rounds/training-set';
 import { DEFAULT_TRAINING_SET_SETTINGS } from '../src/lib/train/rounds/training-set';
 import { TuningService } from '../src/lib/train/service';

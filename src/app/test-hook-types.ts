@@ -1,4 +1,4 @@
-import type { DeviceResolution } from '../lib/caption/types';
+import type { DeviceResolution } from '../lib/core/devices';
 import type { ImageCard, StorageProblem } from '../state/slices/images';
 import type { CaptionRunState } from '../state/slices/runs';
 import type { StudioSettings } from '../state/slices/settings';

@@ -11,13 +11,8 @@ import { studentConfigFrom } from '../caption/model-config';
 import { loadProcessors } from '../caption/processors';
 import type { TensorFactory } from '../caption/session';
 import type { ImageDecoder } from '../caption/student-model';
-import type {
-  CaptionRequest,
-  LoadStudentOptions,
-  ModelSource,
-  StudentDevice,
-  StudentModelInfo,
-} from '../caption/types';
+import type { CaptionRequest, LoadStudentOptions, StudentDevice, StudentModelInfo } from '../caption/types';
+import type { ModelSource } from '../core/model-sources';
 import type { TrainingSample } from './graph/batches';
 import { CheckpointMismatchError, modelIdentity } from './checkpoints/format';
 import type { RuntimeOptions } from './graph/runtime';

@@ -14,7 +14,7 @@ import type { WebGpuProbe } from '../../core/devices';
 import { resolveDevice } from '../../core/devices';
 import { DeviceLostError } from '../../core/errors';
 import { RunControl } from '../../caption/control';
-import type { DevicePreference, DeviceResolution } from '../../caption/types';
+import type { DevicePreference, DeviceResolution } from '../../core/devices';
 import type { TeacherCache } from './cache';
 import {
   DetectorRewriteError,

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../../critic/engines/engine';
-import type { DevicePreference, DeviceResolution } from '../../caption/types';
+import type { DevicePreference, DeviceResolution } from '../../core/devices';
 import type {
   EvidenceOutcome,
   EvidenceProgress,
