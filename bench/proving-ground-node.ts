@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { EvidenceCalibration } from '../src/lib/critic/calibration';
 import { measureCalibration } from '../src/lib/critic/calibration';
-import { CHAIR_SYNONYMS } from '../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../src/lib/vocabulary/chair-synonyms';
 import { COMMITTED_CALIBRATION } from '../src/lib/critic/evidence-calibration';
 import type { Evidence } from '../src/lib/evidence/evidence';
 import { TemplateEngine } from '../src/lib/critic/engines/template';

@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { RawImage } from '@huggingface/transformers';
 import type * as OrtWeb from 'onnxruntime-web';
-import { CHAIR_SYNONYMS } from '../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../src/lib/vocabulary/chair-synonyms';
 import type { FetchBytes, ModelFiles } from '../src/lib/core/model-sources';
 import { folderFiles, type ModelSource, openModelSource } from '../src/lib/core/model-sources';
 import { tensorFactoryFrom } from '../src/lib/caption/session';

@@ -22,7 +22,7 @@ import {
 } from './prompts';
 import type { RuleSettings } from './rules';
 import type { EvidenceCalibration } from './calibration';
-import type { SynonymTable } from './synonyms';
+import type { SynonymTable } from '../vocabulary/synonyms';
 
 export interface Feedback {
   readonly text: string;

@@ -8,7 +8,7 @@ import { ScorerModelError } from '../../../src/lib/score/preference-scorers';
 import { PagePreferenceScorer } from '../../../src/flows/train/page-preference-scorer';
 import type { ScoringPort } from '../../../src/lib/score/rule-scoring';
 import { scoreCaptions } from '../../../src/lib/score/rule-scoring';
-import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../../src/lib/vocabulary/chair-synonyms';
 
 const table = CHAIR_SYNONYMS;
 const captions = new Map([

@@ -4,7 +4,7 @@
  * Florence-2 tasks (florence-jobs.ts) → one typed TeacherEvidence record, built by the critic's
  * buildEvidence so that the critic reads exactly what the UI shows. One bad image fails alone.
  */
-import type { SynonymTable } from '../../critic/synonyms';
+import type { SynonymTable } from '../../vocabulary/synonyms';
 import { buildEvidence } from '../evidence';
 import type { Crop } from '../crops';
 import { validateCropSettings } from '../crops';

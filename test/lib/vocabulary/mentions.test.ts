@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { extractObjectPhrases, extractObjectWords } from '../../../src/lib/critic/mentions';
-import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
+import { extractObjectPhrases } from '../../../src/lib/vocabulary/object-phrases';
+import { extractObjectWords } from '../../../src/lib/vocabulary/object-words';
+import { CHAIR_SYNONYMS } from '../../../src/lib/vocabulary/chair-synonyms';
 
 const table = CHAIR_SYNONYMS;
 const words = (c: string) => extractObjectWords(c, table).map((w) => w.category);
