@@ -8,7 +8,7 @@ import { basename, join, resolve } from 'node:path';
 import { SeededRandom } from '../src/lib/core/rng';
 import type { EvidenceCalibration } from '../src/lib/critic/calibration';
 import { DEFAULT_VERDICT_THRESHOLDS } from '../src/lib/critic/calibration';
-import { CHAIR_SYNONYMS } from '../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../src/lib/vocabulary/chair-synonyms';
 import { TemplateEngine } from '../src/lib/critic/engines/template';
 import type { Evidence } from '../src/lib/evidence/evidence';
 import { refineImage } from '../src/lib/critic/refine-image';

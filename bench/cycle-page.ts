@@ -6,7 +6,7 @@
  */
 import * as Comlink from 'comlink';
 import { TemplateEngine } from '../src/lib/critic/engines/template';
-import { CHAIR_SYNONYMS } from '../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../src/lib/vocabulary/chair-synonyms';
 import { refineImage } from '../src/lib/critic/refine-image';
 import type { CaptionRequest, PixelImage, StudentDevice } from '../src/lib/caption/types';
 import type { TeacherWorkerApi } from '../src/lib/evidence/teacher/worker-api';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { EvidenceCalibration } from '../src/lib/critic/calibration';
 import { measureCalibration } from '../src/lib/critic/calibration';
-import { CHAIR_SYNONYMS } from '../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../src/lib/vocabulary/chair-synonyms';
 import { COMMITTED_CALIBRATION } from '../src/lib/critic/evidence-calibration';
 import type { Evidence } from '../src/lib/evidence/evidence';
 import { TemplateEngine } from '../src/lib/critic/engines/template';
@@ -23,7 +23,8 @@ import type { BiasRates, ImageCaption, SplitScores } from '../src/lib/score/stud
 import { biasRates, canonicalCategory, scoreSplit } from '../src/lib/score/student-scores';
 import { sceneGrammar } from '../src/lib/score/scene-fluency';
 import { StudentService } from '../src/lib/caption/student-service';
-import type { CaptionRequest, ModelSource } from '../src/lib/caption/types';
+import type { CaptionRequest } from '../src/lib/caption/types';
+import type { ModelSource } from '../src/lib/core/model-sources';
 import type { TrainingCaption } from '../src/lib/train/rounds/training-set';
 import { DEFAULT_TRAINING_SET_SETTINGS } from '../src/lib/train/rounds/training-set';
 import { TuningService } from '../src/lib/train/service';

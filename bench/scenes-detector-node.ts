@@ -1,7 +1,7 @@
 /** bench/scenes-detector.mjs's Node half: the real FastestDet (onnxruntime-node, CPU) through the evidence path. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHAIR_SYNONYMS } from '../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../src/lib/vocabulary/chair-synonyms';
 import type { EvidenceObject } from '../src/lib/evidence/evidence';
 import { buildEvidence } from '../src/lib/evidence/evidence';
 import { boxFromXywh, iou } from '../src/lib/evidence/boxes';

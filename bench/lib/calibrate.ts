@@ -9,7 +9,7 @@ import { DEFAULT_TEACHER, evidenceReader } from './node-evidence';
 import type { TeacherSettings } from '../../src/lib/evidence/teacher/types';
 import { measureCalibration } from '../../src/lib/critic/calibration';
 import type { CalibrationImage, EvidenceCalibration } from '../../src/lib/critic/calibration';
-import { CHAIR_SYNONYMS } from '../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../src/lib/vocabulary/chair-synonyms';
 import { canonicalCategory } from '../../src/lib/score/student-scores';
 
 interface CocoFolderJson {

@@ -9,7 +9,7 @@ import { DEFAULT_VERDICT_THRESHOLDS, calibrateFindings, recallOf } from '../../s
 import type { Findings } from '../../src/lib/critic/critique';
 import type { Evidence } from '../../src/lib/evidence/evidence';
 import { checkCaption, supportFor } from '../../src/lib/critic/rules';
-import type { SynonymTable } from '../../src/lib/critic/synonyms';
+import type { SynonymTable } from '../../src/lib/vocabulary/synonyms';
 import { iou } from '../../src/lib/evidence/boxes';
 import type { CocoImage } from './coco-folder';
 import type { InjectedCaption, InjectionKind } from './coco-injection';

@@ -5,7 +5,7 @@
  */
 import type { Box } from '../../src/lib/evidence/boxes';
 import { boxFromXywh } from '../../src/lib/evidence/boxes';
-import type { SynonymTable } from '../../src/lib/critic/synonyms';
+import type { SynonymTable } from '../../src/lib/vocabulary/synonyms';
 import { canonicalCategory } from '../../src/lib/score/student-scores';
 
 export interface CocoImage {

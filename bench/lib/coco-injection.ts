@@ -5,9 +5,9 @@
  * in proportion to how many images hold it together with the image's own categories.
  */
 import type { SeededRandom } from '../../src/lib/core/rng';
-import { extractObjectWords } from '../../src/lib/critic/mentions';
-import type { SynonymTable } from '../../src/lib/critic/synonyms';
-import { countedCategory, displayName, pluralize } from '../../src/lib/critic/words';
+import { extractObjectWords } from '../../src/lib/vocabulary/object-words';
+import type { SynonymTable } from '../../src/lib/vocabulary/synonyms';
+import { countedCategory, displayName, pluralize } from '../../src/lib/vocabulary/words';
 
 export type InjectionKind = 'append' | 'swap';
 

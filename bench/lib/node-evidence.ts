@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { CHAIR_SYNONYMS } from '../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../src/lib/vocabulary/chair-synonyms';
 import type { Evidence } from '../../src/lib/evidence/evidence';
 import type { RasterImage } from '../../src/lib/evidence/raster';
 import { gatherEvidence } from '../../src/lib/evidence/teacher/evidence-path';

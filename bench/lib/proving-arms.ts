@@ -7,10 +7,11 @@ import type { EvidenceCalibration } from '../../src/lib/critic/calibration';
 import { isBackedChange, objectChange } from '../../src/lib/critic/calibration';
 import type { Evidence } from '../../src/lib/evidence/evidence';
 import type { Refinement } from '../../src/lib/critic/loop';
-import type { SynonymTable } from '../../src/lib/critic/synonyms';
+import type { SynonymTable } from '../../src/lib/vocabulary/synonyms';
 import type { CriticItem } from '../../src/lib/critic/records';
 import { decide, summarize, trainingCandidate } from '../../src/lib/critic/records';
-import { canonicalCategory, namedCategories } from '../../src/lib/score/student-scores';
+import { canonicalCategory } from '../../src/lib/score/student-scores';
+import { namedCategories } from '../../src/lib/vocabulary/object-words';
 import type {
   TrainingCandidate,
   TrainingSetSettings,

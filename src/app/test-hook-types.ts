@@ -1,4 +1,4 @@
-import type { DeviceResolution } from '../lib/caption/types';
+import type { DeviceResolution } from '../lib/core/devices';
 import type { ImageCard, StorageProblem } from '../state/slices/ingest';
 import type { CaptionRunState } from '../state/slices/caption';
 import type { StudioSettings } from '../state/slices/settings';

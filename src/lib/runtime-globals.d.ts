@@ -57,7 +57,7 @@ declare function fetch(
   arrayBuffer(): Promise<ArrayBuffer>;
 }>;
 
-/** Vite's `?raw` imports (src/lib/critic/chair-synonyms.ts): the file's text, inlined by Vite, Vitest and vite-node. */
+/** Vite's `?raw` imports (src/lib/vocabulary/chair-synonyms.ts): the file's text, inlined by Vite, Vitest and vite-node. */
 declare module '*?raw' {
   const text: string;
   export default text;

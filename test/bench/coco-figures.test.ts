@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CocoImage } from '../../bench/lib/coco-folder';
 import type { JudgedImage } from '../../bench/lib/coco-figures';
 import { criticFigures, evidenceFigures, tradeOffCurve } from '../../bench/lib/coco-figures';
-import { CHAIR_SYNONYMS } from '../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../src/lib/vocabulary/chair-synonyms';
 import { HAND_CALIBRATION } from '../lib/critic/helpers/hand-calibration';
 import { detectorEvidence } from '../lib/critic/helpers/detector-evidence';
 

@@ -1,7 +1,7 @@
 /** Reading a folder in standard COCO layout, and the simple/complex split. */
 import { describe, expect, it } from 'vitest';
 import { CocoFolderError, complexityOf, readCocoFolder } from '../../bench/lib/coco-folder';
-import { CHAIR_SYNONYMS } from '../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../src/lib/vocabulary/chair-synonyms';
 
 const INSTANCES = {
   images: [

@@ -8,8 +8,8 @@ import {
   swapObject,
 } from '../../bench/lib/coco-injection';
 import { SeededRandom } from '../../src/lib/core/rng';
-import { CHAIR_SYNONYMS } from '../../src/lib/critic/chair-synonyms';
-import { namedCategories } from '../../src/lib/score/student-scores';
+import { CHAIR_SYNONYMS } from '../../src/lib/vocabulary/chair-synonyms';
+import { namedCategories } from '../../src/lib/vocabulary/object-words';
 
 const KITCHENS = [
   new Set(['person', 'fork', 'dining table']),

@@ -12,7 +12,7 @@ import {
   fixedLength,
   isBacked,
 } from '../../bench/lib/proving-arms';
-import { CHAIR_SYNONYMS } from '../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../src/lib/vocabulary/chair-synonyms';
 import { HAND_CALIBRATION } from '../lib/critic/helpers/hand-calibration';
 import type { Evidence } from '../../src/lib/evidence/evidence';
 import { detectorEvidence as evidence } from '../lib/critic/helpers/detector-evidence';

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { studentCaptioner } from '../../bench/student-node';
 import { captionStructure } from '../../src/lib/critic/caption-structure';
-import { CHAIR_SYNONYMS } from '../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../src/lib/vocabulary/chair-synonyms';
 import { LOCAL_STUDENT_ID, SCENES_STUDENT_ID } from '../../src/state/slices/settings';
 import {
   EXPECTED_SCENES,

@@ -10,7 +10,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DataCocoIo, Fetch } from '../../scripts/data-coco-node';
 import { DataCocoError, DataCocoUsageError, main } from '../../scripts/data-coco-node';
 import { ANNOTATIONS_URL } from '../../scripts/lib/coco-subset';
-import { CHAIR_SYNONYMS } from '../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../src/lib/vocabulary/chair-synonyms';
 import { parseCocoInstances } from '../../src/lib/score/chair';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'coco-download');

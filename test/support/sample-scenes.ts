@@ -4,17 +4,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseSynonyms } from '../../src/lib/critic/synonyms';
+import { parseSynonyms } from '../../src/lib/vocabulary/synonyms';
 import { parseCocoInstances } from '../../src/lib/score/chair';
-import { namedCategories } from '../../src/lib/score/student-scores';
+import { namedCategories } from '../../src/lib/vocabulary/object-words';
 import { REPO_DIR, SAMPLE_SCENES_DIR } from './fixtures';
 
 /**
  * The CHAIR synonym list, read from its file: Playwright's loader has no `?raw` imports, so e2e specs cannot
- * import src/lib/critic/chair-synonyms.ts (the same file, the same parser).
+ * import src/lib/vocabulary/chair-synonyms.ts (the same file, the same parser).
  */
 const CHAIR_SYNONYMS = parseSynonyms(
-  readFileSync(join(REPO_DIR, 'src', 'lib', 'critic', 'chair-synonyms.txt'), 'utf8'),
+  readFileSync(join(REPO_DIR, 'src', 'lib', 'vocabulary', 'chair-synonyms.txt'), 'utf8'),
 );
 
 export interface SampleScene {

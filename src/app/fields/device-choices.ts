@@ -1,4 +1,4 @@
-import type { DevicePreference } from '../../lib/caption/types';
+import type { DevicePreference } from '../../lib/core/devices';
 import type { Choice } from './SelectField';
 
 /** Where a model runs, as the student's and the teacher's settings offer it. */

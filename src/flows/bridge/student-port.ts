@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import type { StoreApi } from 'zustand/vanilla';
 import type { StudentWorkerApi } from '../../lib/caption/worker-api';
 import type { StudentWithTrainingApi } from '../../lib/train/worker-api';
-import type { ModelSource } from '../../lib/caption/types';
+import type { ModelSource } from '../../lib/core/model-sources';
 import type { StudentPort } from '../pipeline-ports';
 import { modelLabel } from '../../state/slices/settings';
 import type { StudioState } from '../../state/studio-state';

@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import type { StoreApi } from 'zustand/vanilla';
-import type { ChatMessage } from '../../lib/critic/engines/engine';
-import { CHAIR_SYNONYMS } from '../../lib/critic/chair-synonyms';
+import type { ChatMessage } from '../../lib/core/text-generation';
+import { CHAIR_SYNONYMS } from '../../lib/vocabulary/chair-synonyms';
 import type { TeacherWorkerApi } from '../../lib/evidence/teacher/worker-api';
 import type { StudioStore } from '../../lib/store';
 import type { IngestWorkerApi } from '../../../workers/ingest.worker';

@@ -2,7 +2,7 @@ import type { CriticEngine } from '../../lib/critic/engines/engine';
 import { OpenAIEngine } from '../../lib/critic/engines/openai';
 import { TemplateEngine } from '../../lib/critic/engines/template';
 import { TransformersEngine } from '../../lib/critic/engines/transformers';
-import type { SynonymTable } from '../../lib/critic/synonyms';
+import type { SynonymTable } from '../../lib/vocabulary/synonyms';
 import type { TeacherPort } from './ports';
 import type { CriticState } from '../../state/slices/critic';
 

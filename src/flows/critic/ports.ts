@@ -1,5 +1,5 @@
-import type { TextGenerationFn } from '../../lib/critic/engines/transformers';
-import type { SynonymTable } from '../../lib/critic/synonyms';
+import type { TextGenerationFn } from '../../lib/core/text-generation';
+import type { SynonymTable } from '../../lib/vocabulary/synonyms';
 import type { RgbaImage } from '../../lib/ingest';
 import type {
   EvidenceOutcome,

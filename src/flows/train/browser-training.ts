@@ -5,7 +5,7 @@
  * call (TrainingActions).
  */
 import type { StoreApi } from 'zustand/vanilla';
-import { CHAIR_SYNONYMS } from '../../lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../lib/vocabulary/chair-synonyms';
 import type { ZipOutput } from '../../lib/export';
 import type { ImageTextMetric } from '../../lib/score/clip-models';
 import type { ClipPixels } from '../../lib/score/clip-transformers';

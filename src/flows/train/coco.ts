@@ -3,7 +3,7 @@
  * stem or COCO id; the matches (COCO id and annotated categories) are what CHAIR needs and all that is kept.
  */
 import type { StoreApi } from 'zustand/vanilla';
-import type { SynonymTable } from '../../lib/critic/synonyms';
+import type { SynonymTable } from '../../lib/vocabulary/synonyms';
 import { importCocoAnnotations } from '../../lib/score/coco-import';
 import type { CocoState } from '../../lib/score/caption-scores';
 import type { StudioState } from '../../state/studio-state';

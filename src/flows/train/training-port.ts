@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { StoreApi } from 'zustand/vanilla';
-import type { ModelSource, StudentDevice } from '../../lib/caption/types';
+import type { ModelSource } from '../../lib/core/model-sources';
+import type { StudentDevice } from '../../lib/caption/types';
 import type { StudentWithTrainingApi } from '../../lib/train/worker-api';
 import type { WorkerBridge } from '../bridge/worker-bridge';
 import type { StudioState } from '../../state/studio-state';

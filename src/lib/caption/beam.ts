@@ -1,10 +1,11 @@
 import { GenerationError } from '../core/errors';
 import { BeamHypotheses } from './beam-hypotheses';
-import type { DecodeOutcome, DecodeSetup } from './decode-setup';
+import type { DecodeOutcome, DecodeSetup, StepReport } from './decode-setup';
 import { validateDecodeSetup } from './decode-setup';
 import { lastPositionRow, logSoftmax, topK } from './logits';
 import type { RowGather } from './row-gather';
 import { isIdentity } from './row-gather';
+import type { StepOutput } from './run-step';
 import { encoderFeedsFor, nextCachedStep } from './run-step';
 import type { TensorLike } from './session';
 import { disposeAll } from './session';
@@ -21,6 +22,22 @@ interface Beam {
   sumLogProbs: number;
 }
 
+/** The search between steps: K beams per image, each image's finished hypotheses, and which images are done. */
+interface BeamSearch {
+  readonly k: number;
+  beams: Beam[];
+  readonly hypotheses: BeamHypotheses[];
+  readonly done: boolean[];
+  /** The token each row feeds to the next step. */
+  readonly inputIds: BigInt64Array;
+}
+
+/** A beam chosen for the next step and the cache row it continues. */
+interface ChosenBeam {
+  beam: Beam;
+  source: number;
+}
+
 /**
  * Batched beam search with the KV cache: image i owns rows i·K … i·K+K−1. Each step takes the 2K best
  * continuations of an image over its K beams; end-of-text among the first K closes a hypothesis, the
@@ -29,15 +46,9 @@ interface Beam {
  */
 export async function beamDecode(setup: BeamSetup): Promise<DecodeOutcome> {
   validateDecodeSetup(setup);
-  const { images, numBeams: k, special, maxNewTokens, minNewTokens } = setup;
+  const { images, numBeams: k, maxNewTokens } = setup;
   if (!Number.isInteger(k) || k < 2) throw new RangeError(`numBeams must be >= 2, got ${k}`);
-  const hypotheses = Array.from({ length: images }, () => new BeamHypotheses(k, setup.lengthPenalty));
-  const done = new Array<boolean>(images).fill(false);
-  let beams: Beam[] = Array.from({ length: images * k }, (_, row) => ({
-    tokens: [],
-    sumLogProbs: row % k === 0 ? 0 : -Infinity,
-  }));
-  const inputIds = new BigInt64Array(images * k).fill(BigInt(special.decoderStartTokenId));
+  const search = startSearch(setup, k);
   const expandRows = Array.from({ length: images * k }, (_, row) => Math.floor(row / k));
   const encoderStates = await setup.gather.gather(setup.encoderHiddenStates, expandRows);
   let past: TensorLike[] | null = null;
@@ -49,76 +60,22 @@ export async function beamDecode(setup: BeamSetup): Promise<DecodeOutcome> {
     throw error;
   });
   try {
-    while (done.includes(false)) {
-      const step = await nextCachedStep(setup, steps, inputIds, encoder.feeds, past);
+    while (search.done.includes(false)) {
+      const step = await nextCachedStep(setup, steps, search.inputIds, encoder.feeds, past);
       if (step === null) {
         cancelled = true;
         break;
       }
       past = step.presents;
-      const banned = steps < minNewTokens ? special.eosTokenId : -1;
-      const wasDone = [...done];
-      const nextBeams: Beam[] = [];
-      const sourceRows: number[] = [];
-      for (let image = 0; image < images; image++) {
-        const first = image * k;
-        if (done[image]) {
-          for (let j = 0; j < k; j++) {
-            nextBeams.push({ tokens: [], sumLogProbs: -Infinity });
-            sourceRows.push(first + j);
-            inputIds[first + j] = BigInt(special.padTokenId);
-          }
-          continue;
-        }
-        const scores = beams.slice(first, first + k).map((beam, j) => {
-          const logProbs = logSoftmax(lastPositionRow(step.logits, step.logitsDims, first + j), banned);
-          for (let t = 0; t < logProbs.length; t++)
-            logProbs[t] = (logProbs[t] ?? -Infinity) + beam.sumLogProbs;
-          return logProbs;
-        });
-        const chosen: { beam: Beam; source: number }[] = [];
-        for (const [rank, candidate] of topK(scores, 2 * k).entries()) {
-          const parent = beams[first + candidate.row];
-          if (parent === undefined) throw new GenerationError(`no beam at row ${first + candidate.row}`);
-          if (candidate.index === special.eosTokenId) {
-            // An end-of-text below the top K would not have been a beam either.
-            if (rank < k) hypotheses[image]?.add(parent.tokens, candidate.score, steps + 1);
-            continue;
-          }
-          chosen.push({
-            beam: { tokens: [...parent.tokens, candidate.index], sumLogProbs: candidate.score },
-            source: first + candidate.row,
-          });
-          if (chosen.length === k) break;
-        }
-        if (chosen.length < k) {
-          throw new GenerationError(`beam search found ${chosen.length} continuations, needs ${k}`);
-        }
-        chosen.forEach(({ beam, source }, j) => {
-          nextBeams.push(beam);
-          sourceRows.push(source);
-          inputIds[first + j] = BigInt(beam.tokens.at(-1) ?? special.padTokenId);
-        });
-        const bestRunning = Math.max(...chosen.map(({ beam }) => beam.sumLogProbs));
-        done[image] = hypotheses[image]?.isDone(bestRunning, steps + 1) === true;
-      }
-      beams = nextBeams;
+      const wasDone = [...search.done];
+      const sourceRows = advanceBeams(setup, search, step, steps);
       steps++;
       if (steps >= maxNewTokens) {
-        finalizeRunning(beams, hypotheses, done, k, steps);
+        finalizeRunning(search.beams, search.hypotheses, search.done, k, steps);
       } else if (!isIdentity(sourceRows)) {
-        const reordered = await Promise.all(past.map((tensor) => setup.gather.gather(tensor, sourceRows)));
-        disposeAll(past);
-        past = reordered;
+        past = await followBeams(setup.gather, past, sourceRows);
       }
-      setup.onStep?.({
-        step: steps,
-        generatedTokens: done.map((d, image) => (d ? bestLength(hypotheses[image]) : steps)),
-        finished: done,
-        completed: done.flatMap((d, image) =>
-          d && !wasDone[image] ? [{ image, tokens: hypotheses[image]?.best()?.tokens ?? [] }] : [],
-        ),
-      });
+      setup.onStep?.(stepReport(search, wasDone, steps));
     }
   } finally {
     if (past !== null) disposeAll(past);
@@ -126,12 +83,121 @@ export async function beamDecode(setup: BeamSetup): Promise<DecodeOutcome> {
     if (encoderStates !== setup.encoderHiddenStates) disposeAll([encoderStates]);
   }
   return {
-    images: hypotheses.map((h, image) => ({
-      tokens: done[image] ? (h.best()?.tokens ?? []) : [],
-      finished: done[image] === true,
+    images: search.hypotheses.map((h, image) => ({
+      tokens: search.done[image] ? (h.best()?.tokens ?? []) : [],
+      finished: search.done[image] === true,
     })),
     cancelled,
     steps,
+  };
+}
+
+function startSearch(setup: BeamSetup, k: number): BeamSearch {
+  const { images, special } = setup;
+  return {
+    k,
+    beams: Array.from({ length: images * k }, (_, row) => ({
+      tokens: [],
+      sumLogProbs: row % k === 0 ? 0 : -Infinity,
+    })),
+    hypotheses: Array.from({ length: images }, () => new BeamHypotheses(k, setup.lengthPenalty)),
+    done: new Array<boolean>(images).fill(false),
+    inputIds: new BigInt64Array(images * k).fill(BigInt(special.decoderStartTokenId)),
+  };
+}
+
+/** One step for every image: its next K beams and their input tokens. Returns the cache row each new row continues. */
+function advanceBeams(setup: BeamSetup, search: BeamSearch, step: StepOutput, steps: number): number[] {
+  const { images, special, minNewTokens } = setup;
+  const { k } = search;
+  const banned = steps < minNewTokens ? special.eosTokenId : -1;
+  const nextBeams: Beam[] = [];
+  const sourceRows: number[] = [];
+  for (let image = 0; image < images; image++) {
+    const first = image * k;
+    const running = !search.done[image];
+    const chosen = running
+      ? chooseBeams(search, image, step, banned, special.eosTokenId, steps)
+      : retiredRows(first, k);
+    chosen.forEach(({ beam, source }, j) => {
+      nextBeams.push(beam);
+      sourceRows.push(source);
+      search.inputIds[first + j] = BigInt(beam.tokens.at(-1) ?? special.padTokenId);
+    });
+    if (running) {
+      const bestRunning = Math.max(...chosen.map(({ beam }) => beam.sumLogProbs));
+      search.done[image] = search.hypotheses[image]?.isDone(bestRunning, steps + 1) === true;
+    }
+  }
+  search.beams = nextBeams;
+  return sourceRows;
+}
+
+/** A finished image's rows keep decoding (every row needs a token) but feed padding and never extend. */
+function retiredRows(first: number, k: number): ChosenBeam[] {
+  return Array.from({ length: k }, (_, j) => ({
+    beam: { tokens: [], sumLogProbs: -Infinity },
+    source: first + j,
+  }));
+}
+
+/** The K best continuations of one image's beams; an end-of-text among the best K closes a hypothesis instead. */
+function chooseBeams(
+  search: BeamSearch,
+  image: number,
+  step: StepOutput,
+  banned: number,
+  eosTokenId: number,
+  steps: number,
+): ChosenBeam[] {
+  const { k, beams } = search;
+  const first = image * k;
+  const scores = beams.slice(first, first + k).map((beam, j) => {
+    const logProbs = logSoftmax(lastPositionRow(step.logits, step.logitsDims, first + j), banned);
+    for (let t = 0; t < logProbs.length; t++) logProbs[t] = (logProbs[t] ?? -Infinity) + beam.sumLogProbs;
+    return logProbs;
+  });
+  const chosen: ChosenBeam[] = [];
+  for (const [rank, candidate] of topK(scores, 2 * k).entries()) {
+    const parent = beams[first + candidate.row];
+    if (parent === undefined) throw new GenerationError(`no beam at row ${first + candidate.row}`);
+    if (candidate.index === eosTokenId) {
+      // An end-of-text below the top K would not have been a beam either.
+      if (rank < k) search.hypotheses[image]?.add(parent.tokens, candidate.score, steps + 1);
+      continue;
+    }
+    chosen.push({
+      beam: { tokens: [...parent.tokens, candidate.index], sumLogProbs: candidate.score },
+      source: first + candidate.row,
+    });
+    if (chosen.length === k) break;
+  }
+  if (chosen.length < k) {
+    throw new GenerationError(`beam search found ${chosen.length} continuations, needs ${k}`);
+  }
+  return chosen;
+}
+
+/** Reorders the cache rows to follow their beams (and frees the old cache). */
+async function followBeams(
+  gather: RowGather,
+  past: TensorLike[],
+  sourceRows: number[],
+): Promise<TensorLike[]> {
+  const reordered = await Promise.all(past.map((tensor) => gather.gather(tensor, sourceRows)));
+  disposeAll(past);
+  return reordered;
+}
+
+function stepReport(search: BeamSearch, wasDone: readonly boolean[], steps: number): StepReport {
+  const { done, hypotheses } = search;
+  return {
+    step: steps,
+    generatedTokens: done.map((d, image) => (d ? bestLength(hypotheses[image]) : steps)),
+    finished: done,
+    completed: done.flatMap((d, image) =>
+      d && !wasDone[image] ? [{ image, tokens: hypotheses[image]?.best()?.tokens ?? [] }] : [],
+    ),
   };
 }
 

@@ -65,16 +65,61 @@ const BOOLEAN = new Set([
   'IsNaN',
 ]);
 
+/** The parts of a merged decoder the split works on. */
+interface MergedDecoder {
+  main: GraphProto;
+  ifNode: NodeProto;
+  /** The use_cache_branch = true branch, with its nodes. */
+  cached: GraphProto & { node: NodeProto[] };
+  encoderInput: ValueInfoProto;
+}
+
+/** What is known before any node moves: element types, the weights, the cached branch's Constant nodes. */
+interface KnownValues {
+  types: Map<string, number>;
+  initializers: ReadonlyMap<string, TensorProto>;
+  constantNodes: ReadonlyMap<string, NodeProto>;
+}
+
 /** Returns null when the model is not a merged decoder of that shape (captioning then runs it as is). */
 export function splitCrossAttention(decoderBytes: Uint8Array): CrossAttentionSplit | null {
   const model = decodeModel(decoderBytes);
+  const decoder = mergedDecoderOf(model);
+  if (decoder === null) return null;
+  const known = knownValues(decoder);
+  if (known === null) return null;
+  const moved = encoderDerivedNodes(decoder.cached, known);
+  if (moved === null) return null;
+  const original = liftedFrontier(decoder.cached, moved);
+  if (original === null) return null;
+
+  const renamed = new Map(original.map((name, i) => [name, `${LIFTED_PREFIX}${i}`]));
+  const valueInfo = (name: string, as: string): ValueInfoProto => ({
+    name: as,
+    type: { tensorType: { elemType: known.types.get(name) ?? DataType.FLOAT } },
+  });
+  const crossModel = crossModelOf(model, decoder, moved, known, renamed, valueInfo);
+  const decoderGraph = decoderGraphOf(decoder, moved, renamed, valueInfo);
+  return {
+    cross: encodeModel(crossModel),
+    decoder: encodeModel({ ...model, graph: decoderGraph }),
+    lifted: original.map((name) => renamed.get(name) ?? name),
+    movedNodes: moved.length,
+  };
+}
+
+/** A graph of one `If` on use_cache_branch with an encoder_hidden_states input, or null. */
+function mergedDecoderOf(model: ModelProto): MergedDecoder | null {
   const main = model.graph;
   const ifNode = main?.node?.length === 1 ? main.node[0] : undefined;
   if (main === undefined || ifNode?.opType !== 'If' || ifNode.input?.[0] !== 'use_cache_branch') return null;
   const cached = ifNode.attribute?.find((a) => a.name === 'then_branch')?.g;
   const encoderInput = main.input?.find((i) => i.name === ENCODER_INPUT);
   if (cached?.node === undefined || encoderInput === undefined) return null;
+  return { main, ifNode, cached: { ...cached, node: cached.node }, encoderInput };
+}
 
+function knownValues({ main, cached, encoderInput }: MergedDecoder): KnownValues | null {
   const types = new Map<string, number>();
   const encoderType = encoderInput.type?.tensorType?.elemType;
   if (encoderType === undefined) return null;
@@ -90,7 +135,15 @@ export function splitCrossAttention(decoderBytes: Uint8Array): CrossAttentionSpl
     constantNodes.set(output, node);
     types.set(output, value.dataType ?? 0);
   }
+  return { types, initializers, constantNodes };
+}
 
+/**
+ * The cached branch's nodes whose inputs are encoder-derived or constant, at least one encoder-derived, in
+ * graph order; their outputs' types join `known.types`. Null when one has an op of unknown output type.
+ */
+function encoderDerivedNodes(cached: MergedDecoder['cached'], known: KnownValues): NodeProto[] | null {
+  const { types, initializers, constantNodes } = known;
   const derived = new Set([ENCODER_INPUT]);
   const moved: NodeProto[] = [];
   for (const node of cached.node) {
@@ -109,6 +162,11 @@ export function splitCrossAttention(decoderBytes: Uint8Array): CrossAttentionSpl
     }
     moved.push(node);
   }
+  return moved;
+}
+
+/** The moved nodes' outputs that the nodes left behind read: the lifted tensors. Null when there are none. */
+function liftedFrontier(cached: MergedDecoder['cached'], moved: readonly NodeProto[]): string[] | null {
   const movedSet = new Set(moved);
   const producedByMoved = new Set(moved.flatMap((n) => n.output ?? []));
   const frontier = new Set<string>();
@@ -118,26 +176,17 @@ export function splitCrossAttention(decoderBytes: Uint8Array): CrossAttentionSpl
   }
   // A branch output computed from the encoder alone is not a decoder of the expected shape.
   if ((cached.output ?? []).some((o) => producedByMoved.has(o.name ?? ''))) return null;
-  if (frontier.size === 0) return null;
+  return frontier.size === 0 ? null : [...frontier];
+}
 
-  const original = [...frontier];
-  const renamed = new Map(original.map((name, i) => [name, `${LIFTED_PREFIX}${i}`]));
-  const valueInfo = (name: string, as: string): ValueInfoProto => ({
-    name: as,
-    type: { tensorType: { elemType: types.get(name) ?? DataType.FLOAT } },
-  });
-
-  const crossModel = crossModelOf(
-    model,
-    main,
-    encoderInput,
-    moved,
-    constantNodes,
-    initializers,
-    renamed,
-    valueInfo,
-  );
-  // The decoder: lifted tensors become graph inputs, read from the outer scope by the cached branch.
+/** The decoder: lifted tensors become graph inputs, read from the outer scope by the cached branch. */
+function decoderGraphOf(
+  { main, ifNode, cached }: MergedDecoder,
+  moved: readonly NodeProto[],
+  renamed: ReadonlyMap<string, string>,
+  valueInfo: (name: string, as: string) => ValueInfoProto,
+): GraphProto {
+  const movedSet = new Set(moved);
   const rename = (name: string): string => renamed.get(name) ?? name;
   const cachedNodes = withoutUnusedConstants(
     cached.node
@@ -147,11 +196,11 @@ export function splitCrossAttention(decoderBytes: Uint8Array): CrossAttentionSpl
   );
   const firstStep = ifNode.attribute?.find((a) => a.name === 'else_branch')?.g?.node ?? [];
   const stillUsed = new Set([...cachedNodes, ...firstStep].flatMap((node) => node.input ?? []));
-  const decoderGraph: GraphProto = {
+  return {
     ...main,
     // Weights only the moved nodes read now live in the cross model alone.
     initializer: (main.initializer ?? []).filter((t) => stillUsed.has(t.name ?? '')),
-    input: [...(main.input ?? []), ...original.map((name) => valueInfo(name, rename(name)))],
+    input: [...(main.input ?? []), ...[...renamed].map(([name, as]) => valueInfo(name, as))],
     node: [
       {
         ...ifNode,
@@ -161,21 +210,13 @@ export function splitCrossAttention(decoderBytes: Uint8Array): CrossAttentionSpl
       },
     ],
   };
-  return {
-    cross: encodeModel(crossModel),
-    decoder: encodeModel({ ...model, graph: decoderGraph }),
-    lifted: original.map(rename),
-    movedNodes: moved.length,
-  };
 }
 
 function crossModelOf(
   model: ModelProto,
-  main: GraphProto,
-  encoderInput: ValueInfoProto,
+  { main, encoderInput }: MergedDecoder,
   moved: readonly NodeProto[],
-  constantNodes: ReadonlyMap<string, NodeProto>,
-  initializers: ReadonlyMap<string, TensorProto>,
+  { constantNodes, initializers }: KnownValues,
   renamed: ReadonlyMap<string, string>,
   valueInfo: (name: string, as: string) => ValueInfoProto,
 ): ModelProto {

@@ -11,7 +11,7 @@ import type { RowGather } from './row-gather';
 import { cpuRowGather } from './row-gather';
 import type { SessionLike, TensorFactory } from './session';
 import type { StudentModel } from './student-model';
-import type { ModelDtype } from './types';
+import type { ModelDtype } from '../core/devices';
 
 export type SessionRole = 'encoder' | 'cross-attention' | 'decoder';
 

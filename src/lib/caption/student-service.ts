@@ -13,14 +13,13 @@ import type {
   CaptionProgress,
   CaptionRequest,
   CaptionRunResult,
-  DevicePreference,
-  DeviceResolution,
   GenerationSettings,
   LoadStudentOptions,
-  ModelSource,
   StudentDevice,
   StudentModelInfo,
 } from './types';
+import type { DevicePreference, DeviceResolution } from '../core/devices';
+import type { ModelSource } from '../core/model-sources';
 import type { StudentWorkerApi } from './worker-api';
 
 /** What the student needs from where it runs (the worker with onnxruntime-web, Node tests with onnxruntime-node). */

@@ -2,40 +2,18 @@
  * The student's public types: what the UI sends to the student worker and what comes back.
  * Everything here is structured-clone safe (plain objects, typed arrays), so it crosses Comlink as is.
  */
+import type { ComputeDevice, DevicePreference, DeviceResolution, ModelDtype } from '../core/devices';
 import type { SerializedError } from '../core/errors';
+import type { ModelSource } from '../core/model-sources';
 
-/** What the user asked for. 'auto' = WebGPU when `navigator.gpu.requestAdapter()` gives an adapter, else WASM. */
-export type DevicePreference = 'auto' | 'webgpu' | 'wasm';
-/** What actually runs. */
-export type StudentDevice = 'webgpu' | 'wasm';
-
-/** Weight variants of a transformers.js model folder (file suffixes under onnx/). */
-export const MODEL_DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
-export type ModelDtype = (typeof MODEL_DTYPES)[number];
-
-/**
- * Where the model comes from.
- * - `id`: any transformers.js image-to-text model id, e.g. 'Xenova/vit-gpt2-image-captioning'. Taken from the app's
- *   own `public/models/<id>/` when present there, else from the Hugging Face hub (unless `allowRemote` is false).
- * - `folder`: a folder the user picked; `files` maps paths relative to the model root
- *   ('config.json', 'onnx/encoder_model.onnx', ...) to their bytes. Transfer the buffers.
- */
-export type ModelSource =
-  | { kind: 'id'; modelId: string; allowRemote?: boolean }
-  | { kind: 'folder'; name: string; files: Record<string, Uint8Array> };
+/** Where the student runs (the teacher's TeacherDevice is the same choice). */
+export type StudentDevice = ComputeDevice;
 
 export interface LoadStudentOptions {
   source: ModelSource;
   device: DevicePreference;
   /** Default 'fp32'. Resolved once; an unknown value throws InvalidChoiceError listing the valid ones. */
   dtype?: ModelDtype;
-}
-
-/** How the device was chosen, for the UI's badge. */
-export interface DeviceResolution {
-  device: StudentDevice;
-  /** e.g. 'WebGPU adapter found', 'no WebGPU adapter', 'WebGPU disabled in settings'. */
-  reason: string;
 }
 
 export interface StudentModelInfo extends DeviceResolution {

@@ -2,12 +2,11 @@ import type {
   CaptionProgress,
   CaptionRequest,
   CaptionRunResult,
-  DevicePreference,
-  DeviceResolution,
   GenerationSettings,
   LoadStudentOptions,
   StudentModelInfo,
 } from './types';
+import type { DevicePreference, DeviceResolution } from '../core/devices';
 
 /**
  * The student worker's API (workers/student.worker.ts exposes an object of this type with Comlink).

@@ -1,6 +1,20 @@
 import { DeviceUnavailableError, InvalidChoiceError } from './errors';
-import type { DevicePreference, DeviceResolution, ModelDtype } from '../caption/types';
-import { MODEL_DTYPES } from '../caption/types';
+
+/** What the user asked for. 'auto' = WebGPU when `navigator.gpu.requestAdapter()` gives an adapter, else WASM. */
+export type DevicePreference = 'auto' | 'webgpu' | 'wasm';
+/** What actually runs. */
+export type ComputeDevice = 'webgpu' | 'wasm';
+
+/** How the device was chosen, for the UI's badge. */
+export interface DeviceResolution {
+  device: ComputeDevice;
+  /** e.g. 'WebGPU adapter found', 'no WebGPU adapter', 'WebGPU disabled in settings'. */
+  reason: string;
+}
+
+/** Weight variants of a transformers.js model folder (file suffixes under onnx/). */
+export const MODEL_DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
+export type ModelDtype = (typeof MODEL_DTYPES)[number];
 
 export const DEVICE_PREFERENCES: readonly DevicePreference[] = ['auto', 'webgpu', 'wasm'];
 

@@ -1,5 +1,15 @@
 import { describeError, InvalidChoiceError, ModelLoadError, ModelUnavailableError } from './errors';
-import type { ModelSource } from '../caption/types';
+
+/**
+ * Where a model comes from.
+ * - `id`: any transformers.js model id, e.g. 'Xenova/vit-gpt2-image-captioning'. Taken from the app's own
+ *   `public/models/<id>/` when present there, else from the Hugging Face hub (unless `allowRemote` is false).
+ * - `folder`: a folder the user picked; `files` maps paths relative to the model root
+ *   ('config.json', 'onnx/encoder_model.onnx', ...) to their bytes. Transfer the buffers.
+ */
+export type ModelSource =
+  | { kind: 'id'; modelId: string; allowRemote?: boolean }
+  | { kind: 'folder'; name: string; files: Record<string, Uint8Array> };
 
 /** The files of one model, wherever they are. Paths are relative to the model root ('onnx/encoder_model.onnx'). */
 export interface ModelFiles {

@@ -16,9 +16,9 @@
  * twice. What this does not catch (a varied string of caption words with no grammar) is left to the
  * critique's own findings.
  */
-import { extractObjectWords } from './mentions';
-import type { SynonymTable } from './synonyms';
-import { tokenize } from './words';
+import { extractObjectWords } from '../vocabulary/object-words';
+import type { SynonymTable } from '../vocabulary/synonyms';
+import { tokenize } from '../vocabulary/words';
 
 /** Words a sentence may repeat at will: articles, numbers, prepositions, conjunctions, pronouns, auxiliaries. */
 const FUNCTION_WORDS = new Set([

@@ -17,7 +17,7 @@ import type { PromptSpec } from './prompts';
 import { renderCritiquePrompt } from './prompts';
 import type { RuleSettings } from './rules';
 import { DEFAULT_RULE_SETTINGS, checkCaption } from './rules';
-import type { SynonymTable } from './synonyms';
+import type { SynonymTable } from '../vocabulary/synonyms';
 
 export interface CriticMember {
   readonly engine: CriticEngine;

@@ -15,7 +15,7 @@ import { boxArea } from '../evidence/boxes';
 import type { Findings } from './critique';
 import type { Evidence } from '../evidence/evidence';
 import { evidenceCount, isCorroborated } from './rules';
-import { countedCategory, joinList } from './words';
+import { countedCategory, joinList } from '../vocabulary/words';
 
 interface Confirmed {
   readonly object: string;

@@ -3,7 +3,7 @@
  * (hallucinations, omissions, counts, relations), bounded in length by the caller.
  */
 import type { Findings, Omission } from './critique';
-import { countedCategory, displayName } from './words';
+import { countedCategory, displayName } from '../vocabulary/words';
 
 function seenBy(o: Omission): string {
   const who = (o.sources ?? []).map((s) => (s === 'florence-od' ? 'Florence-2' : 'the detector'));

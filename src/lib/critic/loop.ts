@@ -8,7 +8,7 @@
 import type { PromptRecord } from './critique';
 import type { CriticEngine, GenerateOptions } from './engines/engine';
 import { promptRecord } from './engines/engine';
-import type { CriticMember, EnsembleCritique } from './ensemble';
+import type { CriticMember, EnsembleCritique, EnsembleOptions } from './ensemble';
 import { critiqueEnsemble } from './ensemble';
 import type { Evidence } from '../evidence/evidence';
 import type { EngineFailure } from './parse';
@@ -22,7 +22,7 @@ import {
 } from './prompts';
 import type { RuleSettings } from './rules';
 import type { EvidenceCalibration } from './calibration';
-import type { SynonymTable } from './synonyms';
+import type { SynonymTable } from '../vocabulary/synonyms';
 
 export interface Feedback {
   readonly text: string;
@@ -77,6 +77,24 @@ const normalized = (s: string): string =>
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
 
+/** What every step of one caption's loop shares. */
+interface LoopContext {
+  readonly evidence: Evidence;
+  readonly table: SynonymTable;
+  readonly options: RefineOptions;
+  readonly maxChars: number;
+  readonly ensembleOptions: EnsembleOptions;
+}
+
+/**
+ * One step: the current version with the feedback written on it (`annotated`, once the feedback exists), and
+ * the rewritten next version, or why the loop stops here.
+ */
+type StepOutcome =
+  | { readonly stop: 'failure'; readonly failure: EngineFailure; readonly annotated?: CaptionVersion }
+  | { readonly stop: 'no-change'; readonly annotated: CaptionVersion }
+  | { readonly stop: null; readonly annotated: CaptionVersion; readonly next: CaptionVersion };
+
 export async function refineCaption(
   caption: string,
   evidence: Evidence,
@@ -84,20 +102,24 @@ export async function refineCaption(
   options: RefineOptions,
 ): Promise<Refinement> {
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
-  const maxChars = options.maxFeedbackChars ?? DEFAULT_MAX_FEEDBACK_CHARS;
-  const ensembleOptions = {
-    ...(options.rules ? { rules: options.rules } : {}),
-    ...(options.calibration ? { calibration: options.calibration } : {}),
-    ...(options.generate ? { generate: options.generate } : {}),
+  const context: LoopContext = {
+    evidence,
+    table,
+    options,
+    maxChars: options.maxFeedbackChars ?? DEFAULT_MAX_FEEDBACK_CHARS,
+    ensembleOptions: {
+      ...(options.rules ? { rules: options.rules } : {}),
+      ...(options.calibration ? { calibration: options.calibration } : {}),
+      ...(options.generate ? { generate: options.generate } : {}),
+    },
   };
-  const writer = options.writer;
   const versions: CaptionVersion[] = [];
   const failures: EngineFailure[] = [];
   const push = (v: CaptionVersion): void => {
     versions.push(v);
     options.onVersion?.(v);
   };
-  const first = await critiqueEnsemble(caption, evidence, table, options.critics, ensembleOptions);
+  const first = await critique(caption, context);
   push({ index: 0, caption, critique: first, score: first.score });
 
   let stop: StopReason = 'max-steps';
@@ -107,56 +129,15 @@ export async function refineCaption(
       stop = 'clean';
       break;
     }
-    const feedbackPrompt = renderFeedbackPrompt(options.feedbackPrompt ?? FEEDBACK_TEXTUAL_GRADIENT, {
-      kind: 'feedback',
-      caption: current.caption,
-      evidence,
-      critique: current.critique,
-      maxChars,
-    });
-    const feedback = await generateParsed(
-      writer,
-      feedbackPrompt,
-      (r) => parseFeedback(r, maxChars),
-      options.generate,
-    );
-    if (!feedback.ok) {
-      failures.push(feedback.failure);
-      stop = 'failure';
+    const outcome = await refineStep(current, step, context);
+    if (outcome.annotated !== undefined) versions[versions.length - 1] = outcome.annotated;
+    if (outcome.stop === 'failure') failures.push(outcome.failure);
+    if (outcome.stop !== null) {
+      stop = outcome.stop;
       break;
     }
-    const withFeedback: CaptionVersion = {
-      ...current,
-      feedback: { ...feedback.value, engine: writer.id, prompt: promptRecord(feedbackPrompt) },
-    };
-    versions[versions.length - 1] = withFeedback;
-
-    const rewritePrompt = renderRewritePrompt(options.rewritePrompt ?? REWRITE_IMPROVED_CAPTION, {
-      kind: 'rewrite',
-      caption: current.caption,
-      evidence,
-      critique: current.critique,
-      feedback: feedback.value.text,
-    });
-    const rewrite = await generateParsed(writer, rewritePrompt, parseImprovedCaption, options.generate);
-    if (!rewrite.ok) {
-      failures.push(rewrite.failure);
-      stop = 'failure';
-      break;
-    }
-    if (normalized(rewrite.value) === normalized(current.caption)) {
-      stop = 'no-change';
-      break;
-    }
-    const critique = await critiqueEnsemble(rewrite.value, evidence, table, options.critics, ensembleOptions);
-    push({
-      index: step,
-      caption: rewrite.value,
-      critique,
-      score: critique.score,
-      rewrite: { engine: writer.id, prompt: promptRecord(rewritePrompt) },
-    });
-    if (critique.clean) {
+    push(outcome.next);
+    if (outcome.next.critique.clean) {
       stop = 'clean';
       break;
     }
@@ -164,4 +145,62 @@ export async function refineCaption(
   if (stop === 'max-steps' && versions.at(-1)!.critique.clean) stop = 'clean';
   const best = versions.reduce((b, v) => (v.score > versions[b]!.score ? v.index : b), 0);
   return { versions, stop, failures, best };
+}
+
+function critique(
+  caption: string,
+  { evidence, table, options, ensembleOptions }: LoopContext,
+): Promise<EnsembleCritique> {
+  return critiqueEnsemble(caption, evidence, table, options.critics, ensembleOptions);
+}
+
+/** Feedback on the current version (the textual gradient), then the rewrite it asks for, critiqued. */
+async function refineStep(
+  current: CaptionVersion,
+  index: number,
+  context: LoopContext,
+): Promise<StepOutcome> {
+  const { evidence, options, maxChars } = context;
+  const writer = options.writer;
+  const feedbackPrompt = renderFeedbackPrompt(options.feedbackPrompt ?? FEEDBACK_TEXTUAL_GRADIENT, {
+    kind: 'feedback',
+    caption: current.caption,
+    evidence,
+    critique: current.critique,
+    maxChars,
+  });
+  const feedback = await generateParsed(
+    writer,
+    feedbackPrompt,
+    (r) => parseFeedback(r, maxChars),
+    options.generate,
+  );
+  if (!feedback.ok) return { stop: 'failure', failure: feedback.failure };
+  const annotated: CaptionVersion = {
+    ...current,
+    feedback: { ...feedback.value, engine: writer.id, prompt: promptRecord(feedbackPrompt) },
+  };
+
+  const rewritePrompt = renderRewritePrompt(options.rewritePrompt ?? REWRITE_IMPROVED_CAPTION, {
+    kind: 'rewrite',
+    caption: current.caption,
+    evidence,
+    critique: current.critique,
+    feedback: feedback.value.text,
+  });
+  const rewrite = await generateParsed(writer, rewritePrompt, parseImprovedCaption, options.generate);
+  if (!rewrite.ok) return { stop: 'failure', failure: rewrite.failure, annotated };
+  if (normalized(rewrite.value) === normalized(current.caption)) return { stop: 'no-change', annotated };
+  const next = await critique(rewrite.value, context);
+  return {
+    stop: null,
+    annotated,
+    next: {
+      index,
+      caption: rewrite.value,
+      critique: next,
+      score: next.score,
+      rewrite: { engine: writer.id, prompt: promptRecord(rewritePrompt) },
+    },
+  };
 }

@@ -15,7 +15,7 @@ import type {
 import type { CriticEngine, EnginePrompt, GenerateOptions } from './engines/engine';
 import { labelCategory } from '../evidence/evidence';
 import { reminderFor } from './prompts';
-import type { SynonymTable } from './synonyms';
+import type { SynonymTable } from '../vocabulary/synonyms';
 
 export type ParseResult<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };

@@ -8,7 +8,8 @@
  */
 import { boxToCorners } from '../evidence/boxes';
 import type { Findings } from './critique';
-import type { ChatMessage, EnginePrompt, PromptData } from './engines/engine';
+import type { ChatMessage } from '../core/text-generation';
+import type { EnginePrompt, PromptData } from './engines/engine';
 import type { Evidence } from '../evidence/evidence';
 
 export interface PromptSpec {

@@ -14,8 +14,8 @@ import {
 } from './calibration';
 import type { Evidence } from '../evidence/evidence';
 import type { Refinement } from './loop';
-import { namedCategories } from './mentions';
-import type { SynonymTable } from './synonyms';
+import { namedCategories } from '../vocabulary/object-words';
+import type { SynonymTable } from '../vocabulary/synonyms';
 import type { TrainingCandidate } from '../train/rounds/training-set';
 
 export type CriticStatus = 'queued' | 'evidence' | 'refining' | 'done' | 'failed' | 'cancelled';

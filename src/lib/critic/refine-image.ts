@@ -10,7 +10,7 @@ import type { Evidence } from '../evidence/evidence';
 import type { Refinement } from './loop';
 import { refineCaption } from './loop';
 import { CRITIQUE_CHECKLIST, CRITIQUE_ENHANCING } from './prompts';
-import type { SynonymTable } from './synonyms';
+import type { SynonymTable } from '../vocabulary/synonyms';
 import type { ReplyCache } from './engines/caching-engine';
 import { CachingEngine } from './engines/caching-engine';
 

@@ -7,7 +7,7 @@
 import type { Box } from '../evidence/boxes';
 import { boxCenter } from '../evidence/boxes';
 import type { Relation } from './critique';
-import type { ObjectPhrase } from './mentions';
+import type { ObjectPhrase } from '../vocabulary/object-phrases';
 
 export interface StatedRelation {
   readonly subject: ObjectPhrase;

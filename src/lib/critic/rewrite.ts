@@ -11,10 +11,10 @@ import { captionStructure } from './caption-structure';
 import type { Findings, Omission } from './critique';
 import type { Evidence } from '../evidence/evidence';
 import { captionFromEvidence } from './evidence-caption';
-import type { ObjectPhrase } from './mentions';
-import { extractObjectPhrases } from './mentions';
+import type { ObjectPhrase } from '../vocabulary/object-phrases';
+import { extractObjectPhrases } from '../vocabulary/object-phrases';
 import { extractRelations } from './relations';
-import type { SynonymTable } from './synonyms';
+import type { SynonymTable } from '../vocabulary/synonyms';
 import {
   DEFINITE,
   INDEFINITE_SINGULAR,
@@ -26,7 +26,7 @@ import {
   numberWord,
   pluralize,
   tokenize,
-} from './words';
+} from '../vocabulary/words';
 
 function splice(text: string, start: number, end: number, insert: string): string {
   return text.slice(0, start) + insert + text.slice(end);

@@ -26,11 +26,11 @@ import type {
 } from './critique';
 import type { Evidence, EvidenceObject } from '../evidence/evidence';
 import { FLORENCE_OD_SOURCE } from '../evidence/evidence';
-import type { ObjectPhrase } from './mentions';
-import { extractObjectPhrases } from './mentions';
-import { countedCategory } from './words';
+import type { ObjectPhrase } from '../vocabulary/object-phrases';
+import { extractObjectPhrases } from '../vocabulary/object-phrases';
+import { countedCategory } from '../vocabulary/words';
 import { checkRelation, extractRelations } from './relations';
-import type { SynonymTable } from './synonyms';
+import type { SynonymTable } from '../vocabulary/synonyms';
 
 export interface RuleSettings {
   readonly minSalientArea: number;

@@ -11,8 +11,8 @@ import { mapCropPixelBoxToImage } from './crops';
 import type { MergedObject, MergeSettings, PlacedDetection } from './merge';
 import { DEFAULT_MERGE_SETTINGS, mergeDetections } from './merge';
 import { readFlorenceBoxes, readFlorenceText } from './florence';
-import { extractObjectPhrases } from '../critic/mentions';
-import type { SynonymTable } from '../critic/synonyms';
+import { extractObjectPhrases } from '../vocabulary/object-phrases';
+import type { SynonymTable } from '../vocabulary/synonyms';
 
 export interface EvidenceObject extends MergedObject {
   /** Whether `label` is a COCO category (detector labels always are; Florence-2's may not be). */

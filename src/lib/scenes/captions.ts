@@ -1,9 +1,9 @@
 /**
  * Captions from the ground truth, by a small grammar: counted lists ("two cups and a dog"), left/right and
  * on/under relations between two objects, several phrasings. Object words come from the CHAIR synonym list
- * (src/lib/critic/chair-synonyms.txt), so CHAIR and the critic read every object back with its count.
+ * (src/lib/vocabulary/chair-synonyms.txt), so CHAIR and the critic read every object back with its count.
  */
-import { countedNoun } from '../critic/words';
+import { countedNoun } from '../vocabulary/words';
 import type { SceneRandom } from './random';
 
 export interface CaptionObject {

@@ -6,7 +6,7 @@
  * double-word table below, "seat" dropped when the literal word "toilet" is left, then every token the
  * synonym list names exactly (as `line.strip().split(', ')` reads it) is one mention of its line's category.
  *
- * The reference's quirks, reproduced here, and what our default counter (critic/mentions.ts) does instead:
+ * The reference's quirks, reproduced here, and what our default counter (vocabulary/object-words.ts) does instead:
  * - singularize mistakes: "bus" → "bu" and "ties" → "ty", so a single bus or several ties are never found
  *   ("buses" → "bus" is); "canoes" → "cano", "doggies" and "collies" unchanged, "tennis" → "tenni".
  *   Default: our own singular forms find them.
@@ -23,8 +23,8 @@
  * captions (test/fixtures/chair/reference-parity.json) and test/lib/score/chair-reference.test.ts checks
  * every caption's words and categories against it.
  */
-import type { ObjectWord } from '../critic/mentions';
-import type { SynonymTable } from '../critic/synonyms';
+import type { ObjectWord } from '../vocabulary/object-words';
+import type { SynonymTable } from '../vocabulary/synonyms';
 import { nltkWordTokenize } from './nltk-word-tokenize';
 import { patternSingularize } from './pattern-singularize';
 

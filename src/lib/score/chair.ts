@@ -5,7 +5,7 @@
  * reference code is LisaAnne/Hallucination utils/chair.py, the one papers quote.
  *
  * Two choices, both options of computeChair:
- * - `mode` (which words are mentions). 'default': critic/mentions.ts `extractObjectWords`, the reference's
+ * - `mode` (which words are mentions). 'default': vocabulary/object-words.ts `extractObjectWords`, the reference's
  *   rules where they are sensible, our own singular forms and the trimmed synonym list where the reference
  *   errs (it never finds "bus", "ties", "motor bike", "cheesecake", "iPhone", "canoes"...; the list is in
  *   chair-reference.ts). 'reference': chair-reference.ts, the reference's words exactly (its tokenizer,
@@ -19,9 +19,9 @@
  *   counts as hallucinated, so its CHAIR is an upper bound of the reference's on the same captions.
  * A paper's number is reproduced by { mode: 'reference', groundTruth: 'instances+captions' }.
  */
-import type { ObjectWord } from '../critic/mentions';
-import { extractObjectWords } from '../critic/mentions';
-import type { SynonymTable } from '../critic/synonyms';
+import type { ObjectWord } from '../vocabulary/object-words';
+import { extractObjectWords } from '../vocabulary/object-words';
+import type { SynonymTable } from '../vocabulary/synonyms';
 import { referenceObjectWords, referenceVocabularyOf } from './chair-reference';
 
 export class CocoAnnotationsError extends Error {

@@ -10,7 +10,7 @@
  * taken for image 2017.
  */
 import { type ChairCaption, type CocoGroundTruth, parseCocoInstances } from './chair';
-import type { SynonymTable } from '../critic/synonyms';
+import type { SynonymTable } from '../vocabulary/synonyms';
 
 export interface DroppedImage {
   /** Our id for the image (its SHA-256). */

@@ -3,7 +3,11 @@
  * (distinct objects per caption) that no evidence grounds, from the critic's findings, and the share of
  * captions with at least one. The CHAIR-i / CHAIR-s analogues with the evidence as ground truth.
  */
-import type { Findings } from '../critic/critique';
+
+/** What the rate reads of a caption's findings (the critic's Findings fit as is). */
+export interface GroundedMentions {
+  readonly mentions: readonly { readonly grounded: boolean }[];
+}
 
 export interface HallucinationRate {
   /** Ungrounded mentions / mentions. */
@@ -15,7 +19,7 @@ export interface HallucinationRate {
   readonly captions: number;
 }
 
-export function hallucinationRate(findings: readonly Findings[]): HallucinationRate {
+export function hallucinationRate(findings: readonly GroundedMentions[]): HallucinationRate {
   let mentions = 0;
   let ungrounded = 0;
   let flagged = 0;

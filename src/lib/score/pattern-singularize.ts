@@ -5,7 +5,7 @@
  * reference finds. Hand-written on purpose: no npm inflection package reproduces them, and they are the
  * point ("bus" → "bu", "ties" → "ty", "glass" → "glas", "canoes" → "cano", "tennis" → "tenni"; "doggies" and
  * "collies" come back unchanged because the "-ie" list returns the plural it matched; "four" → "fmy"
- * because "our" → "my" is an irregular plural matched as a suffix). `src/lib/critic/words.ts` has the
+ * because "our" → "my" is an irregular plural matched as a suffix). `src/lib/vocabulary/words.ts` has the
  * project's own, sensible singular forms; use this file only to reproduce the reference.
  *
  * Faithfulness notes: Python's `re.sub` replaces every match, but each rule is anchored, so one replacement

@@ -5,9 +5,10 @@
  * images with imported COCO annotations (or the sample scenes' ground truth), and the mean CLIPScore and PickScore when their models scored them (two metrics
  * on different scales, never mixed). A metric no image has a value for is null (the chart leaves it out).
  */
-import type { SynonymTable } from '../critic/synonyms';
+import type { SynonymTable } from '../vocabulary/synonyms';
 import { computeChair, type CocoGroundTruth } from './chair';
-import { canonicalCategory, namedCategories } from './student-scores';
+import { canonicalCategory } from './student-scores';
+import { namedCategories } from '../vocabulary/object-words';
 
 export interface ImageScoreInput {
   readonly imageId: string;

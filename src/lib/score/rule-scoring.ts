@@ -7,7 +7,7 @@
  */
 import { checkCaption } from '../critic/rules';
 import { scoreFindings } from '../critic/critique';
-import type { SynonymTable } from '../critic/synonyms';
+import type { SynonymTable } from '../vocabulary/synonyms';
 import { summarizeScores, type ImageScoreInput, type ScoreSummary } from './round-metrics';
 import type { Evidence } from '../evidence/evidence';
 import type { CaptionScores, CocoState } from './caption-scores';

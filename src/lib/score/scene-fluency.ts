@@ -4,10 +4,10 @@
  * those captions that writes one it could not have read ("a person person to the", "two toilet") is not fluent.
  *
  * The grammar is restated here as patterns: its object words (categoryWords) and counted nouns
- * (critic/words.ts countedNoun) come from the same code; its templates are mirrored, and the test that every
+ * (vocabulary/words.ts countedNoun) come from the same code; its templates are mirrored, and the test that every
  * caption the generator writes parses keeps the two in step.
  */
-import { countedNoun } from '../critic/words';
+import { countedNoun } from '../vocabulary/words';
 import { categoryWords } from '../scenes/captions';
 
 const COUNTS = ['two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'many'];

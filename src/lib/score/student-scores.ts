@@ -11,8 +11,9 @@
  * - for a planted co-occurrence bias (A → B): the share of captions that name B, among images that hold A
  *   and not B (the `bias` split) and among images that hold neither (the `control` split).
  */
-import { extractObjectPhrases, namedCategories } from '../critic/mentions';
-import type { SynonymTable } from '../critic/synonyms';
+import { extractObjectPhrases } from '../vocabulary/object-phrases';
+import { namedCategories } from '../vocabulary/object-words';
+import type { SynonymTable } from '../vocabulary/synonyms';
 import { CocoAnnotationsError, computeChair, parseCocoInstances } from './chair';
 
 /** One image's caption, by COCO image id. */
@@ -63,10 +64,6 @@ export function canonicalCategory(name: string, table: SynonymTable): string {
   const lower = name.toLowerCase();
   return table.lookup.get(lower) ?? lower;
 }
-
-// The categories a caption names live with the words they are read from (critic/mentions.ts); re-exported here,
-// where the scores and benches have always found them.
-export { namedCategories };
 
 /** Scores the captions of one split against its instances JSON. Every caption's image must be annotated. */
 export function scoreSplit(

@@ -2,11 +2,11 @@
  * What training needs from where it runs: the student worker with onnxruntime-web, or Node tests with
  * onnxruntime-node. TuningService takes one.
  */
-import type { ModelFiles } from '../core/model-sources';
+import type { ModelFiles, ModelSource } from '../core/model-sources';
 import type { OwnedSession, SessionRole } from '../caption/load';
 import type { TensorFactory } from '../caption/session';
 import type { ImageDecoder } from '../caption/student-model';
-import type { LoadStudentOptions, ModelSource, StudentDevice, StudentModelInfo } from '../caption/types';
+import type { LoadStudentOptions, StudentDevice, StudentModelInfo } from '../caption/types';
 import type { RuntimeOptions } from './graph/runtime';
 
 export interface TuningPlatform {

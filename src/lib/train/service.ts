@@ -6,13 +6,8 @@
  * one device); Node tests drive the same class over onnxruntime-node.
  */
 import type { ModelFiles } from '../core/model-sources';
-import type {
-  CaptionRequest,
-  LoadStudentOptions,
-  ModelSource,
-  StudentDevice,
-  StudentModelInfo,
-} from '../caption/types';
+import type { CaptionRequest, LoadStudentOptions, StudentDevice, StudentModelInfo } from '../caption/types';
+import type { ModelSource } from '../core/model-sources';
 import { CheckpointMismatchError, modelIdentity } from './checkpoints/format';
 import { readTuningCheckpoint, warmStartFrom, type TuningCheckpoint } from './checkpoints/data';
 import { TrainingControl } from './control';

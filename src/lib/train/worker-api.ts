@@ -1,4 +1,5 @@
-import type { CaptionRequest, ModelSource, StudentDevice, StudentModelInfo } from '../caption/types';
+import type { CaptionRequest, StudentDevice, StudentModelInfo } from '../caption/types';
+import type { ModelSource } from '../core/model-sources';
 import type { StudentWorkerApi } from '../caption/worker-api';
 import type { GuardrailPolicy } from './rounds/guardrails';
 import type { TrainingRunState } from './control';

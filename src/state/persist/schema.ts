@@ -9,7 +9,7 @@ import {
   type StudioSettings,
 } from '../slices/settings';
 import type { StudioState } from '../studio-state';
-import type { DevicePreference } from '../../lib/caption/types';
+import type { DevicePreference } from '../../lib/core/devices';
 import { readPersistedTraining, toPersistedTraining, type PersistedTraining } from './training';
 import {
   errorInfo,

@@ -1,5 +1,5 @@
 import type { CriticItem } from '../../lib/critic/records';
-import type { DevicePreference, DeviceResolution } from '../../lib/caption/types';
+import type { DevicePreference, DeviceResolution } from '../../lib/core/devices';
 import type { TeacherInfo } from '../../lib/evidence/teacher/types';
 import { DEFAULT_FLORENCE_MODEL } from '../../lib/evidence/teacher/types';
 import type { ErrorInfo } from './ingest';

@@ -1,4 +1,5 @@
-import type { DeviceResolution, StudentModelInfo } from '../../lib/caption/types';
+import type { DeviceResolution } from '../../lib/core/devices';
+import type { StudentModelInfo } from '../../lib/caption/types';
 import type { SliceCreator } from '../studio-state';
 import type { ErrorInfo } from './ingest';
 

@@ -1,4 +1,5 @@
-import type { DevicePreference, GenerationSettings } from '../../lib/caption/types';
+import type { DevicePreference } from '../../lib/core/devices';
+import type { GenerationSettings } from '../../lib/caption/types';
 import type { SliceCreator } from '../studio-state';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findingLines, mentionLines } from '../../../src/app/critic/finding-lines';
 import { calibrateFindings, measureCalibration } from '../../../src/lib/critic/calibration';
-import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../../src/lib/vocabulary/chair-synonyms';
 import type { Critique } from '../../../src/lib/critic/critique';
 import { checkCaption } from '../../../src/lib/critic/rules';
 import { detectorEvidence } from '../../lib/critic/helpers/detector-evidence';

@@ -11,7 +11,7 @@ import { createStudioStore } from '../../../src/state/store';
 import { TrainingController } from '../../../src/flows/train/controller';
 import { buildExportZip } from '../../../src/flows/export/export-zip';
 import { idbKeyValue } from '../../../src/state/persist/idb';
-import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../../src/lib/vocabulary/chair-synonyms';
 import {
   FakeTrainingWorker,
   MemoryCheckpoints,

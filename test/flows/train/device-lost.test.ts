@@ -12,7 +12,7 @@ import type { WorkerBridge } from '../../../src/flows/bridge/worker-bridge';
 import { createStudioStore } from '../../../src/state/store';
 import { TrainingController } from '../../../src/flows/train/controller';
 import { createTrainingPort } from '../../../src/flows/train/training-port';
-import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../../src/lib/vocabulary/chair-synonyms';
 import { losableStudentWorker, type LosableStudentWorker } from '../../support/losable-student-worker';
 import { photosById, TINY_ID, TRAIN_SAMPLES } from '../../lib/train/helpers/node-tuning';
 import { FakeWorker } from '../bridge/fake-worker';

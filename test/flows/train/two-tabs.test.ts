@@ -7,7 +7,7 @@
  */
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../../src/lib/vocabulary/chair-synonyms';
 import { TabOwner } from '../../../src/lib/core/tabs/tab-owner';
 import { idbKeyValue } from '../../../src/state/persist/idb';
 import { createStudioStore } from '../../../src/state/store';

@@ -9,7 +9,7 @@ import {
   objectChange,
   wilsonLowerBound,
 } from '../../../src/lib/critic/calibration';
-import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../../src/lib/vocabulary/chair-synonyms';
 import { COMMITTED_CALIBRATION, readCalibration } from '../../../src/lib/critic/evidence-calibration';
 import { checkCaption } from '../../../src/lib/critic/rules';
 import { detectorEvidence as evidence } from './helpers/detector-evidence';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { captionStructure } from '../../../src/lib/critic/caption-structure';
-import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../../src/lib/vocabulary/chair-synonyms';
 
 describe('captionStructure', () => {
   it('calls word salad what the tiny random student writes', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { measureCalibration } from '../../../src/lib/critic/calibration';
-import { CHAIR_SYNONYMS as table } from '../../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS as table } from '../../../src/lib/vocabulary/chair-synonyms';
 import type { Refinement } from '../../../src/lib/critic/loop';
 import type { CriticItem } from '../../../src/lib/critic/records';
 import {

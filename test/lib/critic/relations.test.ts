@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractObjectPhrases } from '../../../src/lib/critic/mentions';
+import { extractObjectPhrases } from '../../../src/lib/vocabulary/object-phrases';
 import { checkRelation, extractRelations } from '../../../src/lib/critic/relations';
 import { table } from './helpers/florence-fixtures';
 

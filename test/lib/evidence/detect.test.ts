@@ -10,7 +10,7 @@ import type { RasterImage } from '../../../src/lib/evidence/raster';
 import { buildEvidence } from '../../../src/lib/evidence/evidence';
 import { checkCaption, evidenceCount } from '../../../src/lib/critic/rules';
 import type { FastestDetDetector } from '../../../src/lib/evidence/fastestdet/fastestdet';
-import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../../src/lib/vocabulary/chair-synonyms';
 import { cocoInstances, loadRaster, realFastestDet } from './helpers/real-data';
 
 const CATS = 'coco_val2017_000000039769.png';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
-import { extractObjectPhrases } from '../../../src/lib/critic/mentions';
+import { CHAIR_SYNONYMS } from '../../../src/lib/vocabulary/chair-synonyms';
+import { extractObjectPhrases } from '../../../src/lib/vocabulary/object-phrases';
 import type { CaptionObject } from '../../../src/lib/scenes/captions';
 import { sceneCaptions } from '../../../src/lib/scenes/captions';
 import { planScenes, sceneObjects, splitFiles } from '../../../src/lib/scenes/generate';

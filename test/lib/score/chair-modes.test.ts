@@ -4,8 +4,8 @@
  * (instances + human captions) beside instances alone.
  */
 import { describe, expect, it } from 'vitest';
-import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
-import { extractObjectPhrases } from '../../../src/lib/critic/mentions';
+import { CHAIR_SYNONYMS } from '../../../src/lib/vocabulary/chair-synonyms';
+import { extractObjectPhrases } from '../../../src/lib/vocabulary/object-phrases';
 import {
   CocoAnnotationsError,
   type ChairMode,

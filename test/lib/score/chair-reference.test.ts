@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../../src/lib/vocabulary/chair-synonyms';
 import {
   type ChairGroundTruth,
   type CocoGroundTruth,

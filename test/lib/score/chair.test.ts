@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CocoAnnotationsError, computeChair, parseCocoInstances } from '../../../src/lib/score/chair';
-import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../../src/lib/vocabulary/chair-synonyms';
 import { cocoInstances } from '../evidence/helpers/real-data';
 
 const table = CHAIR_SYNONYMS;

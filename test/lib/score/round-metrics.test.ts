@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeScores, type ImageScoreInput } from '../../../src/lib/score/round-metrics';
-import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../../src/lib/vocabulary/chair-synonyms';
 
 const table = CHAIR_SYNONYMS;
 /** COCO image 39769's annotated categories (test/fixtures/annotations). */

@@ -11,7 +11,7 @@ import { ruleScore, scoreCaptions } from '../../../src/lib/score/rule-scoring';
 import { scoreFindings } from '../../../src/lib/critic/critique';
 import { checkCaption } from '../../../src/lib/critic/rules';
 import { fixtureEvidence } from '../critic/helpers/florence-fixtures';
-import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../../src/lib/vocabulary/chair-synonyms';
 
 const table = CHAIR_SYNONYMS;
 const captions = new Map([

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Captioner } from '../../../bench/student-node';
 import { benchFolder, biasPairs, splitFolders } from '../../../bench/student-node';
-import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../../src/lib/vocabulary/chair-synonyms';
 import { instanceCounts, scoreSplit } from '../../../src/lib/score/student-scores';
 import { REPO_DIR } from '../../support/fixtures';
 

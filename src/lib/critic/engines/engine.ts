@@ -6,11 +6,7 @@
  */
 import type { Findings, PromptRecord } from '../critique';
 import type { Evidence } from '../../evidence/evidence';
-
-export interface ChatMessage {
-  readonly role: 'system' | 'user' | 'assistant';
-  readonly content: string;
-}
+import type { ChatMessage } from '../../core/text-generation';
 
 export type PromptKind = 'critique' | 'feedback' | 'rewrite';
 

@@ -8,7 +8,7 @@
 import { writeFeedback } from '../feedback';
 import { findingsToReply } from '../parse';
 import { rewriteCaption } from '../rewrite';
-import type { SynonymTable } from '../synonyms';
+import type { SynonymTable } from '../../vocabulary/synonyms';
 import type { CriticEngine, EnginePrompt, GenerateOptions } from './engine';
 import { CriticAbortedError } from './errors';
 

@@ -6,13 +6,9 @@
  * `[{ generated_text: string }]`. Generation cannot be interrupted from here; the signal is checked
  * before and after.
  */
-import type { ChatMessage, CriticEngine, EnginePrompt, GenerateOptions } from './engine';
+import type { TextGenerationFn } from '../../core/text-generation';
+import type { CriticEngine, EnginePrompt, GenerateOptions } from './engine';
 import { CriticAbortedError, CriticResponseFormatError } from './errors';
-
-export type TextGenerationFn = (
-  messages: ChatMessage[],
-  options: { max_new_tokens: number; do_sample: boolean; temperature?: number },
-) => Promise<unknown>;
 
 /** The assistant's reply in a text-generation pipeline's output. */
 export function generatedReply(output: unknown): string {

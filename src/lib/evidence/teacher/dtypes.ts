@@ -8,7 +8,7 @@
  * existing is loud.
  */
 import { onnxFilePath } from '../../core/devices';
-import { MODEL_DTYPES, type ModelDtype } from '../../caption/types';
+import { MODEL_DTYPES, type ModelDtype } from '../../core/devices';
 import { FlorenceUnavailableError, TeacherDtypeError } from './errors';
 import type { FlorenceDtypes, FlorenceSession, TeacherDevice } from './types';
 import { FLORENCE_SESSIONS } from './types';

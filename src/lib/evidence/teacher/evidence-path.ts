@@ -4,7 +4,7 @@
  * Florence-2 tasks (florence-jobs.ts) → one typed TeacherEvidence record, built by the critic's
  * buildEvidence so that the critic reads exactly what the UI shows. One bad image fails alone.
  */
-import type { SynonymTable } from '../../critic/synonyms';
+import type { SynonymTable } from '../../vocabulary/synonyms';
 import { buildEvidence } from '../evidence';
 import type { Crop } from '../crops';
 import { validateCropSettings } from '../crops';
@@ -88,6 +88,55 @@ const WHOLE = (image: RasterImage): Crop => ({
   height: image.height,
 });
 
+/** One gatherEvidence call's bookkeeping: each image's outcome as it settles, and the progress reports. */
+class EvidenceRun {
+  readonly outcomes: Array<EvidenceOutcome | undefined>;
+  #completed = 0;
+
+  constructor(
+    private readonly requests: readonly EvidenceRequest[],
+    private readonly hooks: EvidenceHooks,
+  ) {
+    this.outcomes = requests.map(() => undefined);
+  }
+
+  settle(i: number, outcome: EvidenceOutcome): void {
+    this.outcomes[i] = outcome;
+    this.#completed++;
+    this.hooks.onOutcome?.(outcome);
+  }
+
+  /** Fails every image in `indices` with the same error. */
+  failAll(indices: readonly number[], error: unknown): void {
+    for (const i of indices) {
+      this.settle(i, { imageId: this.requests[i]!.imageId, ok: false, error: errorInfo(error) });
+    }
+  }
+
+  progress(imageId: string, stage: EvidenceProgress['stage'], done: number, total: number): void {
+    this.hooks.onProgress?.({
+      imageId,
+      stage,
+      done,
+      total,
+      completedImages: this.#completed,
+      totalImages: this.requests.length,
+    });
+  }
+}
+
+/** What building one image's evidence needs besides its request and detections. */
+interface ImageEvidenceContext {
+  readonly deps: EvidenceDeps;
+  readonly settings: TeacherSettings;
+  readonly hooks: EvidenceHooks;
+  readonly run: EvidenceRun;
+  readonly refs: ReadonlyMap<RasterImage, ImageRef>;
+  readonly detector: CachingDetector;
+  /** Milliseconds since the call started. */
+  readonly elapsed: () => number;
+}
+
 export async function gatherEvidence(
   requests: readonly EvidenceRequest[],
   deps: EvidenceDeps,
@@ -97,46 +146,20 @@ export async function gatherEvidence(
   validateTeacherSettings(settings);
   const now = hooks.now ?? (() => performance.now());
   const started = now();
-  const outcomes: Array<EvidenceOutcome | undefined> = requests.map(() => undefined);
-  let completed = 0;
-  const settle = (i: number, outcome: EvidenceOutcome): void => {
-    outcomes[i] = outcome;
-    completed++;
-    hooks.onOutcome?.(outcome);
-  };
-
-  // Images that cannot be read fail alone, before any model runs.
-  const valid: number[] = [];
-  requests.forEach((r, i) => {
-    try {
-      assertRaster(r.image);
-      valid.push(i);
-    } catch (error) {
-      settle(i, { imageId: r.imageId, ok: false, error: errorInfo(error) });
-    }
-  });
+  const run = new EvidenceRun(requests, hooks);
+  const valid = readableImages(requests, run);
   const refs = new Map<RasterImage, ImageRef>(
     valid.map((i) => {
       const r = requests[i]!;
       return [r.image, { imageId: r.imageId, width: r.image.width, height: r.image.height }];
     }),
   );
-  const progress = (imageId: string, stage: EvidenceProgress['stage'], done: number, total: number) =>
-    hooks.onProgress?.({
-      imageId,
-      stage,
-      done,
-      total,
-      completedImages: completed,
-      totalImages: requests.length,
-    });
-
   const detector = new CachingDetector(
     deps.detector,
     deps.cache,
     refs,
     settings.detectorBatch,
-    (done, total) => progress(requests[valid[0] ?? 0]?.imageId ?? '', 'detector', done, total),
+    (done, total) => run.progress(requests[valid[0] ?? 0]?.imageId ?? '', 'detector', done, total),
   );
   let detections: ImageDetections[];
   try {
@@ -147,72 +170,103 @@ export async function gatherEvidence(
       hooks.signal,
     );
   } catch (error) {
-    const cancelled = hooks.signal?.aborted === true;
-    for (const i of valid) {
-      settle(i, {
-        imageId: requests[i]!.imageId,
-        ok: false,
-        error: cancelled ? errorInfo(new EvidenceCancelledError()) : errorInfo(error),
-      });
-    }
-    return outcomes as EvidenceOutcome[];
+    run.failAll(valid, hooks.signal?.aborted === true ? new EvidenceCancelledError() : error);
+    return run.outcomes as EvidenceOutcome[];
   }
 
+  const context: ImageEvidenceContext = {
+    deps,
+    settings,
+    hooks,
+    run,
+    refs,
+    detector,
+    elapsed: () => now() - started,
+  };
   for (const [k, i] of valid.entries()) {
     const request = requests[i]!;
-    const { image, imageId } = request;
-    const found = detections[k]!;
+    const { imageId } = request;
     try {
-      let florence: FlorenceJobsOutcome | null = null;
-      if (deps.florence !== null) {
-        const whole = found.crops.find((c) => c.zoom === 1) ?? WHOLE(image);
-        const jobs = planFlorenceJobs(whole, found.crops, request.caption, settings);
-        florence = await runFlorenceJobs(image, refs.get(image)!, jobs, deps.florence, deps.cache, settings, {
-          ...(hooks.signal ? { signal: hooks.signal } : {}),
-          ...(hooks.checkpoint ? { checkpoint: hooks.checkpoint } : {}),
-          onProgress: (stage, done, total) => progress(imageId, stage, done, total),
-        });
-      }
-      const evidence = buildEvidence(
-        {
-          imageWidth: image.width,
-          imageHeight: image.height,
-          detections: found.detections,
-          ...(florence ? { florence: florence.florence } : {}),
-        },
-        deps.table,
-      );
-      const result: TeacherEvidence = {
-        imageId,
-        caption: request.caption,
-        evidence,
-        crops: found.crops,
-        models: {
-          detector: deps.detector.id,
-          florence: deps.florence?.modelId ?? null,
-          florenceRevision: deps.florence?.revision ?? null,
-        },
-        stats: {
-          detectorCrops: found.crops.length,
-          detectorRuns: detector.ranByImage.get(imageId) ?? 0,
-          florenceCalls: florence?.calls ?? 0,
-          florenceRuns: florence?.runs ?? 0,
-          visionEncoded: florence?.visionEncoded ?? 0,
-          elapsedMs: now() - started,
-        },
-        failures: florence?.failures ?? [],
-      };
-      settle(i, { imageId, ok: true, result });
-      progress(imageId, 'done', 1, 1);
+      const result = await imageEvidence(request, detections[k]!, context);
+      run.settle(i, { imageId, ok: true, result });
+      run.progress(imageId, 'done', 1, 1);
     } catch (error) {
-      settle(i, { imageId, ok: false, error: errorInfo(error) });
+      run.settle(i, { imageId, ok: false, error: errorInfo(error) });
       if (error instanceof EvidenceCancelledError) {
-        for (const j of valid.slice(k + 1)) {
-          settle(j, { imageId: requests[j]!.imageId, ok: false, error: errorInfo(error) });
-        }
+        run.failAll(valid.slice(k + 1), error);
         break;
       }
     }
   }
-  return outcomes as EvidenceOutcome[];
+  return run.outcomes as EvidenceOutcome[];
+}
+
+/** The requests whose images can be read; the others fail alone, before any model runs. */
+function readableImages(requests: readonly EvidenceRequest[], run: EvidenceRun): number[] {
+  const valid: number[] = [];
+  requests.forEach((r, i) => {
+    try {
+      assertRaster(r.image);
+      valid.push(i);
+    } catch (error) {
+      run.settle(i, { imageId: r.imageId, ok: false, error: errorInfo(error) });
+    }
+  });
+  return valid;
+}
+
+/** One image's record: its detections, the Florence-2 tasks when Florence is loaded, the evidence built from both. */
+async function imageEvidence(
+  request: EvidenceRequest,
+  found: ImageDetections,
+  context: ImageEvidenceContext,
+): Promise<TeacherEvidence> {
+  const { deps } = context;
+  const { image, imageId } = request;
+  const florence = deps.florence === null ? null : await florenceFor(request, found, deps.florence, context);
+  const evidence = buildEvidence(
+    {
+      imageWidth: image.width,
+      imageHeight: image.height,
+      detections: found.detections,
+      ...(florence ? { florence: florence.florence } : {}),
+    },
+    deps.table,
+  );
+  return {
+    imageId,
+    caption: request.caption,
+    evidence,
+    crops: found.crops,
+    models: {
+      detector: deps.detector.id,
+      florence: deps.florence?.modelId ?? null,
+      florenceRevision: deps.florence?.revision ?? null,
+    },
+    stats: {
+      detectorCrops: found.crops.length,
+      detectorRuns: context.detector.ranByImage.get(imageId) ?? 0,
+      florenceCalls: florence?.calls ?? 0,
+      florenceRuns: florence?.runs ?? 0,
+      visionEncoded: florence?.visionEncoded ?? 0,
+      elapsedMs: context.elapsed(),
+    },
+    failures: florence?.failures ?? [],
+  };
+}
+
+function florenceFor(
+  request: EvidenceRequest,
+  found: ImageDetections,
+  runtime: FlorenceRuntime,
+  { deps, settings, hooks, run, refs }: ImageEvidenceContext,
+): Promise<FlorenceJobsOutcome> {
+  const { image, imageId } = request;
+  const whole = found.crops.find((c) => c.zoom === 1) ?? WHOLE(image);
+  const jobs = planFlorenceJobs(whole, found.crops, request.caption, settings);
+  return runFlorenceJobs(image, refs.get(image)!, jobs, runtime, deps.cache, settings, {
+    ...(hooks.signal ? { signal: hooks.signal } : {}),
+    ...(hooks.checkpoint ? { checkpoint: hooks.checkpoint } : {}),
+    onProgress: (stage, done, total) => run.progress(imageId, stage, done, total),
+  });
 }

@@ -4,7 +4,7 @@
  * teacher, which then runs the detector alone (teacher-service.ts), so it gets its own error class. A model
  * whose files are all here but that fails to load is a real failure and keeps its TeacherLoadError.
  */
-import type { ModelDtype } from '../../caption/types';
+import type { ModelDtype } from '../../core/devices';
 import { resolveFlorenceDtypes } from './dtypes';
 import { FlorenceUnavailableError } from './errors';
 import type { FlorenceRuntime } from './florence-runtime';

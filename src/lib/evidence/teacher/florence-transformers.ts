@@ -96,71 +96,19 @@ export async function loadTransformersFlorence(
   options: TransformersFlorenceOptions,
 ): Promise<TransformersFlorence> {
   const revision = options.revision ?? 'main';
-  const hub = {
-    revision,
-    ...(options.progress ? { progress_callback: options.progress } : {}),
-  };
-  let processor: FlorenceProcessor;
-  let model: FlorenceModel;
-  try {
-    processor = (await AutoProcessor.from_pretrained(modelId, hub)) as unknown as FlorenceProcessor;
-    model = (await Florence2ForConditionalGeneration.from_pretrained(modelId, {
-      ...hub,
-      device: options.device,
-      dtype: { ...options.dtypes },
-    })) as unknown as FlorenceModel;
-  } catch (error) {
-    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw new TeacherLoadError(
-      `Florence-2 '${modelId}' could not be loaded on ${options.device}: ${detail}`,
-      {
-        cause: error,
-      },
-    );
-  }
-
-  const finish = (task: FlorenceTask, output: unknown, width: number, height: number): FlorenceRunResult => {
-    const { ids, length } = generatedIds(output);
-    const decoded = processor.batch_decode(ids, { skip_special_tokens: false })[0];
-    if (decoded === undefined) throw new FlorenceRunError('Florence-2 decoded no text.');
-    const result = processor.post_process_generation(decoded, task, [width, height]);
-    // Decoder start and forced BOS are not new text.
-    return { result, text: decoded, newTokens: Math.max(0, length - 1) };
-  };
-
+  const { processor, model } = await loadFlorenceParts(modelId, revision, options);
+  const finish = (task: FlorenceTask, output: unknown, width: number, height: number): FlorenceRunResult =>
+    finishRun(processor, task, output, width, height);
   return {
     modelId,
     revision: `${revision}|${dtypeSignature(options.dtypes)}`,
     dtypes: options.dtypes,
 
-    async encodeImages(images) {
-      if (images.length === 0) return [];
-      const { pixel_values } = await processor.image_processor(images.map(toRawImage));
-      const all = await model.encode_image({ pixel_values });
-      pixel_values.dispose();
-      if (all.dims.length !== 3 || all.dims[0] !== images.length) {
-        throw new FlorenceRunError(
-          `The vision encoder gave [${all.dims.join(', ')}] for ${images.length} images.`,
-        );
-      }
-      const out = images.map(
-        (image, i) =>
-          new Features(images.length === 1 ? all : all.slice([i, i + 1]), image.width, image.height),
-      );
-      if (images.length > 1) all.dispose();
-      return out;
-    },
+    encodeImages: (images) => encodeImages(processor, model, images),
 
     async run(task: FlorenceTask, features: VisionFeatures, text: string, generation: FlorenceGeneration) {
       if (!(features instanceof Features)) throw new FlorenceRunError('Features from another runtime.');
-      const prompt = processor.construct_prompts(task + text);
-      const tokens = processor.tokenizer(prompt);
-      const promptEmbeds = await model.encode_text({ input_ids: tokens.input_ids });
-      const image = features.tensor;
-      const inputs_embeds = cat([image, promptEmbeds], 1);
-      const attention_mask = cat([ones(image.dims.slice(0, 2)), tokens.attention_mask], 1);
-      const output = await model.generate({ inputs_embeds, attention_mask, ...generationArgs(generation) });
-      for (const t of [promptEmbeds, inputs_embeds, attention_mask]) t.dispose();
+      const output = await generateFromFeatures(processor, model, features, task + text, generation);
       return finish(task, output, features.width, features.height);
     },
 
@@ -181,4 +129,88 @@ export async function loadTransformersFlorence(
       await model.dispose();
     },
   };
+}
+
+async function loadFlorenceParts(
+  modelId: string,
+  revision: string,
+  options: TransformersFlorenceOptions,
+): Promise<{ processor: FlorenceProcessor; model: FlorenceModel }> {
+  const hub = {
+    revision,
+    ...(options.progress ? { progress_callback: options.progress } : {}),
+  };
+  try {
+    const processor = (await AutoProcessor.from_pretrained(modelId, hub)) as unknown as FlorenceProcessor;
+    const model = (await Florence2ForConditionalGeneration.from_pretrained(modelId, {
+      ...hub,
+      device: options.device,
+      dtype: { ...options.dtypes },
+    })) as unknown as FlorenceModel;
+    return { processor, model };
+  } catch (error) {
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw new TeacherLoadError(
+      `Florence-2 '${modelId}' could not be loaded on ${options.device}: ${detail}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/** The vision encoder once for a batch of crops: one Features per image. */
+async function encodeImages(
+  processor: FlorenceProcessor,
+  model: FlorenceModel,
+  images: readonly RasterImage[],
+): Promise<Features[]> {
+  if (images.length === 0) return [];
+  const { pixel_values } = await processor.image_processor(images.map(toRawImage));
+  const all = await model.encode_image({ pixel_values });
+  pixel_values.dispose();
+  if (all.dims.length !== 3 || all.dims[0] !== images.length) {
+    throw new FlorenceRunError(
+      `The vision encoder gave [${all.dims.join(', ')}] for ${images.length} images.`,
+    );
+  }
+  const out = images.map(
+    (image, i) => new Features(images.length === 1 ? all : all.slice([i, i + 1]), image.width, image.height),
+  );
+  if (images.length > 1) all.dispose();
+  return out;
+}
+
+/** generate() on the image features followed by the prompt's embeddings, as transformers.js merges them. */
+async function generateFromFeatures(
+  processor: FlorenceProcessor,
+  model: FlorenceModel,
+  features: Features,
+  taskText: string,
+  generation: FlorenceGeneration,
+): Promise<unknown> {
+  const prompt = processor.construct_prompts(taskText);
+  const tokens = processor.tokenizer(prompt);
+  const promptEmbeds = await model.encode_text({ input_ids: tokens.input_ids });
+  const image = features.tensor;
+  const inputs_embeds = cat([image, promptEmbeds], 1);
+  const attention_mask = cat([ones(image.dims.slice(0, 2)), tokens.attention_mask], 1);
+  const output = await model.generate({ inputs_embeds, attention_mask, ...generationArgs(generation) });
+  for (const t of [promptEmbeds, inputs_embeds, attention_mask]) t.dispose();
+  return output;
+}
+
+function finishRun(
+  processor: FlorenceProcessor,
+  task: FlorenceTask,
+  output: unknown,
+  width: number,
+  height: number,
+): FlorenceRunResult {
+  const { ids, length } = generatedIds(output);
+  const decoded = processor.batch_decode(ids, { skip_special_tokens: false })[0];
+  if (decoded === undefined) throw new FlorenceRunError('Florence-2 decoded no text.');
+  const result = processor.post_process_generation(decoded, task, [width, height]);
+  // Decoder start and forced BOS are not new text.
+  return { result, text: decoded, newTokens: Math.max(0, length - 1) };
 }

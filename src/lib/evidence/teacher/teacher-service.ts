@@ -3,10 +3,9 @@
  * serialized), one evidence run at a time with cooperative pause / resume / cancel, and an optional text
  * model for the critic's in-tab engine. The worker exposes an instance as is; Node tests drive it directly.
  */
-import type { ChatMessage } from '../../critic/engines/engine';
-import type { TextGenerationFn } from '../../critic/engines/transformers';
-import { CHAIR_SYNONYMS } from '../../critic/chair-synonyms';
-import type { SynonymTable } from '../../critic/synonyms';
+import type { ChatMessage, TextGenerationFn, TextGenerationOptions } from '../../core/text-generation';
+import { CHAIR_SYNONYMS } from '../../vocabulary/chair-synonyms';
+import type { SynonymTable } from '../../vocabulary/synonyms';
 import { parseClassNames } from '../fastestdet/coco-names';
 import { FastestDetDetector, STUDIO_FASTESTDET_OPTIONS } from '../fastestdet/fastestdet';
 import type { Float32TensorFactory, SessionLike } from '../fastestdet/session';
@@ -14,7 +13,7 @@ import type { WebGpuProbe } from '../../core/devices';
 import { resolveDevice } from '../../core/devices';
 import { DeviceLostError } from '../../core/errors';
 import { RunControl } from '../../core/run-control';
-import type { DevicePreference, DeviceResolution } from '../../caption/types';
+import type { DevicePreference, DeviceResolution } from '../../core/devices';
 import type { TeacherCache } from './cache';
 import {
   DetectorRewriteError,
@@ -176,10 +175,7 @@ export class TeacherService implements TeacherWorkerApi {
     return { modelId, device };
   }
 
-  async generateText(
-    messages: ChatMessage[],
-    options: { max_new_tokens: number; do_sample: boolean; temperature?: number },
-  ): Promise<unknown> {
+  async generateText(messages: ChatMessage[], options: TextGenerationOptions): Promise<unknown> {
     if (this.#textModel === null) throw new TextModelError('Load a text model first (critic settings).');
     return this.#textModel.generate(messages, options);
   }

@@ -8,9 +8,10 @@ import { UNCORROBORATED_SCORES } from '../corroborate';
 import type { Crop, CropSettings } from '../crops';
 import { DEFAULT_CROP_SETTINGS } from '../crops';
 import type { RasterImage } from '../raster';
-import type { DevicePreference, ModelDtype, StudentDevice } from '../../caption/types';
+import type { ComputeDevice, DevicePreference, ModelDtype } from '../../core/devices';
 
-export type TeacherDevice = StudentDevice;
+/** Where the teacher runs (the student's StudentDevice is the same choice). */
+export type TeacherDevice = ComputeDevice;
 
 /** The four sessions transformers.js loads for Florence-2, by their file base names under onnx/. */
 export const FLORENCE_SESSIONS = [

@@ -1,5 +1,5 @@
-import type { ChatMessage } from '../../critic/engines/engine';
-import type { DevicePreference, DeviceResolution } from '../../caption/types';
+import type { ChatMessage, TextGenerationOptions } from '../../core/text-generation';
+import type { DevicePreference, DeviceResolution } from '../../core/devices';
 import type {
   EvidenceOutcome,
   EvidenceProgress,
@@ -36,9 +36,6 @@ export interface TeacherWorkerApi {
   /** Loads a transformers.js text-generation model for the critic's in-tab engine. */
   loadTextModel(modelId: string, preference: DevicePreference): Promise<{ modelId: string; device: string }>;
   /** One chat completion with the loaded text model; the raw pipeline output (the engine parses it). */
-  generateText(
-    messages: ChatMessage[],
-    options: { max_new_tokens: number; do_sample: boolean; temperature?: number },
-  ): Promise<unknown>;
+  generateText(messages: ChatMessage[], options: TextGenerationOptions): Promise<unknown>;
   unload(): Promise<void>;
 }

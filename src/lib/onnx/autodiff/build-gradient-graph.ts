@@ -13,6 +13,7 @@
 import { DataType, float16Tensor, float32Tensor, float64Tensor, isFloatType } from '../proto/tensor';
 import type { NodeProto, TensorProto } from '../proto/types';
 import { foldConstants } from '../graph/constant-folding';
+import type { Graph } from '../graph/graph';
 import { DuplicateNameError, implicitInputs } from '../graph/graph';
 import type { OnnxModel } from '../graph/model';
 import { inferShapes } from '../graph/shape-inference';
@@ -87,40 +88,90 @@ export function buildGradientGraph(source: OnnxModel, options: GradientGraphOpti
   const model = source.clone();
   const graph = model.graph;
   const opset = model.requireOpset('');
+  const gradientNames = gradientOutputNames(graph, options);
+  const promoted = promoteTrainables(graph, options.trainable);
+  if (options.inputShapes) fixInputShapes(graph, options.inputShapes);
 
+  // Only the loss and the kept outputs are wanted from the forward graph (folding prunes everything else).
+  const keepNames = options.keepOutputs ?? [];
+  graph.outputs = [options.loss, ...keepNames].map((name) => ({ name }));
+  const known = prepareForward(graph, opset, options);
+  const order = graph.topologicalOrder();
+  const active = activeTensors(order, options.trainable, known);
+  const lossInfo = validateLossAndTrainables(graph, options, active, known);
+
+  const emit = new Emitter(graph, opset, known);
+  const contributions = new Contributions(emit);
+  contributions.add(options.loss, graph.addConstant('loss_grad_seed', onesLike(lossInfo)));
+  backpropagate(order, active, emit, contributions);
+
+  const gradients = new Map<string, string>();
+  const gradOutputs = options.trainable.map((name) => {
+    const out = gradientNames.get(name)!;
+    const g = contributions.total(name) ?? emit.zerosLike(name);
+    graph.addNode('Identity', [g], { outputs: [out] });
+    gradients.set(name, out);
+    const k = known.get(name)!;
+    return makeValueInfo(out, k.dtype, k.dims);
+  });
+  const keep = keepNames.map((name) => {
+    const k = known.get(name);
+    return k ? makeValueInfo(name, k.dtype, k.dims) : { name };
+  });
+  graph.outputs = [makeValueInfo(options.loss, lossInfo.dtype, lossInfo.dims), ...gradOutputs, ...keep];
+  graph.prune();
+  graph.sortTopologically();
+  return { model, gradients, promoted };
+}
+
+/** trainable → its gradient output's name; fails if a name is already taken in the graph. */
+function gradientOutputNames(graph: Graph, options: GradientGraphOptions): Map<string, string> {
   const gradientNames = new Map(
     options.trainable.map((n) => [n, (options.gradientName ?? ((t: string) => `grad.${t}`))(n)] as const),
   );
   for (const out of gradientNames.values())
     if (graph.hasName(out))
       throw new DuplicateNameError(`gradient output '${out}' is already used in the graph`);
+  return gradientNames;
+}
+
+/** Trainable initializers become graph inputs; returns their values. Anything else must be a graph input. */
+function promoteTrainables(graph: Graph, trainable: readonly string[]): Map<string, TensorProto> {
   const promoted = new Map<string, TensorProto>();
-  for (const name of options.trainable) {
+  for (const name of trainable) {
     if (graph.initializers.has(name)) promoted.set(name, graph.promoteToInput(name));
     else if (!graph.isGraphInput(name))
       throw new InvalidTrainableError(`trainable '${name}' is neither an initializer nor a graph input`);
   }
-  if (options.inputShapes) {
-    graph.inputs = graph.inputs.map((vi) => {
-      const dims = options.inputShapes![vi.name ?? ''];
-      const dtype = vi.type?.tensorType?.elemType;
-      return dims && dtype !== undefined ? makeValueInfo(vi.name!, dtype, dims) : vi;
-    });
-  }
+  return promoted;
+}
 
-  // Only the loss and the kept outputs are wanted from the forward graph (folding prunes everything else).
-  const keepNames = options.keepOutputs ?? [];
-  graph.outputs = [options.loss, ...keepNames].map((name) => ({ name }));
+function fixInputShapes(graph: Graph, inputShapes: Readonly<Record<string, readonly Dim[]>>): void {
+  graph.inputs = graph.inputs.map((vi) => {
+    const dims = inputShapes[vi.name ?? ''];
+    const dtype = vi.type?.tensorType?.elemType;
+    return dims && dtype !== undefined ? makeValueInfo(vi.name!, dtype, dims) : vi;
+  });
+}
+
+/** Lowers the forward graph for WebGPU, infers shapes and folds shape arithmetic; returns what is known. */
+function prepareForward(graph: Graph, opset: number, options: GradientGraphOptions): Map<string, Known> {
   lowerForWebGpu(graph);
   let known = inferShapes(graph, opset, options);
   if (options.foldConstants !== false) {
     const changed = foldConstants(graph, known) + removeNoOps(graph, known);
     if (changed > 0) known = inferShapes(graph, opset, options);
   }
+  return known;
+}
 
-  // Active tensors: floating point (or of unknown type) and computed from a trainable.
-  const order = graph.topologicalOrder();
-  const active = new Set(options.trainable);
+/** Active tensors: floating point (or of unknown type) and computed from a trainable. */
+function activeTensors(
+  order: readonly NodeProto[],
+  trainable: readonly string[],
+  known: ReadonlyMap<string, Known>,
+): Set<string> {
+  const active = new Set(trainable);
   for (const node of order) {
     if (NON_DIFFERENTIABLE.has(node.opType ?? '')) continue;
     if (![...(node.input ?? []), ...implicitInputs(node)].some((i) => active.has(i))) continue;
@@ -129,6 +180,16 @@ export function buildGradientGraph(source: OnnxModel, options: GradientGraphOpti
       if (o && (dt === undefined || isFloatType(dt))) active.add(o);
     }
   }
+  return active;
+}
+
+/** The loss must be computed, differentiable all the way, floating point, one element, and depend on a trainable. */
+function validateLossAndTrainables(
+  graph: Graph,
+  options: GradientGraphOptions,
+  active: ReadonlySet<string>,
+  known: ReadonlyMap<string, Known>,
+): Known {
   if (!graph.producers().has(options.loss))
     throw new InvalidLossError(`loss '${options.loss}' is not computed by the graph`);
   requireRulesOnPath(graph.producers(), options.loss, active);
@@ -146,23 +207,41 @@ export function buildGradientGraph(source: OnnxModel, options: GradientGraphOpti
 
   if (!active.has(options.loss))
     throw new InvalidLossError(`loss '${options.loss}' does not depend on any trainable`);
+  return lossInfo;
+}
 
-  const emit = new Emitter(graph, opset, known);
-  const contributions = new Map<string, string[]>([
-    [options.loss, [graph.addConstant('loss_grad_seed', onesLike(lossInfo))]],
-  ]);
-  const total = (t: string): string | undefined => {
-    const parts = contributions.get(t);
+/** Gradient contributions per tensor, summed (with Add nodes) when first read. */
+class Contributions {
+  readonly #parts = new Map<string, string[]>();
+
+  constructor(private readonly emit: Emitter) {}
+
+  add(tensor: string, gradient: string): void {
+    const list = this.#parts.get(tensor);
+    if (list) list.push(gradient);
+    else this.#parts.set(tensor, [gradient]);
+  }
+
+  total(tensor: string): string | undefined {
+    const parts = this.#parts.get(tensor);
     if (!parts || parts.length === 0) return undefined;
     let sum = parts[0]!;
-    for (const p of parts.slice(1)) sum = emit.op('Add', [sum, p]);
-    contributions.set(t, [sum]);
+    for (const p of parts.slice(1)) sum = this.emit.op('Add', [sum, p]);
+    this.#parts.set(tensor, [sum]);
     return sum;
-  };
+  }
+}
 
+/** Walks the nodes in reverse topological order; each node's rule turns output gradients into input gradients. */
+function backpropagate(
+  order: readonly NodeProto[],
+  active: ReadonlySet<string>,
+  emit: Emitter,
+  contributions: Contributions,
+): void {
   for (const node of [...order].reverse()) {
     const outputs = node.output ?? [];
-    const outGrads = outputs.map((o) => (o && active.has(o) ? total(o) : undefined));
+    const outGrads = outputs.map((o) => (o && active.has(o) ? contributions.total(o) : undefined));
     if (outGrads.every((g) => g === undefined)) continue;
     const rule = ruleFor(node);
     if (!rule) throw new NoGradientRuleError(node.opType ?? '', node.name ?? '', node.domain ?? '');
@@ -178,27 +257,7 @@ export function buildGradientGraph(source: OnnxModel, options: GradientGraphOpti
     rule(ctx).forEach((g, i) => {
       const name = inputs[i];
       if (!g || !name || !active.has(name)) return;
-      const list = contributions.get(name);
-      if (list) list.push(g);
-      else contributions.set(name, [g]);
+      contributions.add(name, g);
     });
   }
-
-  const gradients = new Map<string, string>();
-  const gradOutputs = options.trainable.map((name) => {
-    const out = gradientNames.get(name)!;
-    const g = total(name) ?? emit.zerosLike(name);
-    graph.addNode('Identity', [g], { outputs: [out] });
-    gradients.set(name, out);
-    const k = known.get(name)!;
-    return makeValueInfo(out, k.dtype, k.dims);
-  });
-  const keep = keepNames.map((name) => {
-    const k = known.get(name);
-    return k ? makeValueInfo(name, k.dtype, k.dims) : { name };
-  });
-  graph.outputs = [makeValueInfo(options.loss, lossInfo.dtype, lossInfo.dims), ...gradOutputs, ...keep];
-  graph.prune();
-  graph.sortTopologically();
-  return { model, gradients, promoted };
 }

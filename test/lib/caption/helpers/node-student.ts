@@ -7,7 +7,7 @@ import { folderFiles, openModelSource } from '../../../../src/lib/core/model-sou
 import type { LoadedStudent } from '../../../../src/lib/caption/load';
 import { loadStudent } from '../../../../src/lib/caption/load';
 import { tensorFactoryFrom } from '../../../../src/lib/caption/session';
-import type { ModelSource } from '../../../../src/lib/caption/types';
+import type { ModelSource } from '../../../../src/lib/core/model-sources';
 
 /** The committed tiny student (Xenova layout, random weights), relative to the repo root. */
 export const TINY_MODEL_ID = 'tiny-random/vit-gpt2';

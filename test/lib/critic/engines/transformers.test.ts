@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../../../src/lib/critic/engines/engine';
+import type { ChatMessage } from '../../../../src/lib/core/text-generation';
 import { CriticResponseFormatError } from '../../../../src/lib/critic/engines/errors';
-import type { TextGenerationFn } from '../../../../src/lib/critic/engines/transformers';
+import type { TextGenerationFn } from '../../../../src/lib/core/text-generation';
 import { TransformersEngine, generatedReply } from '../../../../src/lib/critic/engines/transformers';
 import { generateParsed, parseFeedback } from '../../../../src/lib/critic/parse';
 import { FEEDBACK_TEXTUAL_GRADIENT, renderFeedbackPrompt } from '../../../../src/lib/critic/prompts';

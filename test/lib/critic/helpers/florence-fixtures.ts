@@ -9,7 +9,7 @@ import type { FlorenceResults } from '../../../../src/lib/evidence/evidence';
 import { buildEvidence } from '../../../../src/lib/evidence/evidence';
 import type { Evidence } from '../../../../src/lib/evidence/evidence';
 import type { PlacedDetection } from '../../../../src/lib/evidence/merge';
-import { CHAIR_SYNONYMS } from '../../../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../../../src/lib/vocabulary/chair-synonyms';
 
 const DIR = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'florence2');
 

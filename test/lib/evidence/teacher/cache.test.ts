@@ -14,7 +14,7 @@ import {
 import { gatherEvidence } from '../../../../src/lib/evidence/teacher/evidence-path';
 import type { TeacherSettings } from '../../../../src/lib/evidence/teacher/types';
 import { DEFAULT_TEACHER_SETTINGS } from '../../../../src/lib/evidence/teacher/types';
-import { CHAIR_SYNONYMS } from '../../../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../../../src/lib/vocabulary/chair-synonyms';
 
 const IMAGE = { imageId: 'sha-1', width: 640, height: 480 };
 const GRIDS = [1, 2, 3];

@@ -13,7 +13,7 @@ import type {
   TeacherSettings,
 } from '../../../../src/lib/evidence/teacher/types';
 import { DEFAULT_TEACHER_SETTINGS } from '../../../../src/lib/evidence/teacher/types';
-import { CHAIR_SYNONYMS } from '../../../../src/lib/critic/chair-synonyms';
+import { CHAIR_SYNONYMS } from '../../../../src/lib/vocabulary/chair-synonyms';
 
 const table = CHAIR_SYNONYMS;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SynonymFormatError, parseSynonyms } from '../../../src/lib/critic/synonyms';
-import { CHAIR_SYNONYMS } from '../../../src/lib/critic/chair-synonyms';
+import { SynonymFormatError, parseSynonyms } from '../../../src/lib/vocabulary/synonyms';
+import { CHAIR_SYNONYMS } from '../../../src/lib/vocabulary/chair-synonyms';
 
 describe('parseSynonyms', () => {
   it('reads the CHAIR list: 80 categories and their words', () => {

@@ -1,30 +1,17 @@
 /**
- * Object mentions in a caption, in two granularities:
- * - words (`extractObjectWords`): CHAIR's unit, counted as its reference code counts (LisaAnne/Hallucination
+ * Object words in a caption (`extractObjectWords`): CHAIR's unit, counted as its reference code counts (LisaAnne/Hallucination
  *   utils/chair.py) where that is sensible: every word or listed phrase that the synonym table knows is one
  *   mention, duplicates included; "baby/adult <animal>" counts as the animal ("baby cub", "baby animal" as
  *   nothing), "passenger jet/train" as the vehicle, "toilet seat" as the toilet, "train track(s)" as nothing,
  *   "seat" is dropped from a caption that says the word "toilet", and hyphenated or slashed words ("hot-dog",
  *   "dog/cat") are one word that names nothing, as the reference's tokenizer keeps them. Where the reference
  *   errs (its singularizer loses "bus" and "ties", its raw synonym file loses "motor bike", "cheesecake" and
- *   "iPhone"), this counts; metrics/chair-reference.ts reproduces the reference exactly.
- * - noun phrases (`extractObjectPhrases`): the critic's unit. Adjacent object words form one phrase whose
- *   last word is its head ("tabby cat" is one cat, "tv remote" a remote), with the count it claims
- *   ("two cats", "a pair of skis", "a group of people", "cats" = more than one).
+ *   "iPhone"), this counts; score/chair-reference.ts reproduces the reference exactly.
+ * The critic's unit, noun phrases built from these words, is object-phrases.ts.
  */
 import type { SynonymTable } from './synonyms';
 import type { Token } from './words';
-import {
-  DEFINITE,
-  INDEFINITE_SINGULAR,
-  VAGUE_PLURAL_QUANTIFIERS,
-  hasBreakBetween,
-  isNumberNeutral,
-  isPluralForm,
-  numberWord,
-  singularCandidates,
-  tokenize,
-} from './words';
+import { isPluralForm, singularCandidates, tokenize } from './words';
 
 export interface ObjectWord {
   readonly category: string;
@@ -128,7 +115,12 @@ export function extractObjectWords(
   return findObjectWords(caption, tokenize(caption, { keepCompounds: !options.splitCompounds }), table);
 }
 
-function findObjectWords(caption: string, tokens: readonly Token[], table: SynonymTable): ObjectWord[] {
+/** The object words among already-tokenized text (object-phrases.ts groups them into phrases). */
+export function findObjectWords(
+  caption: string,
+  tokens: readonly Token[],
+  table: SynonymTable,
+): ObjectWord[] {
   const words: ObjectWord[] = [];
   let i = 0;
   // Left to right, a two-word rule before a single word, as the reference pairs its tokens.
@@ -178,152 +170,4 @@ function objectWord(caption: string, tokens: readonly Token[], i: number, m: Mat
     tokenEnd: i + m.length,
     plural: m.plural,
   };
-}
-
-/** What a noun phrase says about how many there are. */
-export type ClaimedCount =
-  | { readonly kind: 'exact'; readonly n: number; readonly additive: boolean }
-  | { readonly kind: 'many' }
-  | { readonly kind: 'definite' }
-  | { readonly kind: 'unspecified' };
-
-export interface ObjectPhrase {
-  readonly category: string;
-  /** The head word as written ("cats"). */
-  readonly head: string;
-  readonly headWord: string;
-  readonly plural: boolean;
-  /** Whole phrase, determiner or number included ("two tabby cats"). */
-  readonly text: string;
-  readonly start: number;
-  readonly headStart: number;
-  readonly end: number;
-  readonly tokenStart: number;
-  readonly tokenEnd: number;
-  readonly count: ClaimedCount;
-}
-
-/** Words that end the look-back for a phrase's determiner: the phrase cannot reach past them. */
-const BOUNDARY = new Set([
-  'and',
-  'or',
-  'but',
-  'with',
-  'without',
-  'on',
-  'in',
-  'at',
-  'near',
-  'by',
-  'to',
-  'from',
-  'next',
-  'beside',
-  'behind',
-  'under',
-  'over',
-  'above',
-  'below',
-  'into',
-  'onto',
-  'top',
-  'front',
-  'is',
-  'are',
-  'was',
-  'were',
-  'has',
-  'have',
-  'while',
-  'as',
-  'for',
-  'of',
-  'inside',
-  'outside',
-  'between',
-  'against',
-  'around',
-  'across',
-]);
-const MAX_ADJECTIVES = 3;
-
-export function extractObjectPhrases(caption: string, table: SynonymTable): ObjectPhrase[] {
-  const tokens = tokenize(caption);
-  const words = findObjectWords(caption, tokens, table);
-  const objectToken = new Set(words.flatMap((w) => range(w.tokenStart, w.tokenEnd)));
-  const groups: ObjectWord[][] = [];
-  for (const w of words) {
-    const last = groups.at(-1)?.at(-1);
-    if (last && last.tokenEnd === w.tokenStart && !hasBreakBetween(caption, last.end, w.start)) {
-      groups.at(-1)!.push(w);
-    } else {
-      groups.push([w]);
-    }
-  }
-  return groups.map((g) => {
-    const first = g[0]!;
-    const head = g.at(-1)!;
-    const { count, startToken } = claimedCount(caption, tokens, first.tokenStart, head, objectToken);
-    const start = tokens[startToken]!.start;
-    return {
-      category: head.category,
-      head: head.surface,
-      headWord: head.word,
-      plural: head.plural,
-      text: caption.slice(start, head.end),
-      start,
-      headStart: head.start,
-      end: head.end,
-      tokenStart: startToken,
-      tokenEnd: head.tokenEnd,
-      count,
-    };
-  });
-}
-
-function claimedCount(
-  caption: string,
-  tokens: readonly Token[],
-  firstToken: number,
-  head: ObjectWord,
-  objectToken: ReadonlySet<number>,
-): { count: ClaimedCount; startToken: number } {
-  const bare: ClaimedCount =
-    head.plural && !isNumberNeutral(head.word) ? { kind: 'many' } : { kind: 'unspecified' };
-  let skipped = 0;
-  for (let j = firstToken - 1; j >= 0 && skipped <= MAX_ADJECTIVES; j--) {
-    if (hasBreakBetween(caption, tokens[j]!.end, tokens[j + 1]!.start)) break;
-    const t = tokens[j]!.text;
-    if (t === 'of') return quantifierBefore(tokens, j) ?? { count: bare, startToken: firstToken };
-    const n = numberWord(t);
-    if (n !== undefined) return { count: { kind: 'exact', n, additive: t === 'another' }, startToken: j };
-    if (VAGUE_PLURAL_QUANTIFIERS.has(t)) return { count: { kind: 'many' }, startToken: j };
-    if (INDEFINITE_SINGULAR.has(t)) {
-      const count: ClaimedCount = head.plural ? { kind: 'many' } : { kind: 'exact', n: 1, additive: false };
-      return { count, startToken: j };
-    }
-    if (DEFINITE.has(t))
-      return { count: head.plural ? { kind: 'many' } : { kind: 'definite' }, startToken: j };
-    if (BOUNDARY.has(t) || objectToken.has(j)) break;
-    skipped += 1;
-  }
-  return { count: bare, startToken: firstToken };
-}
-
-/** "a pair of", "two of", "a group of", "lots of": the quantifier before an "of" at index `of`. */
-function quantifierBefore(
-  tokens: readonly Token[],
-  of: number,
-): { count: ClaimedCount; startToken: number } | undefined {
-  const q = tokens[of - 1]?.text;
-  if (q === undefined) return undefined;
-  const withArticle = INDEFINITE_SINGULAR.has(tokens[of - 2]?.text ?? '') ? of - 2 : of - 1;
-  const n = numberWord(q);
-  if (n !== undefined) return { count: { kind: 'exact', n, additive: false }, startToken: withArticle };
-  if (VAGUE_PLURAL_QUANTIFIERS.has(q)) return { count: { kind: 'many' }, startToken: withArticle };
-  return undefined;
-}
-
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from }, (_, k) => from + k);
 }

@@ -7,7 +7,7 @@ import {
   pluralize,
   singularCandidates,
   tokenize,
-} from '../../../src/lib/critic/words';
+} from '../../../src/lib/vocabulary/words';
 
 describe('caption words', () => {
   it('tokenizes with offsets and drops possessives', () => {
