@@ -19,7 +19,7 @@ The reference's stack, as it runs today (tools/requirements-chair.txt):
 - pattern 3.6 `singularize` from PatternLite 3.6 (pattern 3.6 for Python 3; its inflect.py singularize is the
   same code as clips/pattern 3.6). Only pattern/text/en/inflect.py is loaded: `import pattern.en` wants
   NLTK's WordNet data from the internet, and singularize needs none of it.
-- data/synonyms.txt = src/lib/critic/chair-synonyms.txt (byte-identical copy).
+- data/synonyms.txt = src/lib/vocabulary/chair-synonyms.txt (byte-identical copy).
 chair.py itself is Python 2; nothing it calls behaves differently on Python 3 for ASCII captions (Python 2's
 `re` without re.UNICODE matches only ASCII whitespace with \\s: the caption set is ASCII apart from a few
 curly quotes, which no \\s rule touches).
@@ -53,7 +53,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SYNONYMS = ROOT / "src/lib/critic/chair-synonyms.txt"
+SYNONYMS = ROOT / "src/lib/vocabulary/chair-synonyms.txt"
 FIXTURE = ROOT / "test/fixtures/chair/reference-parity.json"
 
 # Every difference between our default counter and the reference, and the cases around them.

@@ -11,7 +11,8 @@ import {
 } from './persist/schema';
 import type { ChannelLike } from '../lib/core/tabs/tab-owner';
 import { applyRecords } from './persist/records';
-import { createStudioStorage, isRecordsChanged, type KeyValue } from './persist/storage';
+import type { KeyValue } from './persist/key-value';
+import { createStudioStorage, isRecordsChanged } from './persist/storage';
 import { createCriticSlice } from './slices/critic';
 import { createIngestSlice } from './slices/ingest';
 import { createModelsSlice } from './slices/models';

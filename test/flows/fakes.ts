@@ -13,7 +13,7 @@ import type {
   IngestPort,
   StudentPort,
 } from '../../src/flows/pipeline-ports';
-import type { KeyValue } from '../../src/state/persist/storage';
+import type { KeyValue } from '../../src/state/persist/key-value';
 
 export const tick = (ms = 1) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

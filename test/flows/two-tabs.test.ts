@@ -3,7 +3,7 @@ import { TabOwner } from '../../src/lib/core/tabs/tab-owner';
 import { createStudio, type Studio } from '../../src/flows/studio';
 import { createStudioStore } from '../../src/state/store';
 import { FakeChannelHub, FakeLocks } from '../support/fake-tabs';
-import type { KeyValue } from '../../src/state/persist/storage';
+import type { KeyValue } from '../../src/state/persist/key-value';
 import { FakeImageStore, FakeIngest, FakeStudent, incoming, memoryKv, until } from './fakes';
 
 const disposers: (() => void)[] = [];

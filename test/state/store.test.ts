@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { idbKeyValue } from '../../src/state/persist/idb';
 import { STORAGE_FULL_MESSAGE } from '../../src/state/persist/not-saved';
 import { PERSIST_KEY, PERSIST_VERSION } from '../../src/state/persist/schema';
-import type { KeyValue } from '../../src/state/persist/storage';
+import type { KeyValue } from '../../src/state/persist/key-value';
 import type { ImageCard } from '../../src/state/slices/ingest';
 import { createStudioStore } from '../../src/state/store';
 

@@ -1,8 +1,8 @@
 """A quick evaluator in Python: greedy captions of a split, object recall, CHAIR-i and the bias rate.
 
-Object words come from the studio's CHAIR synonym list (src/lib/critic/chair-synonyms.txt): one- and two-word
+Object words come from the studio's CHAIR synonym list (src/lib/vocabulary/chair-synonyms.txt): one- and two-word
 entries, plurals by dropping -s / -es, every occurrence one mention (CHAIR's unit). It approximates the studio's
-matcher (src/lib/critic/mentions.ts), which also has special cases (e.g. "toilet seat"); the model card's figures
+matcher (src/lib/vocabulary/object-words.ts), which also has special cases (e.g. "toilet seat"); the model card's figures
 come from the studio's own captioning path and scorer where that bench exists.
 """
 import re

@@ -1,7 +1,7 @@
 import { env, pipeline } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-web/webgpu';
 import { loadTransformersFlorence } from '../../src/lib/evidence/teacher/florence-transformers';
-import type { TeacherPlatform } from '../../src/lib/evidence/teacher/teacher-service';
+import type { TeacherPlatform } from '../../src/lib/evidence/teacher/platform';
 import { ContentCache, idbKeyvalBackend } from '../../src/lib/store';
 import { configureOrt, watchDevice } from '../student/web-platform';
 import { webGpuProbe } from '../platform/webgpu-probe';

@@ -7,7 +7,7 @@ import { TEACHER_CACHE_VERSION } from '../../lib/evidence/teacher/cache';
 import type { TeacherEvidence, TeacherSettings } from '../../lib/evidence/teacher/types';
 import { cacheKey } from '../../lib/store/cache-key';
 import type { StudioState } from '../../state/studio-state';
-import type { CriticRunnerDeps } from './runner';
+import type { CriticRunnerDeps } from './ports';
 
 export type CritiqueDeps = Pick<CriticRunnerDeps, 'store' | 'data' | 'engine'>;
 

@@ -1,3 +1,6 @@
+import type { StoreApi } from 'zustand/vanilla';
+import type { CriticEngine } from '../../lib/critic/engines/engine';
+import type { StudioState } from '../../state/studio-state';
 import type { TextGenerationFn } from '../../lib/core/text-generation';
 import type { SynonymTable } from '../../lib/vocabulary/synonyms';
 import type { RgbaImage } from '../../lib/ingest';
@@ -47,4 +50,19 @@ export interface CriticDataPort {
     extra: Record<string, unknown>,
   ): Promise<void>;
   synonyms(): Promise<SynonymTable>;
+}
+
+/** What the critic runner is made with: the store, its ports and the engine of the current settings. */
+export interface CriticRunnerDeps {
+  store: StoreApi<StudioState>;
+  teacher: TeacherPort;
+  data: CriticDataPort;
+  /** The engine of the current settings, and what else changes its replies (e.g. the endpoint). */
+  engine: () => Promise<{ engine: CriticEngine; revision: string }>;
+  /** Images per teacher call (the detector batches their crops together). */
+  imagesPerCall?: number;
+  /** Fresh teacher workers one run may take after crashes or lost GPU devices before it stops. */
+  maxRestarts?: number;
+  /** False while another tab of the studio owns the work (src/lib/core/tabs): this tab then runs nothing. */
+  mayRun?: () => boolean;
 }

@@ -1,28 +1,12 @@
-import type { StoreApi } from 'zustand/vanilla';
 import { errorSummary } from '../../lib/core/errors';
 import { RunControl } from '../../lib/core/run-control';
-import type { CriticEngine } from '../../lib/critic/engines/engine';
 import type { CriticItem } from '../../lib/critic/records';
 import type { EvidenceRequest } from '../../lib/evidence/teacher/types';
 import { toTeacherSettings } from '../../state/slices/teacher-settings';
 import type { StudioState } from '../../state/studio-state';
 import { isRestartable } from '../bridge/errors';
 import { critiqueImage } from './critique-image';
-import type { CriticDataPort, TeacherPort } from './ports';
-
-export interface CriticRunnerDeps {
-  store: StoreApi<StudioState>;
-  teacher: TeacherPort;
-  data: CriticDataPort;
-  /** The engine of the current settings, and what else changes its replies (e.g. the endpoint). */
-  engine: () => Promise<{ engine: CriticEngine; revision: string }>;
-  /** Images per teacher call (the detector batches their crops together). */
-  imagesPerCall?: number;
-  /** Fresh teacher workers one run may take after crashes or lost GPU devices before it stops. */
-  maxRestarts?: number;
-  /** False while another tab of the studio owns the work (src/lib/core/tabs): this tab then runs nothing. */
-  mayRun?: () => boolean;
-}
+import type { CriticRunnerDeps } from './ports';
 
 function cancelledError(): { name: string; message: string } {
   return { name: 'AbortError', message: 'Cancelled before the critic finished this image.' };

@@ -9,27 +9,13 @@
  * - recaption: the worker loads the tuned weights and the studio captions every image again;
  * - rescore: the new captions are scored.
  */
-import type { StoreApi } from 'zustand/vanilla';
 import { trainingCandidate } from '../../lib/critic/records';
 import type { RoundStages, StageContext } from '../../lib/train/rounds/round-scheduler';
 import type { ImageOutcome } from '../../state/slices/train';
 import type { StudioState } from '../../state/studio-state';
-import type { CheckpointBook } from './checkpoint-book';
-import type { CaptioningPort, CriticRunPort, ImagePixels, TrainingPort } from './ports';
-import type { ScoringPort } from '../../lib/score/rule-scoring';
 import { scoreCaptions, type ScoredCaptions } from '../../lib/score/rule-scoring';
 import { trainStage } from './train-stage';
-
-export interface StageDeps {
-  readonly store: StoreApi<StudioState>;
-  readonly port: TrainingPort;
-  readonly book: CheckpointBook;
-  readonly captioning: CaptioningPort;
-  readonly scoring: ScoringPort;
-  readonly pixels: ImagePixels;
-  readonly critic?: CriticRunPort;
-  readonly newRunId: (round: number) => string;
-}
+import type { StageDeps } from './stage-deps';
 
 /** Captions of every captioned card, by id. */
 function captionedCards(state: StudioState): Map<string, string> {

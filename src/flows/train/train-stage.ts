@@ -9,7 +9,7 @@ import { NoTrainingDataError } from '../../lib/train/errors';
 import type { TrainingEvent } from '../../lib/train/worker-api';
 import type { TrainingSettingsState } from '../../state/slices/train';
 import { isRestartable } from '../bridge/errors';
-import type { StageDeps } from './round-stages';
+import type { StageDeps } from './stage-deps';
 
 /** Fresh workers one train stage may take after crashes or lost devices (the guardrail's 3 device losses). */
 const MAX_WORKER_RESTARTS = 3;

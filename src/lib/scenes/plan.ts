@@ -6,7 +6,7 @@
 import type { Placement } from './layout';
 import { visibleObjects } from './layout';
 import { SceneRandom, deriveSeed } from './random';
-import type { SourceSplit } from './source-split';
+import type { SourceSplit, SourceSplitOptions } from './source-split';
 import { SceneSourcesError } from './source-split';
 import type { Background, Cutout } from './sources';
 
@@ -32,11 +32,9 @@ export const PROBE_SIZE_BINS: ReadonlyArray<readonly [number, number]> = Object.
   [0.65, 0.85],
 ]);
 
-export interface SceneOptions {
-  readonly seed: number;
+export interface SceneOptions extends SourceSplitOptions {
   /** Scene side in pixels (square scenes). */
   readonly size: number;
-  readonly categories: readonly number[];
   readonly bias: readonly BiasPair[];
   /** Fraction of `train` scenes with A that also hold B (spread evenly, not drawn). */
   readonly biasRate: number;
@@ -45,10 +43,6 @@ export interface SceneOptions {
   readonly scaleMax: number;
   /** Every object keeps at least this fraction of its pasted pixels visible. */
   readonly minVisible: number;
-  /** Fraction of each category's cut-outs held out of `train` (at least one). */
-  readonly heldoutFraction: number;
-  /** Fraction of background photos kept for the test splits. */
-  readonly testBackgroundFraction: number;
   /** Strength of the per-object and per-background colour jitter (0: none). */
   readonly colourJitter: number;
   /** Object counts per split, inclusive. */

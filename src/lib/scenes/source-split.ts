@@ -2,9 +2,18 @@
  * The split of the sources: cut-outs into training and held-out instances per category, background photos into
  * training and test photos, both by seed.
  */
-import type { SceneOptions } from './plan';
 import { SceneRandom, deriveSeed } from './random';
 import type { Background, Cutout } from './sources';
+
+/** The part of the scene options that decides which cut-outs and backgrounds each split may use. */
+export interface SourceSplitOptions {
+  readonly seed: number;
+  readonly categories: readonly number[];
+  /** Fraction of each category's cut-outs held out of `train` (at least one). */
+  readonly heldoutFraction: number;
+  /** Fraction of background photos kept for the test splits. */
+  readonly testBackgroundFraction: number;
+}
 
 export interface SourceSplit {
   readonly trainCutouts: ReadonlyMap<number, readonly Cutout[]>;
@@ -21,7 +30,7 @@ export class SceneSourcesError extends Error {
 export function splitSources(
   cutouts: readonly Cutout[],
   backgrounds: readonly Background[],
-  options: Pick<SceneOptions, 'seed' | 'categories' | 'heldoutFraction' | 'testBackgroundFraction'>,
+  options: SourceSplitOptions,
 ): SourceSplit {
   const trainCutouts = new Map<number, Cutout[]>();
   const heldoutCutouts = new Map<number, Cutout[]>();

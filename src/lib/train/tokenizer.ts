@@ -1,6 +1,6 @@
 /**
  * The student's own tokenizer for training targets: transformers.js's tokenizer class named in
- * tokenizer_config.json, built from the model folder's JSON files (as models/student/processors.ts builds it
+ * tokenizer_config.json, built from the model folder's JSON files (as caption/processors.ts builds it
  * for decoding), so that training and captioning agree on every token id.
  */
 import * as transformers from '@huggingface/transformers';

@@ -9,7 +9,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { ChannelLike } from '../../lib/core/tabs/tab-owner';
 import { createRecordSync, isRecordsChanged } from './record-sync';
 import type { StoredRecord } from './records';
-import type { KeyValue } from './storage';
+import type { KeyValue } from './key-value';
 import type { StudioState } from '../studio-state';
 import type { CriticState } from '../slices/critic';
 import { INITIAL_CRITIC } from '../slices/critic';

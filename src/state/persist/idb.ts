@@ -1,5 +1,5 @@
 import { createStore, del, get, getMany, keys, promisifyRequest, set } from 'idb-keyval';
-import type { KeyValue } from './storage';
+import type { KeyValue } from './key-value';
 
 /** The studio state's own IndexedDB database (image bytes and models live in src/lib/store's areas). */
 export const STATE_DB = { database: 'capgrad-ui', store: 'state' } as const;

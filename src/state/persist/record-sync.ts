@@ -15,7 +15,7 @@
 import { canonicalJson } from '../../lib/store/cache-key';
 import type { ChannelLike } from '../../lib/core/tabs/tab-owner';
 import { isStoredRecord, type StoredRecord } from './records';
-import type { KeyValue } from './storage';
+import type { KeyValue } from './key-value';
 
 /** What one tab tells the others after a write: these record keys changed. */
 export interface RecordsChangedMessage {

@@ -13,7 +13,7 @@ import { createStudio, type Studio } from '../../../src/flows/studio';
 import { createStudioStore } from '../../../src/state/store';
 import { FakeChannelHub, FakeLocks } from '../../support/fake-tabs';
 import { idbKeyValue } from '../../../src/state/persist/idb';
-import type { KeyValue } from '../../../src/state/persist/storage';
+import type { KeyValue } from '../../../src/state/persist/key-value';
 import { FakeImageStore, FakeIngest, FakeStudent, until } from '../fakes';
 import { FakeData, FakeTeacher } from './fakes';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { persistCritic } from '../../../src/state/persist/critic';
 import { readSavedCritic, toSavedCritic } from '../../../src/state/persist/critic-saved';
 import { DEFAULT_CRITIC_SETTINGS, INITIAL_CRITIC } from '../../../src/state/slices/critic';
-import type { KeyValue } from '../../../src/state/persist/storage';
+import type { KeyValue } from '../../../src/state/persist/key-value';
 import { createStudioStore } from '../../../src/state/store';
 import { FakeChannelHub } from '../../support/fake-tabs';
 import { memoryKv, until } from '../../flows/fakes';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRecordSync } from '../../../src/state/persist/record-sync';
 import type { StoredRecord } from '../../../src/state/persist/records';
-import type { KeyValue } from '../../../src/state/persist/storage';
+import type { KeyValue } from '../../../src/state/persist/key-value';
 
 /**
  * An in-memory KeyValue whose transactions commit at once but whose callers hear of it only when the test

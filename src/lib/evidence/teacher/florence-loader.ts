@@ -8,7 +8,7 @@ import type { ModelDtype } from '../../core/devices';
 import { resolveFlorenceDtypes } from './dtypes';
 import { FlorenceUnavailableError } from './errors';
 import type { FlorenceRuntime } from './florence-runtime';
-import type { TeacherPlatform } from './teacher-service';
+import type { TeacherPlatform } from './platform';
 import type { FlorenceSession, TeacherDevice } from './types';
 
 /** Besides config.json, the files transformers.js cannot load Florence-2's processor without. */

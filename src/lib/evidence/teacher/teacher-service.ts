@@ -8,13 +8,11 @@ import { CHAIR_SYNONYMS } from '../../vocabulary/chair-synonyms';
 import type { SynonymTable } from '../../vocabulary/synonyms';
 import { parseClassNames } from '../fastestdet/coco-names';
 import { FastestDetDetector, STUDIO_FASTESTDET_OPTIONS } from '../fastestdet/fastestdet';
-import type { Float32TensorFactory, SessionLike } from '../fastestdet/session';
-import type { WebGpuProbe } from '../../core/devices';
+import type { SessionLike } from '../fastestdet/session';
 import { resolveDevice } from '../../core/devices';
 import { DeviceLostError } from '../../core/errors';
 import { RunControl } from '../../core/run-control';
 import type { DevicePreference, DeviceResolution } from '../../core/devices';
-import type { TeacherCache } from './cache';
 import {
   DetectorRewriteError,
   FlorenceUnavailableError,
@@ -31,35 +29,16 @@ import type {
   EvidenceOutcome,
   EvidenceProgress,
   EvidenceRequest,
-  FlorenceDtypes,
   TeacherDevice,
   TeacherInfo,
   TeacherLoadOptions,
   TeacherSettings,
 } from './types';
+import type { TeacherPlatform } from './platform';
 import type { TeacherWorkerApi } from './worker-api';
 
 /** Upper bound on crops per detector run (the batchable FastestDet takes any batch). */
 export const DETECTOR_MAX_BATCH = 16;
-
-export interface TeacherPlatform {
-  gpu(): WebGpuProbe | null;
-  /** Whether the WebGPU adapter offers `shader-f16`. */
-  shaderF16(): Promise<boolean>;
-  /** Whether `path` exists in the model's folder (the app's public/models first, then the hub). */
-  modelFileExists(modelId: string, path: string): Promise<boolean>;
-  fetchBytes(url: string): Promise<Uint8Array>;
-  loadFlorence(modelId: string, device: TeacherDevice, dtypes: FlorenceDtypes): Promise<FlorenceRuntime>;
-  createSession(
-    bytes: Uint8Array,
-    device: TeacherDevice,
-  ): Promise<SessionLike & { release?(): Promise<void> }>;
-  tensor: Float32TensorFactory;
-  cache: TeacherCache;
-  loadTextGeneration?(modelId: string, device: TeacherDevice): Promise<TextGenerationFn>;
-  /** Why this worker's GPU device was lost (GPUDevice.lost resolved), or null while it is fine. */
-  deviceLost?(): string | null;
-}
 
 interface Loaded {
   info: TeacherInfo;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TeacherService } from '../../../../src/lib/evidence/teacher/teacher-service';
-import type { TeacherPlatform } from '../../../../src/lib/evidence/teacher/teacher-service';
+import type { TeacherPlatform } from '../../../../src/lib/evidence/teacher/platform';
 import { TeacherLoadError } from '../../../../src/lib/evidence/teacher/errors';
 import { DEFAULT_FLORENCE_MODEL } from '../../../../src/lib/evidence/teacher/types';
 import { DEFAULT_CRITIC_SETTINGS } from '../../../../src/state/slices/critic';

@@ -9,7 +9,7 @@ import ort from 'onnxruntime-node';
 import type { TeacherCache } from '../../../../../src/lib/evidence/teacher/cache';
 import { MemoryTeacherCache } from '../../../../../src/lib/evidence/teacher/cache';
 import { loadTransformersFlorence } from '../../../../../src/lib/evidence/teacher/florence-transformers';
-import type { TeacherPlatform } from '../../../../../src/lib/evidence/teacher/teacher-service';
+import type { TeacherPlatform } from '../../../../../src/lib/evidence/teacher/platform';
 import type { TeacherLoadOptions } from '../../../../../src/lib/evidence/teacher/types';
 import { MODELS_DIR, useLocalModels } from '../../../../models/local-models';
 import { FASTESTDET_DIR } from '../../../../support/fixtures';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { MemoryTeacherCache } from '../../../../../src/lib/evidence/teacher/cache';
 import { loadTransformersFlorence } from '../../../../../src/lib/evidence/teacher/florence-transformers';
-import type { TeacherPlatform } from '../../../../../src/lib/evidence/teacher/teacher-service';
+import type { TeacherPlatform } from '../../../../../src/lib/evidence/teacher/platform';
 import { MODELS_DIR, useLocalModels } from '../../../../models/local-models';
 import { REPO_DIR } from '../../../../support/fixtures';
 import { ortTensor } from '../../helpers/real-data';
