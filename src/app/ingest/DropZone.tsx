@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { errorSummary } from '../../lib/core/errors';
 import type { Studio } from '../../flows/studio';
-import { loadSampleScenes, SAMPLE_SCENES_PATH } from '../../flows/samples/sample-scenes';
+import { loadSampleScenes, SAMPLE_SCENES_PATH } from '../../flows/ingest/sample-scenes';
 import { collectFiles, filesFromInput, snapshotItems, type DroppedRoot } from './collect-files';
 import { useStudio } from '../studio-context';
 import { useTraining } from '../train/training-context';

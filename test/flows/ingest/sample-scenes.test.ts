@@ -3,13 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { IncomingFile } from '../../../src/flows/pipeline-ports';
-import type { FetchFile } from '../../../src/flows/samples/sample-scenes';
+import type { FetchFile } from '../../../src/flows/ingest/sample-scenes';
 import {
   loadSampleScenes,
   SAMPLE_SCENES_ANNOTATIONS,
   SAMPLE_SCENES_PATH,
   sampleImageNames,
-} from '../../../src/flows/samples/sample-scenes';
+} from '../../../src/flows/ingest/sample-scenes';
 import { REPO_DIR } from '../../support/fixtures';
 
 const PUBLIC = join(REPO_DIR, 'public');
