@@ -126,13 +126,18 @@ test('WebGPU keeps params, gradients and moments on the GPU and reads back only 
   for (const [i, r] of runs.entries()) {
     const where = `step ${Math.floor(i / 2) + 1}, session ${r.session}`;
     // Read back: the training graph's loss, the optimizer's gradient norm; everything else stays a GPU buffer
-    // (training: one gradient per trainable; optimizer: new param and both moments per trainable).
+    // (training: one gradient per trainable; fused optimizer: a new param per trainable and the two flat moments).
     expect(r.outputs['cpu'], where).toEqual(r.session === 0 ? ['loss'] : [GRAD_NORM_OUTPUT]);
-    expect(r.outputs['gpu-buffer']?.length ?? 0, where).toBe(trainables.length * (r.session === 0 ? 1 : 3));
-    // Fed as GPU buffers left by earlier runs, from step 2 on: the params (training graph); params, gradients
-    // and both moments (optimizer). Step 1 starts from CPU values, and the page downloaded its gradients.
+    expect(r.outputs['gpu-buffer']?.length ?? 0, where).toBe(
+      r.session === 0 ? trainables.length : trainables.length + 2,
+    );
+    // Fed as GPU buffers left by earlier runs, from step 2 on: the params (training graph); flat views of the
+    // params and gradients, and the two flat moments (optimizer). Step 1 starts from CPU values, and the page
+    // downloaded its gradients.
     if (i < 2) continue;
-    expect(r.feeds['gpu-buffer']?.length ?? 0, where).toBe(trainables.length * (r.session === 0 ? 1 : 4));
+    expect(r.feeds['gpu-buffer']?.length ?? 0, where).toBe(
+      r.session === 0 ? trainables.length : trainables.length * 2 + 2,
+    );
   }
   // WASM copies everything: its runs see no GPU buffer.
   const wasm = results.get('wasm');

@@ -6,6 +6,7 @@ import type { TrainingArtifacts } from './artifacts';
 import type { TrainingBatch } from './batches';
 import { CheckpointMismatchError, type Checkpoint } from '../checkpoints/format';
 import { LOSS_NAMES } from './loss';
+import { flatLayout, type TrainableTensor } from './optimizer-graph';
 import type { OrtTensor, RuntimeOptions } from './runtime';
 
 /** One tensor per trainable, by name (params, a moment, or gradients). */
@@ -84,4 +85,24 @@ export async function readAll(slots: Slots): Promise<Map<string, Float32Array>> 
   const out = new Map<string, Float32Array>();
   for (const [name, t] of slots) out.set(name, Float32Array.from((await t.getData()) as Float32Array));
   return out;
+}
+
+/** One moment of every trainable, from `initialState`'s entries, as the optimizer's flat buffer. */
+export function joinMoment(
+  tensors: readonly TrainableTensor[],
+  state: ReadonlyMap<string, Float32Array>,
+  slot: 'exp_avg' | 'exp_avg_sq',
+): Float32Array {
+  const { entries, length } = flatLayout(tensors);
+  const flat = new Float32Array(length);
+  for (const e of entries) flat.set(state.get(`${slot}:${e.name}`)!, e.offset);
+  return flat;
+}
+
+/** The optimizer's flat moment buffer cut back into one copy per trainable (checkpoints store them so). */
+export function splitMoment(
+  tensors: readonly TrainableTensor[],
+  flat: Float32Array,
+): Map<string, Float32Array> {
+  return new Map(flatLayout(tensors).entries.map((e) => [e.name, flat.slice(e.offset, e.offset + e.size)]));
 }

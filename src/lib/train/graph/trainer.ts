@@ -11,7 +11,7 @@
  */
 import type { TrainingArtifacts } from './artifacts';
 import type { TrainingBatch } from './batches';
-import type { Checkpoint, CheckpointSlot, CheckpointTensor } from '../checkpoints/format';
+import type { Checkpoint, CheckpointTensor } from '../checkpoints/format';
 import { LOSS_NAMES } from './loss';
 import {
   DEFAULT_OPTIMIZER,
@@ -20,10 +20,18 @@ import {
   validateOptimizer,
   type OptimizerConfig,
 } from './optimizer-config';
-import { GRAD_NORM_OUTPUT, accumulateNames, optimizerNames } from './optimizer-graph';
+import { GRAD_NORM_OUTPUT, MOMENT_NAMES, accumulateNames, optimizerNames } from './optimizer-graph';
 import { createSession, type OrtSession, type OrtTensor, type RuntimeOptions } from './runtime';
 import { CONSTANT_LR, lrFactor, type LrSchedule } from './schedule';
-import { disposeAll, initialState, readAll, trainingFeeds, type Slots } from './trainer-tensors';
+import {
+  disposeAll,
+  initialState,
+  joinMoment,
+  readAll,
+  splitMoment,
+  trainingFeeds,
+  type Slots,
+} from './trainer-tensors';
 
 export interface TrainerOptions {
   readonly runtime: RuntimeOptions;
@@ -79,8 +87,9 @@ export class Trainer {
     private readonly optimizer: OptimizerConfig,
     private readonly sessions: { training: OrtSession; optimizer: OrtSession; accumulate: OrtSession | null },
     private params: Slots,
-    private expAvg: Slots,
-    private expAvgSq: Slots,
+    /** Both moments of every trainable as one flat buffer each (optimizer-graph.ts's `flatLayout`). */
+    private expAvg: OrtTensor,
+    private expAvgSq: OrtTensor,
     step: number,
   ) {
     this.stepCount = step;
@@ -94,10 +103,11 @@ export class Trainer {
       throw new TrainerStateError(`accumulation must be a positive integer, got ${accumulation}`);
     const { artifacts, runtime } = options;
     const names = artifacts.trainables.map((t) => t.name);
-    const optimizerOutputs = names.flatMap((n) => {
-      const o = optimizerNames(n);
-      return [o.newParam, o.newExpAvg, o.newExpAvgSq];
-    });
+    const optimizerOutputs = [
+      ...names.map((n) => optimizerNames(n).newParam),
+      MOMENT_NAMES.newExpAvg,
+      MOMENT_NAMES.newExpAvgSq,
+    ];
     const training = await createSession(runtime, artifacts.training, [...artifacts.gradients.values()]);
     const optimizerSession = await createSession(runtime, artifacts.optimizer, optimizerOutputs);
     const accumulate =
@@ -109,20 +119,21 @@ export class Trainer {
           )
         : null;
     const state = initialState(artifacts, options.modelId, options.resume);
-    const slot = (s: CheckpointSlot): Slots =>
-      new Map(
-        artifacts.trainables.map((t) => [
-          t.name,
-          new runtime.ort.Tensor('float32', state.get(`${s}:${t.name}`)!, t.dims),
-        ]),
-      );
+    const { Tensor } = runtime.ort;
+    const params: Slots = new Map(
+      artifacts.trainables.map((t) => [t.name, new Tensor('float32', state.get(`param:${t.name}`)!, t.dims)]),
+    );
+    const moment = (slot: 'exp_avg' | 'exp_avg_sq'): OrtTensor => {
+      const flat = joinMoment(artifacts.trainables, state, slot);
+      return new Tensor('float32', flat, [flat.length]);
+    };
     const trainer = new Trainer(
       options,
       optimizer,
       { training, optimizer: optimizerSession, accumulate },
-      slot('param'),
-      slot('exp_avg'),
-      slot('exp_avg_sq'),
+      params,
+      moment('exp_avg'),
+      moment('exp_avg_sq'),
       options.resume?.step ?? 0,
     );
     const resumed = options.resume?.config as Partial<TrainerCheckpointConfig> | undefined;
@@ -179,16 +190,17 @@ export class Trainer {
     this.assertLive();
     if (this.pending > 0)
       throw new TrainerStateError('take checkpoints between optimizer updates, not during an accumulation');
+    const { trainables } = this.options.artifacts;
+    // Moments are stored per tensor, as before the optimizer was fused: checkpoints of either kind read alike.
+    const moment = async (flat: OrtTensor) => splitMoment(trainables, (await flat.getData()) as Float32Array);
     const tensors: CheckpointTensor[] = [];
-    for (const [slot, slots] of [
-      ['param', this.params],
-      ['exp_avg', this.expAvg],
-      ['exp_avg_sq', this.expAvgSq],
-    ] as const) {
-      const values = await readAll(slots);
-      for (const t of this.options.artifacts.trainables)
+    for (const [slot, values] of [
+      ['param', await readAll(this.params)],
+      ['exp_avg', await moment(this.expAvg)],
+      ['exp_avg_sq', await moment(this.expAvgSq)],
+    ] as const)
+      for (const t of trainables)
         tensors.push({ name: t.name, slot, dims: t.dims, data: values.get(t.name)! });
-    }
     const config: TrainerCheckpointConfig = {
       optimizer: this.optimizer,
       schedule: this.options.schedule ?? CONSTANT_LR,
@@ -208,8 +220,9 @@ export class Trainer {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    for (const slots of [this.params, this.expAvg, this.expAvgSq, this.accumulated])
-      if (slots) disposeAll(slots);
+    for (const slots of [this.params, this.accumulated]) if (slots) disposeAll(slots);
+    this.expAvg.dispose();
+    this.expAvgSq.dispose();
     await this.sessions.training.release();
     await this.sessions.optimizer.release();
     await this.sessions.accumulate?.release();
@@ -244,22 +257,25 @@ export class Trainer {
     const feeds: Record<string, OrtTensor> = {};
     for (const name of STEP_SCALARS)
       feeds[name] = new Tensor('float32', new Float32Array([scalars[name]]), []);
+    // Flat views (no copy) of the params and gradients: the fused graph concatenates them as they come.
+    const flat = (t: OrtTensor) => t.reshape([t.size]);
     for (const [name, param] of this.params) {
       const n = optimizerNames(name);
-      feeds[n.param] = param;
-      feeds[n.grad] = grads.get(name)!;
-      feeds[n.expAvg] = this.expAvg.get(name)!;
-      feeds[n.expAvgSq] = this.expAvgSq.get(name)!;
+      feeds[n.param] = flat(param);
+      feeds[n.grad] = flat(grads.get(name)!);
     }
+    feeds[MOMENT_NAMES.expAvg] = this.expAvg;
+    feeds[MOMENT_NAMES.expAvgSq] = this.expAvgSq;
     const out = await this.sessions.optimizer.run(feeds);
     const gradNorm = Number((out[GRAD_NORM_OUTPUT]!.data as Float32Array)[0]);
-    const old = [this.params, this.expAvg, this.expAvgSq, grads];
-    const pick = (key: 'newParam' | 'newExpAvg' | 'newExpAvgSq'): Slots =>
-      new Map([...this.params.keys()].map((name) => [name, out[optimizerNames(name)[key]]!]));
-    this.params = pick('newParam');
-    this.expAvg = pick('newExpAvg');
-    this.expAvgSq = pick('newExpAvgSq');
-    old.forEach(disposeAll);
+    const old = [this.params, grads, this.expAvg, this.expAvgSq] as const;
+    this.params = new Map([...this.params.keys()].map((name) => [name, out[optimizerNames(name).newParam]!]));
+    this.expAvg = out[MOMENT_NAMES.newExpAvg]!;
+    this.expAvgSq = out[MOMENT_NAMES.newExpAvgSq]!;
+    disposeAll(old[0]);
+    disposeAll(old[1]);
+    old[2].dispose();
+    old[3].dispose();
     const skipped = !Number.isFinite(gradNorm);
     if (!skipped) this.stepCount++;
     return { skipped, updated: !skipped, step: this.stepCount, gradNorm, lr };

@@ -14,6 +14,8 @@ import {
   accumulateNames,
   buildAccumulateGraph,
   buildOptimizerGraph,
+  flatLayout,
+  MOMENT_NAMES,
   optimizerNames,
 } from '../../../../src/lib/train/graph/optimizer-graph';
 import { trainablePreset } from '../../../../src/lib/train/graph/selection';
@@ -37,10 +39,12 @@ describe.runIf(WEBGPU_CONFIGURED)('placement on WebGPU', () => {
     const scalars = stepScalars(DEFAULT_OPTIMIZER, 1, DEFAULT_OPTIMIZER.lr);
     for (const s of STEP_SCALARS)
       feeds[s] = { type: 'float32', data: new Float32Array([scalars[s]]), dims: [] };
-    for (const t of tensors) {
-      const n = optimizerNames(t.name);
-      for (const name of [n.param, n.grad, n.expAvg, n.expAvgSq]) feeds[name] = zeros(t.dims);
+    const { entries, length } = flatLayout(tensors);
+    for (const e of entries) {
+      const n = optimizerNames(e.name);
+      for (const name of [n.param, n.grad]) feeds[name] = zeros([e.size]);
     }
+    for (const name of [MOMENT_NAMES.expAvg, MOMENT_NAMES.expAvgSq]) feeds[name] = zeros([length]);
     const accumulateFeeds: Record<string, Feed> = {};
     for (const t of tensors) {
       const n = accumulateNames(t.name);
