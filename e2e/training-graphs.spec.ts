@@ -120,23 +120,24 @@ for (const ep of ['webgpu', 'wasm'] as const)
 test('WebGPU keeps params, gradients and moments on the GPU and reads back only the loss and gradient norm', () => {
   const gpu = results.get('webgpu');
   test.skip(!gpu, 'the WebGPU run failed');
-  const { runs, trainables } = gpu!;
+  const { runs, trainables, optimizerGroups } = gpu!;
   // Sessions: 0 = training graph, 1 = optimizer graph, one run of each per step.
   expect(runs.map((r) => r.session)).toEqual(Array.from({ length: STEPS }, () => [0, 1]).flat());
   for (const [i, r] of runs.entries()) {
     const where = `step ${Math.floor(i / 2) + 1}, session ${r.session}`;
     // Read back: the training graph's loss, the optimizer's gradient norm; everything else stays a GPU buffer
-    // (training: one gradient per trainable; fused optimizer: a new param per trainable and the two flat moments).
+    // (training: one gradient per trainable; fused optimizer: a new param per trainable and each group's two flat
+    // moments).
     expect(r.outputs['cpu'], where).toEqual(r.session === 0 ? ['loss'] : [GRAD_NORM_OUTPUT]);
     expect(r.outputs['gpu-buffer']?.length ?? 0, where).toBe(
-      r.session === 0 ? trainables.length : trainables.length + 2,
+      r.session === 0 ? trainables.length : trainables.length + 2 * optimizerGroups,
     );
     // Fed as GPU buffers left by earlier runs, from step 2 on: the params (training graph); flat views of the
-    // params and gradients, and the two flat moments (optimizer). Step 1 starts from CPU values, and the page
+    // params and gradients, and each group's two flat moments (optimizer). Step 1 starts from CPU values, and the page
     // downloaded its gradients.
     if (i < 2) continue;
     expect(r.feeds['gpu-buffer']?.length ?? 0, where).toBe(
-      r.session === 0 ? trainables.length : trainables.length * 2 + 2,
+      r.session === 0 ? trainables.length : trainables.length * 2 + 2 * optimizerGroups,
     );
   }
   // WASM copies everything: its runs see no GPU buffer.

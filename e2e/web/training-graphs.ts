@@ -47,6 +47,8 @@ export interface RunRecord {
 
 export interface TrainerResult {
   trainables: string[];
+  /** Fused-update groups of the optimizer graph (each holds its two moments as one flat buffer). */
+  optimizerGroups: number;
   adapters: { a: string; b: string; target: string }[];
   /**
    * The first step's gradients, trainable name → values, downloaded by the recording wrapper from the training
@@ -191,6 +193,7 @@ window.trainingGraphs = {
     await trainer.release();
     return {
       trainables: artifacts.trainables.map((t) => t.name),
+      optimizerGroups: artifacts.optimizerGroups.length,
       adapters: artifacts.adapters.map(({ a, b, target }) => ({ a, b, target })),
       firstGradients,
       losses,

@@ -11,7 +11,12 @@ import { DataType, readFloat32 } from '../../onnx/proto/tensor';
 import { infoOfValueInfo } from '../../onnx/graph/tensor-info';
 import { LOSS_NAMES, appendTokenLoss } from './loss';
 import { type LoraAdapter, initLora, injectLora } from './lora';
-import { buildAccumulateGraph, buildOptimizerGraph, type TrainableTensor } from './optimizer-graph';
+import {
+  buildAccumulateGraph,
+  buildOptimizerGraph,
+  optimizerGroups,
+  type TrainableTensor,
+} from './optimizer-graph';
 import { raiseOpsetForTraining, untieInitializerAliases } from './prepare';
 import { resolveTrainables, type TrainableSpec } from './selection';
 import { analyzeDecoder, type DecoderNames, type DecoderStructure, OPTIMUM_DECODER_NAMES } from './structure';
@@ -35,6 +40,8 @@ export interface ExtraInput {
 export interface TrainingArtifacts {
   readonly training: Uint8Array;
   readonly optimizer: Uint8Array;
+  /** The trainables in the optimizer graph's fused-update groups, in its order (each group's moments are one buffer). */
+  readonly optimizerGroups: readonly (readonly TrainableTensor[])[];
   /** Adds micro-batch gradients (used only with gradient accumulation). */
   readonly accumulate: Uint8Array;
   readonly trainables: readonly TrainableTensor[];
@@ -123,6 +130,7 @@ export function buildTrainingArtifacts(
   return {
     training: gradientGraph.model.encode(),
     optimizer: buildOptimizerGraph(trainables).encode(),
+    optimizerGroups: optimizerGroups(trainables),
     accumulate: buildAccumulateGraph(trainables).encode(),
     trainables,
     initial,

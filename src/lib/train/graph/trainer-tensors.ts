@@ -106,3 +106,15 @@ export function splitMoment(
 ): Map<string, Float32Array> {
   return new Map(flatLayout(tensors).entries.map((e) => [e.name, flat.slice(e.offset, e.offset + e.size)]));
 }
+
+/** Every group's flat moment buffer, read back and cut into one copy per trainable (checkpoints store them so). */
+export async function momentsByTensor(
+  groups: readonly (readonly TrainableTensor[])[],
+  flats: readonly OrtTensor[],
+): Promise<Map<string, Float32Array>> {
+  const out = new Map<string, Float32Array>();
+  for (const [i, flat] of flats.entries())
+    for (const [name, data] of splitMoment(groups[i]!, (await flat.getData()) as Float32Array))
+      out.set(name, data);
+  return out;
+}

@@ -20,7 +20,13 @@ import {
   validateOptimizer,
   type OptimizerConfig,
 } from './optimizer-config';
-import { GRAD_NORM_OUTPUT, MOMENT_NAMES, accumulateNames, optimizerNames } from './optimizer-graph';
+import {
+  GRAD_NORM_OUTPUT,
+  accumulateNames,
+  momentNames,
+  optimizerNames,
+  type TrainableTensor,
+} from './optimizer-graph';
 import { createSession, type OrtSession, type OrtTensor, type RuntimeOptions } from './runtime';
 import { CONSTANT_LR, lrFactor, type LrSchedule } from './schedule';
 import {
@@ -28,7 +34,7 @@ import {
   initialState,
   joinMoment,
   readAll,
-  splitMoment,
+  momentsByTensor,
   trainingFeeds,
   type Slots,
 } from './trainer-tensors';
@@ -87,9 +93,11 @@ export class Trainer {
     private readonly optimizer: OptimizerConfig,
     private readonly sessions: { training: OrtSession; optimizer: OrtSession; accumulate: OrtSession | null },
     private params: Slots,
-    /** Both moments of every trainable as one flat buffer each (optimizer-graph.ts's `flatLayout`). */
-    private expAvg: OrtTensor,
-    private expAvgSq: OrtTensor,
+    /** The trainables in fused-update groups (optimizer-graph.ts's `optimizerGroups`). */
+    private readonly groups: readonly (readonly TrainableTensor[])[],
+    /** Both moments of each group as one flat buffer each (optimizer-graph.ts's `flatLayout`). */
+    private expAvg: OrtTensor[],
+    private expAvgSq: OrtTensor[],
     step: number,
   ) {
     this.stepCount = step;
@@ -103,10 +111,10 @@ export class Trainer {
       throw new TrainerStateError(`accumulation must be a positive integer, got ${accumulation}`);
     const { artifacts, runtime } = options;
     const names = artifacts.trainables.map((t) => t.name);
+    const groups = artifacts.optimizerGroups;
     const optimizerOutputs = [
       ...names.map((n) => optimizerNames(n).newParam),
-      MOMENT_NAMES.newExpAvg,
-      MOMENT_NAMES.newExpAvgSq,
+      ...groups.flatMap((_, i) => [momentNames(i).newExpAvg, momentNames(i).newExpAvgSq]),
     ];
     const training = await createSession(runtime, artifacts.training, [...artifacts.gradients.values()]);
     const optimizerSession = await createSession(runtime, artifacts.optimizer, optimizerOutputs);
@@ -123,15 +131,17 @@ export class Trainer {
     const params: Slots = new Map(
       artifacts.trainables.map((t) => [t.name, new Tensor('float32', state.get(`param:${t.name}`)!, t.dims)]),
     );
-    const moment = (slot: 'exp_avg' | 'exp_avg_sq'): OrtTensor => {
-      const flat = joinMoment(artifacts.trainables, state, slot);
-      return new Tensor('float32', flat, [flat.length]);
-    };
+    const moment = (slot: 'exp_avg' | 'exp_avg_sq'): OrtTensor[] =>
+      groups.map((group) => {
+        const flat = joinMoment(group, state, slot);
+        return new Tensor('float32', flat, [flat.length]);
+      });
     const trainer = new Trainer(
       options,
       optimizer,
       { training, optimizer: optimizerSession, accumulate },
       params,
+      groups,
       moment('exp_avg'),
       moment('exp_avg_sq'),
       options.resume?.step ?? 0,
@@ -192,7 +202,7 @@ export class Trainer {
       throw new TrainerStateError('take checkpoints between optimizer updates, not during an accumulation');
     const { trainables } = this.options.artifacts;
     // Moments are stored per tensor, as before the optimizer was fused: checkpoints of either kind read alike.
-    const moment = async (flat: OrtTensor) => splitMoment(trainables, (await flat.getData()) as Float32Array);
+    const moment = (flats: readonly OrtTensor[]) => momentsByTensor(this.groups, flats);
     const tensors: CheckpointTensor[] = [];
     for (const [slot, values] of [
       ['param', await readAll(this.params)],
@@ -221,8 +231,7 @@ export class Trainer {
     if (this.released) return;
     this.released = true;
     for (const slots of [this.params, this.accumulated]) if (slots) disposeAll(slots);
-    this.expAvg.dispose();
-    this.expAvgSq.dispose();
+    for (const t of [...this.expAvg, ...this.expAvgSq]) t.dispose();
     await this.sessions.training.release();
     await this.sessions.optimizer.release();
     await this.sessions.accumulate?.release();
@@ -264,18 +273,19 @@ export class Trainer {
       feeds[n.param] = flat(param);
       feeds[n.grad] = flat(grads.get(name)!);
     }
-    feeds[MOMENT_NAMES.expAvg] = this.expAvg;
-    feeds[MOMENT_NAMES.expAvgSq] = this.expAvgSq;
+    this.groups.forEach((_, i) => {
+      feeds[momentNames(i).expAvg] = this.expAvg[i]!;
+      feeds[momentNames(i).expAvgSq] = this.expAvgSq[i]!;
+    });
     const out = await this.sessions.optimizer.run(feeds);
     const gradNorm = Number((out[GRAD_NORM_OUTPUT]!.data as Float32Array)[0]);
     const old = [this.params, grads, this.expAvg, this.expAvgSq] as const;
     this.params = new Map([...this.params.keys()].map((name) => [name, out[optimizerNames(name).newParam]!]));
-    this.expAvg = out[MOMENT_NAMES.newExpAvg]!;
-    this.expAvgSq = out[MOMENT_NAMES.newExpAvgSq]!;
+    this.expAvg = this.groups.map((_, i) => out[momentNames(i).newExpAvg]!);
+    this.expAvgSq = this.groups.map((_, i) => out[momentNames(i).newExpAvgSq]!);
     disposeAll(old[0]);
     disposeAll(old[1]);
-    old[2].dispose();
-    old[3].dispose();
+    for (const t of [...old[2], ...old[3]]) t.dispose();
     const skipped = !Number.isFinite(gradNorm);
     if (!skipped) this.stepCount++;
     return { skipped, updated: !skipped, step: this.stepCount, gradNorm, lr };

@@ -7,7 +7,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIMIZER, type OptimizerConfig } from '../../../../src/lib/train/graph/optimizer-config';
-import { GRAD_NORM_OUTPUT, type TrainableTensor } from '../../../../src/lib/train/graph/optimizer-graph';
+import {
+  GRAD_NORM_OUTPUT,
+  optimizerGroups,
+  type TrainableTensor,
+} from '../../../../src/lib/train/graph/optimizer-graph';
 import { createSession } from '../../../../src/lib/train/graph/runtime';
 import { ort, runtimeFor, WEBGPU_CONFIGURED, type Backend } from './helpers/backends';
 import { relativeMaxError } from './helpers/grad-fixtures';
@@ -75,6 +79,7 @@ async function compare(
   config: OptimizerConfig,
   backend: Backend = 'cpu',
   steps = STEPS,
+  cap?: number,
 ): Promise<number> {
   const start = (t: TrainableTensor, i: number): Omit<TensorState, 'grad'> => {
     const size = t.dims.reduce((a, b) => a * b, 1);
@@ -101,7 +106,7 @@ async function compare(
     );
     const withGrads = (s: ReadonlyMap<string, Omit<TensorState, 'grad'>>) =>
       new Map([...s].map(([name, v]) => [name, { ...v, grad: grads.get(name)! }]));
-    const a = await runFusedOptimizer(backend, tensors, withGrads(fused), config, step);
+    const a = await runFusedOptimizer(backend, tensors, withGrads(fused), config, step, cap);
     const b = await runPerTensor('cpu', tensors, withGrads(reference), config, step);
     expect(Math.abs(a.gradNorm - b.gradNorm) / b.gradNorm).toBeLessThan(TOLERANCE);
     for (const t of tensors) {
@@ -116,13 +121,13 @@ async function compare(
   return worst;
 }
 
-describe('fused optimizer graph against the per-tensor graph (CPU EP)', () => {
-  const configs: [string, OptimizerConfig][] = [
-    ['radam', { ...DEFAULT_OPTIMIZER, lr: 1e-2, weightDecay: 0.01 }],
-    ['adamw', { ...DEFAULT_OPTIMIZER, algorithm: 'adamw', lr: 1e-2, weightDecay: 0.1 }],
-    ['adamw without clipping', { ...DEFAULT_OPTIMIZER, algorithm: 'adamw', lr: 1e-3, maxGradNorm: null }],
-  ];
+const configs: [string, OptimizerConfig][] = [
+  ['radam', { ...DEFAULT_OPTIMIZER, lr: 1e-2, weightDecay: 0.01 }],
+  ['adamw', { ...DEFAULT_OPTIMIZER, algorithm: 'adamw', lr: 1e-2, weightDecay: 0.1 }],
+  ['adamw without clipping', { ...DEFAULT_OPTIMIZER, algorithm: 'adamw', lr: 1e-3, maxGradNorm: null }],
+];
 
+describe('fused optimizer graph against the per-tensor graph (CPU EP)', () => {
   it.each(configs)('%s: equal within 1e-6 over 8 steps on tensors of mixed shapes', async (_, config) => {
     expect(await compare(MIXED, config)).toBeLessThan(TOLERANCE);
   });
@@ -131,6 +136,31 @@ describe('fused optimizer graph against the per-tensor graph (CPU EP)', () => {
     'handles a single trainable tensor (%j)',
     async (tensors) => {
       expect(await compare(tensors, DEFAULT_OPTIMIZER)).toBeLessThan(TOLERANCE);
+    },
+  );
+});
+
+describe('fused-update groups', () => {
+  it('cuts the tensors in order, a new group when the next would not fit, an oversized tensor alone', () => {
+    const sizes = optimizerGroups(MIXED, 30).map((g) => g.map((t) => t.name));
+    // w 24, b 4 | lora.a 12, lora.b 8 | cube 30 | ln 7
+    expect(sizes).toEqual([['w', 'b'], ['lora.a', 'lora.b'], ['cube'], ['ln']]);
+    expect(
+      optimizerGroups(
+        [
+          { name: 'big', dims: [50] },
+          { name: 'small', dims: [2] },
+        ],
+        30,
+      ),
+    ).toHaveLength(2);
+    expect(optimizerGroups(MIXED)).toHaveLength(1);
+  });
+
+  it.each(configs)(
+    '%s: several groups (one global norm and clip) equal the per-tensor graph within 1e-6',
+    async (_, config) => {
+      expect(await compare(MIXED, config, 'cpu', STEPS, 30)).toBeLessThan(TOLERANCE);
     },
   );
 });

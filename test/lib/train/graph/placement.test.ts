@@ -15,7 +15,7 @@ import {
   buildAccumulateGraph,
   buildOptimizerGraph,
   flatLayout,
-  MOMENT_NAMES,
+  momentNames,
   optimizerNames,
 } from '../../../../src/lib/train/graph/optimizer-graph';
 import { trainablePreset } from '../../../../src/lib/train/graph/selection';
@@ -44,7 +44,7 @@ describe.runIf(WEBGPU_CONFIGURED)('placement on WebGPU', () => {
       const n = optimizerNames(e.name);
       for (const name of [n.param, n.grad]) feeds[name] = zeros([e.size]);
     }
-    for (const name of [MOMENT_NAMES.expAvg, MOMENT_NAMES.expAvgSq]) feeds[name] = zeros([length]);
+    for (const name of [momentNames(0).expAvg, momentNames(0).expAvgSq]) feeds[name] = zeros([length]);
     const accumulateFeeds: Record<string, Feed> = {};
     for (const t of tensors) {
       const n = accumulateNames(t.name);

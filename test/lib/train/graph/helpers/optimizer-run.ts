@@ -12,7 +12,8 @@ import {
   buildOptimizerGraph,
   flatLayout,
   GRAD_NORM_OUTPUT,
-  MOMENT_NAMES,
+  momentNames,
+  optimizerGroups,
   optimizerNames,
   type TrainableTensor,
 } from '../../../../../src/lib/train/graph/optimizer-graph';
@@ -40,44 +41,47 @@ export function scalarFeeds(config: OptimizerConfig, step: number): Record<strin
   );
 }
 
+/** `cap`: elements per fused-update group (the graph's default unless a test wants several groups). */
 export async function runFusedOptimizer(
   backend: Backend,
   tensors: readonly TrainableTensor[],
   state: ReadonlyMap<string, TensorState>,
   config: OptimizerConfig,
   step: number,
+  cap?: number,
 ): Promise<OptimizerResult> {
-  const session = await createSession(runtimeFor(backend), buildOptimizerGraph(tensors).encode());
-  const { entries, length } = flatLayout(tensors);
-  const expAvg = new Float32Array(length);
-  const expAvgSq = new Float32Array(length);
+  const session = await createSession(runtimeFor(backend), buildOptimizerGraph(tensors, cap).encode());
+  const groups = optimizerGroups(tensors, cap);
   const feeds = scalarFeeds(config, step);
-  for (const e of entries) {
-    const s = state.get(e.name)!;
-    const n = optimizerNames(e.name);
-    feeds[n.param] = new ort.Tensor('float32', Float32Array.from(s.param), [e.size]);
-    feeds[n.grad] = new ort.Tensor('float32', Float32Array.from(s.grad), [e.size]);
-    expAvg.set(s.expAvg, e.offset);
-    expAvgSq.set(s.expAvgSq, e.offset);
+  for (const t of tensors) {
+    const s = state.get(t.name)!;
+    const n = optimizerNames(t.name);
+    feeds[n.param] = new ort.Tensor('float32', Float32Array.from(s.param), [s.param.length]);
+    feeds[n.grad] = new ort.Tensor('float32', Float32Array.from(s.grad), [s.grad.length]);
   }
-  feeds[MOMENT_NAMES.expAvg] = new ort.Tensor('float32', expAvg, [length]);
-  feeds[MOMENT_NAMES.expAvgSq] = new ort.Tensor('float32', expAvgSq, [length]);
+  groups.forEach((group, i) => {
+    const { entries, length } = flatLayout(group);
+    const expAvg = new Float32Array(length);
+    const expAvgSq = new Float32Array(length);
+    for (const e of entries) {
+      expAvg.set(state.get(e.name)!.expAvg, e.offset);
+      expAvgSq.set(state.get(e.name)!.expAvgSq, e.offset);
+    }
+    feeds[momentNames(i).expAvg] = new ort.Tensor('float32', expAvg, [length]);
+    feeds[momentNames(i).expAvgSq] = new ort.Tensor('float32', expAvgSq, [length]);
+  });
   const out = await session.run(feeds);
   await session.release();
-  const m = out[MOMENT_NAMES.newExpAvg]!.data as Float32Array;
-  const v = out[MOMENT_NAMES.newExpAvgSq]!.data as Float32Array;
-  const cut = (flat: Float32Array, offset: number, size: number) => flat.slice(offset, offset + size);
-  return {
-    gradNorm: out[GRAD_NORM_OUTPUT]!.data[0] as number,
-    tensors: new Map(
-      entries.map((e) => [
-        e.name,
-        {
-          param: out[optimizerNames(e.name).newParam]!.data as Float32Array,
-          expAvg: cut(m, e.offset, e.size),
-          expAvgSq: cut(v, e.offset, e.size),
-        },
-      ]),
-    ),
-  };
+  const tensorsOut = new Map<string, Omit<TensorState, 'grad'>>();
+  groups.forEach((group, i) => {
+    const m = out[momentNames(i).newExpAvg]!.data as Float32Array;
+    const v = out[momentNames(i).newExpAvgSq]!.data as Float32Array;
+    for (const e of flatLayout(group).entries)
+      tensorsOut.set(e.name, {
+        param: out[optimizerNames(e.name).newParam]!.data as Float32Array,
+        expAvg: m.slice(e.offset, e.offset + e.size),
+        expAvgSq: v.slice(e.offset, e.offset + e.size),
+      });
+  });
+  return { gradNorm: out[GRAD_NORM_OUTPUT]!.data[0] as number, tensors: tensorsOut };
 }
