@@ -7,7 +7,7 @@ import type { TrainingBatch } from './batches';
 import { CheckpointMismatchError, type Checkpoint } from '../checkpoints/format';
 import { LOSS_NAMES } from './loss';
 import { flatLayout, type TrainableTensor } from './optimizer-graph';
-import type { OrtTensor, RuntimeOptions } from './runtime';
+import type { OrtModule, OrtTensor, RuntimeOptions } from './runtime';
 
 /** One tensor per trainable, by name (params, a moment, or gradients). */
 export type Slots = Map<string, OrtTensor>;
@@ -117,4 +117,16 @@ export async function momentsByTensor(
     for (const [name, data] of splitMoment(groups[i]!, (await flat.getData()) as Float32Array))
       out.set(name, data);
   return out;
+}
+
+/**
+ * `t` as a flat vector without a copy, for the fused optimizer's inputs: a second tensor over the same memory,
+ * which does not own it (`t` keeps it and is disposed as before). Not `t.reshape`: ORT refuses to reshape a
+ * tensor that owns GPU resources ("Cannot reshape a tensor that owns GPU resource"), which includes an output
+ * of a gpu-buffer session whose data was downloaded to the CPU.
+ */
+export function flatView(ort: OrtModule, t: OrtTensor): OrtTensor {
+  if (t.location === 'gpu-buffer')
+    return ort.Tensor.fromGpuBuffer(t.gpuBuffer, { dataType: 'float32', dims: [t.size] });
+  return new ort.Tensor('float32', t.data as Float32Array, [t.size]);
 }

@@ -34,6 +34,7 @@ import {
   initialState,
   joinMoment,
   readAll,
+  flatView,
   momentsByTensor,
   trainingFeeds,
   type Slots,
@@ -267,7 +268,7 @@ export class Trainer {
     for (const name of STEP_SCALARS)
       feeds[name] = new Tensor('float32', new Float32Array([scalars[name]]), []);
     // Flat views (no copy) of the params and gradients: the fused graph concatenates them as they come.
-    const flat = (t: OrtTensor) => t.reshape([t.size]);
+    const flat = (t: OrtTensor) => flatView(this.options.runtime.ort, t);
     for (const [name, param] of this.params) {
       const n = optimizerNames(name);
       feeds[n.param] = flat(param);
