@@ -13,6 +13,7 @@ import { SeededRandom } from '../src/lib/core/rng';
 import type { OrtModule, TensorPlacement } from '../src/lib/train/graph/runtime';
 import { trainablePreset } from '../src/lib/train/graph/selection';
 import { Trainer } from '../src/lib/train/graph/trainer';
+import { countGpuCalls, type GpuCallCounts } from './train-gpu-dispatches';
 import { trackGpuBuffers } from './train-gpu-buffers';
 
 interface RunResult {
@@ -32,6 +33,8 @@ interface RunResult {
   memory: Omit<TrainingMemory, 'savedActivations'>;
   /** WebGPU only: bytes of live GPU buffers (created by ORT, not destroyed) at three moments. */
   gpuBuffers?: { afterSessions: number; peak: number; afterSteps: number };
+  /** WebGPU only: compute dispatches, buffer copies and queue writes per timed step (train-gpu-dispatches.ts). */
+  gpuCallsPerStep?: GpuCallCounts;
 }
 
 const stepsFor = (params: URLSearchParams, ep: string, key: 'steps' | 'warmup', fallback: number): number =>
@@ -45,6 +48,7 @@ function report(text: string): void {
 
 async function main(): Promise<void> {
   const gpuBuffers = trackGpuBuffers();
+  const gpuCalls = countGpuCalls();
   const params = new URLSearchParams(location.search);
   const model = params.get('model') ?? 'tiny-random/vit-gpt2';
   const presets = (params.get('presets') ?? 'lora-r8').split(',');
@@ -103,11 +107,19 @@ async function main(): Promise<void> {
       const t3 = performance.now();
       for (let i = 1; i < warmup; i++) losses.push((await trainer.trainStep(data)).loss);
       const t4 = performance.now();
+      const callsBefore = gpuCalls.read();
       for (let i = 0; i < steps; i++) {
         report(`${preset} on ${ep}: timed step ${i + 1}/${steps}`);
         losses.push((await trainer.trainStep(data)).loss);
       }
       const seconds = (performance.now() - t4) / 1000;
+      const callsAfter = gpuCalls.read();
+      const perStep = (key: keyof GpuCallCounts) => (callsAfter[key] - callsBefore[key]) / steps;
+      const callsPerStep = {
+        dispatches: perStep('dispatches'),
+        copies: perStep('copies'),
+        writes: perStep('writes'),
+      };
       const buffers = { afterSessions, peak: gpuBuffers.peak(), afterSteps: gpuBuffers.live() };
       await trainer.release();
       results.push({
@@ -124,9 +136,12 @@ async function main(): Promise<void> {
         samplesPerSecond: (steps * batch) / seconds,
         losses,
         memory,
-        ...(ep === 'webgpu' ? { gpuBuffers: buffers } : {}),
+        ...(ep === 'webgpu' ? { gpuBuffers: buffers, gpuCallsPerStep: callsPerStep } : {}),
       });
-      report(`${preset} on ${ep}: ${(steps / seconds).toPrecision(3)} steps/s`);
+      report(
+        `${preset} on ${ep}: ${(steps / seconds).toPrecision(3)} steps/s` +
+          (ep === 'webgpu' ? `, ${callsPerStep.dispatches} dispatches a step` : ''),
+      );
     }
   }
   (globalThis as Record<string, unknown>).__benchResult = {

@@ -41,7 +41,8 @@ const MEMORY_NOTE =
   'produces and a gradient node reads (all alive when the backward pass starts); inputs = tokens, encoder ' +
   'states, labels, mask, weights. Not accounted: transient tensors and the optimizer graph. gpuBuffers.* ' +
   '(WebGPU) is measured: bytes of GPU buffers ORT created and has not destroyed (its buffer cache included), ' +
-  'after creating the sessions, at the peak during the steps, and after them.';
+  'after creating the sessions, at the peak during the steps, and after them. gpuCallsPerStep.* (WebGPU) is ' +
+  'counted: compute dispatches, buffer-to-buffer copies and queue writes per timed step (bench/train-gpu-dispatches.ts).';
 
 export async function run(argv) {
   const { values } = parseArgs({
