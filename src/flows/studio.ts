@@ -6,7 +6,7 @@ import type { StudioState } from '../state/studio-state';
 import { CaptionRunner } from './caption/caption-runner';
 import { IngestQueue } from './ingest/ingest-queue';
 import { MemoryImages, type MemoryBudgets } from './ingest/memory-images';
-import type { IncomingFile, ImageStorePort, IngestPort, StudentPort } from './pipeline-ports';
+import type { IncomingFile, ImageStorePort, IngestPort, StudentPort } from './studio-ports';
 
 export interface StudioDeps {
   store: StoreApi<StudioState>;

@@ -12,7 +12,7 @@ import type {
   IngestOutcome,
   IngestPort,
   StudentPort,
-} from '../../src/flows/pipeline-ports';
+} from '../../src/flows/studio-ports';
 import type { KeyValue } from '../../src/state/persist/key-value';
 
 export const tick = (ms = 1) => new Promise<void>((resolve) => setTimeout(resolve, ms));

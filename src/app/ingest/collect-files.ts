@@ -1,4 +1,4 @@
-import type { IncomingFile } from '../../flows/pipeline-ports';
+import type { IncomingFile } from '../../flows/studio-ports';
 
 /**
  * Turns what was dropped, pasted or picked into a flat list of files, walking folders to any depth.

@@ -1,5 +1,5 @@
 import { imageMetaFromRecord, type StudioStore } from '../../lib/store';
-import type { ImageStorePort } from '../pipeline-ports';
+import type { ImageStorePort } from '../studio-ports';
 
 /**
  * Image files, thumbnails and caption histories in src/lib/store's IndexedDB areas. Captions are kept per

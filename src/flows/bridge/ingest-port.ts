@@ -1,5 +1,5 @@
 import type { IngestOutcome as WorkerOutcome, IngestWorkerApi } from '../../../workers/ingest.worker';
-import type { IngestPort } from '../pipeline-ports';
+import type { IngestPort } from '../studio-ports';
 import { WorkerBridge } from './worker-bridge';
 
 /** The ingest worker holds nothing worth keeping: it goes after a minute without files. */

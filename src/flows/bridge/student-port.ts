@@ -3,7 +3,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { StudentWorkerApi } from '../../lib/caption/worker-api';
 import type { StudentWithTrainingApi } from '../../lib/train/worker-api';
 import type { ModelSource } from '../../lib/core/model-sources';
-import type { StudentPort } from '../pipeline-ports';
+import type { StudentPort } from '../studio-ports';
 import { modelLabel } from '../../state/slices/settings';
 import type { StudioState } from '../../state/studio-state';
 import { isDeviceLost } from './errors';

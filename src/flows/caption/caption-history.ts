@@ -1,7 +1,7 @@
 import type { StoreApi } from 'zustand/vanilla';
 import { notSavedMessage } from '../../state/persist/not-saved';
 import type { StudioState } from '../../state/studio-state';
-import type { ImageStorePort } from '../pipeline-ports';
+import type { ImageStorePort } from '../studio-ports';
 
 export interface CaptionHistoryDeps {
   store: StoreApi<StudioState>;

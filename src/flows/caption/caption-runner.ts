@@ -9,7 +9,7 @@ import { isRestartable } from '../bridge/errors';
 import { CaptionHistory } from './caption-history';
 import { studentRequests } from './student-requests';
 import type { MemoryImages } from '../ingest/memory-images';
-import type { ImageStorePort, IngestPort, StudentPort } from '../pipeline-ports';
+import type { ImageStorePort, IngestPort, StudentPort } from '../studio-ports';
 
 export interface CaptionRunnerDeps {
   store: StoreApi<StudioState>;

@@ -3,7 +3,7 @@ import type { CaptionRequest } from '../../lib/caption/types';
 import { errorSummary } from '../../lib/core/errors';
 import type { StudioState } from '../../state/studio-state';
 import type { MemoryImages } from '../ingest/memory-images';
-import type { ImageStorePort, IngestPort } from '../pipeline-ports';
+import type { ImageStorePort, IngestPort } from '../studio-ports';
 import { ImageMissingError } from './errors';
 
 export interface StudentRequestDeps {

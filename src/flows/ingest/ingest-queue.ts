@@ -2,7 +2,7 @@ import { sha256Hex } from '../../lib/ingest';
 import { errorSummary } from '../../lib/core/errors';
 import { notSavedMessage } from '../../state/persist/not-saved';
 import type { StudioState } from '../../state/studio-state';
-import type { IncomingFile, ImageStorePort, IngestPort } from '../pipeline-ports';
+import type { IncomingFile, ImageStorePort, IngestPort } from '../studio-ports';
 import { FileReadError } from '../caption/errors';
 import type { MemoryImages } from './memory-images';
 import type { StoreApi } from 'zustand/vanilla';

@@ -3,7 +3,7 @@
  * instances.json, captions.json) become cards, and their instances.json is imported as COCO ground truth so
  * that CHAIR scores their captions — one click, nothing but the app's own server.
  */
-import type { IncomingFile } from '../pipeline-ports';
+import type { IncomingFile } from '../studio-ports';
 
 /** Where the app serves public/samples/scenes/. */
 export const SAMPLE_SCENES_PATH = '/samples/scenes/';

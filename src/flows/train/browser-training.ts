@@ -14,7 +14,7 @@ import type { StudioStore } from '../../lib/store';
 import type { StudentWithTrainingApi } from '../../lib/train/worker-api';
 import { errorSummary } from '../../lib/core/errors';
 import type { WorkerBridge } from '../bridge/worker-bridge';
-import type { ImageStorePort, IngestPort } from '../pipeline-ports';
+import type { ImageStorePort, IngestPort } from '../studio-ports';
 import type { Studio } from '../studio';
 import type { Critic } from '../critic/critic';
 import type { StudioState } from '../../state/studio-state';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { IncomingFile } from '../../../src/flows/pipeline-ports';
+import type { IncomingFile } from '../../../src/flows/studio-ports';
 import type { FetchFile } from '../../../src/flows/ingest/sample-scenes';
 import {
   loadSampleScenes,
