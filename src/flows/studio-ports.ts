@@ -8,8 +8,9 @@ import type {
 import type { ErrorInfo } from '../state/slices/ingest';
 
 /**
- * What the studio facade (studio.ts: ingest and caption) needs from the outside world, as small interfaces: the browser wires them to the
- * workers and IndexedDB (wiring.ts); unit tests wire them to fakes. No Comlink, no DOM in here.
+ * What the studio facade (studio.ts: ingest and caption) needs from the outside world, as small interfaces:
+ * the browser wires them to the workers and IndexedDB (wiring.ts); unit tests wire them to fakes. No Comlink,
+ * no DOM in here.
  */
 
 export type IngestOutcome = { ok: true; record: IngestRecord } | { ok: false; error: ErrorInfo };
