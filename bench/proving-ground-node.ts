@@ -31,7 +31,7 @@ import { TuningService } from '../src/lib/train/service';
 import type { TuningSettings } from '../src/lib/train/settings';
 import { DEFAULT_TUNING_SETTINGS } from '../src/lib/train/settings';
 import type { Arm, CriticFigures, PoolItem } from './lib/proving-arms';
-import { ARM_LABELS, armTrainingSet, criticFigures } from './lib/proving-arms';
+import { ARM_LABELS, CRITIC_ARMS, armTrainingSet, criticFigures } from './lib/proving-arms';
 import { memoryCache } from './lib/memory-cache';
 import { DEFAULT_TEACHER, evidenceReader } from './lib/node-evidence';
 import type { SplitFolder } from './student-node';
@@ -55,6 +55,8 @@ export interface ProvingOptions {
   readonly test: number;
   readonly arms: readonly Arm[];
   readonly tuning: Partial<TuningSettings>;
+  /** The (f) arm's DPO temperature β and the weight α of its chosen captions' cross-entropy. */
+  readonly preference: { readonly beta: number; readonly chosenWeight: number };
 }
 
 type SplitFigures = SplitScores & { readonly fluency: number };
@@ -208,7 +210,8 @@ async function refinePool(s: NodeStudent, pool: Pool, arm: Arm, critic: CriticSe
     const refined = await refineImage({ imageId: id, caption, evidence }, critic.engine, {
       table: critic.table,
       cache: critic.replies,
-      ...(arm === 'critic' ? { calibration: critic.calibration } : {}),
+      // Every critic arm but (e) judges with calibrated verdicts.
+      ...(arm === 'critic' || arm === 'preference' ? { calibration: critic.calibration } : {}),
     });
     items.push({
       imageId: id,
@@ -238,7 +241,12 @@ async function trainOn(
       runId,
       source: s.source,
       device: 'wasm',
-      samples: samples.map((x) => ({ imageId: x.imageId, text: x.text, weight: x.weight })),
+      samples: samples.map((x) => ({
+        imageId: x.imageId,
+        text: x.text,
+        weight: x.weight,
+        ...(x.rejected === undefined ? {} : { rejected: x.rejected }),
+      })),
       settings,
       ...(weights === null ? {} : { start: { bytes: weights, continues: false } }),
     },
@@ -338,7 +346,12 @@ export async function benchProvingGround(options: ProvingOptions): Promise<objec
         let trained = { steps: 0, finalLoss: null as number | null };
         if (set.samples.length > 0) {
           const runId = `proving-${arm}-s${seed}-r${round}`;
-          const roundSettings = { ...settings, seed: seed + round, checkpointEvery: 10_000 };
+          const roundSettings: TuningSettings = {
+            ...settings,
+            seed: seed + round,
+            checkpointEvery: 10_000,
+            ...(arm === 'preference' ? { objective: { kind: 'preference', ...options.preference } } : {}),
+          };
           const done = await trainOn(s, set.samples, pool, roundSettings, runId, weights);
           weights = done.weights;
           trained = done;
@@ -358,9 +371,7 @@ export async function benchProvingGround(options: ProvingOptions): Promise<objec
             caption: item.caption,
             target: set.samples.find((x) => x.imageId === item.imageId)?.text ?? '(not trained on)',
           })),
-          ...(arm === 'critic' || arm === 'critic-all'
-            ? { critic: criticFigures(items, truth, CHAIR_SYNONYMS) }
-            : {}),
+          ...(CRITIC_ARMS.includes(arm) ? { critic: criticFigures(items, truth, CHAIR_SYNONYMS) } : {}),
         });
         process.stderr.write(
           `seed ${seed} ${arm} round ${round}: ${set.samples.length} samples (${set.refined} rewrites, ${set.clean} clean), ` +
@@ -396,10 +407,8 @@ export async function benchProvingGround(options: ProvingOptions): Promise<objec
         'the best version scores higher, every object it removes is contradicted and every object it adds confirmed (src/lib/critic/calibration.ts)',
       calibration,
     },
-    notSupported: [
-      '(f) DPO on (caption, backed rewrite) pairs: not built (the trainer has no preference loss yet)',
-      'preference score (CLIPScore / PickScore): no real scorer model on disk',
-    ],
+    preference: options.preference,
+    notSupported: ['preference score (CLIPScore / PickScore): no real scorer model on disk'],
     minutes: (performance.now() - started) / 60_000,
     runs,
   };

@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- proving-ground --data DIR [--rounds R] [--seeds 0,1,2] [--pool N] [--calibrate N] [--test N]
- *   [--arms none,self,critic,oracle,critic-all] [--model ID|FOLDER] [--lr X] [--epochs N] [--trainable lora|last-K|full]`
+ *   [--arms none,self,critic,oracle,critic-all,preference] [--beta B] [--alpha A] [--model ID|FOLDER] [--lr X] [--epochs N]
+ *   [--trainable lora|last-K|full]`
  *
  * Issue 13's proving ground: does the critic's feedback train hallucinations out? For each seed and arm, round by
  * round, the studio's own path in Node: caption a pool of DIR's `train` scenes (never a test split) → evidence
@@ -8,7 +9,8 @@
  * would build → gradient steps with the studio's trainer graphs (the seed settings unless overridden: RAdam
  * 5e-5, 3 epochs, LoRA r8) → re-caption the first N scenes of the simple, complex, bias and control splits.
  * Reports per split CHAIR-i, CHAIR-s, recall, count accuracy, fluency, and how often the bias pair's B is
- * named, per arm and round, plus the critic's own precision and recall on the pool. The (c) arm judges with
+ * named, per arm and round; (f) `preference` trains with DPO (temperature --beta, default 0.1; plus --alpha
+ * times the rewrites' cross-entropy, default 1) on the (student caption, backed rewrite) pairs that (c) accepts; plus the critic's own precision and recall on the pool. The (c) arm judges with
  * calibrated verdicts: the studio's committed table (its setting), or with --calibrate N one measured on the last
  * N train scenes (kept out of every pool). DIR: a scenes root
  * (`npm run scenes`). Prints one JSON object (progress on stderr); measures, asserts nothing.
@@ -27,7 +29,9 @@ export async function run(argv) {
       pool: { type: 'string', default: '128' },
       calibrate: { type: 'string', default: '0' },
       test: { type: 'string', default: '60' },
-      arms: { type: 'string', default: 'none,self,critic,oracle,critic-all' },
+      arms: { type: 'string', default: 'none,self,critic,oracle,critic-all,preference' },
+      beta: { type: 'string', default: '0.1' },
+      alpha: { type: 'string', default: '1' },
       model: { type: 'string' },
       lr: { type: 'string' },
       epochs: { type: 'string' },
@@ -67,6 +71,7 @@ export async function run(argv) {
       test: int('test', 1),
       arms,
       tuning,
+      preference: { beta: Number(values.beta), chosenWeight: Number(values.alpha) },
     });
   });
 }

@@ -4,7 +4,7 @@
  *
  * Downloads the real models the studio loads from its own public/models/ (git-ignored), on a machine with
  * internet. Tests never need this: they use the tiny models in public/models/tiny-random/ and the committed
- * fixtures. The detector (public/models/fastestdet/) and the CHAIR synonym list (src/lib/critic/) are committed.
+ * fixtures. The detector (public/models/fastestdet/) and the CHAIR synonym list (src/lib/vocabulary/) are committed.
  * - florence-2: onnx-community/Florence-2-base-ft, the files the teacher's dtype table can pick
  *   (src/lib/evidence/teacher/dtypes.ts): fp16 and fp32 embed_tokens / vision_encoder, q4 encoder and decoder.
  * - vit-gpt2: Xenova/vit-gpt2-image-captioning in fp32, with the plain decoder the training graph is built from.

@@ -21,7 +21,7 @@ LABELS = {
     "critic": "(c) critic, backed only",
     "oracle": "(d) oracle",
     "critic-all": "(e) critic, every rewrite",
-    "dpo": "(f) DPO",
+    "preference": "(f) DPO pairs",
 }
 
 
@@ -117,7 +117,7 @@ def table(report):
         bias.append(f"| {LABELS.get(arm, arm)} | {fmt(b)} | {fmt(c)} | {fmt(r, 2)} |")
     critic = ["", "| arm | critic flags: precision | recall | omission suggestions: precision | recall | rewrites taken / pool |", "|---|---:|---:|---:|---:|---:|"]
     for arm in report["arms"]:
-        if arm not in ("critic", "critic-all"):
+        if arm not in ("critic", "critic-all", "preference"):
             continue
         get = lambda kind, key: series(report, arm, lambda f: ((f.get("critic") or {}).get(kind) or {}).get(key))[1]
         taken = series(report, arm, lambda f: (f.get("trained") or {}).get("refined"))[1]

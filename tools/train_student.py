@@ -28,7 +28,7 @@ from modelgen import pyenv  # noqa: E402
 
 OUT = pyenv.REPO / 'public' / 'models' / 'capgrad' / 'vit-gpt2-scenes'
 WORK = pyenv.REPO / '.cache' / 'train-student'
-SYNONYMS = pyenv.REPO / 'src' / 'lib' / 'critic' / 'chair-synonyms.txt'
+SYNONYMS = pyenv.REPO / 'src' / 'lib' / 'vocabulary' / 'chair-synonyms.txt'
 TEST_SPLITS = ['simple', 'complex', 'bias', 'control', 'heldout']
 MAX_BYTES = 20 * 1000 * 1000
 

@@ -19,7 +19,7 @@ import type {
 } from '../../src/lib/train/rounds/training-set';
 import { buildTrainingSet } from '../../src/lib/train/rounds/training-set';
 
-export const ARMS = ['none', 'self', 'critic', 'oracle', 'critic-all'] as const;
+export const ARMS = ['none', 'self', 'critic', 'oracle', 'critic-all', 'preference'] as const;
 export type Arm = (typeof ARMS)[number];
 
 /** What the issue calls each arm, for the report. */
@@ -29,7 +29,12 @@ export const ARM_LABELS: Record<Arm, string> = {
   critic: '(c) critic-driven, backed rewrites only (the studio loop)',
   oracle: '(d) oracle: ground-truth captions',
   'critic-all': '(e) critic-driven, every rewrite accepted',
+  preference:
+    "(f) DPO on (the student's caption, its backed rewrite) pairs, the round's starting student as reference",
 };
+
+/** The arms whose pool captions go through the critic (and are refined with the calibrated verdicts but (e)). */
+export const CRITIC_ARMS: readonly Arm[] = ['critic', 'critic-all', 'preference'];
 
 /** One pool image in one round: the student's caption, the critic's refinement of it, a reference caption. */
 export interface PoolItem {
@@ -79,6 +84,7 @@ export function armCandidates(
     const done = criticItem(item);
     const changed = done.refined !== undefined && done.refined !== item.caption;
     const accept = changed && (arm === 'critic-all' || isBacked(item, critic.calibration, critic.table));
+    // (f) accepts what (c) accepts; armTrainingSet pairs each rewrite with the caption it replaced.
     return trainingCandidate(accept ? decide(done, 'accepted', undefined, 0) : done);
   });
 }
@@ -107,8 +113,16 @@ export function armTrainingSet(
   settings: TrainingSetSettings,
 ): ArmSet {
   const set = buildTrainingSet(armCandidates(arm, pool, critic), settings);
+  const captions = new Map(pool.map((item) => [item.imageId, item.caption]));
+  // (f) trains on pairs only: each backed rewrite over the student's caption it replaced (no clean captions).
+  const samples =
+    arm === 'preference'
+      ? set.samples
+          .filter((x) => x.kind === 'refined')
+          .map((x) => ({ ...x, rejected: captions.get(x.imageId)! }))
+      : set.samples;
   return {
-    samples: fixedLength(set.samples, pool.length),
+    samples: fixedLength(samples, pool.length),
     refined: set.refined,
     clean: set.clean,
     skipped: set.skipped,

@@ -79,6 +79,14 @@ describe('the arms', () => {
     const set = armTrainingSet('critic', pool, critic, DEFAULT_TRAINING_SET_SETTINGS);
     expect(set.refined).toBe(1);
     expect(set.samples.map((s) => s.text)).toEqual([rewrites[0], rewrites[0], rewrites[0], rewrites[0]]);
+
+    // (f) takes what (c) accepts, as pairs over the caption each rewrite replaced, and no clean caption.
+    const withClean = { ...DEFAULT_TRAINING_SET_SETTINGS, cleanRatio: 1 };
+    expect(armTrainingSet('critic', pool, critic, withClean).clean).toBe(1);
+    const pairs = armTrainingSet('preference', pool, critic, withClean);
+    expect(pairs.samples.map((s) => [s.text, s.rejected])).toEqual(
+      Array.from({ length: 4 }, () => [rewrites[0], 'A person and a dog.']),
+    );
   });
 
   it("the critic's figures: flags and suggestions against the scenes' objects", async () => {

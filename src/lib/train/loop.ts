@@ -10,17 +10,12 @@
  * loop-state.ts; this file is its driver: it runs the trainer, feeds the outcomes in, and carries out what the
  * new state asks for (events to the page, checkpoints, a new trainer).
  */
-import { encodeCheckpoint, type Checkpoint } from './checkpoints/format';
-import { makeBatch, type SpecialTokens, type TrainingSample } from './graph/batches';
-import type { TrainingShapes } from './graph/artifacts';
+import { encodeCheckpoint } from './checkpoints/format';
+import { makeBatch, makePreferenceBatch } from './graph/batches';
+import { measureReferences, storedReferences, type PairReferences } from './preference-references';
 import { SeededRandom } from '../core/rng';
 import type { StepReport } from './graph/trainer';
-import {
-  classifyTrainingError,
-  DEFAULT_GUARDRAIL_POLICY,
-  type GuardrailPolicy,
-  type Notice,
-} from './rounds/guardrails';
+import { classifyTrainingError, DEFAULT_GUARDRAIL_POLICY } from './rounds/guardrails';
 import { RunStoppedError } from './rounds/errors';
 import { asTuningCheckpoint, type TuningCheckpoint } from './checkpoints/data';
 import { NoTrainingDataError, TrainingHaltedError } from './errors';
@@ -34,78 +29,23 @@ import {
   type RunEvent,
 } from './loop-state';
 
-/** The part of graph/trainer.ts's Trainer the loop drives (fakes in tests). */
-export interface TrainerLike {
-  lrScale: number;
-  readonly step: number;
-  readonly learningRate: number;
-  trainStep(batch: ReturnType<typeof makeBatch>): Promise<StepReport>;
-  flush(): Promise<Omit<StepReport, 'loss'> | undefined>;
-  checkpoint(extra?: unknown): Promise<Checkpoint>;
-  release(): Promise<void>;
-}
+import type {
+  CreateTrainer,
+  SavedCheckpoint,
+  TrainerLike,
+  TuningLoopOptions,
+  TuningLoopResult,
+} from './loop-types';
 
-export interface TrainerRequest {
-  readonly batchSize: number;
-  readonly accumulation: number;
-  /** Start from these tensors, moments and step (absent: the untrained initial values). */
-  readonly resume?: TuningCheckpoint;
-}
-
-export type CreateTrainer = (
-  request: TrainerRequest,
-) => Promise<{ trainer: TrainerLike; shapes: TrainingShapes }>;
-
-export type LoopEvent =
-  | {
-      readonly kind: 'step';
-      /** Optimizer steps in all (continues across runs that resumed from each other). */
-      readonly step: number;
-      readonly runStep: number;
-      readonly epoch: number;
-      /** Mean loss of the step's micro-batches (before the update). */
-      readonly loss: number;
-      readonly lr: number;
-      readonly gradNorm: number | null;
-    }
-  | { readonly kind: 'notice'; readonly notice: Notice }
-  /** The run went back to `step` (after a lost device): points after it are void. */
-  | { readonly kind: 'rewind'; readonly step: number }
-  | { readonly kind: 'batch-size'; readonly batchSize: number; readonly accumulation: number };
-
-export interface SavedCheckpoint {
-  readonly checkpoint: TuningCheckpoint;
-  readonly bytes: Uint8Array;
-}
-
-export interface TuningLoopOptions {
-  readonly runId: string;
-  readonly samples: readonly TrainingSample[];
-  readonly special: SpecialTokens;
-  readonly epochs: number;
-  readonly seed: number;
-  readonly batchSize: number;
-  readonly accumulation: number;
-  readonly checkpointEvery: number;
-  readonly guardrails?: GuardrailPolicy;
-  /**
-   * Where to start: `continues` picks up the same run at the checkpoint's cursor (after a reload); otherwise
-   * the checkpoint only gives the starting tensors (checkpoints/data.ts warmStartFrom) and the run begins at
-   * epoch 0. Absent: the untrained initial values.
-   */
-  readonly start?: { readonly checkpoint: TuningCheckpoint; readonly continues: boolean };
-  readonly control: { yieldPoint(): Promise<void> };
-  readonly createTrainer: CreateTrainer;
-  readonly onEvent: (event: LoopEvent) => void;
-  /** Awaited: the checkpoint is stored before training goes on. */
-  readonly onCheckpoint: (saved: SavedCheckpoint) => Promise<void>;
-}
-
-export interface TuningLoopResult {
-  readonly final: SavedCheckpoint;
-  readonly runSteps: number;
-  readonly lastLoss: number | null;
-}
+export type {
+  CreateTrainer,
+  LoopEvent,
+  SavedCheckpoint,
+  TrainerLike,
+  TrainerRequest,
+  TuningLoopOptions,
+  TuningLoopResult,
+} from './loop-types';
 
 /**
  * The epoch's shuffled sample order, by (seed, epoch): the same on every run, after a resume, and whatever the
@@ -128,6 +68,7 @@ class TuningRun {
   #state: LoopState;
   #handle: TrainerHandle | null = null;
   #order = { epoch: -1, ids: [] as number[] };
+  #references: PairReferences | null = null;
 
   constructor(options: TuningLoopOptions) {
     this.#options = options;
@@ -161,6 +102,7 @@ class TuningRun {
   async run(): Promise<TuningLoopResult> {
     await this.#newTrainer(this.#options.start?.checkpoint);
     try {
+      if (this.#options.objective === 'preference') await this.#setReferences();
       while (!isComplete(this.#state)) await this.#advance();
       const final = await this.#save('final');
       return { final, runSteps: this.#state.runSteps, lastLoss: this.#state.lastLoss };
@@ -193,11 +135,17 @@ class TuningRun {
     const ids = this.#order.ids.slice(from, to);
     let report: StepReport;
     try {
-      const batch = makeBatch(
-        ids.map((i) => options.samples[i]!),
-        this.#current.shapes,
-        options.special,
-      );
+      const samples = ids.map((i) => options.samples[i]!);
+      const { shapes } = this.#current;
+      const batch =
+        this.#references === null
+          ? makeBatch(samples, shapes, options.special)
+          : makePreferenceBatch(
+              samples,
+              shapes,
+              options.special,
+              ids.map((i) => this.#references![i]!),
+            );
       report = await this.#trainer.trainStep(batch);
     } catch (error) {
       return this.#recover(error);
@@ -283,7 +231,24 @@ class TuningRun {
 
   #extra(kind: 'interval' | 'final') {
     const { cursor, guard, lastLoss: loss, runSteps } = this.#state;
-    return { runId: this.#options.runId, cursor, guard, kind, loss, runSteps };
+    const references = this.#references === null ? {} : { references: this.#references };
+    return { runId: this.#options.runId, cursor, guard, kind, loss, runSteps, ...references };
+  }
+
+  /** A preference run's reference log-probabilities: stored by the run it continues, or measured now. */
+  async #setReferences(): Promise<void> {
+    const { start, samples, special } = this.#options;
+    const trainer = this.#trainer;
+    if (start?.continues)
+      this.#references = storedReferences(start.checkpoint.extra.references, samples.length);
+    else if (trainer.sequenceLogp)
+      this.#references = await measureReferences(
+        { sequenceLogp: (batch) => trainer.sequenceLogp!(batch) },
+        samples,
+        this.#current.shapes,
+        special,
+      );
+    else throw new Error('the trainer cannot score captions for a preference run');
   }
 
   async #save(kind: 'interval' | 'final'): Promise<SavedCheckpoint> {

@@ -56,14 +56,25 @@ export async function prepareRun(context: PrepareContext, request: TrainRequest)
     await files.readJson('generation_config.json').catch(() => ({})),
   );
   const tokenizer = await loadCaptionTokenizer(files);
+  const pairs = request.settings.objective?.kind === 'preference';
   const texts = request.samples
-    .map((s) => ({ ...s, tokens: tokenizer.encode(s.text) }))
-    .filter((s) => s.tokens.length > 0 && s.weight > 0);
+    .map((s) => ({
+      ...s,
+      tokens: tokenizer.encode(s.text),
+      rejectedTokens: pairs && s.rejected !== undefined ? tokenizer.encode(s.rejected) : [],
+    }))
+    .filter((s) => s.tokens.length > 0 && s.weight > 0)
+    // A pair teaches only where the two captions differ and both have words.
+    .filter((s) => !pairs || (s.rejectedTokens.length > 0 && s.rejected !== s.text));
   if (texts.length === 0)
-    throw new NoTrainingDataError('None of the accepted captions has a word to train on.');
+    throw new NoTrainingDataError(
+      pairs
+        ? 'No accepted caption comes with a different caption it replaced: a preference run trains on pairs.'
+        : 'None of the accepted captions has a word to train on.',
+    );
   // The graph's caption length fits the longest caption (up to the limits); any cut is told, not silent.
   const fit = fitCaptions(
-    texts.map((t) => t.tokens.length),
+    texts.flatMap((t) => (pairs ? [t.tokens.length, t.rejectedTokens.length] : [t.tokens.length])),
     request.settings.maxTokens,
     decoderPositions(modelConfig),
   );
@@ -84,6 +95,7 @@ export async function prepareRun(context: PrepareContext, request: TrainRequest)
     tokens: t.tokens,
     encoderStates: encoded.get(t.imageId)!.data,
     weight: t.weight,
+    ...(pairs ? { rejected: t.rejectedTokens } : {}),
   }));
   const first = encoded.get(texts[0]!.imageId)!;
   const special = {

@@ -68,6 +68,7 @@ export class TuningService implements TrainingWorkerApi {
         runId: request.runId,
         samples: prepared.samples,
         special: prepared.special,
+        objective: request.settings.objective?.kind ?? 'caption',
         epochs: request.settings.epochs,
         seed: request.settings.seed,
         ...batch,

@@ -7,6 +7,7 @@
 import type { OptimizerConfig } from './graph/optimizer-config';
 import { DEFAULT_OPTIMIZER } from './graph/optimizer-config';
 import type { LrSchedule } from './graph/schedule';
+import { CAPTION_OBJECTIVE, type TrainingObjective } from './graph/artifacts';
 import type { LoraRole, TrainableSpec } from './graph/selection';
 import { TuningSettingsError } from './errors';
 
@@ -49,6 +50,11 @@ export interface TuningSettings {
   readonly checkpointEvery: number;
   /** Shuffling of each epoch and LoRA's initialization. */
   readonly seed: number;
+  /**
+   * What the steps minimize (absent: the caption loss). 'preference' trains on (rewrite, original caption)
+   * pairs with DPO (graph/preference-loss.ts); `batchSize` then counts pairs.
+   */
+  readonly objective?: TrainingObjective;
 }
 
 export const DEFAULT_TUNING_SETTINGS: TuningSettings = {
@@ -107,6 +113,15 @@ export function validateTuningSettings(s: TuningSettings): void {
     throw new TuningSettingsError(
       `The schedule must be constant, linear or cosine, got ${String(s.schedule)}.`,
     );
+  const o = s.objective;
+  if (o !== undefined && o.kind !== 'caption' && o.kind !== 'preference')
+    throw new TuningSettingsError(`The objective must be caption or preference.`);
+  if (o?.kind === 'preference' && !(o.beta > 0 && o.beta <= 100))
+    throw new TuningSettingsError(`The preference temperature β must be in (0, 100], got ${o.beta}.`);
+  if (o?.kind === 'preference' && !(o.chosenWeight >= 0 && o.chosenWeight <= 100))
+    throw new TuningSettingsError(
+      `The weight of the chosen captions' loss must be in [0, 100], got ${o.chosenWeight}.`,
+    );
   const t = s.trainable;
   if (t.kind === 'lora') {
     wholeIn('The LoRA rank', t.rank, TUNING_LIMITS.rank);
@@ -140,6 +155,10 @@ export function trainableSpecOf(s: TuningSettings): TrainableSpec {
     case 'full':
       return { kind: 'full' };
   }
+}
+
+export function objectiveOf(s: TuningSettings): TrainingObjective {
+  return s.objective ?? CAPTION_OBJECTIVE;
 }
 
 export function optimizerOf(s: TuningSettings): OptimizerConfig {

@@ -9,7 +9,7 @@ import type { RuntimeOptions } from './graph/runtime';
 import { Trainer } from './graph/trainer';
 import type { TuningCheckpointConfig } from './checkpoints/data';
 import type { CreateTrainer } from './loop';
-import { optimizerOf, scheduleOf, trainableSpecOf, type TuningSettings } from './settings';
+import { objectiveOf, optimizerOf, scheduleOf, trainableSpecOf, type TuningSettings } from './settings';
 
 export interface TrainingSource {
   /** The plain decoder's bytes and SHA-256. */
@@ -27,10 +27,12 @@ export class ArtifactsCache {
 
   get(source: TrainingSource, settings: TuningSettings, shapes: TrainingShapes): TrainingArtifacts {
     const spec = trainableSpecOf(settings);
-    const key = JSON.stringify([source.decoderId, spec, shapes]);
+    const objective = objectiveOf(settings);
+    const key = JSON.stringify([source.decoderId, spec, shapes, objective]);
     if (this.#entry?.key !== key) {
       this.#entry = null; // let the old graphs go before the new ones are built
-      this.#entry = { key, artifacts: buildTrainingArtifacts(source.decoder, spec, shapes) };
+      const artifacts = buildTrainingArtifacts(source.decoder, spec, shapes, undefined, objective);
+      this.#entry = { key, artifacts };
       this.builds++;
     }
     return this.#entry.artifacts;
@@ -53,8 +55,10 @@ export interface TrainerFactoryOptions {
 export function trainerFactory(options: TrainerFactoryOptions): CreateTrainer {
   const { runtime, source, settings, cache } = options;
   return async ({ batchSize, accumulation, resume }) => {
+    // A preference batch of n pairs is a graph of 2n rows (graph/preference-loss.ts).
+    const rows = objectiveOf(settings).kind === 'preference' ? 2 * batchSize : batchSize;
     const shapes: TrainingShapes = {
-      batch: batchSize,
+      batch: rows,
       sequence: options.sequence,
       encoderSequence: source.encoderSequence,
       encoderWidth: source.encoderWidth,

@@ -38,6 +38,11 @@ export interface TuningCheckpointExtra {
   readonly loss: number | null;
   /** Optimizer steps this run had done at the checkpoint (the trainer's step counts all runs before it too). */
   readonly runSteps: number;
+  /**
+   * Preference runs: the reference log-probabilities of every sample's [chosen, rejected] caption, measured
+   * before the run's first step (a resumed run needs the same ones; its weights have moved since).
+   */
+  readonly references?: readonly (readonly [number, number])[];
 }
 
 export type TuningCheckpoint = Checkpoint<TrainerCheckpointConfig & { user: TuningCheckpointConfig }> & {
@@ -89,6 +94,18 @@ export function warmStartFrom(checkpoint: TuningCheckpoint, runId: string): Tuni
     tensors: checkpoint.tensors.map((t) =>
       t.slot === 'param' ? t : { ...t, data: new Float32Array(t.data.length) },
     ),
-    extra: { ...checkpoint.extra, runId, cursor: { epoch: 0, offset: 0 }, runSteps: 0, loss: null },
+    extra: {
+      ...withoutReferences(checkpoint.extra),
+      runId,
+      cursor: { epoch: 0, offset: 0 },
+      runSteps: 0,
+      loss: null,
+    },
   };
+}
+
+/** A new run measures its own reference log-probabilities (from the weights it starts with). */
+function withoutReferences(extra: TuningCheckpointExtra): TuningCheckpointExtra {
+  const { references: _dropped, ...rest } = extra;
+  return rest;
 }

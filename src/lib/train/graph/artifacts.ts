@@ -10,6 +10,7 @@ import type { Dim } from '../../onnx/graph/tensor-info';
 import { DataType, readFloat32 } from '../../onnx/proto/tensor';
 import { infoOfValueInfo } from '../../onnx/graph/tensor-info';
 import { LOSS_NAMES, appendTokenLoss } from './loss';
+import { PREFERENCE_NAMES, appendPreferenceLoss, type PreferenceLossOptions } from './preference-loss';
 import { type LoraAdapter, initLora, injectLora } from './lora';
 import {
   buildAccumulateGraph,
@@ -22,6 +23,7 @@ import { resolveTrainables, type TrainableSpec } from './selection';
 import { analyzeDecoder, type DecoderNames, type DecoderStructure, OPTIMUM_DECODER_NAMES } from './structure';
 
 export interface TrainingShapes {
+  /** Rows of the graph (captions); a preference graph holds batch / 2 pairs. */
   readonly batch: number;
   /** Caption length in tokens (decoder input and targets), padding included. */
   readonly sequence: number;
@@ -37,8 +39,19 @@ export interface ExtraInput {
   readonly dims: readonly number[];
 }
 
+/**
+ * What the training graph minimizes: the token cross-entropy of the chosen captions (the studio's default), or
+ * the preference loss on (chosen, rejected) pairs (preference-loss.ts), which also outputs every row's
+ * log-probability and takes the reference model's as an input.
+ */
+export type TrainingObjective =
+  { readonly kind: 'caption' } | { readonly kind: 'preference'; readonly beta: number };
+
+export const CAPTION_OBJECTIVE: TrainingObjective = { kind: 'caption' };
+
 export interface TrainingArtifacts {
   readonly training: Uint8Array;
+  readonly objective: TrainingObjective;
   readonly optimizer: Uint8Array;
   /** The trainables in the optimizer graph's fused-update groups, in its order (each group's moments are one buffer). */
   readonly optimizerGroups: readonly (readonly TrainableTensor[])[];
@@ -84,7 +97,12 @@ export function buildTrainingArtifacts(
   spec: TrainableSpec,
   shapes: TrainingShapes,
   names: DecoderNames = OPTIMUM_DECODER_NAMES,
+  objective: TrainingObjective = CAPTION_OBJECTIVE,
 ): TrainingArtifacts {
+  if (objective.kind === 'preference' && shapes.batch % 2 !== 0)
+    throw new UnsupportedDecoderInputError(
+      `a preference graph holds pairs: its batch of ${shapes.batch} rows is odd`,
+    );
   const model = OnnxModel.decode(decoderBytes);
   const g = model.graph;
   // Only the logits matter for training (the plain decoder also returns present.* key/values).
@@ -106,7 +124,8 @@ export function buildTrainingArtifacts(
       initial.set(name, Float32Array.from(readFloat32(g.initializers.get(name)!)));
   }
   const trainableNames = [...initial.keys()];
-  appendTokenLoss(model, names.logits);
+  if (objective.kind === 'preference') appendPreferenceLoss(model, shapes.batch / 2, objective, names.logits);
+  else appendTokenLoss(model, names.logits);
 
   const { batch, sequence, encoderSequence, encoderWidth } = shapes;
   const inputShapes: Record<string, readonly Dim[]> = {
@@ -115,6 +134,7 @@ export function buildTrainingArtifacts(
     [LOSS_NAMES.labels]: [batch, sequence, 1],
     [LOSS_NAMES.mask]: [batch, sequence],
     [LOSS_NAMES.weights]: [batch],
+    ...(objective.kind === 'preference' ? { [PREFERENCE_NAMES.reference]: [batch] } : {}),
     ...Object.fromEntries(extras.map((e) => [e.name, e.dims])),
   };
   for (const a of adapters) {
@@ -125,10 +145,12 @@ export function buildTrainingArtifacts(
     loss: LOSS_NAMES.loss,
     trainable: trainableNames,
     inputShapes,
+    ...(objective.kind === 'preference' ? { keepOutputs: [PREFERENCE_NAMES.sequenceLogp] } : {}),
   });
   const trainables = trainableNames.map((name) => ({ name, dims: dimsOf(gradientGraph.model, name) }));
   return {
     training: gradientGraph.model.encode(),
+    objective,
     optimizer: buildOptimizerGraph(trainables).encode(),
     optimizerGroups: optimizerGroups(trainables),
     accumulate: buildAccumulateGraph(trainables).encode(),

@@ -20,6 +20,8 @@ export interface TrainingSample {
   readonly encoderStates: Float32Array;
   /** Per-sample weight (e.g. the critic's score); default 1. */
   readonly weight?: number;
+  /** Preference runs: the tokens of the caption the chosen one replaced (same image), the pair's other half. */
+  readonly rejected?: readonly number[];
 }
 
 export interface SpecialTokens {
@@ -34,8 +36,10 @@ export interface TrainingBatch {
   readonly mask: Float32Array;
   readonly weights: Float32Array;
   readonly encoderStates: Float32Array;
-  /** Real (non-filler) samples in the batch. */
+  /** Real (non-filler) samples in the batch (pairs in a preference batch). */
   readonly samples: number;
+  /** Preference batches: the reference model's log-probability of every row (zeros until it is known). */
+  readonly reference?: Float32Array;
 }
 
 /** A sample does not fit the training graph's shapes, or a batch has no real token. */
@@ -43,21 +47,22 @@ export class BatchShapeError extends Error {
   override readonly name = 'BatchShapeError';
 }
 
-export function makeBatch(
-  samples: readonly TrainingSample[],
+type Row = Omit<TrainingSample, 'rejected'>;
+
+function fillBatch(
+  rows: readonly (Row | null)[],
   shapes: TrainingShapes,
   special: SpecialTokens,
-): TrainingBatch {
+): Omit<TrainingBatch, 'samples'> {
   const { batch, sequence: seq, encoderSequence, encoderWidth } = shapes;
-  if (samples.length === 0 || samples.length > batch)
-    throw new BatchShapeError(`a batch holds 1..${batch} samples, got ${samples.length}`);
   const stateSize = encoderSequence * encoderWidth;
   const tokens = new BigInt64Array(batch * seq).fill(BigInt(special.pad));
   const labels = new BigInt64Array(batch * seq).fill(BigInt(special.pad));
   const mask = new Float32Array(batch * seq);
   const weights = new Float32Array(batch);
   const encoderStates = new Float32Array(batch * stateSize);
-  samples.forEach((sample, b) => {
+  rows.forEach((sample, b) => {
+    if (sample === null) return;
     if (sample.encoderStates.length !== stateSize)
       throw new BatchShapeError(
         `encoder states of ${sample.encoderStates.length} values; the graph takes ${stateSize}`,
@@ -73,7 +78,46 @@ export function makeBatch(
     weights[b] = sample.weight ?? 1;
     encoderStates.set(sample.encoderStates, b * stateSize);
   });
-  return { tokens, labels, mask, weights, encoderStates, samples: samples.length };
+  return { tokens, labels, mask, weights, encoderStates };
+}
+
+export function makeBatch(
+  samples: readonly TrainingSample[],
+  shapes: TrainingShapes,
+  special: SpecialTokens,
+): TrainingBatch {
+  if (samples.length === 0 || samples.length > shapes.batch)
+    throw new BatchShapeError(`a batch holds 1..${shapes.batch} samples, got ${samples.length}`);
+  return { ...fillBatch(samples, shapes, special), samples: samples.length };
+}
+
+/**
+ * A preference graph's batch (preference-loss.ts): the chosen captions in rows 0..P−1, their rejected partners
+ * in rows P..2P−1 (P = shapes.batch / 2), filler pairs after the real ones. `references` holds each sample's
+ * reference log-probabilities [chosen, rejected] (absent: zeros, for the pass that measures them).
+ */
+export function makePreferenceBatch(
+  samples: readonly TrainingSample[],
+  shapes: TrainingShapes,
+  special: SpecialTokens,
+  references?: readonly (readonly [number, number])[],
+): TrainingBatch {
+  const pairs = shapes.batch / 2;
+  if (!Number.isInteger(pairs) || samples.length === 0 || samples.length > pairs)
+    throw new BatchShapeError(
+      `a preference batch holds 1..${Math.floor(pairs)} pairs, got ${samples.length}`,
+    );
+  const rows: (Row | null)[] = new Array<Row | null>(shapes.batch).fill(null);
+  const reference = new Float32Array(shapes.batch);
+  samples.forEach((sample, p) => {
+    if (sample.rejected === undefined)
+      throw new BatchShapeError('a preference batch needs a rejected caption beside every chosen one');
+    rows[p] = sample;
+    rows[pairs + p] = { ...sample, tokens: sample.rejected };
+    const ref = references?.[p];
+    if (ref) [reference[p], reference[pairs + p]] = ref;
+  });
+  return { ...fillBatch(rows, shapes, special), samples: samples.length, reference };
 }
 
 /** Graph positions a caption of `tokens` tokens takes: start + caption in, caption + end out. */

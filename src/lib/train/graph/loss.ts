@@ -29,13 +29,20 @@ export class LossGraphError extends Error {
   override readonly name = 'LossGraphError';
 }
 
+/** The token cross-entropy's parts: ce[b,t,1] and the padding mask m[b,t,1], plus an axes-constant maker. */
+export interface TokenCrossEntropy {
+  readonly tokenLoss: string;
+  readonly mask: string;
+  readonly axesFor: (axes: number[]) => string;
+}
+
 /**
- * Adds inputs labels int64 [batch, seq, 1], label_mask float [batch, seq], sample_weights float [batch] and
- * the scalar output `loss` to `model` (in place). The logits stay an output unless `keepLogits` is false.
+ * Adds the inputs labels int64 [batch, seq, 1] and label_mask float [batch, seq], and the nodes of ce[b,t]
+ * (above) on `logits`; the token loss and the sequence (preference-loss.ts) reduce it their own ways.
  * The labels come with the trailing 1 that GatherElements wants: an Unsqueeze of an int64 graph input is
  * the kind of node ORT moves to the CPU EP in a WebGPU session (measured: the only node off the GPU).
  */
-export function appendTokenLoss(model: OnnxModel, logits = 'logits', keepLogits = false): string {
+export function appendTokenCrossEntropy(model: OnnxModel, logits: string): TokenCrossEntropy {
   const g = model.graph;
   if (!g.outputs.some((o) => o.name === logits))
     throw new LossGraphError(`the model has no output '${logits}'`);
@@ -51,7 +58,6 @@ export function appendTokenLoss(model: OnnxModel, logits = 'logits', keepLogits 
 
   g.addInput(LOSS_NAMES.labels, DataType.INT64, ['batch_size', 'sequence_length', 1]);
   g.addInput(LOSS_NAMES.mask, DataType.FLOAT, ['batch_size', 'sequence_length']);
-  g.addInput(LOSS_NAMES.weights, DataType.FLOAT, ['batch_size']);
 
   const shift = g.add('Floor', [reduceLast('ReduceMax', logits)]);
   const shifted = g.add('Sub', [logits, shift]);
@@ -59,6 +65,17 @@ export function appendTokenLoss(model: OnnxModel, logits = 'logits', keepLogits 
   const picked = g.add('GatherElements', [shifted, LOSS_NAMES.labels], { axis: int(2) });
   const tokenLoss = g.add('Sub', [logSumExp, picked]);
   const mask = g.add('Unsqueeze', [LOSS_NAMES.mask, axesFor([2])]);
+  return { tokenLoss, mask, axesFor };
+}
+
+/**
+ * Adds inputs labels int64 [batch, seq, 1], label_mask float [batch, seq], sample_weights float [batch] and
+ * the scalar output `loss` to `model` (in place). The logits stay an output unless `keepLogits` is false.
+ */
+export function appendTokenLoss(model: OnnxModel, logits = 'logits', keepLogits = false): string {
+  const g = model.graph;
+  const { tokenLoss, mask, axesFor } = appendTokenCrossEntropy(model, logits);
+  g.addInput(LOSS_NAMES.weights, DataType.FLOAT, ['batch_size']);
   const weights = g.add('Unsqueeze', [LOSS_NAMES.weights, axesFor([1, 2])]);
   const scale = g.add('Mul', [mask, weights]);
   const weighted = g.add('Mul', [tokenLoss, scale]);

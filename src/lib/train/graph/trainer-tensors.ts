@@ -6,6 +6,7 @@ import type { TrainingArtifacts } from './artifacts';
 import type { TrainingBatch } from './batches';
 import { CheckpointMismatchError, type Checkpoint } from '../checkpoints/format';
 import { LOSS_NAMES } from './loss';
+import { PREFERENCE_NAMES } from './preference-loss';
 import { flatLayout, type TrainableTensor } from './optimizer-graph';
 import type { OrtModule, OrtTensor, RuntimeOptions } from './runtime';
 
@@ -32,6 +33,8 @@ export function trainingFeeds(
     [LOSS_NAMES.mask]: new Tensor('float32', batch.mask, [b, s]),
     [LOSS_NAMES.weights]: new Tensor('float32', batch.weights, [b]),
   };
+  if (artifacts.objective.kind === 'preference')
+    feeds[PREFERENCE_NAMES.reference] = new Tensor('float32', batch.reference ?? new Float32Array(b), [b]);
   for (const extra of artifacts.extraInputs) {
     const size = extra.dims.reduce((x, y) => x * y, 1);
     feeds[extra.name] =

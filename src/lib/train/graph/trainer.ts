@@ -9,10 +9,10 @@
  * skipped), and an update whose gradient norm is not finite leaves every tensor unchanged (the optimizer graph
  * guarantees it) and is reported as skipped too; neither counts as a step.
  */
-import type { TrainingArtifacts } from './artifacts';
 import type { TrainingBatch } from './batches';
 import type { Checkpoint, CheckpointTensor } from '../checkpoints/format';
 import { LOSS_NAMES } from './loss';
+import { PREFERENCE_NAMES } from './preference-loss';
 import {
   DEFAULT_OPTIMIZER,
   STEP_SCALARS,
@@ -27,8 +27,8 @@ import {
   optimizerNames,
   type TrainableTensor,
 } from './optimizer-graph';
-import { createSession, type OrtSession, type OrtTensor, type RuntimeOptions } from './runtime';
-import { CONSTANT_LR, lrFactor, type LrSchedule } from './schedule';
+import { createSession, type OrtSession, type OrtTensor } from './runtime';
+import { CONSTANT_LR, lrFactor } from './schedule';
 import {
   disposeAll,
   initialState,
@@ -39,47 +39,19 @@ import {
   trainingFeeds,
   type Slots,
 } from './trainer-tensors';
+import {
+  TrainerStateError,
+  type StepReport,
+  type TrainerCheckpointConfig,
+  type TrainerOptions,
+} from './trainer-types';
 
-export interface TrainerOptions {
-  readonly runtime: RuntimeOptions;
-  readonly artifacts: TrainingArtifacts;
-  /** SHA-256 of the decoder the artifacts were built from (checkpoint.modelIdentity). */
-  readonly modelId: string;
-  readonly optimizer?: OptimizerConfig;
-  readonly schedule?: LrSchedule;
-  /** Micro-batches per optimizer update (default 1). */
-  readonly accumulation?: number;
-  /** Caller's settings, stored in checkpoints as they are (JSON-able). */
-  readonly config?: unknown;
-  /** Continue from this checkpoint (its trainable tensors, moments and step). */
-  readonly resume?: Checkpoint;
-}
-
-export interface StepReport {
-  readonly loss: number;
-  /** The micro-batch's loss was not finite, or the update's gradient norm was not: nothing changed. */
-  readonly skipped: boolean;
-  /** An optimizer update ran after this micro-batch. */
-  readonly updated: boolean;
-  /** Optimizer updates applied so far. */
-  readonly step: number;
-  readonly gradNorm?: number;
-  readonly lr?: number;
-}
-
-/** What the trainer stores in a checkpoint's config. */
-export interface TrainerCheckpointConfig {
-  readonly optimizer: OptimizerConfig;
-  readonly schedule: LrSchedule;
-  readonly accumulation: number;
-  readonly lrScale: number;
-  readonly user?: unknown;
-}
-
-/** A call came at a moment it cannot be served (checkpoint in the middle of an accumulation, use after release). */
-export class TrainerStateError extends Error {
-  override readonly name = 'TrainerStateError';
-}
+export {
+  TrainerStateError,
+  type StepReport,
+  type TrainerCheckpointConfig,
+  type TrainerOptions,
+} from './trainer-types';
 
 export class Trainer {
   /** Multiplies the scheduled learning rate; lower it after a skipped step (issue 5's guardrail). */
@@ -183,6 +155,24 @@ export class Trainer {
     if (this.pending < (this.options.accumulation ?? 1))
       return { loss, skipped: false, updated: false, step: this.stepCount };
     return { loss, ...(await this.update()) };
+  }
+
+  /**
+   * Every row's log-probability under the current weights (a preference graph's `sequence_logp`), without a
+   * step: the reference model's values, measured before a preference run's first step.
+   */
+  async sequenceLogp(batch: TrainingBatch): Promise<Float32Array> {
+    this.assertLive();
+    if (this.options.artifacts.objective.kind !== 'preference')
+      throw new TrainerStateError('only a preference graph gives sequence log-probabilities');
+    const name = PREFERENCE_NAMES.sequenceLogp;
+    const out = await this.sessions.training.run(
+      trainingFeeds(this.options.artifacts, this.options.runtime, batch, this.params),
+      [name],
+    );
+    const values = Float32Array.from((await out[name]!.getData()) as Float32Array);
+    for (const t of Object.values(out)) t.dispose();
+    return values;
   }
 
   /** Applies what has been accumulated (the end of an epoch that is not a multiple of the accumulation). */

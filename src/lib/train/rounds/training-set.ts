@@ -67,6 +67,8 @@ export interface TrainingCaption {
   readonly weight: number;
   /** Why it was chosen: an accepted target, or a clean caption mixed in (the trainer does not need to know). */
   readonly kind: 'refined' | 'clean';
+  /** The caption the target replaced (the student's own): a preference run's rejected half of the pair. */
+  readonly rejected?: string;
 }
 
 export interface TrainingSet {
