@@ -45,7 +45,7 @@ export interface ExtraInput {
  * log-probability and takes the reference model's as an input.
  */
 export type TrainingObjective =
-  { readonly kind: 'caption' } | { readonly kind: 'preference'; readonly beta: number };
+  { readonly kind: 'caption' } | ({ readonly kind: 'preference' } & PreferenceLossOptions);
 
 export const CAPTION_OBJECTIVE: TrainingObjective = { kind: 'caption' };
 
