@@ -84,7 +84,7 @@ export function armCandidates(
     const done = criticItem(item);
     const changed = done.refined !== undefined && done.refined !== item.caption;
     const accept = changed && (arm === 'critic-all' || isBacked(item, critic.calibration, critic.table));
-    // (f) accepts what (c) accepts; armTrainingSet pairs each rewrite with the caption it replaced.
+    // (f) accepts what (c) accepts; the training set pairs each rewrite with the caption it replaced.
     return trainingCandidate(accept ? decide(done, 'accepted', undefined, 0) : done);
   });
 }
@@ -113,14 +113,8 @@ export function armTrainingSet(
   settings: TrainingSetSettings,
 ): ArmSet {
   const set = buildTrainingSet(armCandidates(arm, pool, critic), settings);
-  const captions = new Map(pool.map((item) => [item.imageId, item.caption]));
   // (f) trains on pairs only: each backed rewrite over the student's caption it replaced (no clean captions).
-  const samples =
-    arm === 'preference'
-      ? set.samples
-          .filter((x) => x.kind === 'refined')
-          .map((x) => ({ ...x, rejected: captions.get(x.imageId)! }))
-      : set.samples;
+  const samples = arm === 'preference' ? set.samples.filter((x) => x.rejected !== undefined) : set.samples;
   return {
     samples: fixedLength(samples, pool.length),
     refined: set.refined,

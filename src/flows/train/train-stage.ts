@@ -113,7 +113,7 @@ async function trainFromLastStoredPoint(run: RoundRun) {
   return deps.port.train(
     {
       runId,
-      samples: run.set.samples.map((s) => ({ imageId: s.imageId, text: s.text, weight: s.weight })),
+      samples: run.set.samples.map(({ kind: _kind, ...sample }) => sample),
       settings: run.settings.tuning,
       ...(start ? { start } : {}),
     },

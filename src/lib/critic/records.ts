@@ -207,7 +207,13 @@ export function trainingCandidate(item: CriticItem): TrainingCandidate {
     };
   }
   if (item.decision === 'accepted' || item.decision === 'edited') {
-    return { imageId: item.imageId, status: 'accepted', target: item.target ?? '', ...scores };
+    return {
+      imageId: item.imageId,
+      status: 'accepted',
+      target: item.target ?? '',
+      original: item.caption,
+      ...scores,
+    };
   }
   if (item.decision === 'rejected')
     return { imageId: item.imageId, status: 'rejected', target: '', ...scores };

@@ -28,7 +28,7 @@ const done: CriticItem = {
 };
 
 describe('decisions and training candidates', () => {
-  it('accepting takes the refined caption and its score as the training target', () => {
+  it('accepting takes the refined caption and its score as the training target, the caption it replaces beside', () => {
     const item = decide(done, 'accepted', undefined, 5);
     expect(item).toMatchObject({
       decision: 'accepted',
@@ -42,6 +42,7 @@ describe('decisions and training candidates', () => {
       target: 'Two cats on a couch.',
       targetScore: 0.9,
       originalScore: 0.4,
+      original: 'A dog on a couch.',
     });
   });
 

@@ -30,6 +30,8 @@ export interface TrainingCandidate {
   readonly targetScore?: number;
   /** The critic's score of the caption before refinement, in [0, 1]. */
   readonly originalScore?: number;
+  /** The student's caption that an accepted target replaces (a preference run's rejected half of the pair). */
+  readonly original?: string;
 }
 
 export type WeightingMode =
@@ -124,12 +126,17 @@ export function buildTrainingSet(
   const clean = candidates.filter((c) => c.status === 'clean' && usable(c));
   const raw = accepted.map((c) => rawWeight(c, settings));
   const mean = raw.reduce((a, b) => a + b, 0) / Math.max(1, raw.length);
-  const refinedSamples: TrainingCaption[] = accepted.map((c, i) => ({
-    imageId: c.imageId,
-    text: c.target.trim(),
-    weight: raw[i]! / mean,
-    kind: 'refined',
-  }));
+  const refinedSamples: TrainingCaption[] = accepted.map((c, i) => {
+    const text = c.target.trim();
+    const original = c.original?.trim();
+    return {
+      imageId: c.imageId,
+      text,
+      weight: raw[i]! / mean,
+      kind: 'refined',
+      ...(original && original !== text ? { rejected: original } : {}),
+    };
+  });
   const wanted = Math.min(clean.length, Math.round(settings.cleanRatio * accepted.length));
   const drawn = new Set(new SeededRandom(settings.seed).permutation(clean.length).slice(0, wanted));
   const cleanSamples: TrainingCaption[] = clean

@@ -40,6 +40,22 @@ describe('buildTrainingSet', () => {
     expect(set).toMatchObject({ refined: 4, clean: 0, cleanAvailable: 6, skipped: 3 });
   });
 
+  it('keeps the caption a target replaced beside it (a preference pair), not when they are the same', () => {
+    const set = buildTrainingSet(
+      [
+        { imageId: 'x', status: 'accepted', target: ' A dog. ', original: 'A dog and a cat. ' },
+        { imageId: 'y', status: 'accepted', target: 'A cup.', original: ' A cup.' },
+        clean('k'),
+      ],
+      { ...DEFAULT_TRAINING_SET_SETTINGS, cleanRatio: 1 },
+    );
+    expect(set.samples.map((s) => [s.imageId, s.text, s.rejected])).toEqual([
+      ['x', 'A dog.', 'A dog and a cat.'],
+      ['y', 'A cup.', undefined],
+      ['k', 'clean k', undefined],
+    ]);
+  });
+
   it('weights by the target score, normalized to mean 1', () => {
     const set = buildTrainingSet(CANDIDATES, {
       ...DEFAULT_TRAINING_SET_SETTINGS,
