@@ -1,5 +1,6 @@
 import type { WeightingMode } from '../../lib/train/rounds/training-set';
 import type { ScheduleKind, TrainableMode, TuningSettings } from '../../lib/train/settings';
+import { DEFAULT_PREFERENCE_OBJECTIVE } from '../../lib/train/settings';
 import { TUNING_LIMITS } from '../../lib/train/settings';
 import type { LoopSettings } from '../../state/slices/train';
 import { selectField, type FieldSpec } from '../fields/field-spec';
@@ -27,6 +28,11 @@ const SCHEDULES: readonly Choice<ScheduleKind>[] = [
   { value: 'linear', label: 'Linear decay' },
   { value: 'cosine', label: 'Cosine decay' },
 ];
+type ObjectiveKind = NonNullable<TuningSettings['objective']>['kind'];
+const OBJECTIVES: readonly Choice<ObjectiveKind>[] = [
+  { value: 'caption', label: 'Learn the accepted captions' },
+  { value: 'preference', label: "Prefer each rewrite over the student's caption (DPO)" },
+];
 const WEIGHTINGS: readonly Choice<WeightingMode>[] = [
   { value: 'uniform', label: 'Uniform' },
   { value: 'target-score', label: "By the critic's score" },
@@ -45,6 +51,42 @@ export function freshTrainable(kind: TrainableMode['kind']): TrainableMode {
  * The TUNING_LIMITS bound the inputs; the tuning settings are validated again when a run starts.
  */
 export const TRAINING_FIELDS: readonly FieldSpec<TrainingForm>[] = [
+  selectField({
+    label: 'Objective',
+    testId: 'train-objective',
+    choices: OBJECTIVES,
+    get: (f: TrainingForm) => f.tuning.objective?.kind ?? 'caption',
+    set: (kind, f) =>
+      f.setTuning({ objective: kind === 'preference' ? DEFAULT_PREFERENCE_OBJECTIVE : { kind } }),
+  }),
+  {
+    kind: 'number',
+    label: 'Preference temperature β',
+    testId: 'train-preference-beta',
+    step: 0.05,
+    min: 0.01,
+    max: 100,
+    shown: (f) => f.tuning.objective?.kind === 'preference',
+    get: (f) => (f.tuning.objective?.kind === 'preference' ? f.tuning.objective.beta : 0),
+    set: (beta, f) => {
+      const o = f.tuning.objective;
+      if (o?.kind === 'preference') f.setTuning({ objective: { ...o, beta } });
+    },
+  },
+  {
+    kind: 'number',
+    label: "Weight of the rewrites' own loss (α)",
+    testId: 'train-preference-alpha',
+    step: 0.1,
+    min: 0,
+    max: 100,
+    shown: (f) => f.tuning.objective?.kind === 'preference',
+    get: (f) => (f.tuning.objective?.kind === 'preference' ? f.tuning.objective.chosenWeight : 0),
+    set: (chosenWeight, f) => {
+      const o = f.tuning.objective;
+      if (o?.kind === 'preference') f.setTuning({ objective: { ...o, chosenWeight } });
+    },
+  },
   {
     kind: 'number',
     label: 'Epochs',

@@ -8,6 +8,7 @@ import type { OptimizerConfig } from './graph/optimizer-config';
 import { DEFAULT_OPTIMIZER } from './graph/optimizer-config';
 import type { LrSchedule } from './graph/schedule';
 import { CAPTION_OBJECTIVE, type TrainingObjective } from './graph/artifacts';
+import { DEFAULT_PREFERENCE_BETA } from './graph/preference-loss';
 import type { LoraRole, TrainableSpec } from './graph/selection';
 import { TuningSettingsError } from './errors';
 
@@ -56,6 +57,13 @@ export interface TuningSettings {
    */
   readonly objective?: TrainingObjective;
 }
+
+/** The preference objective as the settings form first offers it (graph/preference-loss.ts). */
+export const DEFAULT_PREFERENCE_OBJECTIVE: TrainingObjective = {
+  kind: 'preference',
+  beta: DEFAULT_PREFERENCE_BETA,
+  chosenWeight: 0,
+};
 
 export const DEFAULT_TUNING_SETTINGS: TuningSettings = {
   epochs: 3,

@@ -65,6 +65,12 @@ const tuning = v.pipe(
         maxTokens: v.number(),
         checkpointEvery: v.number(),
         seed: v.number(),
+        objective: v.optional(
+          v.variant('kind', [
+            v.object({ kind: v.literal('caption') }),
+            v.object({ kind: v.literal('preference'), beta: v.number(), chosenWeight: v.number() }),
+          ]),
+        ),
       }),
       v.check((s) => withinTuningLimits(s)),
     ),

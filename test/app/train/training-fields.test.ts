@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TUNING_SETTINGS, type TuningSettings } from '../../../src/lib/train/settings';
+import {
+  DEFAULT_PREFERENCE_OBJECTIVE,
+  DEFAULT_TUNING_SETTINGS,
+  type TuningSettings,
+} from '../../../src/lib/train/settings';
 import { DEFAULT_LOOP_SETTINGS, type LoopSettings } from '../../../src/state/slices/train';
 import { shownFields, type FieldSpec } from '../../../src/app/fields/field-spec';
 import { TRAINING_FIELDS, freshTrainable, type TrainingForm } from '../../../src/app/train/training-fields';
@@ -30,6 +34,7 @@ const ids = (form: TrainingForm) => shownFields(TRAINING_FIELDS, form).map((f) =
 describe('the training settings fields', () => {
   it('show the LoRA rank for LoRA, the block count for last-k-blocks, neither for the whole decoder', () => {
     const common = [
+      'train-objective',
       'train-epochs',
       'train-lr',
       'train-optimizer',
@@ -69,6 +74,36 @@ describe('the training settings fields', () => {
     expect(changes.tuning).toEqual([
       { trainable: { kind: 'last-blocks', blocks: 2 } },
       { trainable: { kind: 'lora', rank: 8, alpha: 16, roles: ['self-attn', 'cross-attn', 'mlp'] } },
+    ]);
+  });
+
+  it('offer the preference objective with its β and α, shown only for it', () => {
+    const { form, changes } = recordingForm();
+    expect(ids(form)).not.toContain('train-preference-beta');
+    const objective = field('train-objective');
+    if (objective.kind !== 'select') throw new Error('train-objective is a select');
+    expect(objective.get(form)).toBe('caption');
+    objective.set('preference', form);
+    objective.set('caption', form);
+    expect(changes.tuning).toEqual([
+      { objective: DEFAULT_PREFERENCE_OBJECTIVE },
+      { objective: { kind: 'caption' } },
+    ]);
+
+    const preferring = recordingForm({ objective: { kind: 'preference', beta: 0.1, chosenWeight: 0 } });
+    expect(ids(preferring.form).slice(0, 3)).toEqual([
+      'train-objective',
+      'train-preference-beta',
+      'train-preference-alpha',
+    ]);
+    const beta = field('train-preference-beta');
+    const alpha = field('train-preference-alpha');
+    if (beta.kind !== 'number' || alpha.kind !== 'number') throw new Error('β and α are numbers');
+    beta.set(0.5, preferring.form);
+    alpha.set(1, preferring.form);
+    expect(preferring.changes.tuning).toEqual([
+      { objective: { kind: 'preference', beta: 0.5, chosenWeight: 0 } },
+      { objective: { kind: 'preference', beta: 0.1, chosenWeight: 1 } },
     ]);
   });
 

@@ -169,6 +169,14 @@ describe('each stored training field read back', () => {
     expect(kept.settings.tuning.epochs).toBe(5);
   });
 
+  it('reads the preference objective back, and one with a temperature out of range as the defaults', () => {
+    const objective = { kind: 'preference', beta: 0.2, chosenWeight: 1 };
+    const back = readPersistedTraining({ settings: { tuning: { objective }, loop: {} } });
+    expect(back.settings.tuning.objective).toEqual(objective);
+    const bad = { settings: { tuning: { objective: { ...objective, beta: -1 } }, loop: {} } };
+    expect(readPersistedTraining(bad).settings.tuning).toEqual(DEFAULT_TRAINING_SETTINGS.tuning);
+  });
+
   it('does not carry fields the slice does not have; what only describes this moment is not read', () => {
     const back = readPersistedTraining({
       phase: 'training',
