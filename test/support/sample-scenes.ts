@@ -39,9 +39,9 @@ export function sampleScenes(): SampleScene[] {
 /**
  * Three simple scenes (one or two objects: a person; a cup and a person; two cars), the first three of the
  * `simple` split, chosen before the student was trained. Issue 12 asks for every object named in each; the
- * committed student does not reach that (on simple-000001 it writes "a cup and a toilet": the person missed, a
- * toilet invented), so the tests hold it to what it does reach: a sentence naming at least one annotated object
- * in each, and the sample set's recall (SAMPLE_RECALL_FLOOR).
+ * committed student does not reach that (on simple-000001 it writes "A cup.": the person missed), so the tests
+ * hold it to what it does reach: a sentence naming at least one annotated object in each, and the sample set's
+ * recall (SAMPLE_RECALL_FLOOR).
  */
 export const EXPECTED_SCENES = ['simple-000000.jpg', 'simple-000001.jpg', 'simple-000002.jpg'] as const;
 
@@ -52,10 +52,15 @@ export function missingObjects(caption: string, scene: SampleScene): string[] {
 }
 
 /**
- * Mean per-scene recall over the 20 sample scenes that the committed student must keep: it measures 0.64 on
- * them (bench student, the studio's captioning path); the random tiny student measures 0.
+ * Mean per-scene recall over the 20 sample scenes that the committed student must keep: it measures 0.855 on
+ * them (bench student, the studio's captioning path; the student before it, 0.64); the random tiny student 0.
  */
-export const SAMPLE_RECALL_FLOOR = 0.5;
+export const SAMPLE_RECALL_FLOOR = 0.75;
+
+/** Whether the caption names the category (CHAIR's words: "man" names a person). */
+export function names(caption: string, category: string): boolean {
+  return namedCategories(caption, CHAIR_SYNONYMS).has(category);
+}
 
 /** The share of the scene's annotated objects that the caption names. */
 export function recallOf(caption: string, scene: SampleScene): number {
