@@ -8,6 +8,10 @@ export interface TrainSettings {
   optimizer: 'radam' | 'adamw';
   batchSize: number;
   checkpointEvery: number;
+  /** What trains (left as it is when absent). */
+  mode?: 'lora' | 'last-blocks' | 'full';
+  /** The objective (left as it is when absent); β and α for the preference objective. */
+  objective?: { kind: 'caption' } | { kind: 'preference'; beta: number; chosenWeight: number };
 }
 
 /** sessionStorage key of the slice as it was when trainAndReloadAtFirstCheckpoint reloaded the page. */
@@ -39,6 +43,14 @@ export class TrainingPage {
     await p.getByTestId('train-optimizer').selectOption(s.optimizer);
     await p.getByTestId('train-batch').fill(String(s.batchSize));
     await p.getByTestId('train-checkpoint-every').fill(String(s.checkpointEvery));
+    if (s.mode) await p.getByTestId('train-mode').selectOption(s.mode);
+    if (s.objective) {
+      await p.getByTestId('train-objective').selectOption(s.objective.kind);
+      if (s.objective.kind === 'preference') {
+        await p.getByTestId('train-preference-beta').fill(String(s.objective.beta));
+        await p.getByTestId('train-preference-alpha').fill(String(s.objective.chosenWeight));
+      }
+    }
   }
 
   async train(): Promise<void> {

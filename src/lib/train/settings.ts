@@ -62,7 +62,7 @@ export interface TuningSettings {
 export const DEFAULT_PREFERENCE_OBJECTIVE: TrainingObjective = {
   kind: 'preference',
   beta: DEFAULT_PREFERENCE_BETA,
-  chosenWeight: 0,
+  chosenWeight: 1,
 };
 
 export const DEFAULT_TUNING_SETTINGS: TuningSettings = {

@@ -90,7 +90,7 @@ describe('the training settings fields', () => {
       { objective: { kind: 'caption' } },
     ]);
 
-    const preferring = recordingForm({ objective: { kind: 'preference', beta: 0.1, chosenWeight: 0 } });
+    const preferring = recordingForm({ objective: { kind: 'preference', beta: 0.1, chosenWeight: 1 } });
     expect(ids(preferring.form).slice(0, 3)).toEqual([
       'train-objective',
       'train-preference-beta',
@@ -100,10 +100,10 @@ describe('the training settings fields', () => {
     const alpha = field('train-preference-alpha');
     if (beta.kind !== 'number' || alpha.kind !== 'number') throw new Error('β and α are numbers');
     beta.set(0.5, preferring.form);
-    alpha.set(1, preferring.form);
+    alpha.set(2, preferring.form);
     expect(preferring.changes.tuning).toEqual([
-      { objective: { kind: 'preference', beta: 0.5, chosenWeight: 0 } },
-      { objective: { kind: 'preference', beta: 0.1, chosenWeight: 1 } },
+      { objective: { kind: 'preference', beta: 0.5, chosenWeight: 1 } },
+      { objective: { kind: 'preference', beta: 0.1, chosenWeight: 2 } },
     ]);
   });
 
