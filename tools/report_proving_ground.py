@@ -134,6 +134,9 @@ def main():
     parser.add_argument("--png")
     args = parser.parse_args()
     report = load(args.json)
+    pref = report.get("preference")
+    if pref:  # the (f) arm's DPO settings, as the bench ran it
+        LABELS["preference"] = f"(f) DPO pairs, β {pref['beta']}, α {pref['chosenWeight']}"
     if args.png:
         plot(report, args.png)
     sys.stdout.write(table(report) + "\n")

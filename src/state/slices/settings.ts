@@ -25,8 +25,8 @@ export const LOCAL_STUDENT_ID = SCENES_STUDENT_ID;
 /** What the settings say of the trained student, plainly. */
 export const SCENES_STUDENT_NOTE =
   'Trained in this project, from scratch, on composed scenes: cut-outs of a few COCO object kinds pasted on ' +
-  'real backgrounds. It knows only that world, and not well: on its own test scenes it names about 6 in 10 of ' +
-  'the objects and many of the objects it names are not there (its model card has the figures). On your own ' +
+  'real backgrounds. It knows only that world, and imperfectly: on its own test scenes it names about 8 in 10 ' +
+  'of the objects, and about a third of the objects it names are not there (its model card has the figures). On your own ' +
   'photos it names those few objects or says nothing useful; for real photos choose the hub ViT-GPT2.';
 
 /** A student the settings offer by name, with what choosing it gives. */
