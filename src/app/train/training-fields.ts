@@ -46,6 +46,32 @@ export function freshTrainable(kind: TrainableMode['kind']): TrainableMode {
   return { kind };
 }
 
+type PreferenceOptions = Extract<NonNullable<TuningSettings['objective']>, { kind: 'preference' }>;
+
+/** A number of the preference objective (β or α), shown only while that objective is chosen. */
+function preferenceField(
+  key: 'beta' | 'chosenWeight',
+  label: string,
+  testId: string,
+  range: { step: number; min: number },
+): FieldSpec<TrainingForm> {
+  const preference = (f: TrainingForm): PreferenceOptions | undefined =>
+    f.tuning.objective?.kind === 'preference' ? f.tuning.objective : undefined;
+  return {
+    kind: 'number',
+    label,
+    testId,
+    ...range,
+    max: 100,
+    shown: (f) => preference(f) !== undefined,
+    get: (f) => preference(f)?.[key] ?? 0,
+    set: (value, f) => {
+      const o = preference(f);
+      if (o) f.setTuning({ objective: { ...o, [key]: value } });
+    },
+  };
+}
+
 /**
  * The run's settings (seed defaults: RAdam, lr 5e-5, 3 epochs, LoRA r8) and the rounds', in the order shown.
  * The TUNING_LIMITS bound the inputs; the tuning settings are validated again when a run starts.
@@ -59,34 +85,11 @@ export const TRAINING_FIELDS: readonly FieldSpec<TrainingForm>[] = [
     set: (kind, f) =>
       f.setTuning({ objective: kind === 'preference' ? DEFAULT_PREFERENCE_OBJECTIVE : { kind } }),
   }),
-  {
-    kind: 'number',
-    label: 'Preference temperature β',
-    testId: 'train-preference-beta',
-    step: 0.05,
-    min: 0.01,
-    max: 100,
-    shown: (f) => f.tuning.objective?.kind === 'preference',
-    get: (f) => (f.tuning.objective?.kind === 'preference' ? f.tuning.objective.beta : 0),
-    set: (beta, f) => {
-      const o = f.tuning.objective;
-      if (o?.kind === 'preference') f.setTuning({ objective: { ...o, beta } });
-    },
-  },
-  {
-    kind: 'number',
-    label: "Weight of the rewrites' own loss (α)",
-    testId: 'train-preference-alpha',
+  preferenceField('beta', 'Preference temperature β', 'train-preference-beta', { step: 0.05, min: 0.01 }),
+  preferenceField('chosenWeight', "Weight of the rewrites' own loss (α)", 'train-preference-alpha', {
     step: 0.1,
     min: 0,
-    max: 100,
-    shown: (f) => f.tuning.objective?.kind === 'preference',
-    get: (f) => (f.tuning.objective?.kind === 'preference' ? f.tuning.objective.chosenWeight : 0),
-    set: (chosenWeight, f) => {
-      const o = f.tuning.objective;
-      if (o?.kind === 'preference') f.setTuning({ objective: { ...o, chosenWeight } });
-    },
-  },
+  }),
   {
     kind: 'number',
     label: 'Epochs',
