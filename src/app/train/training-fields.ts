@@ -72,6 +72,19 @@ function preferenceField(
   };
 }
 
+/** The batch size, under the label the objective gives it (a preference batch counts pairs). */
+function batchField(label: string, shown: (f: TrainingForm) => boolean): FieldSpec<TrainingForm> {
+  return {
+    kind: 'number',
+    label,
+    testId: 'train-batch',
+    ...TUNING_LIMITS.batchSize,
+    shown,
+    get: (f) => f.tuning.batchSize,
+    set: (batchSize, f) => f.setTuning({ batchSize }),
+  };
+}
+
 /**
  * The run's settings (seed defaults: RAdam, lr 5e-5, 3 epochs, LoRA r8) and the rounds', in the order shown.
  * The TUNING_LIMITS bound the inputs; the tuning settings are validated again when a run starts.
@@ -115,14 +128,8 @@ export const TRAINING_FIELDS: readonly FieldSpec<TrainingForm>[] = [
     get: (f: TrainingForm) => f.tuning.optimizer,
     set: (optimizer, f) => f.setTuning({ optimizer }),
   }),
-  {
-    kind: 'number',
-    label: 'Batch size',
-    testId: 'train-batch',
-    ...TUNING_LIMITS.batchSize,
-    get: (f) => f.tuning.batchSize,
-    set: (batchSize, f) => f.setTuning({ batchSize }),
-  },
+  batchField('Batch size', (f) => f.tuning.objective?.kind !== 'preference'),
+  batchField('Batch size (pairs)', (f) => f.tuning.objective?.kind === 'preference'),
   {
     kind: 'number',
     label: 'Gradient accumulation',

@@ -96,6 +96,12 @@ describe('the training settings fields', () => {
       'train-preference-beta',
       'train-preference-alpha',
     ]);
+    // The batch counts pairs then, and says so.
+    const batch = shownFields(TRAINING_FIELDS, preferring.form).find((f) => f.testId === 'train-batch');
+    expect(batch?.label).toBe('Batch size (pairs)');
+    expect(shownFields(TRAINING_FIELDS, form).find((f) => f.testId === 'train-batch')?.label).toBe(
+      'Batch size',
+    );
     const beta = field('train-preference-beta');
     const alpha = field('train-preference-alpha');
     if (beta.kind !== 'number' || alpha.kind !== 'number') throw new Error('β and α are numbers');
