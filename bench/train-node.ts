@@ -4,7 +4,7 @@
  * a lent GPU, bundled by it (see README of src/lib/train/graph).
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { buildTrainingArtifacts, type TrainingArtifacts } from '../src/lib/train/graph/artifacts';
@@ -13,13 +13,15 @@ import { OnnxModel } from '../src/lib/onnx/graph/model';
 import { DataType, float32Tensor } from '../src/lib/onnx/proto/tensor';
 import { SeededRandom } from '../src/lib/core/rng';
 import { trainablePreset } from '../src/lib/train/graph/selection';
+import type { RuntimeOptions } from '../src/lib/train/graph/runtime';
 import { Trainer } from '../src/lib/train/graph/trainer';
-import { stepProfile, type StepProfile } from './lib/ort-profile';
+import { printedTraces, stepProfile, type StepProfile, type TraceEvent } from './lib/ort-profile';
 
 export interface TrainBenchOptions {
   readonly decoder: Uint8Array;
   readonly preset: string;
-  readonly ep: 'cpu' | 'webgpu';
+  /** 'wasm': onnxruntime-web's WASM EP in Node (the browser's kernels without a browser), on every core. */
+  readonly ep: 'cpu' | 'webgpu' | 'wasm';
   readonly batch: number;
   readonly tokens: number;
   readonly encoderSequence: number;
@@ -27,6 +29,11 @@ export interface TrainBenchOptions {
   readonly warmup: number;
   /** Also profile one step with ONNX Runtime's profiler (a second trainer, after the timed steps). */
   readonly profile?: boolean;
+  /**
+   * WebGPU only: where the trainer's state lives between steps. 'device' (default): on the GPU, read back through a
+   * copy session (runtime.ts's GpuReads); 'copied': copied to the CPU and back around every run, as before.
+   */
+  readonly webgpuState?: 'device' | 'copied';
 }
 
 export interface TrainBenchResult {
@@ -44,6 +51,8 @@ export interface TrainBenchResult {
   readonly samplesPerSecond: number;
   readonly losses: number[];
   readonly profile?: StepProfile;
+  /** Bytes of trainer state copied between the CPU and the device per step (params, gradients, moments). */
+  readonly stateCopiedPerStep: number;
 }
 
 /**
@@ -77,6 +86,7 @@ export function fillStrippedWeights(bytes: Uint8Array, seed = 0): Uint8Array {
 
 export async function benchTraining(options: TrainBenchOptions): Promise<TrainBenchResult> {
   const { batch, tokens, encoderSequence, steps, warmup } = options;
+  const resident = options.ep === 'webgpu' && options.webgpuState !== 'copied';
   const t0 = performance.now();
   const probe = OnnxModel.decode(options.decoder);
   const wte = [...probe.graph.nodes].find(
@@ -87,7 +97,7 @@ export async function benchTraining(options: TrainBenchOptions): Promise<TrainBe
   const artifacts = buildTrainingArtifacts(options.decoder, trainablePreset(options.preset), shapes);
   const t1 = performance.now();
   const trainer = await Trainer.create({
-    runtime: { ort, executionProviders: [options.ep], placement: 'cpu' },
+    runtime: await runtimeFor(options.ep, resident),
     artifacts,
     modelId: 'bench',
   });
@@ -124,7 +134,49 @@ export async function benchTraining(options: TrainBenchOptions): Promise<TrainBe
     samplesPerSecond: (steps * batch) / seconds,
     losses,
     ...(profile ? { profile } : {}),
+    ...(resident ? { webgpuState: 'device' } : options.ep === 'webgpu' ? { webgpuState: 'copied' } : {}),
+    // Copied around the two runs of a step: params in and gradients out of the training graph; params, gradients
+    // and both moments in and new params and moments out of the optimizer graph: 9 float32 copies of the trainables.
+    stateCopiedPerStep: options.ep === 'webgpu' && !resident ? 9 * 4 * trainableParameters : 0,
   };
+}
+
+/** The trainer's runtime: state on the device for a resident WebGPU run, on the CPU otherwise. */
+async function runtimeFor(ep: TrainBenchOptions['ep'], resident: boolean): Promise<RuntimeOptions> {
+  const ort = await ortFor(ep);
+  return resident
+    ? { ort, executionProviders: [ep], placement: 'gpu-buffer', gpuReads: 'copy-session' }
+    : { ort, executionProviders: [ep], placement: 'cpu' };
+}
+
+/** onnxruntime-node, or for 'wasm' onnxruntime-web on every core (as the studio's worker configures it). */
+async function ortFor(ep: TrainBenchOptions['ep']): Promise<typeof ort> {
+  if (ep !== 'wasm') return ort;
+  const web = await import('onnxruntime-web');
+  web.env.wasm.numThreads = availableParallelism();
+  return web as unknown as typeof ort;
+}
+
+/**
+ * Runs `release` and returns the trace arrays that onnxruntime-web's WASM build prints while it does: its sessions
+ * write their profile to the console (stdout), not to a file, when they are released.
+ */
+async function tracesPrintedBy(release: () => Promise<void>): Promise<TraceEvent[][]> {
+  const chunks: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  const log = console.log;
+  console.log = (...args: unknown[]) => void chunks.push(`${args.join(' ')}\n`);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await release();
+  } finally {
+    process.stdout.write = write;
+    console.log = log;
+  }
+  return printedTraces(chunks.join(''));
 }
 
 /**
@@ -133,14 +185,14 @@ export async function benchTraining(options: TrainBenchOptions): Promise<TrainBe
  */
 async function profileStep(
   artifacts: TrainingArtifacts,
-  ep: 'cpu' | 'webgpu',
+  ep: TrainBenchOptions['ep'],
   data: TrainingBatch,
 ): Promise<StepProfile> {
   const dir = mkdtempSync(join(tmpdir(), 'capgrad-profile-'));
   try {
     const trainer = await Trainer.create({
       runtime: {
-        ort,
+        ort: await ortFor(ep),
         executionProviders: [ep],
         placement: 'cpu',
         sessionOptions: { enableProfiling: true, profileFilePrefix: join(dir, 'session') },
@@ -150,6 +202,8 @@ async function profileStep(
     });
     await trainer.trainStep(data);
     await trainer.trainStep(data);
+    if (ep === 'wasm')
+      return stepProfile(await tracesPrintedBy(() => trainer.release()), 'CPUExecutionProvider');
     await trainer.release();
     // Trace files are named by their session's start time: sorted, the training graph's comes first, then the
     // optimizer's (the trainer creates them in that order, one at a time).

@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- train [--models tiny,real-size] [--presets lora-r8,last-2-blocks] [--eps webgpu,wasm]
- *                         [--batch 8] [--tokens 20] [--steps N] [--warmup N] [--no-torch] [--wasm-threads 1,0] [--profile]`
+ *                         [--batch 8] [--tokens 20] [--steps N] [--warmup N] [--no-torch] [--wasm-threads 1,0] [--profile]
+ *                         [--runtime node] [--webgpu-state device,copied]`
  *
  * Steps and samples per second of our training graphs (src/lib/train/graph) in headless Chromium with
  * onnxruntime-web/webgpu, on the WebGPU EP (params, gradients and moments kept on the GPU) and on the WASM EP,
@@ -10,9 +11,12 @@
  * holds. Prints one JSON object. Steps per run (warm-up, then timed) come from STEP_PLAN unless given.
  *
  * --wasm-threads LIST: WASM thread counts, one page each (0: every core, as the studio's worker; the default).
- * --runtime node: the same steps on onnxruntime-node's CPU and WebGPU EPs instead (--eps cpu,webgpu); with --profile,
- * one more step per preset and EP under ONNX Runtime's profiler (bench/lib/ort-profile.ts): kernels per step and
- * on which EP, nodes left on the CPU, copies between devices, milliseconds per op type.
+ * --runtime node: the same steps on onnxruntime-node's CPU and WebGPU EPs instead (--eps cpu,webgpu; `wasm`:
+ * onnxruntime-web's WASM EP in Node, the browser's kernels without a browser); with --profile, one more step per
+ * preset and EP under ONNX Runtime's profiler (bench/lib/ort-profile.ts): kernels per step and on which EP, nodes
+ * left on the CPU, copies between devices, milliseconds per op type.
+ * --webgpu-state device,copied (node, WebGPU): the trainer's state kept on the GPU between steps (the default; read
+ * back through a copy session) or copied to the CPU and back around every run, side by side.
  * --bundle FILE: writes bench/train-node.ts and the library as one .mjs (for a lent GPU, see
  * bench/train-device.mjs) and exits.
  */
@@ -60,6 +64,7 @@ export async function run(argv) {
       'no-torch': { type: 'boolean', default: false },
       'wasm-threads': { type: 'string', default: '0' },
       profile: { type: 'boolean', default: false },
+      'webgpu-state': { type: 'string', default: 'device' },
       bundle: { type: 'string' },
       chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
       timeout: { type: 'string', default: '7200' },
@@ -86,7 +91,10 @@ export async function run(argv) {
     const entry = { encoderSequence, stepPlan: plan, results: [] };
     if (node) {
       entry.results.push(
-        ...(await runInNode({ model, presets, eps, batch, tokens, plan, profile: values.profile })),
+        ...(await runInNode({
+          ...{ model, presets, eps, batch, tokens, plan, profile: values.profile },
+          webgpuStates: values['webgpu-state'].split(','),
+        })),
       );
     } else {
       // One page per WASM thread count (--wasm-threads 1,0: one thread against every core, side by side); WebGPU

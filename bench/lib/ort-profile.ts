@@ -6,7 +6,7 @@
  * compile kernels).
  */
 
-interface TraceEvent {
+export interface TraceEvent {
   readonly cat?: string;
   readonly name?: string;
   readonly ts?: number;
@@ -87,4 +87,14 @@ export function stepProfile(traces: readonly (readonly TraceEvent[])[], devicePr
     msByOpType,
     runMs: Number(runMs.toFixed(3)),
   };
+}
+
+/**
+ * The traces in text that onnxruntime-web's WASM build printed: a session with profiling on prints its trace to
+ * the console when released (it has no file system to write it to), a JSON array from a line "[" to a line "]".
+ */
+export function printedTraces(text: string): TraceEvent[][] {
+  return [...text.matchAll(/^\[\n([\s\S]*?)^\]/gm)].map(
+    (m) => JSON.parse(`[${m[1]!.trimEnd().replace(/,$/, '')}]`) as TraceEvent[],
+  );
 }

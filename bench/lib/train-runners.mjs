@@ -71,26 +71,40 @@ export async function runInBrowser({
 }
 
 /** One model in Node (onnxruntime-node): every preset on every EP ('cpu', 'webgpu'). */
-export async function runInNode({ model, presets, eps, batch, tokens, plan, profile = false }) {
+export async function runInNode({
+  model,
+  presets,
+  eps,
+  batch,
+  tokens,
+  plan,
+  profile = false,
+  webgpuStates = ['device'],
+}) {
   const { decoderPath, encoderSequence } = modelConfig(model);
   return withSsrModule('/bench/train-node.ts', async ({ benchTraining }) => {
     const decoder = new Uint8Array(readFileSync(decoderPath));
     const results = [];
     for (const preset of presets)
       for (const ep of eps)
-        results.push({
-          runtime: `onnxruntime-node ${ep}`,
-          ...(await benchTraining({
-            decoder,
-            preset,
-            ep,
-            batch,
-            tokens,
-            encoderSequence,
-            profile,
-            ...plan[ep],
-          })),
-        });
+        for (const webgpuState of ep === 'webgpu' ? webgpuStates : [undefined])
+          results.push({
+            runtime:
+              ep === 'wasm'
+                ? 'onnxruntime-web wasm (node)'
+                : `onnxruntime-node ${ep}${webgpuState === 'copied' ? ' (state copied)' : ''}`,
+            ...(await benchTraining({
+              decoder,
+              preset,
+              ep,
+              batch,
+              tokens,
+              encoderSequence,
+              profile,
+              webgpuState,
+              ...plan[ep],
+            })),
+          });
     return results;
   });
 }

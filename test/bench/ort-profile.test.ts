@@ -1,6 +1,6 @@
 /** Reading ONNX Runtime's profiler traces: the last run of each session, kernels per provider, copies, op times. */
 import { describe, expect, it } from 'vitest';
-import { stepProfile } from '../../bench/lib/ort-profile';
+import { printedTraces, stepProfile } from '../../bench/lib/ort-profile';
 
 const run = (ts: number, dur: number) => ({ cat: 'Session', name: 'model_run', ts, dur });
 const kernel = (ts: number, op: string, provider: string, dur = 1000) => ({
@@ -40,5 +40,30 @@ describe('stepProfile', () => {
     const p = stepProfile([[run(0, 10), kernel(1, 'Gemm', 'CPUExecutionProvider')]], 'CPUExecutionProvider');
     expect(p.cpuOps).toEqual({});
     expect(p.kernels).toBe(1);
+  });
+});
+
+describe('printedTraces', () => {
+  it('reads every trace onnxruntime-web printed, between other console lines', () => {
+    const text = [
+      'some log line',
+      '[',
+      '{"cat" : "Session","dur" :5,"ts" :1,"name" :"model_run","args" : {}},',
+      '{"cat" : "Node","dur" :2,"ts" :2,"name" :"Gemm_kernel_time","args" : {"op_name" : "Gemm"}}',
+      ']',
+      'between [brackets] on one line',
+      '[',
+      '{"cat" : "Session","dur" :3,"ts" :9,"name" :"model_run","args" : {}},',
+      ']',
+      '',
+    ].join('\n');
+    const traces = printedTraces(text);
+    expect(traces.map((t) => t.length)).toEqual([2, 1]);
+    expect(traces[0]![1]).toMatchObject({ name: 'Gemm_kernel_time', args: { op_name: 'Gemm' } });
+    expect(stepProfile(traces, 'CPUExecutionProvider').kernelsPerSession).toEqual([1, 0]);
+  });
+
+  it('finds nothing in text without a trace', () => {
+    expect(printedTraces('no [trace] here\n')).toEqual([]);
   });
 });

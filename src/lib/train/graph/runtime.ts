@@ -12,17 +12,28 @@ export type SessionOptions = OrtCommon.InferenceSession.SessionOptions;
 
 /**
  * Where tensors that stay between steps (params, grads, moments) live.
- * 'gpu-buffer': outputs stay on the WebGPU device and are fed back as they are (ORT Web's WebGPU EP).
- * 'cpu': every run copies them in and out (WASM, CPU EP, and onnxruntime-node's WebGPU EP, whose gpu-buffer
- * outputs cannot be read or fed back in 1.30: the process aborts).
+ * 'gpu-buffer': outputs stay on the WebGPU device and are fed back as they are (the WebGPU EP of ORT Web and of
+ * onnxruntime-node; the latter reads them back through a copy session, see `gpuReads`).
+ * 'cpu': every run copies them in and out (WASM, CPU EP).
  */
 export type TensorPlacement = 'cpu' | 'gpu-buffer';
+
+/**
+ * How the values of a gpu-buffer tensor come back to the CPU (checkpoints, `weights()`).
+ * 'getData': the tensor's own download (ORT Web).
+ * 'copy-session': one Identity session on the same EP whose output stays on the CPU. onnxruntime-node (1.30 and
+ * 1.31.1, measured) feeds gpu-buffer outputs back and disposes them fine, but `getData()` on one aborts the
+ * process ("terminate called after throwing an instance of 'char const*'"); ORT's own copy inside a run works.
+ */
+export type GpuReads = 'getData' | 'copy-session';
 
 export interface RuntimeOptions {
   readonly ort: OrtModule;
   /** e.g. ['webgpu'], ['wasm'], ['cpu']. */
   readonly executionProviders: readonly string[];
   readonly placement: TensorPlacement;
+  /** With placement 'gpu-buffer': how values are read back ('getData' unless given). */
+  readonly gpuReads?: GpuReads;
   /** Extra session options (log level, graph optimization level…), merged under ours. */
   readonly sessionOptions?: SessionOptions;
 }

@@ -8,6 +8,7 @@ import { CheckpointMismatchError, type Checkpoint } from '../checkpoints/format'
 import { LOSS_NAMES } from './loss';
 import { PREFERENCE_NAMES } from './preference-loss';
 import { flatLayout, type TrainableTensor } from './optimizer-graph';
+import type { TensorReader } from './gpu-reads';
 import type { OrtModule, OrtTensor, RuntimeOptions } from './runtime';
 
 /** One tensor per trainable, by name (params, a moment, or gradients). */
@@ -84,9 +85,9 @@ export function disposeAll(slots: Slots): void {
 }
 
 /** Copies of the tensors' values, on the CPU. */
-export async function readAll(slots: Slots): Promise<Map<string, Float32Array>> {
+export async function readAll(slots: Slots, read: TensorReader): Promise<Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();
-  for (const [name, t] of slots) out.set(name, Float32Array.from((await t.getData()) as Float32Array));
+  for (const [name, t] of slots) out.set(name, await read(t));
   return out;
 }
 
@@ -114,11 +115,11 @@ export function splitMoment(
 export async function momentsByTensor(
   groups: readonly (readonly TrainableTensor[])[],
   flats: readonly OrtTensor[],
+  read: TensorReader,
 ): Promise<Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();
   for (const [i, flat] of flats.entries())
-    for (const [name, data] of splitMoment(groups[i]!, (await flat.getData()) as Float32Array))
-      out.set(name, data);
+    for (const [name, data] of splitMoment(groups[i]!, await read(flat))) out.set(name, data);
   return out;
 }
 

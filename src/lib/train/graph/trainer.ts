@@ -27,6 +27,7 @@ import {
   optimizerNames,
   type TrainableTensor,
 } from './optimizer-graph';
+import { gpuReader, type GpuReader } from './gpu-reads';
 import { createSession, type OrtSession, type OrtTensor } from './runtime';
 import { CONSTANT_LR, lrFactor } from './schedule';
 import {
@@ -60,6 +61,7 @@ export class Trainer {
   private accumulated: Slots | null = null;
   private pending = 0;
   private released = false;
+  private readonly reader: GpuReader;
 
   private constructor(
     private readonly options: TrainerOptions,
@@ -74,6 +76,7 @@ export class Trainer {
     step: number,
   ) {
     this.stepCount = step;
+    this.reader = gpuReader(options.runtime);
   }
 
   static async create(options: TrainerOptions): Promise<Trainer> {
@@ -170,7 +173,7 @@ export class Trainer {
       trainingFeeds(this.options.artifacts, this.options.runtime, batch, this.params),
       [name],
     );
-    const values = Float32Array.from((await out[name]!.getData()) as Float32Array);
+    const values = await this.reader.read(out[name]!);
     for (const t of Object.values(out)) t.dispose();
     return values;
   }
@@ -184,7 +187,7 @@ export class Trainer {
   /** Current trainable values (copies, on the CPU). */
   async weights(): Promise<Map<string, Float32Array>> {
     this.assertLive();
-    return readAll(this.params);
+    return readAll(this.params, this.reader.read);
   }
 
   async checkpoint(extra?: unknown): Promise<Checkpoint<TrainerCheckpointConfig>> {
@@ -193,10 +196,10 @@ export class Trainer {
       throw new TrainerStateError('take checkpoints between optimizer updates, not during an accumulation');
     const { trainables } = this.options.artifacts;
     // Moments are stored per tensor, as before the optimizer was fused: checkpoints of either kind read alike.
-    const moment = (flats: readonly OrtTensor[]) => momentsByTensor(this.groups, flats);
+    const moment = (flats: readonly OrtTensor[]) => momentsByTensor(this.groups, flats, this.reader.read);
     const tensors: CheckpointTensor[] = [];
     for (const [slot, values] of [
-      ['param', await readAll(this.params)],
+      ['param', await readAll(this.params, this.reader.read)],
       ['exp_avg', await moment(this.expAvg)],
       ['exp_avg_sq', await moment(this.expAvgSq)],
     ] as const)
@@ -226,6 +229,7 @@ export class Trainer {
     await this.sessions.training.release();
     await this.sessions.optimizer.release();
     await this.sessions.accumulate?.release();
+    await this.reader.release();
   }
 
   private async accumulate(grads: Slots): Promise<void> {

@@ -1,12 +1,13 @@
 /**
  * The trainer against PyTorch: TRAJECTORY_STEPS updates of LoRA adapters on one fixed batch, with
  * torch.optim.RAdam / AdamW, weight decay and clip_grad_norm_ (tools/make_grad_fixtures.py, float32).
- * Tolerances and their reasons: TRAJECTORY_TOLERANCE in helpers/reference.ts.
+ * Tolerances and their reasons: TRAJECTORY_TOLERANCE in helpers/reference.ts. On the CPU EP; the same RAdam
+ * trajectory on the WebGPU EP runs in gpu-resident.test.ts, with the state kept on the device as Node now keeps it.
  */
 import { describe, expect, it } from 'vitest';
 import { buildTrainingArtifacts } from '../../../../src/lib/train/graph/artifacts';
 import { Trainer } from '../../../../src/lib/train/graph/trainer';
-import { BACKENDS, runtimeFor } from './helpers/backends';
+import { runtimeFor } from './helpers/backends';
 import { fixtureBatch } from './helpers/batch';
 import { fixtureLoraValues, shapesOf } from './helpers/feeds';
 import { GradFixture, manifest, relativeMaxError } from './helpers/grad-fixtures';
@@ -17,9 +18,8 @@ const WEIGHT_TOLERANCE = TRAJECTORY_TOLERANCE.weights;
 
 const fixture = new GradFixture('gpt2-a');
 
-describe.each(BACKENDS)('trainer on %s', (backend) => {
-  // One graph serves both: they differ only in the step scalars, so WebGPU runs the default (RAdam) alone.
-  const algorithms = backend === 'cpu' ? (['radam', 'adamw'] as const) : (['radam'] as const);
+describe.each(['cpu'] as const)('trainer on %s', (backend) => {
+  const algorithms = ['radam', 'adamw'] as const;
   it.each(algorithms)(
     'follows PyTorch %s for 8 LoRA steps',
     async (algorithm) => {
