@@ -1,0 +1,81 @@
+/**
+ * Weights for the jax-js step (jax-step.ts): read from the decoder ONNX's initializers (the tiny model, so the
+ * step starts from the same weights as our trainer and its step-0 loss can be compared), or random at GPT-2's
+ * initialization (the real size, whose ONNX the bench may not have: it only times the step).
+ */
+import { numpy as np, random, type Array } from '@jax-js/jax';
+import type { Block, DecoderConfig, Linear, Norm, Weights } from './jax-step';
+
+/** The HF GPT-2 export's initializer names (decoder_model.onnx of a VisionEncoderDecoder). */
+const PREFIX = 'decoder.transformer.';
+const BLOCK_NAMES: Record<keyof Block, string> = {
+  ln1: 'ln_1',
+  attn: 'attn.c_attn',
+  attnProj: 'attn.c_proj',
+  lnCross: 'ln_cross_attn',
+  qCross: 'crossattention.q_attn',
+  kvCross: 'crossattention.c_attn',
+  crossProj: 'crossattention.c_proj',
+  ln2: 'ln_2',
+  fc: 'mlp.c_fc',
+  fcProj: 'mlp.c_proj',
+};
+const NORMS = new Set<keyof Block>(['ln1', 'lnCross', 'ln2']);
+
+/** Builds the weights tree from `read(name, shape)`, which returns the tensor's float32 values. */
+function buildWeights(config: DecoderConfig, read: (name: string, shape: number[]) => Array): Weights {
+  const d = config.width;
+  const outputs: Record<keyof Block, number> = {
+    ln1: d,
+    attn: 3 * d,
+    attnProj: d,
+    lnCross: d,
+    qCross: d,
+    kvCross: 2 * d,
+    crossProj: d,
+    ln2: d,
+    fc: 4 * d,
+    fcProj: d,
+  };
+  const inputs = (key: keyof Block): number => (key === 'fcProj' ? 4 * d : d);
+  const blocks = Array.from({ length: config.layers }, (_, i) => {
+    const entries = (Object.keys(BLOCK_NAMES) as (keyof Block)[]).map((key) => {
+      const name = `${PREFIX}h.${i}.${BLOCK_NAMES[key]}`;
+      const value: Linear | Norm = NORMS.has(key)
+        ? { g: read(`${name}.weight`, [d]), b: read(`${name}.bias`, [d]) }
+        : { w: read(`${name}.weight`, [inputs(key), outputs[key]]), b: read(`${name}.bias`, [outputs[key]]) };
+      return [key, value] as const;
+    });
+    return Object.fromEntries(entries) as Block;
+  });
+  return {
+    wte: read(`${PREFIX}wte.weight`, [config.vocab, d]),
+    wpe: read(`${PREFIX}wpe.weight`, [config.positions, d]),
+    blocks,
+    lnF: { g: read(`${PREFIX}ln_f.weight`, [d]), b: read(`${PREFIX}ln_f.bias`, [d]) },
+  };
+}
+
+/** From the ONNX initializers: `initializer(name)` is the float32 data of that name, or undefined. */
+export function weightsFromInitializers(
+  config: DecoderConfig,
+  initializer: (name: string) => Float32Array | undefined,
+): Weights {
+  return buildWeights(config, (name, shape) => {
+    const data = initializer(name);
+    if (data === undefined) throw new Error(`the decoder has no initializer ${name}`);
+    if (data.length !== shape.reduce((a, b) => a * b, 1))
+      throw new Error(`${name}: ${data.length} values, expected shape [${shape.join(', ')}]`);
+    return np.array(data).reshape(shape);
+  });
+}
+
+/** GPT-2's initialization: N(0, 0.02) matrices, zero biases, unit norms (timing only: values do not matter). */
+export function randomWeights(config: DecoderConfig, seed: number): Weights {
+  let stream = seed * 100_000;
+  return buildWeights(config, (name, shape) => {
+    if (name.endsWith('.bias')) return np.zeros(shape);
+    if (shape.length === 1) return np.ones(shape);
+    return random.normal(random.key((stream += 1)), shape).mul(0.02);
+  });
+}
