@@ -82,7 +82,10 @@ type Frozen = { weights: Weights } | { wte: Array; wpe: Array; blocks: Block[] }
 function layerNorm(x: Array, p: Norm): Array {
   const centered = x.ref.sub(x.mean(-1, { keepdims: true }));
   const variance = np.square(centered.ref).mean(-1, { keepdims: true });
-  return centered.div(np.sqrt(variance.add(LN_EPS))).mul(p.g.ref).add(p.b.ref);
+  return centered
+    .div(np.sqrt(variance.add(LN_EPS)))
+    .mul(p.g.ref)
+    .add(p.b.ref);
 }
 
 function linear(x: Array, p: Linear, lora: Lora | undefined): Array {
@@ -101,7 +104,8 @@ function attention(q: Array, k: Array, v: Array, heads: number, isCausal: boolea
   const [b, t, d] = q.shape as [number, number, number];
   const head = d / heads;
   // [batch, length, width] -> [batch, heads, length, head]
-  const split = (x: Array): Array => x.reshape([b, x.shape[1] as number, heads, head]).transpose([0, 2, 1, 3]);
+  const split = (x: Array): Array =>
+    x.reshape([b, x.shape[1] as number, heads, head]).transpose([0, 2, 1, 3]);
   let scores = np.matmul(split(q), split(k).transpose([0, 1, 3, 2])).mul(1 / Math.sqrt(head));
   // Above the diagonal: -1e9, whose exp() after the max shift is exactly 0, as a -inf mask gives.
   if (isCausal) scores = scores.add(np.tri(t).sub(1).mul(1e9));
@@ -153,7 +157,12 @@ function assemble(trainable: Trainable, frozen: Frozen): [Weights, BlockLora[] |
   if ('adapters' in trainable && 'weights' in frozen) return [frozen.weights, trainable.adapters];
   if ('blocks' in trainable && 'wte' in frozen)
     return [
-      { wte: frozen.wte, wpe: frozen.wpe, blocks: [...frozen.blocks, ...trainable.blocks], lnF: trainable.lnF },
+      {
+        wte: frozen.wte,
+        wpe: frozen.wpe,
+        blocks: [...frozen.blocks, ...trainable.blocks],
+        lnF: trainable.lnF,
+      },
       undefined,
     ];
   throw new Error('trainable and frozen trees of different presets');
@@ -218,7 +227,11 @@ function makeStep(heads: number) {
     clip.dispose();
     a.dispose();
     b.dispose();
-    const rebuild = (k: 0 | 1 | 2): Trainable => tree.unflatten(def, out.map((o) => o[k])) as Trainable;
+    const rebuild = (k: 0 | 1 | 2): Trainable =>
+      tree.unflatten(
+        def,
+        out.map((o) => o[k]),
+      ) as Trainable;
     return [value, rebuild(0), rebuild(1), rebuild(2)];
   };
 }
@@ -301,9 +314,7 @@ export function createJaxTrainer(
       return value;
     },
     async readTrainable() {
-      return Promise.all(
-        tree.leaves(state.params).map(async (x) => Float32Array.from(await x.ref.data())),
-      );
+      return Promise.all(tree.leaves(state.params).map(async (x) => Float32Array.from(await x.ref.data())));
     },
     dispose() {
       tree.dispose(state);
