@@ -76,7 +76,7 @@ export type JaxPreset = (typeof JAX_PRESETS)[number];
  * What the step differentiates and what it closes over. lora-r8: adapters trained, every weight frozen.
  * last-2-blocks: the last two blocks and the final norm trained, the embeddings and earlier blocks frozen.
  */
-type Trainable = { adapters: BlockLora[] } | { blocks: Block[]; lnF: Norm };
+export type Trainable = { adapters: BlockLora[] } | { blocks: Block[]; lnF: Norm };
 type Frozen = { weights: Weights } | { wte: Array; wpe: Array; blocks: Block[] };
 
 function layerNorm(x: Array, p: Norm): Array {
@@ -88,10 +88,22 @@ function layerNorm(x: Array, p: Norm): Array {
     .add(p.b.ref);
 }
 
+/**
+ * x [..., in] @ w [in, out] as one 2-D matmul over the flattened rows: a [batch, tokens, in] @ [in, out] matmul
+ * broadcasts w to [batch, in, out] (8 copies of the 154 MB head at the real size), and its backward pass then
+ * asks wasm for more than its 4 GiB ("Allocation exceeds the 4 GiB memory32 limit", measured).
+ */
+function matmulRows(x: Array, w: Array): Array {
+  const shape = x.shape;
+  const inputs = shape.at(-1) as number;
+  const outputs = w.shape[1] as number;
+  return np.matmul(x.reshape([-1, inputs]), w).reshape([...shape.slice(0, -1), outputs]);
+}
+
 function linear(x: Array, p: Linear, lora: Lora | undefined): Array {
-  const base = np.matmul(lora ? x.ref : x, p.w.ref).add(p.b.ref);
+  const base = matmulRows(lora ? x.ref : x, p.w.ref).add(p.b.ref);
   if (!lora) return base;
-  return base.add(np.matmul(np.matmul(x, lora.a.ref), lora.b.ref).mul(LORA_SCALE));
+  return base.add(matmulRows(matmulRows(x, lora.a.ref), lora.b.ref).mul(LORA_SCALE));
 }
 
 /**
@@ -139,7 +151,7 @@ export function decoderLogits(
   let x = np.take(w.wte.ref, ids, 0).add(w.wpe.ref.slice([0, tokens]));
   w.blocks.forEach((p, i) => (x = block(x, encoder.ref, p, adapters?.[i], heads)));
   encoder.dispose();
-  return np.matmul(layerNorm(x, w.lnF), w.wte.ref.transpose());
+  return matmulRows(layerNorm(x, w.lnF), w.wte.ref.transpose());
 }
 
 /** Mean token cross-entropy over every position (the bench batch has no padding: the script's F.cross_entropy). */
@@ -148,8 +160,14 @@ function crossEntropy(logits: Array, labels: Array): Array {
   const flat = logits.reshape([b * t, vocab]);
   const logSumExp = nn.logsumexp(flat.ref, -1);
   // A one-hot product, not takeAlongAxis: the gradient of a gather is a scatter, which jax-js 0.1.25 cannot
-  // jit ("jit: routine primitive scatter input is not imm").
-  const picked = flat.mul(nn.oneHot(labels.reshape([b * t]), vocab)).sum(-1);
+  // jit ("jit: routine primitive scatter input is not imm"). The one-hot from a comparison, not nn.oneHot: that
+  // one realizes a [vocab, vocab] identity as a jit constant (10 GB at 50257, past wasm's 4 GiB; measured).
+  const classes = np.arange(0, vocab, 1, { dtype: np.int32 }).reshape([1, vocab]);
+  const oneHot = labels
+    .reshape([b * t, 1])
+    .equal(classes)
+    .astype(np.float32);
+  const picked = flat.mul(oneHot).sum(-1);
   return logSumExp.sub(picked).mean();
 }
 
@@ -267,6 +285,32 @@ export interface JaxBatch {
   readonly encoder: Float32Array;
 }
 
+/** The batch as device arrays, on the default device. */
+function upload(config: DecoderConfig, shapes: StepShapes, batch: JaxBatch): Record<keyof JaxBatch, Array> {
+  const { batch: b, tokens, encoderSequence } = shapes;
+  return {
+    ids: np.array(batch.ids, { dtype: np.int32 }).reshape([b, tokens]),
+    labels: np.array(batch.labels, { dtype: np.int32 }).reshape([b, tokens]),
+    encoder: np.array(batch.encoder).reshape([b, encoderSequence, config.width]),
+  };
+}
+
+/**
+ * The loss and its gradient with respect to the preset's trainable tree, without an update (for the test that
+ * checks them against finite differences). Takes ownership of `weights`.
+ */
+export function lossAndGradient(
+  config: DecoderConfig,
+  shapes: StepShapes,
+  weights: Weights,
+  preset: JaxPreset,
+  batch: JaxBatch,
+): [Array, Trainable] {
+  const { trainable, frozen } = split(weights, preset);
+  const { ids, labels, encoder } = upload(config, shapes, batch);
+  return valueAndGrad(makeLoss(config.heads))(trainable, frozen, ids, labels, encoder);
+}
+
 export interface JaxTrainer {
   readonly trainableParameters: number;
   /** One training step; resolves to the loss before the update (read back from the device). */
@@ -290,10 +334,7 @@ export function createJaxTrainer(
   const { trainable, frozen } = split(weights, preset);
   const zeros = (): Trainable => tree.map((x: Array) => np.zerosLike(x.ref), trainable) as Trainable;
   let state: State = { params: trainable, m: zeros(), v: zeros() };
-  const { batch: b, tokens, encoderSequence } = shapes;
-  const ids = np.array(batch.ids, { dtype: np.int32 }).reshape([b, tokens]);
-  const labels = np.array(batch.labels, { dtype: np.int32 }).reshape([b, tokens]);
-  const encoder = np.array(batch.encoder).reshape([b, encoderSequence, config.width]);
+  const { ids, labels, encoder } = upload(config, shapes, batch);
   const step = jit(makeStep(config.heads));
   let count = 0;
   return {

@@ -3,7 +3,8 @@
  * step starts from the same weights as our trainer and its step-0 loss can be compared), or random at GPT-2's
  * initialization (the real size, whose ONNX the bench may not have: it only times the step).
  */
-import { numpy as np, random, type Array } from '@jax-js/jax';
+import { numpy as np, type Array } from '@jax-js/jax';
+import { SeededRandom } from '../../src/lib/core/rng';
 import type { Block, DecoderConfig, Linear, Norm, Weights } from './jax-step';
 
 /** The HF GPT-2 export's initializer names (decoder_model.onnx of a VisionEncoderDecoder). */
@@ -70,12 +71,19 @@ export function weightsFromInitializers(
   });
 }
 
-/** GPT-2's initialization: N(0, 0.02) matrices, zero biases, unit norms (timing only: values do not matter). */
+/**
+ * GPT-2's scale: uniform matrices of standard deviation 0.02, zero biases, unit norms (timing only: the values do
+ * not matter). Drawn on the host and uploaded once: drawing them with jax-js's random.normal on the wasm backend
+ * left 2.4 GB of wasm memory in use at the real size (measured in Node), which then cannot hold the step under
+ * wasm32's 4 GiB ("Allocation exceeds the 4 GiB memory32 limit").
+ */
 export function randomWeights(config: DecoderConfig, seed: number): Weights {
-  let stream = seed * 100_000;
+  const random = new SeededRandom(seed);
+  const bound = 0.02 * Math.sqrt(3);
   return buildWeights(config, (name, shape) => {
     if (name.endsWith('.bias')) return np.zeros(shape);
     if (shape.length === 1) return np.ones(shape);
-    return random.normal(random.key((stream += 1)), shape).mul(0.02);
+    const size = shape.reduce((a, b) => a * b, 1);
+    return np.array(Float32Array.from({ length: size }, () => random.uniform(bound))).reshape(shape);
   });
 }
