@@ -20,6 +20,7 @@
  * device kind (peerRatios). Off by default. At the real size without its ONNX (it needs transformers), only
  * jax-js runs, on random weights, and our rows say why they are missing.
  */
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
@@ -138,7 +139,8 @@ export async function run(argv) {
         timeoutSeconds: Number(values.timeout),
       });
       report.browser ??= `chromium ${peer.browser} (headless, --enable-unsafe-webgpu)`;
-      report.jaxJs = { version: JAX_JS_VERSION, ...peer.page };
+      // The machine is shared: the load tells whether another run competed with this one for the cores.
+      report.jaxJs = { version: JAX_JS_VERSION, ...peer.page, loadAverage: loadavg() };
       entry.jaxJsWeights = peer.weights;
       entry.results.push(...peer.results);
     }

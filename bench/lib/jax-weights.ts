@@ -3,7 +3,7 @@
  * step starts from the same weights as our trainer and its step-0 loss can be compared), or random at GPT-2's
  * initialization (the real size, whose ONNX the bench may not have: it only times the step).
  */
-import { numpy as np, type Array } from '@jax-js/jax';
+import { numpy as np, type Array as JaxArray } from '@jax-js/jax';
 import { SeededRandom } from '../../src/lib/core/rng';
 import type { Block, DecoderConfig, Linear, Norm, Weights } from './jax-step';
 
@@ -24,7 +24,7 @@ const BLOCK_NAMES: Record<keyof Block, string> = {
 const NORMS = new Set<keyof Block>(['ln1', 'lnCross', 'ln2']);
 
 /** Builds the weights tree from `read(name, shape)`, which returns the tensor's float32 values. */
-function buildWeights(config: DecoderConfig, read: (name: string, shape: number[]) => Array): Weights {
+function buildWeights(config: DecoderConfig, read: (name: string, shape: number[]) => JaxArray): Weights {
   const d = config.width;
   const outputs: Record<keyof Block, number> = {
     ln1: d,
