@@ -66,7 +66,7 @@ function microBatch(): JaxBatch {
   return {
     ids: ids(),
     labels: ids(),
-    encoder: Float32Array.from({ length: n * 0 + SHAPES.batch * SHAPES.encoderSequence * CONFIG.width }, () =>
+    encoder: Float32Array.from({ length: SHAPES.batch * SHAPES.encoderSequence * CONFIG.width }, () =>
       random.uniform(1),
     ),
   };
