@@ -89,9 +89,10 @@ function layerNorm(x: Array, p: Norm): Array {
 }
 
 /**
- * x [..., in] @ w [in, out] as one 2-D matmul over the flattened rows: a [batch, tokens, in] @ [in, out] matmul
- * broadcasts w to [batch, in, out] (8 copies of the 154 MB head at the real size), and its backward pass then
- * asks wasm for more than its 4 GiB ("Allocation exceeds the 4 GiB memory32 limit", measured).
+ * x [..., in] @ w [in, out] as one 2-D matmul over the flattened rows, so that no [batch, in, out] broadcast of
+ * w (8 copies of the 154 MB head at the real size) can appear in the forward or backward pass. A precaution
+ * taken while chasing the real size's "Allocation exceeds the 4 GiB memory32 limit" on wasm; the cause found
+ * was nn.oneHot (see crossEntropy), so this one is not measured to be needed.
  */
 function matmulRows(x: Array, w: Array): Array {
   const shape = x.shape;
