@@ -7,14 +7,13 @@
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import { buildTrainingArtifacts } from '../src/lib/train/graph/artifacts';
-import { makeBatch, type TrainingSample } from '../src/lib/train/graph/batches';
 import { trainingMemory, type TrainingMemory } from '../src/lib/train/graph/memory';
-import { SeededRandom } from '../src/lib/core/rng';
 import type { OrtModule, TensorPlacement } from '../src/lib/train/graph/runtime';
 import { trainablePreset } from '../src/lib/train/graph/selection';
 import { Trainer } from '../src/lib/train/graph/trainer';
 import { countGpuCalls, type GpuCallCounts } from './train-gpu-dispatches';
 import { trackGpuBuffers } from './train-gpu-buffers';
+import { benchBatch } from './lib/train-batch';
 
 interface RunResult {
   ep: string;
@@ -75,12 +74,8 @@ async function main(): Promise<void> {
     encoderSequence: (config.encoder.image_size / config.encoder.patch_size) ** 2 + 1,
     encoderWidth: width,
   };
-  const random = new SeededRandom(1);
-  const samples: TrainingSample[] = Array.from({ length: batch }, () => ({
-    tokens: Array.from({ length: tokens - 1 }, () => Math.floor(random.next() * (vocab - 1))),
-    encoderStates: Float32Array.from({ length: shapes.encoderSequence * width }, () => random.uniform(1)),
-  }));
-  const data = makeBatch(samples, shapes, { start: vocab - 1, end: vocab - 1, pad: vocab - 1 });
+  // The jax-js peer (bench/train-jax-page.ts) trains on this same batch.
+  const data = benchBatch(shapes, vocab);
   const results: RunResult[] = [];
   for (const preset of presets) {
     report(`${preset}: building the training artifacts`);

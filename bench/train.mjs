@@ -19,10 +19,24 @@
  * back through a copy session) or copied to the CPU and back around every run, side by side.
  * --bundle FILE: writes bench/train-node.ts and the library as one .mjs (for a lent GPU, see
  * bench/train-device.mjs) and exits.
+ * --peers jax-js: the same step written in jax-js (bench/lib/jax-step.ts) in the same Chromium, on its webgpu
+ * and wasm backends (those of --eps), as rows 'jax-js <backend>' with ratios ours / jax-js per preset and
+ * device kind (peerRatios). Off by default. At the real size without its ONNX (it needs transformers), only
+ * jax-js runs, on random weights, and our rows say why they are missing.
  */
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { machine, modelConfig, runInBrowser, runInNode, runTorch } from './lib/train-runners.mjs';
+import { existsSync, readFileSync } from 'node:fs';
+import {
+  MODELS,
+  machine,
+  modelConfig,
+  runInBrowser,
+  runInNode,
+  runJaxInBrowser,
+  runTorch,
+} from './lib/train-runners.mjs';
 
 /**
  * Warm-up and timed steps. The first step compiles every WebGPU kernel; on SwiftShader (a CPU emulating the
@@ -65,6 +79,7 @@ export async function run(argv) {
       'wasm-threads': { type: 'string', default: '0' },
       profile: { type: 'boolean', default: false },
       'webgpu-state': { type: 'string', default: 'device' },
+      peers: { type: 'string', default: '' },
       bundle: { type: 'string' },
       chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
       timeout: { type: 'string', default: '7200' },
@@ -75,6 +90,9 @@ export async function run(argv) {
   const eps = (values.eps ?? (node ? 'cpu,webgpu' : 'webgpu,wasm')).split(',');
   if (node && !process.env.VK_ICD_FILENAMES && eps.includes('webgpu')) return rerunWithSwiftShader();
   const models = (values.model ?? values.models).split(',');
+  const peers = values.peers ? values.peers.split(',') : [];
+  for (const peer of peers) if (peer !== 'jax-js') throw new Error(`--peers: unknown peer ${peer} (jax-js)`);
+  if (node && peers.length > 0) throw new Error('--peers runs in Chromium only, not with --runtime node');
   const presets = values.presets.split(',');
   const batch = Number(values.batch);
   const tokens = Number(values.tokens);
@@ -87,9 +105,13 @@ export async function run(argv) {
   for (const model of models) {
     const known = STEP_PLAN[model] ?? STEP_PLAN['real-size'];
     const plan = Object.fromEntries(eps.map((ep) => [ep, override(known[ep])]));
-    const { encoderSequence } = modelConfig(model);
+    // Our step needs the model's ONNX; the jax-js peer can time the real size without it (random weights).
+    const ours = peers.length === 0 || existsSync(join(MODELS[model] ?? model, 'onnx', 'decoder_model.onnx'));
+    const encoderSequence = ours ? modelConfig(model).encoderSequence : undefined;
     const entry = { encoderSequence, stepPlan: plan, results: [] };
-    if (node) {
+    if (!ours)
+      entry.results.push({ runtime: 'onnxruntime-web', error: `no decoder for ${model} (${MODELS[model]})` });
+    else if (node) {
       entry.results.push(
         ...(await runInNode({
           ...{ model, presets, eps, batch, tokens, plan, profile: values.profile },
@@ -118,7 +140,19 @@ export async function run(argv) {
         );
       }
     }
-    if (!values['no-torch'])
+    if (peers.includes('jax-js')) {
+      const backends = eps.filter((ep) => ep === 'webgpu' || ep === 'wasm');
+      const peer = await runJaxInBrowser({
+        ...{ model, presets, backends, batch, tokens, plan, chromium: values.chromium },
+        timeoutSeconds: Number(values.timeout),
+      });
+      report.browser ??= `chromium ${peer.browser} (headless, --enable-unsafe-webgpu)`;
+      // The machine is shared: the load tells whether another run competed with this one for the cores.
+      report.jaxJs = { version: JAX_JS_VERSION, ...peer.page, loadAverage: loadavg() };
+      entry.jaxJsWeights = peer.weights;
+      entry.results.push(...peer.results);
+    }
+    if (ours && !values['no-torch'])
       for (const preset of presets)
         entry.results.push(
           runTorch({
@@ -134,6 +168,7 @@ export async function run(argv) {
       ...(losses ? { firstLoss: losses[0], lastLoss: losses.at(-1) } : {}),
     }));
     entry.ratios = ratios(entry.results, presets);
+    if (peers.length > 0) entry.peerRatios = peerRatios(entry.results, presets);
     report.models[model] = entry;
   }
   if (report.adapter)
@@ -161,6 +196,25 @@ function ratios(results, presets) {
   }
   return out;
 }
+
+/** steps/s of ours over jax-js's on the same device kind, per preset: "onnxruntime-web wasm / jax-js wasm". */
+function peerRatios(results, presets) {
+  const speed = (runtime, preset) =>
+    results.find((r) => r.runtime === runtime && r.preset === preset && r.stepsPerSecond > 0)?.stepsPerSecond;
+  const out = {};
+  for (const preset of presets)
+    for (const device of ['webgpu', 'wasm']) {
+      const [a, b] = [speed(`onnxruntime-web ${device}`, preset), speed(`jax-js ${device}`, preset)];
+      if (a && b)
+        (out[preset] ??= {})[`onnxruntime-web ${device} / jax-js ${device}`] = Number((a / b).toPrecision(3));
+    }
+  return out;
+}
+
+/** The jax-js the peer ran (a devDependency: package.json pins it). */
+const JAX_JS_VERSION = JSON.parse(
+  readFileSync(new URL('../node_modules/@jax-js/jax/package.json', import.meta.url), 'utf8'),
+).version;
 
 /** Dawn finds Vulkan only through environment present when the process starts: run again with it. */
 async function rerunWithSwiftShader() {

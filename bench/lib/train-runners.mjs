@@ -134,3 +134,90 @@ export function runTorch({ model, preset, batch, tokens, warmup, steps }) {
   if (py.status !== 0) return { runtime: 'pytorch cpu', preset, error: (py.stderr ?? '').slice(-500) };
   return { ...JSON.parse(py.stdout), warmupSteps: warmup, timedSteps: steps };
 }
+
+/**
+ * GPT-2 124M behind ViT-base/16 at 224 (tools/make_real_size_models.py): the dimensions the jax-js peer times
+ * with random weights when the real-size ONNX was not made (it needs transformers).
+ */
+const REAL_SIZE_DIMS = {
+  vocab: 50257,
+  positions: 1024,
+  width: 768,
+  layers: 12,
+  heads: 12,
+  encoderSequence: 197,
+};
+
+/**
+ * The jax-js peer (bench/train-jax.html, bench/lib/jax-step.ts) for one model: every preset on every jax-js
+ * backend, in one page of the same Chromium. Weights from the decoder ONNX when the model has one, GPT-2's
+ * random initialization at the real size otherwise. Rows as our page's: { runtime: 'jax-js <backend>', ... }.
+ */
+export async function runJaxInBrowser({
+  model,
+  presets,
+  backends,
+  batch,
+  tokens,
+  plan,
+  chromium,
+  timeoutSeconds,
+}) {
+  const dir = MODELS[model] ?? model;
+  const haveOnnx = existsSync(join(dir, 'onnx', 'decoder_model.onnx'));
+  if (!haveOnnx && model !== 'real-size') throw new Error(`no decoder at ${dir} for the jax-js peer`);
+  const dims = haveOnnx
+    ? (() => {
+        const { config, encoderSequence } = modelConfig(model);
+        const d = config.decoder;
+        return {
+          ...{
+            vocab: d.vocab_size,
+            positions: d.n_positions,
+            width: d.n_embd,
+            layers: d.n_layer,
+            heads: d.n_head,
+          },
+          encoderSequence,
+        };
+      })()
+    : REAL_SIZE_DIMS;
+  const query = new URLSearchParams({
+    model: dir.replace(/^public\/models\//, ''),
+    weights: haveOnnx ? 'onnx' : 'random',
+    batch: String(batch),
+    tokens: String(tokens),
+    'encoder-sequence': String(dims.encoderSequence),
+    ...Object.fromEntries(Object.entries(dims).map(([k, v]) => [k, String(v)])),
+    presets: presets.join(','),
+    backends: backends.join(','),
+  });
+  query.delete('encoderSequence');
+  for (const backend of backends) {
+    const { warmup, steps } = plan[backend] ?? plan.wasm;
+    query.set(`${backend}-warmup`, String(warmup));
+    query.set(`${backend}-steps`, String(steps));
+  }
+  const { result, browserVersion } = await runBenchPage({
+    name: 'train-jax',
+    query,
+    chromium,
+    timeoutSeconds,
+    progressLabel: null,
+    // jax-js is a bench-only dependency vite has not pre-bundled: without this it is found on page load and
+    // vite reloads the page mid-run.
+    optimizeDeps: { include: ['@jax-js/jax'] },
+    onConsole: (text) => {
+      if (text.startsWith('[train-bench]')) console.error(`${new Date().toISOString()} ${model} ${text}`);
+    },
+  });
+  const { results, ...page } = result;
+  return {
+    browser: browserVersion,
+    page,
+    weights: haveOnnx
+      ? 'the decoder ONNX initializers'
+      : 'random (GPT-2 initialization; no real-size ONNX here)',
+    results: results.map(({ backend, ...r }) => ({ runtime: `jax-js ${backend}`, ...r })),
+  };
+}
