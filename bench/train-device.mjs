@@ -25,26 +25,30 @@ if (command === 'strip') {
   const config = JSON.parse(readFileSync(join(a, 'config.json'), 'utf8'));
   const encoderSequence = (config.encoder.image_size / config.encoder.patch_size) ** 2 + 1;
   const decoder = fillStrippedWeights(new Uint8Array(readFileSync(join(a, 'decoder_model.stripped.onnx'))));
-  for (const preset of (process.env.PRESETS ?? 'lora-r8,last-2-blocks').split(',')) {
-    const { losses, ...result } = await benchTraining({
-      decoder,
-      preset,
-      ep: process.env.EP ?? 'webgpu',
-      batch: 8,
-      tokens: 20,
-      encoderSequence,
-      steps: Number(process.env.STEPS ?? 10),
-      warmup: 2,
-    });
-    console.log(
-      JSON.stringify({
-        runtime: `onnxruntime-node ${result.ep}`,
-        ...result,
-        firstLoss: losses[0],
-        lastLoss: losses.at(-1),
-      }),
-    );
-  }
+  // STATES: the trainer's state kept on the GPU ('device', as in the browser) and copied every step ('copied'),
+  // side by side: on SwiftShader keeping it costs more than the copies (a CPU copy is cheap there); a GPU decides.
+  for (const preset of (process.env.PRESETS ?? 'lora-r8,last-2-blocks').split(','))
+    for (const webgpuState of (process.env.STATES ?? 'device,copied').split(',')) {
+      const { losses, ...result } = await benchTraining({
+        decoder,
+        preset,
+        ep: process.env.EP ?? 'webgpu',
+        webgpuState,
+        batch: 8,
+        tokens: 20,
+        encoderSequence,
+        steps: Number(process.env.STEPS ?? 10),
+        warmup: 2,
+      });
+      console.log(
+        JSON.stringify({
+          runtime: `onnxruntime-node ${result.ep}`,
+          ...result,
+          firstLoss: losses[0],
+          lastLoss: losses.at(-1),
+        }),
+      );
+    }
 } else {
   console.error('usage: node bench/train-device.mjs strip MODEL_DIR OUT_DIR | run DIR');
   process.exit(2);

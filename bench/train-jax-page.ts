@@ -11,6 +11,7 @@ import { readFloat32 } from '../src/lib/onnx/proto/tensor';
 import { createJaxTrainer, JAX_PRESETS, type DecoderConfig, type JaxPreset } from './lib/jax-step';
 import { randomWeights, weightsFromInitializers } from './lib/jax-weights';
 import { benchBatch } from './lib/train-batch';
+import { countGpuCalls, type GpuCallCounts } from './train-gpu-dispatches';
 
 interface PeerResult {
   backend: string;
@@ -25,6 +26,8 @@ interface PeerResult {
   stepsPerSecond?: number;
   samplesPerSecond?: number;
   losses?: number[];
+  /** WebGPU only: dispatches, buffer copies and queue writes per timed step, counted as for our step. */
+  gpuCallsPerStep?: GpuCallCounts;
   error?: string;
 }
 
@@ -41,6 +44,8 @@ const numbers = (params: URLSearchParams, key: string): number => {
 };
 
 async function main(): Promise<void> {
+  // Before jax-js creates its device, as the train page does for ORT: every call it makes is counted.
+  const gpuCalls = countGpuCalls();
   const params = new URLSearchParams(location.search);
   const model = params.get('model') ?? 'tiny-random/vit-gpt2';
   const presets = (params.get('presets') ?? 'lora-r8').split(',');
@@ -105,11 +110,14 @@ async function main(): Promise<void> {
         const t2 = performance.now();
         for (let i = 1; i < warmup; i++) losses.push(await trainer.step());
         const t3 = performance.now();
+        const callsBefore = gpuCalls.read();
         for (let i = 0; i < steps; i++) {
           report(`${preset} on ${backend}: timed step ${i + 1}/${steps}`);
           losses.push(await trainer.step());
         }
         const seconds = (performance.now() - t3) / 1000;
+        const callsAfter = gpuCalls.read();
+        const perStep = (key: keyof GpuCallCounts) => (callsAfter[key] - callsBefore[key]) / steps;
         results.push({
           backend,
           preset,
@@ -121,6 +129,15 @@ async function main(): Promise<void> {
           stepsPerSecond: steps / seconds,
           samplesPerSecond: (steps * batch) / seconds,
           losses,
+          ...(backend === 'webgpu'
+            ? {
+                gpuCallsPerStep: {
+                  dispatches: perStep('dispatches'),
+                  copies: perStep('copies'),
+                  writes: perStep('writes'),
+                },
+              }
+            : {}),
         });
         trainer.dispose();
         report(`${preset} on ${backend}: ${(steps / seconds).toPrecision(3)} steps/s`);

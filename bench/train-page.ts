@@ -36,6 +36,17 @@ interface RunResult {
   gpuCallsPerStep?: GpuCallCounts;
 }
 
+/**
+ * ?webgpu-config=KEY=VALUE;KEY=VALUE: session config entries of ORT's WebGPU EP
+ * (`ep.webgpuexecutionprovider.KEY`, e.g. validationMode=disabled, maxNumPendingDispatches=256), to measure them.
+ */
+function webgpuConfig(params: URLSearchParams): ort.InferenceSession.SessionOptions {
+  const entries = (params.get('webgpu-config') ?? '').split(';').filter(Boolean);
+  if (entries.length === 0) return {};
+  const config = Object.fromEntries(entries.map((e) => e.split('=') as [string, string]));
+  return { extra: { ep: { webgpuexecutionprovider: config } } };
+}
+
 const stepsFor = (params: URLSearchParams, ep: string, key: 'steps' | 'warmup', fallback: number): number =>
   Number(params.get(`${ep}-${key}`) ?? params.get(key) ?? fallback);
 
@@ -90,7 +101,12 @@ async function main(): Promise<void> {
       report(`${preset} on ${ep}: creating sessions`);
       const t1 = performance.now();
       const trainer = await Trainer.create({
-        runtime: { ort: ort as unknown as OrtModule, executionProviders: [ep], placement },
+        runtime: {
+          ort: ort as unknown as OrtModule,
+          executionProviders: [ep],
+          placement,
+          ...(ep === 'webgpu' ? { sessionOptions: webgpuConfig(params) } : {}),
+        },
         artifacts,
         modelId: 'bench',
       });

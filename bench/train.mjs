@@ -17,6 +17,8 @@
  * left on the CPU, copies between devices, milliseconds per op type.
  * --webgpu-state device,copied (node, WebGPU): the trainer's state kept on the GPU between steps (the default; read
  * back through a copy session) or copied to the CPU and back around every run, side by side.
+ * --webgpu-config 'KEY=VALUE;KEY=VALUE' (browser): session config entries of ORT's WebGPU EP for our step
+ * (ep.webgpuexecutionprovider.KEY: validationMode, maxNumPendingDispatches, …), reported with the results.
  * --bundle FILE: writes bench/train-node.ts and the library as one .mjs (for a lent GPU, see
  * bench/train-device.mjs) and exits.
  * --peers jax-js: the same step written in jax-js (bench/lib/jax-step.ts) in the same Chromium, on its webgpu
@@ -80,6 +82,7 @@ export async function run(argv) {
       profile: { type: 'boolean', default: false },
       'webgpu-state': { type: 'string', default: 'device' },
       peers: { type: 'string', default: '' },
+      'webgpu-config': { type: 'string', default: '' },
       bundle: { type: 'string' },
       chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
       timeout: { type: 'string', default: '7200' },
@@ -127,9 +130,11 @@ export async function run(argv) {
         if (pageEps.length === 0) continue;
         const page = await runInBrowser({
           ...{ model, presets, eps: pageEps, batch, tokens, plan, chromium: values.chromium, wasmThreads },
+          webgpuConfig: values['webgpu-config'],
           timeoutSeconds: Number(values.timeout),
         });
         report.browser = `chromium ${page.browser} (headless, --enable-unsafe-webgpu)`;
+        if (values['webgpu-config']) report.webgpuConfig = values['webgpu-config'];
         report.adapter = page.adapter;
         const label = (ep) =>
           ep === 'wasm' && threadCounts.length > 1

@@ -42,6 +42,7 @@ export async function runInBrowser({
   chromium,
   timeoutSeconds,
   wasmThreads,
+  webgpuConfig,
 }) {
   const query = new URLSearchParams({
     model: MODELS[model].replace(/^public\/models\//, ''),
@@ -50,6 +51,7 @@ export async function runInBrowser({
   });
   // WASM threads: every core unless given (0 also means every core).
   if (wasmThreads) query.set('threads', String(wasmThreads));
+  if (webgpuConfig) query.set('webgpu-config', webgpuConfig);
   query.set('presets', presets.join(','));
   query.set('eps', eps.join(','));
   for (const [ep, { warmup, steps }] of Object.entries(plan)) {
