@@ -57,9 +57,7 @@ export const layerNormGrad: GradientRule = (ctx) => {
     xhat = mul(sub(x, saved.mean), r);
   } else {
     const xc = sub(x, mean(x));
-    r = emit.op('Reciprocal', [
-      emit.op('Sqrt', [emit.op('Add', [mean(mul(xc, xc)), emit.scalar(eps, dt)])]),
-    ]);
+    r = emit.op('Reciprocal', [emit.op('Sqrt', [emit.op('Add', [mean(mul(xc, xc)), emit.scalar(eps, dt)])])]);
     xhat = mul(xc, r);
   }
   let dx: string | undefined;
