@@ -58,18 +58,26 @@ export async function runInBrowser({
     query.set(`${ep}-warmup`, String(warmup));
     query.set(`${ep}-steps`, String(steps));
   }
-  // The page logs every progress line (the #status line would be polled and could miss some).
-  const { result, browserVersion } = await runBenchPage({
-    name: 'train',
+  const { result, browserVersion } = await runTrainPage('train', query, { model, chromium, timeoutSeconds });
+  return { browser: browserVersion, ...result };
+}
+
+/**
+ * A train bench page (ours or the peer's) to its end, its progress lines relayed to stderr: the page logs every
+ * one ('[train-bench] …'; the #status line would be polled and could miss some).
+ */
+function runTrainPage(name, query, { model, chromium, timeoutSeconds, optimizeDeps }) {
+  return runBenchPage({
+    name,
     query,
     chromium,
     timeoutSeconds,
     progressLabel: null,
+    ...(optimizeDeps ? { optimizeDeps } : {}),
     onConsole: (text) => {
       if (text.startsWith('[train-bench]')) console.error(`${new Date().toISOString()} ${model} ${text}`);
     },
   });
-  return { browser: browserVersion, ...result };
 }
 
 /** One model in Node (onnxruntime-node): every preset on every EP ('cpu', 'webgpu'). */
@@ -200,18 +208,13 @@ export async function runJaxInBrowser({
     query.set(`${backend}-warmup`, String(warmup));
     query.set(`${backend}-steps`, String(steps));
   }
-  const { result, browserVersion } = await runBenchPage({
-    name: 'train-jax',
-    query,
+  const { result, browserVersion } = await runTrainPage('train-jax', query, {
+    model,
     chromium,
     timeoutSeconds,
-    progressLabel: null,
     // jax-js is a bench-only dependency vite has not pre-bundled: without this it is found on page load and
     // vite reloads the page mid-run.
     optimizeDeps: { include: ['@jax-js/jax'] },
-    onConsole: (text) => {
-      if (text.startsWith('[train-bench]')) console.error(`${new Date().toISOString()} ${model} ${text}`);
-    },
   });
   const { results, ...page } = result;
   return {

@@ -13,11 +13,16 @@ afterEach(() => {
 /** A student worker whose load fails when told to, like the hub failing offline. */
 function setup() {
   const { api: store } = createStudioStore(memoryKv());
-  let failLoad: (error: Error) => void = () => {};
+  // Resolved with the load's reject once the worker's load has been called: a failure is only sent then (a fixed
+  // sleep before it lost the race on a loaded machine: the load never failed and the test timed out).
+  let loadCalled: (reject: (error: Error) => void) => void = () => {};
+  const failLoad = new Promise<(error: Error) => void>((resolve) => {
+    loadCalled = resolve;
+  });
   const api = {
     load: () =>
       new Promise<never>((_, reject) => {
-        failLoad = reject;
+        loadCalled(reject);
       }),
     caption: async () => ({ items: [], cancelled: false, elapsedMs: 0 }),
     cancel: async () => {},
@@ -40,15 +45,20 @@ function setup() {
     Object.assign(new Error('not in the app and the hub cannot be reached'), {
       name: 'ModelUnavailableError',
     });
-  return { store, caption, fail: (error: Error) => failLoad(error), unavailable };
+  return {
+    store,
+    caption,
+    loadStarted: failLoad,
+    fail: async (error: Error) => (await failLoad)(error),
+    unavailable,
+  };
 }
 
 describe('student port: the model state the UI shows', () => {
   it('a load failure is the selected model’s error', async () => {
     const { store, caption, fail, unavailable } = setup();
     const call = caption().catch((error: unknown) => error);
-    await new Promise((r) => setTimeout(r, 10));
-    fail(unavailable());
+    await fail(unavailable());
     expect(await call).toMatchObject({ name: 'ModelUnavailableError' });
     expect(store.getState().student).toMatchObject({
       status: 'error',
@@ -57,12 +67,12 @@ describe('student port: the model state the UI shows', () => {
   });
 
   it('the failure of a model that was replaced meanwhile is not shown as the new model’s error', async () => {
-    const { store, caption, fail, unavailable } = setup();
+    const { store, caption, loadStarted, unavailable } = setup();
     const call = caption().catch((error: unknown) => error);
-    await new Promise((r) => setTimeout(r, 10));
+    const reject = await loadStarted;
     store.getState().setModel({ kind: 'id', modelId: 'tiny-random/vit-gpt2' });
     store.getState().studentStale(); // as the studio does on a model change
-    fail(unavailable());
+    reject(unavailable());
     expect(await call).toMatchObject({ name: 'ModelUnavailableError' });
     expect(store.getState().student.error).toBeNull();
   });

@@ -2,7 +2,12 @@
  * LoRA adapters: for a projection y = x · W (+ b), W seen as [in, out], the graph gets
  * y' = y + (alpha / rank) · (x · A) · B with A [in, rank] and B [rank, out] as new graph inputs (trainable);
  * W stays a frozen initializer. Folding writes W + (alpha / rank) · A · B back in W's stored layout.
+ * Where the projection is a Gemm (its rows are 2-D, as torch exports GPT-2's Conv1D), the up-projection, the scale
+ * and the sum are one Gemm(x · A, B, y, alpha = scale): one kernel instead of three forward, and a backward of two
+ * Gemms with the scale inside them instead of a Mul and two Gemms (issue 16: the real-size LoRA training graph went
+ * from 3,004 to 2,668 kernels on the CPU EP). Any other projection gets MatMul, MatMul, Mul, Add.
  */
+import { float } from '../../onnx/graph/attributes';
 import type { Graph } from '../../onnx/graph/graph';
 import { float32Tensor, DataType } from '../../onnx/proto/tensor';
 import { SeededRandom } from '../../core/rng';
@@ -37,7 +42,7 @@ export function injectLora(
   alpha: number,
 ): LoraAdapter[] {
   const scale = alpha / rank;
-  const scaleName = graph.addConstant('lora_scale', float32Tensor('lora_scale', [], [scale]));
+  let scaleName: string | null = null;
   const adapters = targets.map((p): LoraAdapter => {
     const output = p.node.output![0]!;
     if (graph.outputs.some((o) => o.name === output))
@@ -46,10 +51,15 @@ export function injectLora(
     graph.addInput(a, DataType.FLOAT, [p.inFeatures, rank]);
     graph.addInput(b, DataType.FLOAT, [rank, p.outFeatures]);
     const down = graph.add('MatMul', [p.input, a]);
-    const up = graph.add('MatMul', [down, b]);
-    const delta = graph.add('Mul', [up, scaleName]);
     const readers = graph.consumers().get(output) ?? [];
-    const sum = graph.add('Add', [output, delta]);
+    let sum: string;
+    if (p.node.opType === 'Gemm') {
+      sum = graph.add('Gemm', [down, b, output], { alpha: float(scale) });
+    } else {
+      scaleName ??= graph.addConstant('lora_scale', float32Tensor('lora_scale', [], [scale]));
+      const delta = graph.add('Mul', [graph.add('MatMul', [down, b]), scaleName]);
+      sum = graph.add('Add', [output, delta]);
+    }
     for (const reader of readers) reader.input = reader.input!.map((i) => (i === output ? sum : i));
     return {
       target: p.weight,
