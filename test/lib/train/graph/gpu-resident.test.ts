@@ -7,13 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildTrainingArtifacts, type TrainingArtifacts } from '../../../../src/lib/train/graph/artifacts';
-import { copyModel, gpuReader } from '../../../../src/lib/train/graph/gpu-reads';
-import {
-  createSession,
-  type OrtModule,
-  type OrtTensor,
-  type RuntimeOptions,
-} from '../../../../src/lib/train/graph/runtime';
+import type { OrtModule, OrtTensor, RuntimeOptions } from '../../../../src/lib/train/graph/runtime';
 import { Trainer } from '../../../../src/lib/train/graph/trainer';
 import { ort, WEBGPU_CONFIGURED } from './helpers/backends';
 import { fixtureBatch } from './helpers/batch';
@@ -127,34 +121,4 @@ describe.runIf(WEBGPU_CONFIGURED)('trainer state on the GPU in Node', () => {
         TRAJECTORY_TOLERANCE.weights,
       );
   }, 300_000);
-});
-
-describe('gpuReader', () => {
-  it('reads a CPU tensor through its data', async () => {
-    const reader = gpuReader({ ort, executionProviders: ['cpu'], placement: 'cpu' });
-    const values = await reader.read(new ort.Tensor('float32', new Float32Array([1, 2, 3]), [3]));
-    expect(Array.from(values)).toEqual([1, 2, 3]);
-    await reader.release();
-  });
-
-  it.runIf(WEBGPU_CONFIGURED)(
-    'reads a gpu-buffer output of onnxruntime-node through a copy session',
-    async () => {
-      const runtime: RuntimeOptions = {
-        ort,
-        executionProviders: ['webgpu'],
-        placement: 'gpu-buffer',
-        gpuReads: 'copy-session',
-      };
-      // Any session with a gpu-buffer output: the copy model itself, asked to leave its output on the device.
-      const reader = gpuReader(runtime);
-      const probe = await createSession(runtime, copyModel(), ['y']);
-      const out = await probe.run({ x: new ort.Tensor('float32', new Float32Array([4, 5, 6, 7]), [4]) });
-      expect(out['y']!.location).toBe('gpu-buffer');
-      expect(Array.from(await reader.read(out['y']!))).toEqual([4, 5, 6, 7]);
-      out['y']!.dispose();
-      await probe.release();
-      await reader.release();
-    },
-  );
 });
