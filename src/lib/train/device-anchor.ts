@@ -4,24 +4,13 @@
  * tuned weights releases every session before creating the new ones, so the student worker would see its
  * device "lost" and refuse to caption. A one-node session held open across the reload keeps the device.
  */
-import { OnnxModel } from '../onnx/graph/model';
-import { DataType } from '../onnx/proto/tensor';
+import { identityModel } from '../onnx/graph/identity-model';
 
 let anchorBytes: Uint8Array | null = null;
 
 /** A graph of one Identity on a 1-element float input: as small as a session gets. */
 export function anchorModel(): Uint8Array {
-  if (anchorBytes) return anchorBytes;
-  const model = new OnnxModel({
-    irVersion: 8,
-    producerName: 'capgrad-studio',
-    opsetImport: [{ domain: '', version: 17 }],
-    graph: { name: 'device-anchor' },
-  });
-  const g = model.graph;
-  g.addInput('x', DataType.FLOAT, [1]);
-  g.addOutput(g.add('Identity', ['x']), DataType.FLOAT, [1]);
-  anchorBytes = model.encode();
+  anchorBytes ??= identityModel('device-anchor', [1]);
   return anchorBytes;
 }
 

@@ -3,27 +3,14 @@
  * gpu-buffer tensor's own download, or — on onnxruntime-node, whose download of a gpu-buffer tensor aborts the
  * process — a run of a one-node Identity graph on the same EP whose output ORT copies to the CPU itself.
  */
-import { OnnxModel } from '../../onnx/graph/model';
-import { DataType } from '../../onnx/proto/tensor';
+import { identityModel } from '../../onnx/graph/identity-model';
 import { createSession, type OrtSession, type OrtTensor, type RuntimeOptions } from './runtime';
 import { flatView } from './trainer-tensors';
 
 export type TensorReader = (t: OrtTensor) => Promise<Float32Array>;
 
 /** Identity over a flat float vector of any length: input x, output y. */
-export function copyModel(): Uint8Array {
-  const model = new OnnxModel({
-    irVersion: 8,
-    producerName: 'capgrad-studio',
-    opsetImport: [{ domain: '', version: 17 }],
-    graph: { name: 'gpu-read' },
-  });
-  const g = model.graph;
-  g.addInput('x', DataType.FLOAT, ['n']);
-  g.addNode('Identity', ['x'], { outputs: ['y'] });
-  g.addOutput('y', DataType.FLOAT, ['n']);
-  return model.encode();
-}
+export const copyModel = (): Uint8Array => identityModel('gpu-read', ['n']);
 
 export interface GpuReader {
   readonly read: TensorReader;
