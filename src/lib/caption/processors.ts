@@ -2,6 +2,7 @@ import * as transformers from '@huggingface/transformers';
 import { ImageProcessor, PreTrainedTokenizer, RawImage } from '@huggingface/transformers';
 import { describeError, ImageInputError, ModelLoadError } from '../core/errors';
 import type { ModelFiles } from '../core/model-sources';
+import { isPilResample, resizeLikePil, type PilResample } from './pil-resize';
 import type { PixelValues } from './student-model';
 import type { PixelImage } from './types';
 
@@ -37,9 +38,15 @@ export async function loadProcessors(files: ModelFiles): Promise<TextAndImagePro
   );
   let tokenizer: PreTrainedTokenizer;
   let processor: ImageProcessor;
+  // The resize as the model's Python processor (Pillow) does it, then transformers.js's processor without its own
+  // resize (rescale, normalize): pil-resize.ts says why. Other resizes (crops, shortest-edge sizes, other
+  // filters) stay transformers.js's.
+  const pil = pilResizeOf(preprocessorConfig);
+  let processorAfterPil: ImageProcessor | null = null;
   try {
     tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
     processor = new Processor(preprocessorConfig);
+    if (pil) processorAfterPil = new Processor({ ...preprocessorConfig, do_resize: false });
   } catch (error) {
     throw new ModelLoadError(`${files.modelId}: tokenizer or image processor: ${describeError(error)}`, {
       cause: error,
@@ -50,10 +57,17 @@ export async function loadProcessors(files: ModelFiles): Promise<TextAndImagePro
     decodeText: (tokens) => tokenizer.decode([...tokens], { skip_special_tokens: true }).trim(),
     async preprocess(image) {
       const channels = image.channels ?? 4;
-      const raw = new RawImage(image.data, image.width, image.height, channels);
+      let raw = new RawImage(image.data, image.width, image.height, channels);
+      let run = processor;
+      if (pil && processorAfterPil && channels >= 3) {
+        const rgb = channels === 3 ? image.data : dropAlpha(image.data);
+        const resized = resizeLikePil(rgb, image.width, image.height, 3, pil.width, pil.height, pil.resample);
+        raw = new RawImage(resized, pil.width, pil.height, 3);
+        run = processorAfterPil;
+      }
       let values: unknown;
       try {
-        ({ pixel_values: values } = await processor(raw));
+        ({ pixel_values: values } = await run(raw));
       } catch (error) {
         throw new ImageInputError(`the image processor failed: ${describeError(error)}`, { cause: error });
       }
@@ -67,6 +81,30 @@ export async function loadProcessors(files: ModelFiles): Promise<TextAndImagePro
       return { data: values.data, dims: [c, h, w] };
     },
   };
+}
+
+/** The fixed output size and Pillow filter of a processor whose resize pil-resize.ts reproduces, else null. */
+function pilResizeOf(
+  config: Record<string, unknown>,
+): { width: number; height: number; resample: PilResample } | null {
+  if (config['do_resize'] === false || config['do_center_crop'] === true) return null;
+  const resample = config['resample'] ?? 2;
+  const size = config['size'];
+  if (!isPilResample(resample) || typeof size !== 'object' || size === null) return null;
+  const width: unknown = Reflect.get(size, 'width');
+  const height: unknown = Reflect.get(size, 'height');
+  return typeof width === 'number' && typeof height === 'number' ? { width, height, resample } : null;
+}
+
+/** RGB bytes of RGBA pixels (the alpha dropped, as Pillow's convert('RGB') does). */
+function dropAlpha(rgba: Uint8Array | Uint8ClampedArray): Uint8Array {
+  const rgb = new Uint8Array((rgba.length / 4) * 3);
+  for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
+    rgb[j] = rgba[i]!;
+    rgb[j + 1] = rgba[i + 1]!;
+    rgb[j + 2] = rgba[i + 2]!;
+  }
+  return rgb;
 }
 
 function imageSizeOf(config: Record<string, unknown>): { width: number; height: number } {

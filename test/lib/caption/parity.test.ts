@@ -1,22 +1,27 @@
-import { env, pipeline } from '@huggingface/transformers';
+import { env, pipeline, RawImage } from '@huggingface/transformers';
 import type { ImageToTextPipeline } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captionBatched } from '../../../src/lib/caption/captioner';
 import type { LoadedStudent } from '../../../src/lib/caption/load';
 import type { CaptionRequest } from '../../../src/lib/caption/types';
+import { resizeLikePil } from '../../../src/lib/caption/pil-resize';
 import { loadNodeStudent, MODELS_DIR, TINY_MODEL_ID } from './helpers/node-student';
 import { photoPaths, photoRequests } from './helpers/photos';
 
 /**
  * Parity with transformers.js itself: its image-to-text pipeline (one image at a time, its own sessions
  * and generation loop) against our batched encoder + KV-cache greedy loop, on the committed tiny model
- * and the real photos. Same pixels on both sides (RawImage.read); captions must be equal, exactly.
+ * and the real photos; captions must be equal, exactly. Same pixels on both sides: the photos resized once to
+ * the model's 224×224 (as Pillow does, pil-resize.ts), so that neither side's resize changes them — ours
+ * resizes like Pillow on purpose, transformers.js's does not (the resize itself is tested in pil-resize.test.ts).
  */
+const MODEL_SIZE = 224;
 describe('batched greedy captions equal transformers.js pipeline("image-to-text")', () => {
   let reference: ImageToTextPipeline;
   let student: LoadedStudent;
   let paths: string[];
   let requests: CaptionRequest[];
+  let images: RawImage[];
 
   beforeAll(async () => {
     env.allowLocalModels = true;
@@ -25,7 +30,19 @@ describe('batched greedy captions equal transformers.js pipeline("image-to-text"
     reference = await pipeline('image-to-text', TINY_MODEL_ID, { device: 'cpu', dtype: 'fp32' });
     student = await loadNodeStudent(`${MODELS_DIR}/${TINY_MODEL_ID}`, 'cpu');
     paths = photoPaths();
-    requests = await photoRequests(paths);
+    requests = (await photoRequests(paths)).map(({ id, image }) => {
+      const channels = image.channels ?? 4;
+      const rgb = Uint8Array.from(
+        { length: image.width * image.height * 3 },
+        (_, i) => image.data[Math.floor(i / 3) * channels + (channels === 1 ? 0 : i % 3)]!,
+      );
+      const data = resizeLikePil(rgb, image.width, image.height, 3, MODEL_SIZE, MODEL_SIZE, 2);
+      return { id, image: { width: MODEL_SIZE, height: MODEL_SIZE, channels: 3 as const, data } };
+    });
+    images = requests.map(({ image }) => {
+      const pixels = image as { width: number; height: number; data: Uint8Array };
+      return new RawImage(pixels.data, pixels.width, pixels.height, 3);
+    });
   });
 
   afterAll(async () => {
@@ -43,8 +60,8 @@ describe('batched greedy captions equal transformers.js pipeline("image-to-text"
 
   async function runPipeline(options: { max_new_tokens: number; min_new_tokens?: number }) {
     const captions: string[] = [];
-    for (const path of paths) {
-      const [output] = (await reference(path, options)) as { generated_text: string }[];
+    for (const image of images) {
+      const [output] = (await reference(image, options)) as { generated_text: string }[];
       captions.push(output?.generated_text ?? '<none>');
     }
     return captions;

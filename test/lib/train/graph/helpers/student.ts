@@ -1,12 +1,15 @@
 /**
  * The tiny ViT-GPT2 student (public/models/tiny-random/vit-gpt2) with 8 real photos and captions: encoder outputs
- * computed once (transformers.js's image processor + the student's encoder), captions tokenized by its tokenizer.
+ * computed once (the studio's image processor, src/lib/caption/processors.ts, as its captioner and trainer
+ * preprocess, + the student's encoder), captions tokenized by its tokenizer.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AutoProcessor, AutoTokenizer, RawImage, env } from '@huggingface/transformers';
+import { AutoTokenizer, RawImage, env } from '@huggingface/transformers';
+import { loadProcessors } from '../../../../../src/lib/caption/processors';
 import type { TrainingSample } from '../../../../../src/lib/train/graph/batches';
 import { PHOTOS_DIR } from '../../../../support/fixtures';
+import { modelFolderFiles } from '../../../caption/helpers/node-student';
 import { ort } from './backends';
 
 export const MODELS_DIR = join(__dirname, '../../../../../public/models');
@@ -55,7 +58,7 @@ export interface StudentData {
 
 export async function loadStudentData(pairs = PAIRS): Promise<StudentData> {
   useLocalModels();
-  const processor = await AutoProcessor.from_pretrained(STUDENT_ID);
+  const processors = await loadProcessors(modelFolderFiles(STUDENT_DIR));
   const tokenizer = await AutoTokenizer.from_pretrained(STUDENT_ID);
   const encoder = await ort.InferenceSession.create(studentFile('encoder_model.onnx'));
   const samples: TrainingSample[] = [];
@@ -63,11 +66,15 @@ export async function loadStudentData(pairs = PAIRS): Promise<StudentData> {
   let encoderWidth = 0;
   for (const pair of pairs) {
     const image = await RawImage.read(join(PHOTOS_DIR, pair.image));
-    const { pixel_values } = (await processor(image)) as {
-      pixel_values: { data: Float32Array; dims: number[] };
-    };
+    if (image.channels === 2) throw new Error(`${pair.image}: grey+alpha is not a PixelImage layout`);
+    const pixels = await processors.preprocess({
+      width: image.width,
+      height: image.height,
+      channels: image.channels,
+      data: image.data,
+    });
     const out = await encoder.run({
-      pixel_values: new ort.Tensor('float32', pixel_values.data, pixel_values.dims),
+      pixel_values: new ort.Tensor('float32', pixels.data, [1, ...pixels.dims]),
     });
     const states = out.last_hidden_state!;
     [, encoderSequence, encoderWidth] = states.dims as [number, number, number];
