@@ -27,7 +27,7 @@ curly quotes, which no \\s rule touches).
 Captions (inputs, kept in the fixture so that the outputs can be recomputed without the COCO folder):
 - the hand-written TRICKY captions below: every known difference between our default counter and the
   reference, and the cases around them (plurals, double words, qualifiers, hyphens, punctuation, capitals);
-- the 5 human captions of each image of a COCO *train* folder (`--coco ../shared/data/coco-train-80`; never
+- the 5 human captions of each image of a COCO *train* folder (`--coco COCO_TRAIN_DIR`, e.g. a coco-train-* folder; never
   a val folder: those are for held-out measurements). Captions 1, 3 and 5 of an image are scored against
   its own ground truth, 2 and 4 against the next image's, so that CHAIR is not trivially 0 under the
   reference's ground truth (which contains the objects that image's own human captions name). The tricky
@@ -37,7 +37,7 @@ Ground truth, both as the reference builds it: `instances` (the COCO instance ca
 table) and `instances+captions` (plus every object the image's human captions name, found by
 caption_to_words).
 
-Run: python3 tools/make_chair_parity.py --coco ../shared/data/coco-train-80   (first build)
+Run: python3 tools/make_chair_parity.py --coco COCO_TRAIN_DIR   (first build; COCO_TRAIN_DIR: a COCO train folder in standard layout)
      python3 tools/make_chair_parity.py                                      (recompute from the fixture)
 Deterministic; a second or two.
 """
