@@ -12,12 +12,12 @@
 
 /** Pillow's resample filters this module implements, by the numbers image processor configs use. */
 export const PIL_FILTERS = {
-  2: { name: 'bilinear', support: 1, weight: (x: number) => ((x < 0 ? -x : x) < 1 ? 1 - Math.abs(x) : 0) },
+  // Triangle: Pillow's bilinear_filter.
+  2: { support: 1, weight: (x: number) => Math.max(0, 1 - Math.abs(x)) },
+  // Keys' cubic with a = -0.5: Pillow's bicubic_filter.
   3: {
-    name: 'bicubic',
     support: 2,
     weight: (x: number) => {
-      // Keys' cubic with a = -0.5, as Pillow's bicubic_filter.
       const a = -0.5;
       const t = Math.abs(x);
       if (t < 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
