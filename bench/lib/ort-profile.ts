@@ -28,6 +28,8 @@ export interface StepProfile {
   readonly cpuOps: Readonly<Record<string, number>>;
   /** Milliseconds of kernel time per op type, largest first, and the whole runs' wall time. */
   readonly msByOpType: Readonly<Record<string, number>>;
+  /** Kernels per op type, most first: where the dispatches come from (cutting them is issue 16's aim). */
+  readonly kernelsByOpType: Readonly<Record<string, number>>;
   readonly runMs: number;
 }
 
@@ -50,6 +52,7 @@ export function stepProfile(traces: readonly (readonly TraceEvent[])[], devicePr
   const byProvider: Record<string, number> = {};
   const cpuOps: Record<string, number> = {};
   const byOp: Record<string, number> = {};
+  const countByOp: Record<string, number> = {};
   let kernels = 0;
   let copies = 0;
   let runMs = 0;
@@ -70,6 +73,7 @@ export function stepProfile(traces: readonly (readonly TraceEvent[])[], devicePr
       else if (provider === 'CPUExecutionProvider' && deviceProvider !== provider)
         cpuOps[op] = (cpuOps[op] ?? 0) + 1;
       byOp[op] = (byOp[op] ?? 0) + (k.dur ?? 0) / 1000;
+      countByOp[op] = (countByOp[op] ?? 0) + 1;
     }
   }
   const msByOpType = Object.fromEntries(
@@ -77,6 +81,7 @@ export function stepProfile(traces: readonly (readonly TraceEvent[])[], devicePr
       .sort((a, b) => b[1] - a[1])
       .map(([op, ms]) => [op, Number(ms.toFixed(3))]),
   );
+  const kernelsByOpType = Object.fromEntries(Object.entries(countByOp).sort((a, b) => b[1] - a[1]));
   return {
     sessions,
     kernelsPerSession: perSession,
@@ -85,6 +90,7 @@ export function stepProfile(traces: readonly (readonly TraceEvent[])[], devicePr
     copies,
     cpuOps,
     msByOpType,
+    kernelsByOpType,
     runMs: Number(runMs.toFixed(3)),
   };
 }

@@ -1,4 +1,4 @@
-/** Reading ONNX Runtime's profiler traces: the last run of each session, kernels per provider, copies, op times. */
+/** Reading ONNX Runtime's profiler traces: the last run of each session, kernels per provider, copies, op times and counts. */
 import { describe, expect, it } from 'vitest';
 import { printedTraces, stepProfile } from '../../bench/lib/ort-profile';
 
@@ -32,6 +32,7 @@ describe('stepProfile', () => {
       copies: 2,
       cpuOps: { Shape: 1 },
       msByOpType: { MatMul: 3, MemcpyToHost: 1, Shape: 1, MemcpyFromHost: 1, Mul: 0.5 },
+      kernelsByOpType: { MatMul: 1, MemcpyToHost: 1, Shape: 1, MemcpyFromHost: 1, Mul: 1 },
       runMs: 0.15,
     });
   });

@@ -9,3 +9,5 @@ export type { FoldOptions } from './constant-folding';
 export * from './tensor-info';
 export { removeNoOps } from './simplify';
 export { lowerForWebGpu } from './lower-for-webgpu';
+export { fuseTanhGelu, MS_DOMAIN } from './fuse-gelu';
+export { mergeMatMulScales } from './merge-matmul-scales';

@@ -8,7 +8,8 @@ import type { Graph } from './graph';
 import { infoOfValueInfo } from './tensor-info';
 import type { Dim } from './tensor-info';
 import type { Known, OpInference } from './infer/common';
-import { ELEMENTWISE } from './infer/elementwise';
+import { ELEMENTWISE, SAME_AS_INPUT } from './infer/elementwise';
+import { MS_DOMAIN } from './fuse-gelu';
 import { MATH_OPS } from './infer/math-ops';
 import { TENSOR_OPS } from './infer/tensor-ops';
 import { knownOfTensor } from './infer/values';
@@ -17,6 +18,13 @@ export type { Known } from './infer/common';
 export { ShapeInferenceError } from './infer/common';
 
 const RULES: Readonly<Record<string, OpInference>> = { ...ELEMENTWISE, ...TENSOR_OPS, ...MATH_OPS };
+/** com.microsoft ops that our own graph passes introduce (fuse-gelu.ts). */
+const MS_RULES: Readonly<Record<string, OpInference>> = { FastGelu: SAME_AS_INPUT };
+
+function ruleFor(node: { domain?: string; opType?: string }): OpInference | undefined {
+  if (!node.domain || node.domain === 'ai.onnx') return RULES[node.opType ?? ''];
+  return node.domain === MS_DOMAIN ? MS_RULES[node.opType ?? ''] : undefined;
+}
 
 export interface InferenceOptions {
   /** Overrides the declared dims of graph inputs, e.g. to fix batch and sequence length for training. */
@@ -46,7 +54,7 @@ export function inferShapes(graph: Graph, opset: number, options: InferenceOptio
     [...graph.valueInfo.values(), ...graph.outputs].map((v) => [v.name ?? '', infoOfValueInfo(v)] as const),
   );
   for (const node of graph.topologicalOrder()) {
-    const rule = !node.domain || node.domain === 'ai.onnx' ? RULES[node.opType ?? ''] : undefined;
+    const rule = ruleFor(node);
     const inputs = (node.input ?? []).map((i) => (i ? out.get(i) : undefined));
     const results = rule ? rule({ node, inputs, opset }) : [];
     (node.output ?? []).forEach((name, i) => {

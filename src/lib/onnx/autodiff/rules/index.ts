@@ -9,7 +9,7 @@ import { expandGrad } from './expand';
 import { gatherGrad } from './gather';
 import { gatherElementsGrad } from './gather-elements';
 import { gemmGrad } from './gemm';
-import { geluGrad } from './gelu';
+import { fastGeluGrad, geluGrad } from './gelu';
 import { layerNormGrad } from './layer-norm';
 import { matmulGrad } from './matmul';
 import { maxGrad, minGrad } from './min-max';
@@ -105,3 +105,8 @@ export const NON_DIFFERENTIABLE: ReadonlySet<string> = new Set([
   'RandomNormalLike',
   'RandomUniformLike',
 ]);
+
+/** com.microsoft ops the graph passes themselves introduce (graph/fuse-gelu.ts). */
+export const MS_GRADIENT_RULES: Readonly<Record<string, GradientRule>> = Object.freeze({
+  FastGelu: fastGeluGrad,
+});

@@ -2,7 +2,7 @@
  * MatMul with numpy semantics (1-D operands, batched and broadcast batch dims):
  *   dA = dY · Bᵀ, dB = Aᵀ · dY, each summed over the batch dims its operand was broadcast along.
  * The common transformer case A [..., M, K] · W [K, N] flattens A and dY to 2-D so dW is one Gemm
- * (Aᵀ·dY over all rows) instead of a batched MatMul followed by a ReduceSum.
+ * (Aᵀ·dY over all rows) instead of a batched MatMul followed by a ReduceSum, and dA one Gemm (dY·Wᵀ).
  */
 import { int } from '../../graph/attributes';
 import type { GradContext, GradientRule } from '../rule';
@@ -19,10 +19,17 @@ function weightCase(ctx: GradContext, g: string): (string | undefined)[] {
   const { emit } = ctx;
   const [a, b] = ctx.inputs as [string, string];
   const [k, n] = emit.dims(b) as [number, number];
-  const flat = (x: string, cols: number): string => emit.op('Reshape', [x, emit.int64s([-1, cols])]);
+  // Y has A's rank; a 2-D operand needs no flattening.
+  const flat = (x: string, cols: number): string =>
+    emit.rank(a) === 2 ? x : emit.op('Reshape', [x, emit.int64s([-1, cols])]);
   let dA: string | undefined;
   let dB: string | undefined;
-  if (ctx.needs(0)) dA = emit.op('MatMul', [g, emit.transpose(b, [1, 0])]);
+  // dA = dY · Wᵀ as one Gemm with transB over the flattened rows: a MatMul would need W transposed first, one
+  // more kernel per step (the reshapes are views on every EP).
+  if (ctx.needs(0)) {
+    const rows = emit.op('Gemm', [flat(g, n), b], { transB: int(1) });
+    dA = emit.rank(a) === 2 ? rows : emit.reshapeLike(rows, a);
+  }
   if (ctx.needs(1)) dB = emit.op('Gemm', [flat(a, k), flat(g, n)], { transA: int(1) });
   return [dA, dB];
 }

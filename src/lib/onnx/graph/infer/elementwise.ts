@@ -41,6 +41,9 @@ function unary(f?: NumFn, outType?: number): OpInference {
   };
 }
 
+/** Type and shape of the first input, no values: an elementwise op whose arithmetic inference does not do. */
+export const SAME_AS_INPUT: OpInference = unary();
+
 function binary(f?: NumFn, outType?: number): OpInference {
   return (ctx) => {
     const present = ctx.inputs.filter((k): k is Known => !!k);
