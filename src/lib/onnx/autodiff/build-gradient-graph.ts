@@ -21,6 +21,7 @@ import { removeNoOps } from '../graph/simplify';
 import { lowerForWebGpu } from '../graph/lower-for-webgpu';
 import { MS_DOMAIN, fuseTanhGelu } from '../graph/fuse-gelu';
 import { mergeMatMulScales } from '../graph/merge-matmul-scales';
+import { dropSoftmaxNanGuards } from '../graph/drop-softmax-nan-guards';
 import type { Known } from '../graph/shape-inference';
 import { makeValueInfo } from '../graph/tensor-info';
 import type { Dim } from '../graph/tensor-info';
@@ -44,7 +45,8 @@ export interface GradientGraphOptions {
   readonly foldConstants?: boolean;
   /**
    * Fewer forward nodes, same function (default true): torch's tanh-GELU subgraphs become com.microsoft FastGelu
-   * (graph/fuse-gelu.ts), attention's split scale one Mul (graph/merge-matmul-scales.ts).
+   * (graph/fuse-gelu.ts), attention's split scale one Mul (graph/merge-matmul-scales.ts), softmax NaN guards
+   * that no row can trip go (graph/drop-softmax-nan-guards.ts).
    */
   readonly fuse?: boolean;
 }
@@ -191,8 +193,11 @@ function prepareForward(graph: Graph, opset: number, options: GradientGraphOptio
     const changed = foldConstants(graph, known) + removeNoOps(graph, known);
     if (changed > 0) known = inferShapes(graph, opset, options);
   }
-  if (options.fuse !== false && fuseTanhGelu(graph, known) + mergeMatMulScales(graph, known) > 0)
-    known = inferShapes(graph, opset, options);
+  if (options.fuse !== false) {
+    const changed =
+      fuseTanhGelu(graph, known) + mergeMatMulScales(graph, known) + dropSoftmaxNanGuards(graph, known);
+    if (changed > 0) known = inferShapes(graph, opset, options);
+  }
   return known;
 }
 

@@ -11,3 +11,4 @@ export { removeNoOps } from './simplify';
 export { lowerForWebGpu } from './lower-for-webgpu';
 export { fuseTanhGelu, MS_DOMAIN } from './fuse-gelu';
 export { mergeMatMulScales } from './merge-matmul-scales';
+export { dropSoftmaxNanGuards } from './drop-softmax-nan-guards';
