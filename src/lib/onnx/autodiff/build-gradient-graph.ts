@@ -118,26 +118,10 @@ export function buildGradientGraph(source: OnnxModel, options: GradientGraphOpti
   backpropagate(order, active, emit, contributions);
 
   const gradients = new Map<string, string>();
-  const totals = options.trainable.map((name) => contributions.total(name) ?? emit.zerosLike(name));
-  const producers = graph.producers();
-  const consumers = graph.consumers();
-  // Tensors that must keep their names: the outputs, and a gradient shared by two trainables (y = a + b).
-  const renamed = new Set<string>([
-    options.loss,
-    ...keepNames,
-    ...totals.filter((g, i) => totals.indexOf(g) !== i),
-  ]);
-  const gradOutputs = options.trainable.map((name, i) => {
+  const gradOutputs = options.trainable.map((name) => {
     const out = gradientNames.get(name)!;
-    const g = totals[i]!;
-    const producer = producers.get(g);
-    // The node that computes the gradient writes the output itself where nothing else reads its tensor: an
-    // Identity would be one more buffer copy per trainable and step on the GPU (168 in a real-size LoRA step).
-    if (producer && !consumers.get(g)?.length && !renamed.has(g)) {
-      producer.output = producer.output!.map((o) => (o === g ? out : o));
-      graph.reserveName(out);
-      renamed.add(g);
-    } else graph.addNode('Identity', [g], { outputs: [out] });
+    const g = contributions.total(name) ?? emit.zerosLike(name);
+    graph.addNode('Identity', [g], { outputs: [out] });
     gradients.set(name, out);
     const k = known.get(name)!;
     return makeValueInfo(out, k.dtype, k.dims);
