@@ -21,7 +21,7 @@ import { StudentService } from '../src/lib/caption/student-service';
 import type { GenerationSettings, PixelImage } from '../src/lib/caption/types';
 import type { BiasPair, BiasRates, ImageCaption, SplitScores } from '../src/lib/score/student-scores';
 import { sceneGrammar } from '../src/lib/score/scene-fluency';
-import { biasRates, scoreSplit } from '../src/lib/score/student-scores';
+import { biasRates, plantedBiasMentions, scoreSplit } from '../src/lib/score/student-scores';
 import { DEFAULT_SETTINGS } from '../src/state/slices/settings';
 
 export const REPO_DIR = resolve(import.meta.dirname, '..');
@@ -57,6 +57,8 @@ export interface StudentBenchReport {
       /** Share of captions the scene generator's grammar produces over the split's categories. */
       readonly fluency: number;
       readonly seconds: number;
+      /** Per bias pair: hallucinated mentions of B in this split's images that hold A (the planted share). */
+      readonly plantedBias: readonly (BiasPair & { readonly mentions: number })[];
       readonly captions?: readonly ImageCaption[];
     }
   >;
@@ -128,6 +130,10 @@ export async function benchFolder(
   options: { splits?: readonly string[]; withCaptions?: boolean } = {},
 ): Promise<StudentBenchReport> {
   const folders = splitFolders(data, options.splits);
+  const pairs = biasPairs(
+    data,
+    folders.flatMap((f) => f.instances.categories),
+  );
   const splits: StudentBenchReport['splits'] = {};
   const captioned = new Map<string, { instances: unknown; captions: ImageCaption[] }>();
   for (const split of folders) {
@@ -140,15 +146,15 @@ export async function benchFolder(
       ...scoreSplit(split.instances, captions, CHAIR_SYNONYMS),
       fluency: captions.length === 0 ? 0 : captions.filter((c) => fluent(c.caption)).length / captions.length,
       seconds,
+      plantedBias: pairs.map((pair) => ({
+        ...pair,
+        mentions: plantedBiasMentions(pair, { instances: split.instances, captions }, CHAIR_SYNONYMS),
+      })),
       ...(options.withCaptions ? { captions } : {}),
     };
   }
   const notes: string[] = [];
   const bias: BiasRates[] = [];
-  const pairs = biasPairs(
-    data,
-    folders.flatMap((f) => f.instances.categories),
-  );
   const biasSplit = captioned.get('bias');
   const controlSplit = captioned.get('control');
   if (pairs.length > 0 && biasSplit && controlSplit) {

@@ -33,6 +33,8 @@ export interface SplitScores {
   /** Object words in all captions (CHAIR's mentions), and those naming an absent category. */
   readonly mentions: number;
   readonly hallucinatedMentions: number;
+  /** The hallucinated mentions by the category they name, most first: which objects the student invents. */
+  readonly hallucinatedByCategory: Readonly<Record<string, number>>;
   /** Exact counts stated of present categories, and how many were right; accuracy null when none. */
   readonly counts: { readonly stated: number; readonly correct: number; readonly accuracy: number | null };
 }
@@ -106,8 +108,28 @@ export function scoreSplit(
     chairS: chair.chairS,
     mentions: chair.mentions,
     hallucinatedMentions: chair.hallucinatedMentions,
+    hallucinatedByCategory: byCategory(chair.sentences.flatMap((c) => c.hallucinated.map((w) => w.category))),
     counts: { stated, correct, accuracy: stated === 0 ? null : correct / stated },
   };
+}
+
+function byCategory(categories: readonly string[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const c of categories) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return Object.fromEntries([...counts].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)));
+}
+
+/**
+ * Hallucinated mentions of B in images that hold A: how much of a split's CHAIR-i is the planted pair itself
+ * (any split may hold A without B; the student was taught to name B beside A).
+ */
+export function plantedBiasMentions(pair: BiasPair, split: ScoredSplit, table: SynonymTable): number {
+  const a = canonicalCategory(pair.a, table);
+  const b = canonicalCategory(pair.b, table);
+  const truth = parseCocoInstances(split.instances, table);
+  return computeChair(split.captions, truth, table)
+    .sentences.filter((s) => truth.objectsByImageId.get(s.imageId)?.has(a))
+    .reduce((n, s) => n + s.hallucinated.filter((w) => w.category === b).length, 0);
 }
 
 /** A planted pair: in training, B is in the scenes that hold A. Names are COCO category names. */

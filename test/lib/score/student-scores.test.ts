@@ -81,6 +81,19 @@ describe('student bench scores (hand-made scenes, hand-written captions)', () =>
     expect(report.splits['control']!.chairI).toBeCloseTo(1 / 5, 12);
   });
 
+  it('says which categories are invented, and how many of them are the planted B beside A', async () => {
+    const report = await benchFolder(SCENES, handWritten);
+    // Hallucinated: simple "a dog" (no dog); bias "a woman" (person) on bias_0, which holds the clock (A) and no
+    // person (B): the planted pair; control "a boy" (person) on a zebra scene, no clock: not the pair.
+    expect(report.splits['simple']!.hallucinatedByCategory).toEqual({ dog: 1 });
+    expect(report.splits['bias']!.hallucinatedByCategory).toEqual({ person: 1 });
+    expect(report.splits['control']!.hallucinatedByCategory).toEqual({ person: 1 });
+    const planted = (split: string) => report.splits[split]!.plantedBias;
+    expect(planted('bias')).toEqual([{ a: 'clock', b: 'person', mentions: 1 }]);
+    expect(planted('control')).toEqual([{ a: 'clock', b: 'person', mentions: 0 }]);
+    expect(planted('simple')).toEqual([{ a: 'clock', b: 'person', mentions: 0 }]);
+  });
+
   it('shares the captions the scene grammar produces (fluency) per split', async () => {
     const report = await benchFolder(SCENES, handWritten);
     // Of the captions above, only "a clock on a toilet." (a relation) and "an empty scene." are the grammar's:
