@@ -4,9 +4,9 @@
  * `tensor.reshape([size])`, a view that costs nothing, where a Reshape node would cost a kernel each: measured
  * ~4.5 µs of kernel time and more of run time per Reshape on ORT's CPU and WebGPU EPs) and are concatenated; the
  * two moments are one flat buffer each (`flatLayout` gives every tensor's place in it), fed in and out as they
- * are; the new values are split back and reshaped to each tensor's dims (a Reshape per tensor of rank ≠ 1: the
- * training graph reads them, and a view of an output could not be read back on ORT Web's GPU buffers). The
- * per-tensor graph this replaced had ~20 nodes per tensor (issue 16: 4,040 of a real-size LoRA step's 7,260
+ * are; the new values are split back, flat as well (the trainer keeps them so and gives the training graph views
+ * with each tensor's dims; reads go through the flat tensor, as a view over an output's GPU buffer cannot be read
+ * back on ORT Web). The per-tensor graph this replaced had ~20 nodes per tensor (issue 16: 4,040 of a real-size LoRA step's 7,260
  * kernels). The step's scalars in; the global gradient norm out. A non-finite norm (an Inf or NaN gradient)
  * leaves every tensor unchanged.
  */
@@ -131,21 +131,15 @@ function splitTree(g: Graph, flat: string, entries: readonly LayoutEntry[], name
     );
 }
 
-/** The flat result back into the tensors' named outputs: Splits, then a Reshape per tensor of rank ≠ 1. */
+/**
+ * The flat result back into the tensors' named outputs, each flat too: the trainer views each as its dims
+ * (`shapedView`, no copy). A Reshape here would write a graph output, which ORT fills by a buffer copy: one per
+ * tensor of rank 2 and step (168 in a real-size LoRA step), each also ending a WebGPU compute pass.
+ */
 function splitFlat(g: Graph, flat: string, tensors: readonly TrainableTensor[]): void {
   const { entries } = flatLayout(tensors);
-  const reshaped = entries.map((e) => e.dims.length !== 1);
-  const pieces = entries.map((e, i) =>
-    reshaped[i] ? `${e.name}.flat_updated` : optimizerNames(e.name).newParam,
-  );
-  if (entries.length === 1 && reshaped[0]) pieces[0] = flat;
-  else splitTree(g, flat, entries, pieces);
-  entries.forEach((e, i) => {
-    if (!reshaped[i]) return;
-    const dims = [...e.dims];
-    const shape = g.addConstant(`${e.name}.shape`, int64Tensor(`${e.name}.shape`, [dims.length], dims));
-    g.addNode('Reshape', [pieces[i]!, shape], { outputs: [optimizerNames(e.name).newParam] });
-  });
+  const outputs = entries.map((e) => optimizerNames(e.name).newParam);
+  splitTree(g, flat, entries, outputs);
 }
 
 /**
@@ -196,7 +190,8 @@ export function buildOptimizerGraph(
   const finite = g.add('Equal', [g.add('Sub', [GRAD_NORM_OUTPUT, GRAD_NORM_OUTPUT]), zero]);
   groups.forEach((group, i) => updateGroup(g, group, i, { scaled: scaled[i]!, clip, finite }));
 
-  for (const t of tensors) g.addOutput(optimizerNames(t.name).newParam, DataType.FLOAT, t.dims);
+  for (const t of tensors)
+    g.addOutput(optimizerNames(t.name).newParam, DataType.FLOAT, [t.dims.reduce((a, b) => a * b, 1)]);
   groups.forEach((group, i) => {
     const { length } = flatLayout(group);
     g.addOutput(momentNames(i).newExpAvg, DataType.FLOAT, [length]);

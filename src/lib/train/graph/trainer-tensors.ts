@@ -43,7 +43,8 @@ export function trainingFeeds(
         ? new Tensor('int64', new BigInt64Array(size).fill(1n), extra.dims)
         : new Tensor('float32', new Float32Array(size).fill(1), extra.dims);
   }
-  for (const [name, tensor] of params) feeds[name] = tensor;
+  // The trainer holds each param flat, as the optimizer writes it; the training graph reads it with its dims.
+  for (const t of artifacts.trainables) feeds[t.name] = shapedView(runtime.ort, params.get(t.name)!, t.dims);
   return feeds;
 }
 
@@ -133,4 +134,11 @@ export function flatView(ort: OrtModule, t: OrtTensor): OrtTensor {
   if (t.location === 'gpu-buffer')
     return ort.Tensor.fromGpuBuffer(t.gpuBuffer, { dataType: 'float32', dims: [t.size] });
   return new ort.Tensor('float32', t.data as Float32Array, [t.size]);
+}
+
+/** A flat tensor `t` seen with `dims`, without a copy (the reverse of flatView; `t` keeps ownership). */
+export function shapedView(ort: OrtModule, t: OrtTensor, dims: readonly number[]): OrtTensor {
+  if (t.location === 'gpu-buffer')
+    return ort.Tensor.fromGpuBuffer(t.gpuBuffer, { dataType: 'float32', dims });
+  return new ort.Tensor('float32', t.data as Float32Array, dims);
 }

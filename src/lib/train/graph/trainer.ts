@@ -104,8 +104,12 @@ export class Trainer {
         : null;
     const state = initialState(artifacts, options.modelId, options.resume);
     const { Tensor } = runtime.ort;
+    // Flat, as the optimizer graph writes them (trainer-tensors.ts's shapedView gives the training graph its dims).
     const params: Slots = new Map(
-      artifacts.trainables.map((t) => [t.name, new Tensor('float32', state.get(`param:${t.name}`)!, t.dims)]),
+      artifacts.trainables.map((t) => {
+        const data = state.get(`param:${t.name}`)!;
+        return [t.name, new Tensor('float32', data, [data.length])];
+      }),
     );
     const moment = (slot: 'exp_avg' | 'exp_avg_sq'): OrtTensor[] =>
       groups.map((group) => {
@@ -261,12 +265,11 @@ export class Trainer {
     const feeds: Record<string, OrtTensor> = {};
     for (const name of STEP_SCALARS)
       feeds[name] = new Tensor('float32', new Float32Array([scalars[name]]), []);
-    // Flat views (no copy) of the params and gradients: the fused graph concatenates them as they come.
-    const flat = (t: OrtTensor) => flatView(this.options.runtime.ort, t);
+    // The params are flat already; flat views (no copy) of the gradients: the fused graph concatenates them.
     for (const [name, param] of this.params) {
       const n = optimizerNames(name);
-      feeds[n.param] = flat(param);
-      feeds[n.grad] = flat(grads.get(name)!);
+      feeds[n.param] = param;
+      feeds[n.grad] = flatView(this.options.runtime.ort, grads.get(name)!);
     }
     this.groups.forEach((_, i) => {
       feeds[momentNames(i).expAvg] = this.expAvg[i]!;

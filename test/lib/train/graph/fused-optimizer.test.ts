@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIMIZER, type OptimizerConfig } from '../../../../src/lib/train/graph/optimizer-config';
 import {
   GRAD_NORM_OUTPUT,
+  buildOptimizerGraph,
   optimizerGroups,
+  optimizerNames,
   type TrainableTensor,
 } from '../../../../src/lib/train/graph/optimizer-graph';
 import { createSession } from '../../../../src/lib/train/graph/runtime';
@@ -172,6 +174,16 @@ const MANY: TrainableTensor[] = Array.from({ length: 60 }, (_, i) => ({
 }));
 
 describe('fused optimizer graph with many tensors', () => {
+  it('writes every new value flat, with no Reshape (a Reshape into an output costs ORT a copy)', () => {
+    const g = buildOptimizerGraph(MANY).graph;
+    expect(g.nodes.map((n) => n.opType)).not.toContain('Reshape');
+    for (const t of MANY) {
+      const out = g.outputs.find((o) => o.name === optimizerNames(t.name).newParam)!;
+      const dims = out.type!.tensorType!.shape!.dim!.map((d) => Number(d.dimValue));
+      expect(dims).toEqual([t.dims.reduce((a, b) => a * b, 1)]);
+    }
+  });
+
   it('matches the per-tensor graph on the CPU EP', async () => {
     expect(await compare(MANY, DEFAULT_OPTIMIZER, 'cpu', 2)).toBeLessThan(TOLERANCE);
   });
