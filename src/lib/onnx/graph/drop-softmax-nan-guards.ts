@@ -8,12 +8,9 @@
  * weights on a non-finite gradient (optimizer-graph.ts), so such a step changes nothing either way.
  */
 import type { NodeProto } from '../proto/types';
-import type { Graph } from './graph';
+import { isOnnxOp, type Graph } from './graph';
 import type { Known } from './infer/common';
 import { attrInt } from './attributes';
-
-const isPlain = (node: NodeProto | undefined): node is NodeProto =>
-  !!node && (!node.domain || node.domain === 'ai.onnx');
 
 /** Every row along the last axis of a constant holds a finite number. */
 function everyRowHasFinite(k: Known | undefined): boolean {
@@ -32,13 +29,13 @@ function everyRowHasFinite(k: Known | undefined): boolean {
 
 /** The guarded tensor p of Where(Not(Equal(p, p)), _, p) or Where(IsNaN(p), _, p); else undefined. */
 function guarded(where: NodeProto, producers: ReadonlyMap<string, NodeProto>): string | undefined {
-  if (!isPlain(where) || where.opType !== 'Where' || where.input?.length !== 3) return undefined;
+  if (!isOnnxOp(where) || where.opType !== 'Where' || where.input?.length !== 3) return undefined;
   const [cond, , p] = where.input as [string, string, string];
   const test = producers.get(cond);
-  if (isPlain(test) && test.opType === 'IsNaN') return test.input?.[0] === p ? p : undefined;
-  if (!isPlain(test) || test.opType !== 'Not') return undefined;
+  if (isOnnxOp(test) && test.opType === 'IsNaN') return test.input?.[0] === p ? p : undefined;
+  if (!isOnnxOp(test) || test.opType !== 'Not') return undefined;
   const eq = producers.get(test.input![0]!);
-  return isPlain(eq) && eq.opType === 'Equal' && eq.input?.[0] === p && eq.input[1] === p ? p : undefined;
+  return isOnnxOp(eq) && eq.opType === 'Equal' && eq.input?.[0] === p && eq.input[1] === p ? p : undefined;
 }
 
 /** Drops the guards in place; returns how many. `known` gives the masks' values and every tensor's rank. */
@@ -49,13 +46,13 @@ export function dropSoftmaxNanGuards(graph: Graph, known: ReadonlyMap<string, Kn
   for (const where of graph.nodes) {
     const p = guarded(where, producers);
     const softmax = p ? producers.get(p) : undefined;
-    if (!p || !isPlain(softmax) || softmax.opType !== 'Softmax' || graphOutputs.has(where.output![0]!))
+    if (!p || !isOnnxOp(softmax) || softmax.opType !== 'Softmax' || graphOutputs.has(where.output![0]!))
       continue;
     const rank = known.get(p)?.dims?.length;
     const axis = attrInt(softmax, 'axis', -1);
     if (rank === undefined || (axis !== -1 && axis !== rank - 1)) continue;
     const add = producers.get(softmax.input![0]!);
-    if (!isPlain(add) || add.opType !== 'Add') continue;
+    if (!isOnnxOp(add) || add.opType !== 'Add') continue;
     // One operand is the scores (finite by assumption), the other a constant mask with a finite entry per row.
     if (!add.input!.some((m) => everyRowHasFinite(known.get(m)) && !graph.isGraphInput(m))) continue;
     replace.set(where.output![0]!, p);

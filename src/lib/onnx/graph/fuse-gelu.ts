@@ -10,16 +10,13 @@
  * each constant is the scalar the formula names (to float32 rounding).
  */
 import type { NodeProto } from '../proto/types';
-import type { Graph } from './graph';
+import { isOnnxOp, type Graph } from './graph';
 import type { Known } from './infer/common';
 
 export const MS_DOMAIN = 'com.microsoft';
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 const CUBIC = 0.044715;
-
-const isPlain = (node: NodeProto | undefined): node is NodeProto =>
-  !!node && (!node.domain || node.domain === 'ai.onnx');
 
 /** Questions about one graph's wiring and constants that the pattern match asks. */
 function reader(graph: Graph, known: ReadonlyMap<string, Known>) {
@@ -45,7 +42,7 @@ function reader(graph: Graph, known: ReadonlyMap<string, Known>) {
     },
     /** For a binary `op` (Mul or Add: commutative) one of whose inputs is the scalar `c`: its other input. */
     operandBeside: (node: NodeProto | undefined, op: string, c: number): string | undefined => {
-      if (!isPlain(node) || node.opType !== op || node.input?.length !== 2) return undefined;
+      if (!isOnnxOp(node) || node.opType !== op || node.input?.length !== 2) return undefined;
       const [a, b] = node.input as [string, string];
       return is(b, c) ? a : is(a, c) ? b : undefined;
     },
@@ -64,7 +61,7 @@ function cubicSum(r: Reader, add: NodeProto): [string, NodeProto[]] | undefined 
     if (
       !mulC ||
       !p ||
-      !isPlain(pow) ||
+      !isOnnxOp(pow) ||
       pow.opType !== 'Pow' ||
       pow.input?.[0] !== x ||
       !r.is(pow.input[1], 3)
@@ -82,7 +79,7 @@ function matchAt(r: Reader, tanh: NodeProto): { x: string; inner: NodeProto[]; l
   const mulK = r.producer(scaled);
   const sum = r.operandBeside(mulK, 'Mul', SQRT_2_OVER_PI);
   const add = r.producer(sum);
-  if (!mulK || !sum || !isPlain(add) || add.opType !== 'Add' || add.input?.length !== 2) return undefined;
+  if (!mulK || !sum || !isOnnxOp(add) || add.opType !== 'Add' || add.input?.length !== 2) return undefined;
   if (!r.feedsOnly(scaled, tanh) || !r.feedsOnly(sum, mulK)) return undefined;
   const cubic = cubicSum(r, add);
   if (!cubic) return undefined;
@@ -93,7 +90,7 @@ function matchAt(r: Reader, tanh: NodeProto): { x: string; inner: NodeProto[]; l
   if (!addOne || r.operandBeside(addOne, 'Add', 1) !== t) return undefined;
   const onePlusT = addOne.output![0]!;
   const last = r.onlyConsumer(onePlusT);
-  if (!isPlain(last) || last.opType !== 'Mul' || last.input?.length !== 2) return undefined;
+  if (!isOnnxOp(last) || last.opType !== 'Mul' || last.input?.length !== 2) return undefined;
   const halfX = last.input[0] === onePlusT ? last.input[1]! : last.input[0]!;
   const half = r.producer(halfX);
   if (halfX === onePlusT || r.operandBeside(half, 'Mul', 0.5) !== x || !r.feedsOnly(halfX, last))
@@ -107,7 +104,7 @@ export function fuseTanhGelu(graph: Graph, known: ReadonlyMap<string, Known>): n
   const fusedLast = new Map<NodeProto, NodeProto>();
   const dropped = new Set<NodeProto>();
   for (const node of graph.nodes) {
-    const match = isPlain(node) && node.opType === 'Tanh' ? matchAt(r, node) : undefined;
+    const match = isOnnxOp(node) && node.opType === 'Tanh' ? matchAt(r, node) : undefined;
     if (!match) continue;
     for (const n of match.inner) dropped.add(n);
     fusedLast.set(match.last, {

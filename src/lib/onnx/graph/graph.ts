@@ -31,6 +31,11 @@ export interface NodeOptions {
   readonly domain?: string;
 }
 
+/** A node that exists and is a standard ai.onnx op ('' and 'ai.onnx' are the same domain): what passes match. */
+export function isOnnxOp(node: NodeProto | undefined): node is NodeProto {
+  return !!node && (!node.domain || node.domain === 'ai.onnx');
+}
+
 /** Names a node reads from the enclosing scope through its subgraphs (If/Loop/Scan bodies). */
 export function implicitInputs(node: NodeProto): string[] {
   const out = new Set<string>();

@@ -9,11 +9,8 @@
  */
 import { float32Tensor, DataType } from '../proto/tensor';
 import type { NodeProto } from '../proto/types';
-import type { Graph } from './graph';
+import { isOnnxOp, type Graph } from './graph';
 import type { Known } from './infer/common';
-
-const isPlain = (node: NodeProto | undefined): node is NodeProto =>
-  !!node && (!node.domain || node.domain === 'ai.onnx');
 
 /** Merges in place; returns how many MatMuls lost a scale. `known` gives constant values and types. */
 export function mergeMatMulScales(graph: Graph, known: ReadonlyMap<string, Known>): number {
@@ -26,7 +23,7 @@ export function mergeMatMulScales(graph: Graph, known: ReadonlyMap<string, Known
   const scaled = (tensor: string, user: NodeProto): [string, number] | undefined => {
     const mul = producers.get(tensor);
     const users = consumers.get(tensor) ?? [];
-    if (!isPlain(mul) || mul.opType !== 'Mul' || mul.input?.length !== 2) return undefined;
+    if (!isOnnxOp(mul) || mul.opType !== 'Mul' || mul.input?.length !== 2) return undefined;
     if (graphOutputs.has(tensor) || users.length !== 1 || users[0] !== user) return undefined;
     if (known.get(tensor)?.dtype !== DataType.FLOAT) return undefined;
     for (const [x, c] of [mul.input, [...mul.input].reverse()] as [string, string][]) {
@@ -41,7 +38,7 @@ export function mergeMatMulScales(graph: Graph, known: ReadonlyMap<string, Known
   const dropped = new Set<NodeProto>();
   let merged = 0;
   for (const matmul of graph.nodes) {
-    if (!isPlain(matmul) || matmul.opType !== 'MatMul' || matmul.input?.length !== 2) continue;
+    if (!isOnnxOp(matmul) || matmul.opType !== 'MatMul' || matmul.input?.length !== 2) continue;
     const [a, b] = matmul.input as [string, string];
     if (a === b) continue;
     const left = scaled(a, matmul);

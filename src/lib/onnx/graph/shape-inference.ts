@@ -4,7 +4,8 @@
  * constants) so that Reshape/Slice/Expand targets and reduction axes are known when they are constant.
  * Ops without a rule here take the type that the graph's value_info declares, if any.
  */
-import type { Graph } from './graph';
+import { isOnnxOp, type Graph } from './graph';
+import type { NodeProto } from '../proto/types';
 import { infoOfValueInfo } from './tensor-info';
 import type { Dim } from './tensor-info';
 import type { Known, OpInference } from './infer/common';
@@ -21,8 +22,8 @@ const RULES: Readonly<Record<string, OpInference>> = { ...ELEMENTWISE, ...TENSOR
 /** com.microsoft ops that our own graph passes introduce (fuse-gelu.ts). */
 const MS_RULES: Readonly<Record<string, OpInference>> = { FastGelu: SAME_AS_INPUT };
 
-function ruleFor(node: { domain?: string; opType?: string }): OpInference | undefined {
-  if (!node.domain || node.domain === 'ai.onnx') return RULES[node.opType ?? ''];
+function ruleFor(node: NodeProto): OpInference | undefined {
+  if (isOnnxOp(node)) return RULES[node.opType ?? ''];
   return node.domain === MS_DOMAIN ? MS_RULES[node.opType ?? ''] : undefined;
 }
 
