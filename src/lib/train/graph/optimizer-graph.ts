@@ -6,8 +6,8 @@
  * two moments are one flat buffer each (`flatLayout` gives every tensor's place in it), fed in and out as they
  * are; the new values are split back, flat as well (the trainer keeps them so and gives the training graph views
  * with each tensor's dims; reads go through the flat tensor, as a view over an output's GPU buffer cannot be read
- * back on ORT Web). The per-tensor graph this replaced had ~20 nodes per tensor (issue 16: 4,040 of a real-size LoRA step's 7,260
- * kernels). The step's scalars in; the global gradient norm out. A non-finite norm (an Inf or NaN gradient)
+ * back on ORT Web). The per-tensor graph this replaced had ~20 nodes per tensor (issue 16: 4,040 of a real-size
+ * LoRA step's 7,260 kernels). The step's scalars in; the global gradient norm out. A non-finite norm (an Inf or NaN gradient)
  * leaves every tensor unchanged.
  */
 import { int } from '../../onnx/graph/attributes';
@@ -134,7 +134,7 @@ function splitTree(g: Graph, flat: string, entries: readonly LayoutEntry[], name
 /**
  * The flat result back into the tensors' named outputs, each flat too: the trainer views each as its dims
  * (`shapedView`, no copy). A Reshape here would write a graph output, which ORT fills by a buffer copy: one per
- * tensor of rank 2 and step (168 in a real-size LoRA step), each also ending a WebGPU compute pass.
+ * tensor of rank 2 and step (168 in a real-size LoRA step; on WebGPU a copy cannot sit inside a compute pass).
  */
 function splitFlat(g: Graph, flat: string, tensors: readonly TrainableTensor[]): void {
   const { entries } = flatLayout(tensors);
