@@ -1,14 +1,14 @@
 /**
  * The optimizer as one ONNX graph of ai.onnx ops (the update is in optimizer-config.ts), fused: ONE update over
- * all trainable tensors at once. Each tensor's value and gradient come in flat (the trainer feeds
- * `tensor.reshape([size])`, a view that costs nothing, where a Reshape node would cost a kernel each: measured
+ * all trainable tensors at once. Each tensor's value and gradient come in flat (views, `flatView` in
+ * trainer-tensors.ts, which cost nothing, where a Reshape node would cost a kernel each: measured
  * ~4.5 µs of kernel time and more of run time per Reshape on ORT's CPU and WebGPU EPs) and are concatenated; the
  * two moments are one flat buffer each (`flatLayout` gives every tensor's place in it), fed in and out as they
  * are; the new values are split back, flat as well (the trainer keeps them so and gives the training graph views
  * with each tensor's dims; reads go through the flat tensor, as a view over an output's GPU buffer cannot be read
  * back on ORT Web). The per-tensor graph this replaced had ~20 nodes per tensor (issue 16: 4,040 of a real-size
- * LoRA step's 7,260 kernels). The step's scalars in; the global gradient norm out. A non-finite norm (an Inf or NaN gradient)
- * leaves every tensor unchanged.
+ * LoRA step's 7,260 kernels). The step's scalars in; the global gradient norm out. A non-finite norm (an Inf or
+ * NaN gradient) leaves every tensor unchanged.
  */
 import { int } from '../../onnx/graph/attributes';
 import type { Graph } from '../../onnx/graph/graph';
