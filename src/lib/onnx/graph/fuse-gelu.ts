@@ -15,8 +15,9 @@ import type { Known } from './infer/common';
 
 export const MS_DOMAIN = 'com.microsoft';
 
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
-const CUBIC = 0.044715;
+/** The tanh approximation's constants: 0.5·x·(1 + tanh(SQRT_2_OVER_PI · (x + CUBIC·x³))). */
+export const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+export const CUBIC = 0.044715;
 
 /** Questions about one graph's wiring and constants that the pattern match asks. */
 function reader(graph: Graph, known: ReadonlyMap<string, Known>) {

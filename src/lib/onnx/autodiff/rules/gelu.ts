@@ -7,12 +7,10 @@
  * The second form of the tanh slope takes 15 nodes with the product by dY; the first took 18.
  */
 import { attrString } from '../../graph/attributes';
+import { CUBIC, SQRT_2_OVER_PI } from '../../graph/fuse-gelu';
 import type { Emitter } from '../emitter';
 import type { GradientRule } from '../rule';
 import { dY, expectInputs, reject } from '../rule';
-
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
-const CUBIC = 0.044715;
 
 /** d/dx of ½x(1 + tanh(√(2/π)(x + 0.044715x³))), recomputing tanh from x. */
 function tanhGeluSlope(emit: Emitter, x: string): string {
@@ -37,16 +35,10 @@ export const geluGrad: GradientRule = (ctx) => {
   const c = (v: number): string => emit.scalar(v, dt);
   const mul = (a: string, b: string): string => emit.op('Mul', [a, b]);
   const add = (a: string, b: string): string => emit.op('Add', [a, b]);
-  const xx = mul(x, x);
-  let slope: string;
-  if (approximate === 'none') {
-    const cdf = mul(add(emit.op('Erf', [mul(x, c(Math.SQRT1_2))]), c(1)), c(0.5));
-    const pdf = mul(emit.op('Exp', [mul(xx, c(-0.5))]), c(1 / Math.sqrt(2 * Math.PI)));
-    slope = add(cdf, mul(x, pdf));
-  } else {
-    slope = tanhGeluSlope(emit, x);
-  }
-  return [mul(dY(ctx), slope)];
+  if (approximate === 'tanh') return [mul(dY(ctx), tanhGeluSlope(emit, x))];
+  const cdf = mul(add(emit.op('Erf', [mul(x, c(Math.SQRT1_2))]), c(1)), c(0.5));
+  const pdf = mul(emit.op('Exp', [mul(mul(x, x), c(-0.5))]), c(1 / Math.sqrt(2 * Math.PI)));
+  return [mul(dY(ctx), add(cdf, mul(x, pdf)))];
 };
 
 /** com.microsoft FastGelu(X[, bias]) = tanh-approximated Gelu(X + bias); the fusion never adds a bias. */
