@@ -14,12 +14,12 @@ import { DataType, float16Tensor, float32Tensor, float64Tensor, isFloatType } fr
 import type { NodeProto, TensorProto } from '../proto/types';
 import { foldConstants } from '../graph/constant-folding';
 import type { Graph } from '../graph/graph';
-import { DuplicateNameError, implicitInputs, isOnnxOp } from '../graph/graph';
+import { DuplicateNameError, MS_DOMAIN, implicitInputs, isOnnxOp } from '../graph/graph';
 import type { OnnxModel } from '../graph/model';
 import { inferShapes } from '../graph/shape-inference';
 import { removeNoOps } from '../graph/simplify';
 import { lowerForWebGpu } from '../graph/lower-for-webgpu';
-import { MS_DOMAIN, fuseTanhGelu } from '../graph/fuse-gelu';
+import { fuseTanhGelu } from '../graph/fuse-gelu';
 import { mergeMatMulScales } from '../graph/merge-matmul-scales';
 import { dropSoftmaxNanGuards } from '../graph/drop-softmax-nan-guards';
 import type { Known } from '../graph/shape-inference';

@@ -10,10 +10,8 @@
  * each constant is the scalar the formula names (to float32 rounding).
  */
 import type { NodeProto } from '../proto/types';
-import { isOnnxOp, type Graph } from './graph';
+import { MS_DOMAIN, isOnnxOp, type Graph } from './graph';
 import type { Known } from './infer/common';
-
-export const MS_DOMAIN = 'com.microsoft';
 
 /** The tanh approximation's constants: 0.5·x·(1 + tanh(SQRT_2_OVER_PI · (x + CUBIC·x³))). */
 export const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);

@@ -31,6 +31,9 @@ export interface NodeOptions {
   readonly domain?: string;
 }
 
+/** Microsoft's contrib-op domain: FastGelu, the one op of it our passes make (fuse-gelu.ts). */
+export const MS_DOMAIN = 'com.microsoft';
+
 /** A node that exists and is a standard ai.onnx op ('' and 'ai.onnx' are the same domain): what passes match. */
 export function isOnnxOp(node: NodeProto | undefined): node is NodeProto {
   return !!node && (!node.domain || node.domain === 'ai.onnx');

@@ -1,5 +1,13 @@
 export * from './attributes';
-export { Graph, DuplicateNameError, UnknownTensorError, GraphStructureError, implicitInputs } from './graph';
+export {
+  Graph,
+  DuplicateNameError,
+  UnknownTensorError,
+  GraphStructureError,
+  MS_DOMAIN,
+  implicitInputs,
+  isOnnxOp,
+} from './graph';
 export type { NodeOptions } from './graph';
 export { OnnxModel, MissingOpsetError } from './model';
 export { inferShapes, ShapeInferenceError } from './shape-inference';
@@ -9,6 +17,6 @@ export type { FoldOptions } from './constant-folding';
 export * from './tensor-info';
 export { removeNoOps } from './simplify';
 export { lowerForWebGpu } from './lower-for-webgpu';
-export { fuseTanhGelu, MS_DOMAIN } from './fuse-gelu';
+export { fuseTanhGelu } from './fuse-gelu';
 export { mergeMatMulScales } from './merge-matmul-scales';
 export { dropSoftmaxNanGuards } from './drop-softmax-nan-guards';

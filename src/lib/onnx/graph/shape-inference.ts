@@ -4,13 +4,12 @@
  * constants) so that Reshape/Slice/Expand targets and reduction axes are known when they are constant.
  * Ops without a rule here take the type that the graph's value_info declares, if any.
  */
-import { isOnnxOp, type Graph } from './graph';
+import { MS_DOMAIN, isOnnxOp, type Graph } from './graph';
 import type { NodeProto } from '../proto/types';
 import { infoOfValueInfo } from './tensor-info';
 import type { Dim } from './tensor-info';
 import type { Known, OpInference } from './infer/common';
 import { ELEMENTWISE, SAME_AS_INPUT } from './infer/elementwise';
-import { MS_DOMAIN } from './fuse-gelu';
 import { MATH_OPS } from './infer/math-ops';
 import { TENSOR_OPS } from './infer/tensor-ops';
 import { knownOfTensor } from './infer/values';

@@ -41,7 +41,7 @@ function unary(f?: NumFn, outType?: number): OpInference {
   };
 }
 
-/** Type and shape of the first input, no values: an elementwise op whose arithmetic inference does not do. */
+/** Type and shape of the first input, no values: for an elementwise op whose values inference does not compute. */
 export const SAME_AS_INPUT: OpInference = unary();
 
 function binary(f?: NumFn, outType?: number): OpInference {
