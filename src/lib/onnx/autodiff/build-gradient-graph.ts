@@ -14,7 +14,7 @@ import { DataType, float16Tensor, float32Tensor, float64Tensor, isFloatType } fr
 import type { NodeProto, TensorProto } from '../proto/types';
 import { foldConstants } from '../graph/constant-folding';
 import type { Graph } from '../graph/graph';
-import { DuplicateNameError, MS_DOMAIN, implicitInputs, isOnnxOp } from '../graph/graph';
+import { DuplicateNameError, MS_DOMAIN, implicitInputs } from '../graph/graph';
 import type { OnnxModel } from '../graph/model';
 import { inferShapes } from '../graph/shape-inference';
 import { removeNoOps } from '../graph/simplify';
@@ -68,7 +68,7 @@ function onesLike(k: Known): TensorProto {
 }
 
 function ruleFor(node: NodeProto): GradientRule | undefined {
-  if (isOnnxOp(node)) return GRADIENT_RULES[node.opType ?? ''];
+  if (!node.domain || node.domain === 'ai.onnx') return GRADIENT_RULES[node.opType ?? ''];
   return node.domain === MS_DOMAIN ? MS_GRADIENT_RULES[node.opType ?? ''] : undefined;
 }
 

@@ -4,7 +4,7 @@
  * constants) so that Reshape/Slice/Expand targets and reduction axes are known when they are constant.
  * Ops without a rule here take the type that the graph's value_info declares, if any.
  */
-import { MS_DOMAIN, isOnnxOp, type Graph } from './graph';
+import { MS_DOMAIN, type Graph } from './graph';
 import type { NodeProto } from '../proto/types';
 import { infoOfValueInfo } from './tensor-info';
 import type { Dim } from './tensor-info';
@@ -22,7 +22,7 @@ const RULES: Readonly<Record<string, OpInference>> = { ...ELEMENTWISE, ...TENSOR
 const MS_RULES: Readonly<Record<string, OpInference>> = { FastGelu: SAME_AS_INPUT };
 
 function ruleFor(node: NodeProto): OpInference | undefined {
-  if (isOnnxOp(node)) return RULES[node.opType ?? ''];
+  if (!node.domain || node.domain === 'ai.onnx') return RULES[node.opType ?? ''];
   return node.domain === MS_DOMAIN ? MS_RULES[node.opType ?? ''] : undefined;
 }
 
